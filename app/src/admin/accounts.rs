@@ -1,0 +1,546 @@
+//! 添加管理员 / 修改管理员 (PG-30) and 管理员管理 (PG-31).
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use super::api::{
+    CreateAccount, UpdateAccount, get_account, list_accounts, load_account_options,
+    set_account_status,
+};
+use super::{ACCOUNT_STATUSES, AccountFilter, AccountFormOptions, AccountInput};
+use crate::auth::{Perm, RoleCategory};
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::layout::use_session_user;
+use crate::ui::{
+    ErrorBanner, Field, Guard, PageHeader, Pager, SuccessBanner, confirm, field_errors,
+    fmt_opt_time, fmt_time,
+};
+
+fn query_u64(q: &leptos_router::params::ParamsMap, k: &str, default: u64) -> u64 {
+    q.get(k).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn query_i64(q: &leptos_router::params::ParamsMap, k: &str) -> Option<i64> {
+    q.get(k).and_then(|v| v.parse().ok())
+}
+
+#[component]
+pub fn AccountListPage() -> impl IntoView {
+    view! {
+        <Guard perms=&[Perm::AdminMgmt, Perm::AddAdmin]>
+            <AccountList/>
+        </Guard>
+    }
+}
+
+#[component]
+fn AccountList() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_session_user();
+    let can_edit = me.has(Perm::AddAdmin);
+    let can_grant = me.has(Perm::RoleMgmt);
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let filter = Memo::new(move |_| {
+        let q = query.get();
+        AccountFilter {
+            admin_id: q.get("q").unwrap_or_default(),
+            org_id: query_i64(&q, "org"),
+            role_id: query_i64(&q, "role"),
+            status: q.get("status").unwrap_or_default(),
+            page: query_u64(&q, "page", 1),
+            per_page: query_u64(&q, "per_page", 20),
+        }
+    });
+    // The form edits a draft; 查询 writes it to the URL so the view can be bookmarked.
+    let draft = RwSignal::new(filter.get_untracked());
+    let reload = RwSignal::new(0u32);
+    let rows = Resource::new(
+        move || (filter.get(), reload.get()),
+        |(f, _)| list_accounts(f),
+    );
+    let options = Resource::new(|| (), |_| load_account_options());
+    let error = RwSignal::new(None::<AppError>);
+
+    let go = move |f: AccountFilter| {
+        let mut parts = vec![];
+        if !f.admin_id.trim().is_empty() {
+            parts.push(format!("q={}", urlencode(f.admin_id.trim())));
+        }
+        if let Some(o) = f.org_id {
+            parts.push(format!("org={o}"));
+        }
+        if let Some(r) = f.role_id {
+            parts.push(format!("role={r}"));
+        }
+        if !f.status.is_empty() {
+            parts.push(format!("status={}", f.status));
+        }
+        if f.page > 1 {
+            parts.push(format!("page={}", f.page));
+        }
+        if f.per_page != 20 {
+            parts.push(format!("per_page={}", f.per_page));
+        }
+        let qs = if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        };
+        navigate(&format!("/admin/accounts{qs}"), NavigateOptions::default());
+    };
+    let go2 = go.clone();
+    let on_search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mut f = draft.get_untracked();
+        f.page = 1;
+        go(f);
+    };
+    let go3 = go2.clone();
+    let on_reset = move |_| {
+        draft.set(AccountFilter::default());
+        go2(AccountFilter::default());
+    };
+    let toggle = Action::new(move |(id, status): &(i64, String)| {
+        let (id, status) = (*id, status.clone());
+        async move { set_account_status(id, status).await }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = toggle.value().get() {
+            match r {
+                Ok(()) => {
+                    error.set(None);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+
+    view! {
+        <PageHeader title=("管理员管理", "Accounts")>
+            {can_edit.then(|| view! { <a class="btn btn-primary" href="/admin/accounts/new">{move || i18n.t("新建", "New account")}</a> })}
+        </PageHeader>
+        <form class="filters" on:submit=on_search>
+            <div class="filter-item">
+                <label for="f-q">{move || i18n.t("管理员ID/姓名", "Login ID / name")}</label>
+                <input id="f-q" type="text"
+                    prop:value=move || draft.with(|f| f.admin_id.clone())
+                    on:input=move |ev| draft.update(|f| f.admin_id = event_target_value(&ev))/>
+            </div>
+            <div class="filter-item">
+                <label for="f-org">{move || i18n.t("组织机构", "Organisation")}</label>
+                <select id="f-org" on:change=move |ev| draft.update(|f| f.org_id = event_target_value(&ev).parse().ok())>
+                    <option value="">{move || i18n.t("全部", "All")}</option>
+                    {move || options.get().and_then(|o| o.ok()).map(|o| o.orgs.into_iter().map(|org| {
+                        let id = org.id;
+                        view! { <option value=id.to_string() selected=move || draft.with(|f| f.org_id == Some(id))>{org.name}</option> }
+                    }).collect_view())}
+                </select>
+            </div>
+            <div class="filter-item">
+                <label for="f-role">{move || i18n.t("角色类别", "Role")}</label>
+                <select id="f-role" on:change=move |ev| draft.update(|f| f.role_id = event_target_value(&ev).parse().ok())>
+                    <option value="">{move || i18n.t("全部", "All")}</option>
+                    {move || options.get().and_then(|o| o.ok()).map(|o| o.roles.into_iter().map(|r| {
+                        let id = r.id;
+                        view! { <option value=id.to_string() selected=move || draft.with(|f| f.role_id == Some(id))>{move || i18n.pick(&r.name_zh, &r.name_en)}</option> }
+                    }).collect_view())}
+                </select>
+            </div>
+            <div class="filter-item">
+                <label for="f-status">{move || i18n.t("当前状态", "Status")}</label>
+                <select id="f-status" on:change=move |ev| draft.update(|f| f.status = event_target_value(&ev))>
+                    <option value="">{move || i18n.t("全部", "All")}</option>
+                    {ACCOUNT_STATUSES.iter().map(|(code, zh, en)| view! {
+                        <option value=*code selected=move || draft.with(|f| f.status == *code)>{move || i18n.t(zh, en)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="filter-buttons">
+                <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
+                <button type="button" class="btn" on:click=on_reset>{move || i18n.t("重置", "Reset")}</button>
+            </div>
+        </form>
+        <ErrorBanner error=error/>
+        <div class="table-wrap">
+            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
+                {move || rows.get().map(|r| match r {
+                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <div class="empty"><p>{move || i18n.t("没有符合条件的账号", "No accounts match these filters")}</p></div>
+                    }.into_any(),
+                    Ok(page) => {
+                        let go = go3.clone();
+                        view! {
+                            <table class="data">
+                                <thead><tr>
+                                    <th>{move || i18n.t("管理员ID", "Login ID")}</th>
+                                    <th>{move || i18n.t("管理员姓名", "Name")}</th>
+                                    <th>"E-mail"</th>
+                                    <th>{move || i18n.t("所属角色", "Role category")}</th>
+                                    <th>{move || i18n.t("角色类别", "Role")}</th>
+                                    <th>{move || i18n.t("组织机构", "Organisation")}</th>
+                                    <th>{move || i18n.t("当前状态", "Status")}</th>
+                                    <th>{move || i18n.t("权限开通时间", "Opened")}</th>
+                                    <th>{move || i18n.t("最后登录时间", "Last login")}</th>
+                                    <th>{move || i18n.t("操作", "Actions")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|a| {
+                                        let id = a.id;
+                                        let cat = a.role_category.label();
+                                        let active = a.status == "active";
+                                        let admin_id = a.admin_id.clone();
+                                        let is_me = id == me.account_id;
+                                        view! {
+                                            <tr>
+                                                <td><a href=format!("/admin/accounts/{id}/logs")>{a.admin_id.clone()}</a></td>
+                                                <td>{a.name}</td>
+                                                <td>{a.email}</td>
+                                                <td>{move || i18n.t(cat.0, cat.1)}</td>
+                                                <td>{move || i18n.pick(&a.role_name_zh, &a.role_name_en)}</td>
+                                                <td>{a.org_name}</td>
+                                                <td>
+                                                    {if active {
+                                                        view! { <span class="badge badge-green">{move || i18n.t("激活", "Active")}</span> }.into_any()
+                                                    } else {
+                                                        view! { <span class="badge badge-red">{move || i18n.t("悬挂", "Suspended")}</span> }.into_any()
+                                                    }}
+                                                    {a.locked.then(|| view! { <span class="badge badge-gray">{move || i18n.t("已锁定", "Locked")}</span> })}
+                                                </td>
+                                                <td>{fmt_time(&a.opened_at)}</td>
+                                                <td>{fmt_opt_time(&a.last_login_at)}</td>
+                                                <td class="actions">
+                                                    {can_edit.then(|| view! { <a href=format!("/admin/accounts/{id}/edit")>{move || i18n.t("修改", "Edit")}</a> })}
+                                                    {(can_edit && !is_me).then(|| {
+                                                        let admin_id = admin_id.clone();
+                                                        view! {
+                                                            <button class="link" on:click=move |_| {
+                                                                let (status, zh) = if active { ("suspended", "悬挂") } else { ("active", "激活") };
+                                                                let msg = format!("确定要{zh}账号 {admin_id} 吗?{}", if active { "悬挂后该账号将立即被登出。" } else { "" });
+                                                                if confirm(&msg) {
+                                                                    toggle.dispatch((id, status.to_string()));
+                                                                }
+                                                            }>
+                                                                {move || if active { i18n.t("悬挂", "Suspend") } else { i18n.t("激活", "Activate") }}
+                                                            </button>
+                                                        }
+                                                    })}
+                                                    {(can_grant && !is_me).then(|| view! { <a href=format!("/admin/accounts/{id}/permissions")>{move || i18n.t("权限", "Permissions")}</a> })}
+                                                    <a href=format!("/admin/accounts/{id}/logs")>{move || i18n.t("日志", "Logs")}</a>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pager
+                                total=page.total
+                                page=page.page
+                                per_page=page.per_page
+                                on_change=Callback::new(move |(p, n): (u64, u64)| {
+                                    let mut f = filter.get_untracked();
+                                    f.page = p;
+                                    f.per_page = n;
+                                    go(f);
+                                })
+                            />
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn AccountCreatePage() -> impl IntoView {
+    let options = Resource::new(|| (), |_| load_account_options());
+    view! {
+        <Guard perms=&[Perm::AddAdmin]>
+            <PageHeader title=("添加管理员", "Add account")/>
+            <Transition fallback=|| ()>
+                {move || options.get().map(|o| match o {
+                    Ok(o) => view! { <AccountForm options=o initial=AccountInput::default() editing=None/> }.into_any(),
+                    Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                })}
+            </Transition>
+        </Guard>
+    }
+}
+
+#[component]
+pub fn AccountEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or_default()
+    };
+    let data = Resource::new(id, |id| async move {
+        let o = load_account_options().await?;
+        let a = get_account(id).await?;
+        Ok::<_, AppError>((o, a))
+    });
+    let i18n = use_i18n();
+    view! {
+        <Guard perms=&[Perm::AddAdmin]>
+            <PageHeader title=("修改管理员", "Edit account")>
+                <a class="btn" href="/admin/accounts">{move || i18n.t("返回列表", "Back to list")}</a>
+            </PageHeader>
+            <Transition fallback=|| ()>
+                {move || data.get().map(|d| match d {
+                    Ok((o, a)) => view! {
+                        <div class="card">
+                            <dl class="desc">
+                                <dt>{move || i18n.t("权限开通时间", "Opened")}</dt><dd>{fmt_time(&a.opened_at)}</dd>
+                                <dt>{move || i18n.t("开通人", "Opened by")}</dt><dd>{a.opened_by.clone().unwrap_or_else(|| "—".into())}</dd>
+                                <dt>{move || i18n.t("权限模式", "Permission mode")}</dt>
+                                <dd>{if a.permission_mode == "custom" { "自定义 / custom" } else { "角色默认 / role defaults" }}</dd>
+                            </dl>
+                        </div>
+                        <AccountForm options=o initial=a.input editing=Some((a.id, a.version))/>
+                    }.into_any(),
+                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
+                })}
+            </Transition>
+        </Guard>
+    }
+}
+
+#[component]
+fn AccountForm(
+    options: AccountFormOptions,
+    initial: AccountInput,
+    editing: Option<(i64, i32)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = RwSignal::new(initial);
+    let error = RwSignal::new(None::<AppError>);
+    let done = RwSignal::new(None::<String>);
+    let create = ServerAction::<CreateAccount>::new();
+    let update = ServerAction::<UpdateAccount>::new();
+    let navigate = use_navigate();
+    let options = StoredValue::new(options);
+    let initial_role = form.with_untracked(|f| f.role_id);
+    Effect::new(move |_| {
+        if let Some(r) = create.value().get() {
+            match r {
+                Ok(_) => {
+                    let id = form.with_untracked(|f| f.admin_id.clone());
+                    done.set(Some(format!("账号 {id} 已开通,请将管理员ID和初始密码线下告知使用人。 / Account {id} created.")));
+                    error.set(None);
+                    form.set(AccountInput::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = update.value().get() {
+            match r {
+                Ok(()) => navigate("/admin/accounts", NavigateOptions::default()),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        done.set(None);
+        let input = form.get_untracked();
+        if let Err(e) = input.validate(editing.is_none()) {
+            error.set(Some(e));
+            return;
+        }
+        error.set(None);
+        match editing {
+            None => {
+                create.dispatch(CreateAccount { input });
+            }
+            Some((id, version)) => {
+                if input.role_id == initial_role
+                    || confirm("更改角色类别将恢复该角色的默认权限,确定保存?")
+                {
+                    update.dispatch(UpdateAccount { id, version, input });
+                }
+            }
+        }
+    };
+    let errors = Signal::derive(move || field_errors(error.get().as_ref()));
+    let general = Signal::derive(move || error.get().filter(|e| e.field_errors().is_none()));
+    let pending = move || create.pending().get() || update.pending().get();
+    let set_category = move |code: String| {
+        let Some(cat) = RoleCategory::from_code(&code) else {
+            return;
+        };
+        form.update(|f| {
+            f.role_category = cat;
+            let roles: Vec<i64> = options.with_value(|o| {
+                o.roles
+                    .iter()
+                    .filter(|r| r.category == cat)
+                    .map(|r| r.id)
+                    .collect()
+            });
+            if !f.role_id.is_some_and(|r| roles.contains(&r)) {
+                f.role_id = (roles.len() == 1).then(|| roles[0]);
+            }
+            let fits = options.with_value(|o| {
+                o.orgs
+                    .iter()
+                    .any(|org| Some(org.id) == f.organization_id && org.fits(cat))
+            });
+            if !fits {
+                let orgs: Vec<i64> = options.with_value(|o| {
+                    o.orgs
+                        .iter()
+                        .filter(|org| org.is_active && org.fits(cat))
+                        .map(|o| o.id)
+                        .collect()
+                });
+                f.organization_id = (orgs.len() == 1).then(|| orgs[0]);
+            }
+        });
+    };
+    // Fills the dependent selects for the initial category.
+    set_category(form.with_untracked(|f| f.role_category.code().to_string()));
+
+    macro_rules! text {
+        ($field:ident) => {
+            (
+                move || form.with(|f| f.$field.clone()),
+                move |ev| form.update(|f| f.$field = event_target_value(&ev)),
+            )
+        };
+    }
+    let (name_v, name_i) = text!(name);
+    let (email_v, email_i) = text!(email);
+    let (phone_v, phone_i) = text!(phone);
+    let (admin_v, admin_i) = text!(admin_id);
+    let (pw_v, pw_i) = text!(password);
+    let (pwc_v, pwc_i) = text!(password_confirm);
+    let pw_hint = if editing.is_some() {
+        (
+            "留空表示不修改;填写即重置密码,用户下次登录须修改",
+            "Leave blank to keep; filling it resets the password",
+        )
+    } else {
+        (
+            "8–64 位,须同时包含字母和数字",
+            "8–64 characters with letters and digits",
+        )
+    };
+
+    view! {
+        <div class="card">
+            <ErrorBanner error=general/>
+            <SuccessBanner message=done/>
+            <form class="form" on:submit=on_submit novalidate>
+                <Field label=("管理员ID", "Login ID") id="admin_id" required=true errors=errors>
+                    <input id="admin_id" type="text" autocomplete="off" readonly=editing.is_some() prop:value=admin_v on:input=admin_i/>
+                </Field>
+                <Field label=("管理员姓名", "Name") id="name" required=true errors=errors>
+                    <input id="name" type="text" prop:value=name_v on:input=name_i/>
+                </Field>
+                <Field label=("管理员密码", "Password") id="password" required=editing.is_none() errors=errors hint=pw_hint>
+                    <input id="password" type="password" autocomplete="new-password" prop:value=pw_v on:input=pw_i/>
+                </Field>
+                <Field label=("确认密码", "Confirm password") id="password_confirm" required=editing.is_none() errors=errors>
+                    <input id="password_confirm" type="password" autocomplete="new-password" prop:value=pwc_v on:input=pwc_i/>
+                </Field>
+                <Field label=("E-mail", "E-mail") id="email" required=true errors=errors>
+                    <input id="email" type="email" prop:value=email_v on:input=email_i/>
+                </Field>
+                <Field label=("联系电话", "Phone") id="phone" errors=errors>
+                    <input id="phone" type="tel" prop:value=phone_v on:input=phone_i/>
+                </Field>
+                <Field label=("当前状态", "Status") id="status" required=true errors=errors>
+                    <select id="status" on:change=move |ev| form.update(|f| f.status = event_target_value(&ev))>
+                        {ACCOUNT_STATUSES.iter().map(|(code, zh, en)| view! {
+                            <option value=*code selected=move || form.with(|f| f.status == *code)>{move || i18n.t(zh, en)}</option>
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <Field label=("所属角色", "Role category") id="role_category" required=true errors=errors>
+                    <select id="role_category" on:change=move |ev| set_category(event_target_value(&ev))>
+                        {RoleCategory::ALL.into_iter().map(|c| {
+                            let (zh, en) = c.label();
+                            view! { <option value=c.code() selected=move || form.with(|f| f.role_category == c)>{move || i18n.t(zh, en)}</option> }
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <Field label=("角色类别", "Role") id="role_id" required=true errors=errors>
+                    <select id="role_id" on:change=move |ev| form.update(|f| f.role_id = event_target_value(&ev).parse().ok())>
+                        <option value="">{move || i18n.t("请选择", "Choose…")}</option>
+                        {move || {
+                            let cat = form.with(|f| f.role_category);
+                            options.with_value(|o| o.roles.iter().filter(|r| r.category == cat).cloned().collect::<Vec<_>>())
+                                .into_iter()
+                                .map(|r| {
+                                    let id = r.id;
+                                    view! { <option value=id.to_string() selected=move || form.with(|f| f.role_id == Some(id))>{move || i18n.pick(&r.name_zh, &r.name_en)}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </Field>
+                <Field label=("组织机构", "Organisation") id="organization_id" required=true errors=errors>
+                    <select id="organization_id" on:change=move |ev| form.update(|f| f.organization_id = event_target_value(&ev).parse().ok())>
+                        <option value="">{move || i18n.t("请选择", "Choose…")}</option>
+                        {move || {
+                            let cat = form.with(|f| f.role_category);
+                            options.with_value(|o| o.orgs.iter().filter(|org| org.is_active && org.fits(cat)).cloned().collect::<Vec<_>>())
+                                .into_iter()
+                                .map(|org| {
+                                    let id = org.id;
+                                    view! { <option value=id.to_string() selected=move || form.with(|f| f.organization_id == Some(id))>{org.name}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </Field>
+                <div class="form-row">
+                    <span></span>
+                    <div class="form-control">
+                        <label class="checkbox-row">
+                            <input type="checkbox" prop:checked=move || form.with(|f| f.review_exempt)
+                                on:change=move |ev| form.update(|f| f.review_exempt = event_target_checked(&ev))/>
+                            {move || i18n.t("免审核(录入的数据无需审核)", "Review-exempt")}
+                        </label>
+                        <label class="checkbox-row">
+                            <input type="checkbox" prop:checked=move || form.with(|f| f.can_review)
+                                on:change=move |ev| form.update(|f| f.can_review = event_target_checked(&ev))/>
+                            {move || i18n.t("有审核资格", "May approve entries")}
+                        </label>
+                        <label class="checkbox-row">
+                            <input type="checkbox" prop:checked=move || form.with(|f| f.must_change_password)
+                                on:change=move |ev| form.update(|f| f.must_change_password = event_target_checked(&ev))/>
+                            {move || i18n.t("首次登录须修改密码", "Must change password at next login")}
+                        </label>
+                    </div>
+                </div>
+                <div class="form-buttons">
+                    <button type="submit" class="btn btn-primary" disabled=pending>{move || i18n.t("保存", "Save")}</button>
+                    <a class="btn" href="/admin/accounts">{move || i18n.t("返回", "Back")}</a>
+                </div>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,565 @@
+//! System administration (SPEC §5.4, §5.11): accounts, roles and the permission tree,
+//! the organisation structure, and the operation log.
+pub mod accounts;
+pub mod api;
+pub mod logs;
+pub mod orgs;
+pub mod roles;
+
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{DataScope, RoleCategory};
+use crate::error::{AppError, FieldErrors};
+
+/// 当前状态 (E-28).
+pub const ACCOUNT_STATUSES: [(&str, &str, &str); 2] = [
+    ("active", "激活", "Active"),
+    ("suspended", "悬挂", "Suspended"),
+];
+
+/// 操作类型 (E-59): code, 中文, English.
+pub const ACTIONS: [(&str, &str, &str); 20] = [
+    ("login", "登录", "Log in"),
+    ("logout", "退出", "Log out"),
+    ("create", "新增", "Create"),
+    ("update", "修改", "Update"),
+    ("delete", "删除", "Delete"),
+    ("void", "作废", "Void"),
+    ("route", "流转", "Route"),
+    ("feedback", "反馈", "Feedback"),
+    ("complete", "处理完成", "Complete"),
+    ("qa", "质检", "QA"),
+    ("approve", "审核通过", "Approve"),
+    ("reject", "审核驳回", "Reject"),
+    ("export", "导出", "Export"),
+    ("import", "导入", "Import"),
+    ("send_email", "发送邮件", "Send e-mail"),
+    ("mark_done", "服务完成", "Mark done"),
+    ("undo_done", "撤销完成", "Undo done"),
+    ("grant", "权限设置", "Grant"),
+    ("password", "修改密码", "Password"),
+    ("config", "配置变更", "Configuration"),
+];
+
+pub fn action_label(code: &str) -> (&'static str, &'static str) {
+    ACTIONS
+        .iter()
+        .find(|a| a.0 == code)
+        .map(|a| (a.1, a.2))
+        .unwrap_or(("其他", "Other"))
+}
+
+/// 登录结果 (J2).
+pub fn login_result_label(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "success" => ("成功", "Success"),
+        "bad_password" => ("密码错误", "Wrong password"),
+        "bad_captcha" => ("验证码错误", "Wrong captcha"),
+        "suspended" => ("账号悬挂", "Suspended"),
+        "locked" => ("已锁定", "Locked"),
+        "unknown_account" => ("账号不存在", "Unknown account"),
+        "throttled" => ("频率限制", "Throttled"),
+        _ => ("其他", "Other"),
+    }
+}
+
+pub fn org_type_label(org_type: &str, dept_kind: Option<&str>) -> (&'static str, &'static str) {
+    match (org_type, dept_kind) {
+        ("hq", _) => ("总部", "HQ"),
+        ("rep_office", _) => ("代表处", "Rep office"),
+        (_, Some("cs_dept")) => ("客服部", "CS dept"),
+        _ => ("部门", "Department"),
+    }
+}
+
+/// 部门类别 (E-32).
+pub const DEPARTMENT_KINDS: [(&str, &str, &str); 6] = [
+    ("cs_dept", "客服部", "Customer service"),
+    ("tech_dept", "技术部", "Technical"),
+    ("info_dept", "信息部", "Information"),
+    ("marketing_dept", "营销部", "Marketing"),
+    ("buyer_dept", "买家部", "Buyer"),
+    ("other_dept", "其他部门", "Other"),
+];
+
+// ---------------------------------------------------------------- accounts
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountFilter {
+    pub admin_id: String,
+    pub org_id: Option<i64>,
+    pub role_id: Option<i64>,
+    pub status: String,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub admin_id: String,
+    pub name: String,
+    pub email: String,
+    pub role_category: RoleCategory,
+    pub role_name_zh: String,
+    pub role_name_en: String,
+    pub org_name: String,
+    pub status: String,
+    pub opened_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub locked: bool,
+}
+
+/// 添加管理员 / 修改管理员 (PG-30).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountInput {
+    pub admin_id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub status: String,
+    pub role_category: RoleCategory,
+    pub role_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    /// Blank on edit = unchanged; filled = reset (forces a change at next login).
+    pub password: String,
+    pub password_confirm: String,
+    pub review_exempt: bool,
+    pub can_review: bool,
+    pub must_change_password: bool,
+}
+
+impl Default for AccountInput {
+    fn default() -> Self {
+        Self {
+            admin_id: String::new(),
+            name: String::new(),
+            email: String::new(),
+            phone: String::new(),
+            status: "active".into(),
+            role_category: RoleCategory::CompanyCsAdmin,
+            role_id: None,
+            organization_id: None,
+            password: String::new(),
+            password_confirm: String::new(),
+            review_exempt: false,
+            can_review: false,
+            must_change_password: true,
+        }
+    }
+}
+
+pub fn valid_admin_id(s: &str) -> bool {
+    (3..=32).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+pub fn valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c == ',')
+        && s.len() <= 100
+}
+
+impl AccountInput {
+    /// Field checks shared by the form and the server; `creating` requires a password.
+    pub fn validate(&self, creating: bool) -> Result<(), AppError> {
+        let mut e = FieldErrors::default();
+        let admin_id = self.admin_id.trim();
+        if creating {
+            if admin_id.is_empty() {
+                e.add("admin_id", "请输入管理员ID", "Enter a login ID");
+            } else if !valid_admin_id(admin_id) {
+                e.add(
+                    "admin_id",
+                    "管理员ID须为 3–32 位字母、数字或 _ . -",
+                    "3–32 letters, digits or _ . -",
+                );
+            }
+        }
+        let name = self.name.trim();
+        if name.is_empty() {
+            e.add("name", "请输入管理员姓名", "Enter the holder's name");
+        } else if name.chars().count() > 50 {
+            e.add("name", "姓名不能超过 50 个字", "At most 50 characters");
+        }
+        let email = self.email.trim();
+        if email.is_empty() {
+            e.add("email", "请输入 E-mail", "Enter an e-mail address");
+        } else if !valid_email(email) {
+            e.add(
+                "email",
+                "E-mail 格式不正确,例如 name@example.com",
+                "Not a valid e-mail, e.g. name@example.com",
+            );
+        }
+        if self.phone.trim().chars().count() > 30 {
+            e.add("phone", "联系电话不能超过 30 位", "At most 30 characters");
+        }
+        if !ACCOUNT_STATUSES.iter().any(|s| s.0 == self.status) {
+            e.add("status", "请选择当前状态", "Choose a status");
+        }
+        if self.role_id.is_none() {
+            e.add("role_id", "请选择角色类别", "Choose a role");
+        }
+        if self.organization_id.is_none() {
+            e.add(
+                "organization_id",
+                "请选择组织机构",
+                "Choose an organisation",
+            );
+        }
+        if creating || !self.password.is_empty() {
+            crate::auth::check_new_password(&mut e, "password", &self.password);
+            if self.password_confirm != self.password {
+                e.add(
+                    "password_confirm",
+                    "两次输入的密码不一致",
+                    "The passwords do not match",
+                );
+            }
+        }
+        e.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountDetail {
+    pub id: i64,
+    pub version: i32,
+    pub input: AccountInput,
+    pub opened_at: DateTime<Utc>,
+    pub opened_by: Option<String>,
+    pub permission_mode: String,
+    pub org_name: String,
+    pub role_name_zh: String,
+    pub role_name_en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleOption {
+    pub id: i64,
+    pub name_zh: String,
+    pub name_en: String,
+    pub category: RoleCategory,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgOption {
+    pub id: i64,
+    pub name: String,
+    pub org_type: String,
+    pub department_kind: Option<String>,
+    pub is_active: bool,
+}
+
+impl OrgOption {
+    /// Role category ↔ organisation consistency (SPEC §1.5).
+    pub fn fits(&self, category: RoleCategory) -> bool {
+        let dept = self.department_kind.as_deref();
+        match category {
+            RoleCategory::CompanyCsAdmin => dept == Some("cs_dept"),
+            RoleCategory::RepOfficeCsAdmin => self.org_type == "rep_office",
+            RoleCategory::BusinessDeptAdmin => {
+                self.org_type == "department" && dept != Some("cs_dept")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountFormOptions {
+    pub roles: Vec<RoleOption>,
+    pub orgs: Vec<OrgOption>,
+}
+
+// ---------------------------------------------------------------- roles & permissions
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PermNode {
+    pub code: String,
+    pub parent_code: Option<String>,
+    pub name_zh: String,
+    pub name_en: String,
+    pub node_type: String,
+    pub company_cs_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub role_category: RoleCategory,
+    pub data_scope: DataScope,
+    pub is_builtin: bool,
+    pub description: String,
+    pub permissions: Vec<String>,
+    pub account_count: u64,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleInput {
+    /// `None` creates a custom role.
+    pub id: Option<i64>,
+    pub version: i32,
+    pub name: String,
+    pub role_category: RoleCategory,
+    pub data_scope: DataScope,
+    pub description: String,
+    pub permissions: Vec<String>,
+}
+
+impl RoleInput {
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut e = FieldErrors::default();
+        let n = self.name.trim().chars().count();
+        if n == 0 {
+            e.add("name", "请输入角色名称", "Enter a role name");
+        } else if n > 50 {
+            e.add("name", "角色名称不能超过 50 个字", "At most 50 characters");
+        }
+        if self.description.chars().count() > 255 {
+            e.add(
+                "description",
+                "说明不能超过 255 个字",
+                "At most 255 characters",
+            );
+        }
+        e.into_result()
+    }
+}
+
+/// 角色权限管理 (PG-33) for one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountPermissions {
+    pub account_id: i64,
+    pub admin_id: String,
+    pub name: String,
+    pub org_name: String,
+    pub department_kind: Option<String>,
+    pub role_id: i64,
+    pub role_category: RoleCategory,
+    pub custom: bool,
+    pub permissions: Vec<String>,
+    pub version: i32,
+}
+
+// ---------------------------------------------------------------- organisations
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub full_name: String,
+    pub level: i16,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgRow {
+    pub id: i64,
+    pub version: i32,
+    pub code: String,
+    pub name: String,
+    pub org_type: String,
+    pub department_kind: Option<String>,
+    pub parent_id: Option<i64>,
+    pub seat: Option<RegionRef>,
+    pub address: String,
+    pub phone: String,
+    pub contact_person: String,
+    pub email: String,
+    pub is_active: bool,
+    pub regions: Vec<RegionRef>,
+    pub account_count: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrgInput {
+    pub id: Option<i64>,
+    pub version: i32,
+    pub code: String,
+    pub name: String,
+    /// `rep_office` or `department`.
+    pub org_type: String,
+    pub department_kind: Option<String>,
+    pub region_id: Option<i64>,
+    pub address: String,
+    pub phone: String,
+    pub contact_person: String,
+    pub email: String,
+    pub region_ids: Vec<i64>,
+}
+
+impl OrgInput {
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut e = FieldErrors::default();
+        let code = self.code.trim();
+        if code.is_empty() {
+            e.add("code", "请输入机构编码", "Enter a code");
+        } else if code.len() > 32
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
+        {
+            e.add(
+                "code",
+                "编码须为 1–32 位字母、数字、_ 或 -",
+                "1–32 letters, digits, _ or -",
+            );
+        }
+        let n = self.name.trim().chars().count();
+        if n == 0 {
+            e.add("name", "请输入机构名称", "Enter a name");
+        } else if n > 100 {
+            e.add("name", "名称不能超过 100 个字", "At most 100 characters");
+        }
+        match self.org_type.as_str() {
+            "rep_office" => {}
+            "department" => {
+                if !DEPARTMENT_KINDS
+                    .iter()
+                    .any(|k| Some(k.0) == self.department_kind.as_deref())
+                {
+                    e.add(
+                        "department_kind",
+                        "请选择部门类别",
+                        "Choose a department kind",
+                    );
+                }
+            }
+            _ => e.add("org_type", "请选择机构类型", "Choose a type"),
+        }
+        if !self.email.trim().is_empty() && !valid_email(self.email.trim()) {
+            e.add("email", "E-mail 格式不正确", "Not a valid e-mail");
+        }
+        for (f, v, max) in [
+            ("address", &self.address, 255),
+            ("phone", &self.phone, 50),
+            ("contact_person", &self.contact_person, 50),
+        ] {
+            if v.trim().chars().count() > max {
+                e.add(f, "内容过长", "Too long");
+            }
+        }
+        e.into_result()
+    }
+}
+
+// ---------------------------------------------------------------- logs
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogFilter {
+    pub account_id: Option<i64>,
+    pub admin_id: String,
+    pub action: String,
+    pub module: String,
+    /// `YYYY-MM-DD`, inclusive, Asia/Shanghai.
+    pub from: String,
+    pub to: String,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub admin_id: String,
+    pub account_name: String,
+    pub module: String,
+    pub module_zh: String,
+    pub module_en: String,
+    pub action: String,
+    pub target: String,
+    pub detail: Option<String>,
+    pub ip: String,
+    pub success: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginLogRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub admin_id: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub result: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> AccountInput {
+        AccountInput {
+            admin_id: "li.na".into(),
+            name: "李娜".into(),
+            email: "li.na@example.com".into(),
+            role_id: Some(1),
+            organization_id: Some(2),
+            password: "Passw0rd".into(),
+            password_confirm: "Passw0rd".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn account_input_errors_name_their_fields() {
+        assert!(valid().validate(true).is_ok());
+        let mut i = valid();
+        i.admin_id = "x".into();
+        i.email = "not-an-email".into();
+        i.password_confirm = "other".into();
+        let e = i.validate(true).unwrap_err();
+        let f = e.field_errors().unwrap();
+        assert!(f.get("admin_id").is_some());
+        assert!(f.get("email").is_some());
+        assert!(f.get("password_confirm").is_some());
+        assert!(f.get("name").is_none());
+    }
+
+    #[test]
+    fn editing_without_password_keeps_it() {
+        let mut i = valid();
+        i.password.clear();
+        i.password_confirm.clear();
+        assert!(i.validate(false).is_ok());
+        assert!(i.validate(true).is_err());
+    }
+
+    #[test]
+    fn org_must_fit_role_category() {
+        let cs = OrgOption {
+            id: 1,
+            name: "客服部".into(),
+            org_type: "department".into(),
+            department_kind: Some("cs_dept".into()),
+            is_active: true,
+        };
+        let rep = OrgOption {
+            id: 2,
+            name: "广州代表处".into(),
+            org_type: "rep_office".into(),
+            department_kind: None,
+            is_active: true,
+        };
+        assert!(cs.fits(RoleCategory::CompanyCsAdmin));
+        assert!(!cs.fits(RoleCategory::BusinessDeptAdmin));
+        assert!(rep.fits(RoleCategory::RepOfficeCsAdmin));
+        assert!(!rep.fits(RoleCategory::CompanyCsAdmin));
+    }
+}

@@ -1,0 +1,192 @@
+//! Login with captcha, sessions, the current user, permissions, data scope and the audit log.
+//! DTOs and validation here are compiled for both the server and the browser.
+pub mod api;
+pub mod pages;
+pub mod perm;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod login;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod scope;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod token;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldErrors;
+pub use perm::{DataScope, Perm, RoleCategory};
+
+/// A captcha image to show on the login page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Captcha {
+    pub id: String,
+    /// `data:image/png;base64,…`
+    pub image: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoginInput {
+    pub admin_id: String,
+    pub password: String,
+    pub captcha_id: String,
+    pub captcha_answer: String,
+}
+
+impl LoginInput {
+    pub fn validate(&self, captcha_required: bool) -> Result<(), crate::error::AppError> {
+        let mut e = FieldErrors::default();
+        if self.admin_id.trim().is_empty() {
+            e.add("admin_id", "请输入管理员ID", "Enter your login ID");
+        }
+        if self.password.is_empty() {
+            e.add("password", "请输入密码", "Enter your password");
+        }
+        if captcha_required && self.captcha_answer.trim().is_empty() {
+            e.add(
+                "captcha",
+                "请输入验证码",
+                "Enter the characters shown in the image",
+            );
+        }
+        e.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginOutcome {
+    pub must_change_password: bool,
+}
+
+/// The signed-in account as the UI sees it: who, where, and which permission codes it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub account_id: i64,
+    pub admin_id: String,
+    pub name: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub role_name_zh: String,
+    pub role_name_en: String,
+    pub role_category: RoleCategory,
+    pub must_change_password: bool,
+    pub permissions: Vec<String>,
+}
+
+impl SessionUser {
+    pub fn has(&self, p: Perm) -> bool {
+        self.permissions.iter().any(|c| c == p.code())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChangePasswordInput {
+    pub old_password: String,
+    pub new_password: String,
+    pub confirm_password: String,
+}
+
+impl ChangePasswordInput {
+    pub fn validate(&self) -> Result<(), crate::error::AppError> {
+        let mut e = FieldErrors::default();
+        if self.old_password.is_empty() {
+            e.add(
+                "old_password",
+                "请输入原密码",
+                "Enter your current password",
+            );
+        }
+        check_new_password(&mut e, "new_password", &self.new_password);
+        if self.new_password == self.old_password && !self.new_password.is_empty() {
+            e.add(
+                "new_password",
+                "新密码不能与原密码相同",
+                "The new password must differ from the current one",
+            );
+        }
+        if self.confirm_password != self.new_password {
+            e.add(
+                "confirm_password",
+                "两次输入的密码不一致",
+                "The passwords do not match",
+            );
+        }
+        e.into_result()
+    }
+}
+
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 64;
+
+/// The password rule (SPEC NFR-26): 8–64 characters with at least one letter and one digit.
+pub fn check_new_password(e: &mut FieldErrors, field: &str, pw: &str) {
+    let n = pw.chars().count();
+    if pw.is_empty() {
+        e.add(field, "请输入新密码", "Enter a new password");
+    } else if n < PASSWORD_MIN {
+        e.add(field, "密码至少 8 位", "At least 8 characters");
+    } else if n > PASSWORD_MAX {
+        e.add(field, "密码不能超过 64 位", "At most 64 characters");
+    } else if !pw.chars().any(|c| c.is_ascii_alphabetic())
+        || !pw.chars().any(|c| c.is_ascii_digit())
+    {
+        e.add(
+            field,
+            "密码须同时包含字母和数字",
+            "Use both letters and digits",
+        );
+    } else if pw.chars().any(char::is_whitespace) {
+        e.add(field, "密码不能包含空格", "No spaces allowed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(pw: &str) -> Option<String> {
+        let mut e = FieldErrors::default();
+        check_new_password(&mut e, "p", pw);
+        e.get("p").map(|t| t.zh.clone())
+    }
+
+    #[test]
+    fn password_rule() {
+        assert_eq!(err("abc12345"), None);
+        assert!(err("abc1234").unwrap().contains("8"));
+        assert!(err("abcdefgh").unwrap().contains("字母和数字"));
+        assert!(err("12345678").unwrap().contains("字母和数字"));
+        assert!(err("abc 12345").unwrap().contains("空格"));
+        assert!(err(&"a1".repeat(33)).unwrap().contains("64"));
+    }
+
+    #[test]
+    fn change_password_checks_confirmation_and_reuse() {
+        let mut i = ChangePasswordInput {
+            old_password: "old12345".into(),
+            new_password: "new12345".into(),
+            confirm_password: "new1234x".into(),
+        };
+        let e = i.validate().unwrap_err();
+        assert!(e.field_errors().unwrap().get("confirm_password").is_some());
+        i.confirm_password = i.new_password.clone();
+        assert!(i.validate().is_ok());
+        i.new_password = "old12345".into();
+        i.confirm_password = "old12345".into();
+        assert!(
+            i.validate()
+                .unwrap_err()
+                .field_errors()
+                .unwrap()
+                .get("new_password")
+                .is_some()
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! Database sessions (SPEC A8): a random 256-bit token in an HttpOnly, SameSite=Strict cookie,
+//! stored only as its SHA-256. Every request re-reads the account, its role and permissions,
+//! so suspension and permission changes take effect on the next request.
+use std::collections::HashSet;
+use std::net::SocketAddr;
+
+use chrono::{Duration, Utc};
+use http::HeaderValue;
+use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
+use leptos::prelude::use_context;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    sea_query::Expr,
+};
+
+use super::entity::{
+    account, account_permission, organization, permission, role, role_permission, user_session,
+};
+use super::perm::grant_allowed;
+use super::scope::Scope;
+use super::token::{random_id, sha256_hex};
+use super::{DataScope, Perm, RoleCategory, SessionUser};
+use crate::error::{AppError, AppResult};
+use crate::state::{AppState, app_state};
+
+pub const SESSION_COOKIE: &str = "crm_session";
+
+/// Where a request came from, recorded in the logs.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub ip: String,
+    pub user_agent: Option<String>,
+    /// The session token from the cookie, if any.
+    pub token: Option<String>,
+}
+
+impl RequestMeta {
+    pub fn from_parts(parts: &http::request::Parts, trust_proxy: bool) -> Self {
+        let forwarded = trust_proxy
+            .then(|| {
+                parts
+                    .headers
+                    .get("x-forwarded-for")
+                    .and_then(|v| v.to_str().ok())
+            })
+            .flatten()
+            .and_then(|v| v.split(',').next())
+            .map(|s| s.trim().to_string());
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        let token = parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == SESSION_COOKIE)
+            .map(|(_, v)| v.to_string())
+            .filter(|v| !v.is_empty());
+        Self {
+            ip: forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
+            user_agent: parts
+                .headers
+                .get(USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(255).collect()),
+            token,
+        }
+    }
+
+    pub fn current(state: &AppState) -> Self {
+        use_context::<http::request::Parts>()
+            .map(|p| Self::from_parts(&p, state.settings.trust_proxy))
+            .unwrap_or_default()
+    }
+}
+
+/// The signed-in account of this request with everything the checks need.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub account: account::Model,
+    pub role: role::Model,
+    pub org: organization::Model,
+    pub permissions: HashSet<String>,
+    pub scope: Scope,
+    pub meta: RequestMeta,
+}
+
+impl CurrentUser {
+    pub fn has(&self, p: Perm) -> bool {
+        self.permissions.contains(p.code())
+    }
+    pub fn category(&self) -> RoleCategory {
+        RoleCategory::from_code(&self.account.role_category)
+            .unwrap_or(RoleCategory::BusinessDeptAdmin)
+    }
+    pub fn is_company_cs(&self) -> bool {
+        self.category() == RoleCategory::CompanyCsAdmin
+    }
+    pub fn to_session_user(&self) -> SessionUser {
+        let mut permissions: Vec<String> = self.permissions.iter().cloned().collect();
+        permissions.sort();
+        SessionUser {
+            account_id: self.account.id,
+            admin_id: self.account.admin_id.clone(),
+            name: self.account.name.clone(),
+            org_id: self.org.id,
+            org_name: self.org.name.clone(),
+            role_name_zh: self.role.name.clone(),
+            role_name_en: self.role.name_en.clone(),
+            role_category: self.category(),
+            must_change_password: self.account.must_change_password,
+            permissions,
+        }
+    }
+}
+
+/// The account of this request, or `None` when there is no valid session.
+pub async fn current_user() -> AppResult<Option<CurrentUser>> {
+    let state = app_state()?;
+    let meta = RequestMeta::current(&state);
+    let Some(token) = meta.token.clone() else {
+        return Ok(None);
+    };
+    load_user(&state, &token, meta).await
+}
+
+pub async fn load_user(
+    state: &AppState,
+    token: &str,
+    meta: RequestMeta,
+) -> AppResult<Option<CurrentUser>> {
+    let db = &state.db;
+    let now = Utc::now();
+    let idle = Duration::minutes(state.settings.session_idle_minutes);
+    let Some(session) = user_session::Entity::find_by_id(sha256_hex(token))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if session.revoked_at.is_some()
+        || session.expires_at <= now
+        || session.last_seen_at + idle <= now
+    {
+        return Ok(None);
+    }
+    let Some(account) = account::Entity::find_by_id(session.account_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if account.status != "active" {
+        return Ok(None);
+    }
+    if now - session.last_seen_at > Duration::seconds(60) {
+        user_session::Entity::update_many()
+            .col_expr(user_session::Column::LastSeenAt, Expr::value(now))
+            .filter(user_session::Column::Id.eq(session.id.clone()))
+            .exec(db)
+            .await?;
+    }
+    let role = role::Entity::find_by_id(account.role_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let org = organization::Entity::find_by_id(account.organization_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let permissions = effective_permissions(db, &account, &org).await?;
+    let data_scope = DataScope::from_code(&role.data_scope).unwrap_or(DataScope::Own);
+    let scope = Scope::resolve(db, data_scope, org.id, account.id).await?;
+    Ok(Some(CurrentUser {
+        account,
+        role,
+        org,
+        permissions,
+        scope,
+        meta,
+    }))
+}
+
+/// Effective permissions (SPEC A7): the account's own set in `custom` mode, else its role's
+/// defaults, always narrowed by the grant constraints of §7.3; a business-department account
+/// also gets the 相关业务功能 node of its own department.
+pub async fn effective_permissions(
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+    org: &organization::Model,
+) -> AppResult<HashSet<String>> {
+    let granted: Vec<String> = if account.permission_mode == "custom" {
+        account_permission::Entity::find()
+            .filter(account_permission::Column::AccountId.eq(account.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.permission_code)
+            .collect()
+    } else {
+        role_permission::Entity::find()
+            .filter(role_permission::Column::RoleId.eq(account.role_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.permission_code)
+            .collect()
+    };
+    let nodes = permission::Entity::find().all(db).await?;
+    let category =
+        RoleCategory::from_code(&account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin);
+    let dept = org.department_kind.as_deref();
+    let mut out: HashSet<String> = granted
+        .into_iter()
+        .filter(|code| {
+            nodes
+                .iter()
+                .any(|n| &n.code == code && grant_allowed(code, n.company_cs_only, category, dept))
+        })
+        .collect();
+    if category == RoleCategory::BusinessDeptAdmin {
+        let own = match dept {
+            Some("marketing_dept") => Some(Perm::BizMarketing),
+            Some("buyer_dept") => Some(Perm::BizBuyer),
+            Some("info_dept") => Some(Perm::BizInfo),
+            _ => None,
+        };
+        out.extend(own.map(|p| p.code().to_string()));
+    }
+    Ok(out)
+}
+
+/// The signed-in user, or `Unauthenticated`.
+pub async fn require_login() -> AppResult<CurrentUser> {
+    current_user()
+        .await?
+        .ok_or(AppError::Unauthenticated)
+        .inspect_err(|_| set_status(401))
+}
+
+/// The signed-in user if it holds `perm`; `Forbidden` otherwise. An account that still has to
+/// replace its initial password may do nothing else first.
+pub async fn require(perm: Perm) -> AppResult<CurrentUser> {
+    require_any(&[perm]).await
+}
+
+pub async fn require_any(perms: &[Perm]) -> AppResult<CurrentUser> {
+    let user = require_login().await?;
+    if user.account.must_change_password && !perms.contains(&Perm::ChangePassword) {
+        set_status(403);
+        return Err(AppError::rejected(
+            "请先修改初始密码",
+            "Please change your initial password first",
+        ));
+    }
+    if perms.iter().any(|p| user.has(*p)) {
+        Ok(user)
+    } else {
+        tracing::warn!(account = user.account.id, ?perms, "permission denied");
+        set_status(403);
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Sets the HTTP status of the server-function response (errors are 500 by default).
+pub fn set_status(code: u16) {
+    if let (Some(opts), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        opts.set_status(status);
+    }
+}
+
+/// Opens a session for `account_id` and returns the cookie token.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    account_id: i64,
+    meta: &RequestMeta,
+) -> AppResult<String> {
+    let token = random_id(32);
+    let now = Utc::now();
+    user_session::ActiveModel {
+        id: Set(sha256_hex(&token)),
+        account_id: Set(account_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + Duration::hours(state.settings.session_absolute_hours)),
+        ip: Set(Some(meta.ip.clone())),
+        user_agent: Set(meta.user_agent.clone()),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Revokes the session of `token`.
+pub async fn revoke_token(db: &impl ConnectionTrait, token: &str) -> AppResult<()> {
+    user_session::Entity::update_many()
+        .col_expr(user_session::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(user_session::Column::Id.eq(sha256_hex(token)))
+        .filter(user_session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every open session of an account, except the one of `keep_token`.
+pub async fn revoke_all(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    keep_token: Option<&str>,
+) -> AppResult<()> {
+    let mut q = user_session::Entity::update_many()
+        .col_expr(user_session::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(user_session::Column::AccountId.eq(account_id))
+        .filter(user_session::Column::RevokedAt.is_null());
+    if let Some(t) = keep_token {
+        q = q.filter(user_session::Column::Id.ne(sha256_hex(t)));
+    }
+    q.exec(db).await?;
+    Ok(())
+}
+
+/// Sends the session cookie (or, with `None`, expires it).
+pub fn set_cookie(state: &AppState, token: Option<&str>) {
+    let secure = if state.settings.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = match token {
+        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict{secure}"),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+    };
+    if let (Some(opts), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
+        opts.append_header(SET_COOKIE, v);
+    }
+}

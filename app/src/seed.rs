@@ -1,0 +1,208 @@
+//! First-run data. Demo mode adds four rep offices with their regions and one account per role
+//! category and CS level (password `Demo@2026`, documented in the README, demo only). Without
+//! demo mode the first start creates a single 公司客服经理 `admin` with a random one-time
+//! password that must be changed at first login (SPEC Appendix B item 3).
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, TransactionTrait,
+};
+
+use crate::auth::entity::{account, organization, organization_region, region, role};
+use crate::auth::{password, token};
+use crate::error::{AppError, AppResult};
+
+pub const DEMO_PASSWORD: &str = "Demo@2026";
+
+/// Rep offices: code, name, seat city code, covered province codes, address, phone.
+const REP_OFFICES: [(&str, &str, &str, &[&str], &str, &str); 4] = [
+    (
+        "GZ",
+        "广州代表处",
+        "440100",
+        &["440000", "450000", "460000"],
+        "广州市天河区体育西路 103 号",
+        "020-38880001",
+    ),
+    (
+        "SH",
+        "上海代表处",
+        "310100",
+        &["310000", "320000"],
+        "上海市浦东新区世纪大道 88 号",
+        "021-58880002",
+    ),
+    (
+        "BJ",
+        "北京代表处",
+        "110100",
+        &["110000", "120000", "130000"],
+        "北京市朝阳区建国路 93 号",
+        "010-65880003",
+    ),
+    (
+        "CD",
+        "成都代表处",
+        "510100",
+        &["510000", "500000"],
+        "成都市高新区天府大道 1700 号",
+        "028-85880004",
+    ),
+];
+
+/// Demo accounts: login, name, role code, organisation code, can review.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, &str, bool); 8] = [
+    ("manager", "王经理", "cs_manager", "CS", true),
+    ("supervisor", "李主管", "cs_supervisor", "CS", true),
+    ("agent", "张坐席", "cs_agent", "CS", false),
+    ("qa", "赵质检", "cs_qa", "CS", false),
+    ("gz_rep", "陈广州", "rep_office_cs", "GZ", false),
+    ("sh_rep", "周上海", "rep_office_cs", "SH", false),
+    ("biz_tech", "孙技术", "business_dept", "TECH", false),
+    ("biz_buyer", "吴买家", "business_dept", "BUYER", false),
+];
+
+async fn org_id(db: &impl ConnectionTrait, code: &str) -> AppResult<i64> {
+    organization::Entity::find()
+        .filter(organization::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(|o| o.id)
+        .ok_or_else(|| AppError::internal(format!("organisation {code} missing")))
+}
+
+async fn region_id(db: &impl ConnectionTrait, code: &str) -> AppResult<Option<i64>> {
+    Ok(region::Entity::find()
+        .filter(region::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(|r| r.id))
+}
+
+/// Seeds on an empty account table; returns the initial admin password when one was generated.
+pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResult<Option<String>> {
+    if account::Entity::find().count(db).await? > 0 {
+        return Ok(None);
+    }
+    let txn = db.begin().await?;
+    let generated = if demo {
+        seed_rep_offices(&txn).await?;
+        let hash = password::hash(DEMO_PASSWORD.into()).await?;
+        for (login, name, role_code, org, can_review) in DEMO_ACCOUNTS {
+            let r = role::Entity::find()
+                .filter(role::Column::Code.eq(role_code))
+                .one(&txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            insert_account(
+                &txn,
+                login,
+                name,
+                &r,
+                org_id(&txn, org).await?,
+                &hash,
+                can_review,
+                false,
+            )
+            .await?;
+        }
+        None
+    } else {
+        let pw = format!("Crm{}", token::random_id(6));
+        let hash = password::hash(pw.clone()).await?;
+        let r = role::Entity::find()
+            .filter(role::Column::Code.eq("cs_manager"))
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        insert_account(
+            &txn,
+            "admin",
+            "系统管理员",
+            &r,
+            org_id(&txn, "CS").await?,
+            &hash,
+            true,
+            true,
+        )
+        .await?;
+        Some(pw)
+    };
+    txn.commit().await?;
+    Ok(generated)
+}
+
+async fn seed_rep_offices(db: &impl ConnectionTrait) -> AppResult<()> {
+    let hq = org_id(db, "HQ").await?;
+    let now = Utc::now();
+    for (i, (code, name, seat, covers, address, phone)) in REP_OFFICES.into_iter().enumerate() {
+        let o = organization::ActiveModel {
+            code: Set(code.into()),
+            name: Set(name.into()),
+            org_type: Set("rep_office".into()),
+            parent_id: Set(Some(hq)),
+            region_id: Set(region_id(db, seat).await?),
+            address: Set(Some(address.into())),
+            phone: Set(Some(phone.into())),
+            sort_order: Set(100 + i as i32),
+            is_active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        for c in covers {
+            if let Some(r) = region_id(db, c).await? {
+                organization_region::ActiveModel {
+                    organization_id: Set(o.id),
+                    region_id: Set(r),
+                }
+                .insert(db)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_account(
+    db: &impl ConnectionTrait,
+    login: &str,
+    name: &str,
+    r: &role::Model,
+    org: i64,
+    hash: &str,
+    can_review: bool,
+    must_change: bool,
+) -> AppResult<()> {
+    let now = Utc::now();
+    account::ActiveModel {
+        admin_id: Set(login.into()),
+        admin_id_key: Set(login.to_lowercase()),
+        name: Set(name.into()),
+        password_hash: Set(hash.into()),
+        email: Set(format!("{login}@chengshang.example")),
+        email_key: Set(format!("{login}@chengshang.example")),
+        status: Set("active".into()),
+        role_category: Set(r.role_category.clone()),
+        role_id: Set(r.id),
+        organization_id: Set(org),
+        permission_mode: Set("inherit".into()),
+        opened_at: Set(now),
+        review_exempt: Set(r.code == "business_dept" && login.contains("buyer")),
+        can_review: Set(can_review),
+        must_change_password: Set(must_change),
+        failed_login_count: Set(0),
+        locale: Set("zh".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! Shared UI pieces: form fields with their error, error banners, the pager, the permission
+//! guard for pages and time formatting.
+use chrono::{DateTime, FixedOffset, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Perm;
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::use_i18n;
+
+/// One page of a list with its total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub const PER_PAGE_CHOICES: [u64; 4] = [10, 20, 50, 100];
+
+/// Clamps a requested page size to the offered choices (default 20).
+pub fn per_page(n: u64) -> u64 {
+    if PER_PAGE_CHOICES.contains(&n) { n } else { 20 }
+}
+
+/// `YYYY-MM-DD HH:mm` in Asia/Shanghai (SPEC §3.1).
+pub fn fmt_time(t: &DateTime<Utc>) -> String {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00");
+    t.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn fmt_opt_time(t: &Option<DateTime<Utc>>) -> String {
+    t.as_ref().map(fmt_time).unwrap_or_else(|| "—".into())
+}
+
+/// Field errors of the last failed submission, shown next to each field.
+pub fn field_errors(err: Option<&AppError>) -> FieldErrors {
+    err.and_then(|e| e.field_errors().cloned())
+        .unwrap_or_default()
+}
+
+/// A labelled form row with its error message under the input.
+#[component]
+pub fn Field(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(into)] errors: Signal<FieldErrors>,
+    #[prop(optional)] hint: Option<(&'static str, &'static str)>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = move || errors.with(|e| e.get(id).map(|t| t.get(i18n.locale()).to_string()));
+    let err_id = format!("{id}-error");
+    view! {
+        <div class="form-row" class:has-error=move || error().is_some()>
+            <label for=id>
+                {required.then(|| view! { <span class="req" aria-hidden="true">"*"</span> })}
+                {move || i18n.t(label.0, label.1)}
+            </label>
+            <div class="form-control">
+                {children()}
+                {hint.map(|h| view! { <div class="hint">{move || i18n.t(h.0, h.1)}</div> })}
+                <div class="field-error" id=err_id role="alert">
+                    {error}
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// The general message of an error (field errors are shown at their fields).
+#[component]
+pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|e| {
+            view! {
+                <div class="alert alert-error" role="alert">
+                    {e.message(i18n.locale())}
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+pub fn SuccessBanner(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message.get().map(|m| {
+            view! {
+                <div class="alert alert-success" role="status">
+                    {m}
+                </div>
+            }
+        })
+    }
+}
+
+/// "共 N 条" with previous/next, page number and page size.
+#[component]
+pub fn Pager(
+    #[prop(into)] total: Signal<u64>,
+    #[prop(into)] page: Signal<u64>,
+    #[prop(into)] per_page: Signal<u64>,
+    on_change: Callback<(u64, u64)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let pages = move || total.get().div_ceil(per_page.get().max(1)).max(1);
+    view! {
+        <div class="pager">
+            <span class="total">
+                {move || match i18n.locale() {
+                    crate::i18n::Locale::Zh => format!("共 {} 条", total.get()),
+                    crate::i18n::Locale::En => format!("{} in total", total.get()),
+                }}
+            </span>
+            <button
+                disabled=move || page.get() <= 1
+                on:click=move |_| on_change.run((page.get() - 1, per_page.get()))
+            >
+                {move || i18n.t("上一页", "Previous")}
+            </button>
+            <span class="current">{move || format!("{} / {}", page.get(), pages())}</span>
+            <button
+                disabled=move || page.get() >= pages()
+                on:click=move |_| on_change.run((page.get() + 1, per_page.get()))
+            >
+                {move || i18n.t("下一页", "Next")}
+            </button>
+            <select
+                aria-label=move || i18n.t("每页条数", "Rows per page")
+                on:change=move |ev| {
+                    let n = event_target_value(&ev).parse().unwrap_or(20);
+                    on_change.run((1, n))
+                }
+            >
+                {PER_PAGE_CHOICES
+                    .into_iter()
+                    .map(|n| {
+                        view! {
+                            <option value=n.to_string() selected=move || per_page.get() == n>
+                                {move || match i18n.locale() {
+                                    crate::i18n::Locale::Zh => format!("{n} 条/页"),
+                                    crate::i18n::Locale::En => format!("{n} / page"),
+                                }}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Renders `children` only for users holding one of `perms`; the server checks again.
+#[component]
+pub fn Guard(perms: &'static [Perm], children: ChildrenFn) -> impl IntoView {
+    let user = crate::layout::use_session_user();
+    let allowed = perms.iter().any(|p| user.has(*p));
+    let i18n = use_i18n();
+    move || {
+        if allowed {
+            children().into_any()
+        } else {
+            view! {
+                <div class="empty forbidden">
+                    <h2>"403"</h2>
+                    <p>{move || i18n.t("您没有访问此页面的权限", "You are not allowed to open this page")}</p>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <div class="empty not-found">
+            <h2>"404"</h2>
+            <p>{move || i18n.t("页面不存在", "Page not found")}</p>
+            <a href="/">{move || i18n.t("返回首页", "Back to home")}</a>
+        </div>
+    }
+}
+
+#[component]
+pub fn PageHeader(
+    title: (&'static str, &'static str),
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="page-header">
+            <h1>{move || i18n.t(title.0, title.1)}</h1>
+            <div class="page-actions">{children.map(|c| c())}</div>
+        </div>
+    }
+}
+
+/// Asks the browser for confirmation before a destructive action.
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(message).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        false
+    }
+}
+
+/// Moves the browser to `href` with a full page load (used after login and logout so every
+/// resource is loaded again with the new session).
+pub fn hard_navigate(href: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().set_href(href);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = href;
+    }
+}

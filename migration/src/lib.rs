@@ -1,0 +1,14 @@
+//! Versioned schema migrations. Never edit a landed migration: add a new one.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+mod reference;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

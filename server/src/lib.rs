@@ -1,0 +1,103 @@
+//! The axum server: configuration, database, migrations, first-run data and the router.
+//! `main.rs` only wires these together so the integration tests build the very same router.
+pub mod config;
+pub mod security;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use app::state::{AppState, Settings};
+use app::{App, shell};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use tower_http::services::ServeDir;
+
+pub use config::Config;
+
+/// Connects, enables SQLite's WAL / foreign keys / busy timeout, and migrates.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let sqlite = url.starts_with("sqlite:");
+    let mut opt = ConnectOptions::new(url.to_string());
+    opt.sqlx_logging(false)
+        .max_connections(if sqlite { 8 } else { 20 });
+    if sqlite && url.contains(":memory:") {
+        // Every pooled connection to `sqlite::memory:` would be its own empty database.
+        opt.max_connections(1).min_connections(1);
+    }
+    let db = Database::connect(opt)
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    if sqlite {
+        for pragma in [
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=5000",
+            "PRAGMA synchronous=NORMAL",
+        ] {
+            db.execute_unprepared(pragma).await?;
+        }
+    }
+    Migrator::up(&db, None)
+        .await
+        .context("running migrations")?;
+    Ok(db)
+}
+
+/// The URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}://{}:***{}", &url[..s], user, &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Clone, axum::extract::FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+/// The whole HTTP surface: pages, server functions under `/api`, static assets under `/pkg`.
+pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("frontend")
+        .site_root(config.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: AppState {
+            db,
+            settings: Arc::new(settings),
+        },
+    };
+    let routes = generate_route_list(App);
+    let app_state = state.app.clone();
+    let pkg = format!("{}/pkg", config.site_root);
+    Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(app_state.clone()),
+            {
+                let opts = leptos_options.clone();
+                move || shell(opts.clone())
+            },
+        )
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg).precompressed_br().precompressed_gzip(),
+        )
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .layer(axum::middleware::from_fn(security::same_origin))
+        .layer(security::headers())
+        .with_state(state)
+}

@@ -1,0 +1,70 @@
+//! `crm-server`: reads the configuration, migrates, seeds on first run and serves.
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use server::{Config, connect, redact, router};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let config = Config::from_env()?;
+    if config.database_url.starts_with("sqlite:") {
+        if let Some(dir) = config
+            .database_url
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .and_then(|p| std::path::Path::new(p).parent())
+        {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+        }
+    }
+    tracing::info!("database: {}", redact(&config.database_url));
+    let db = connect(&config.database_url).await?;
+    match app::seed::first_run(&db, config.demo)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        Some(pw) => tracing::warn!(
+            "created the initial account `admin` with one-time password `{pw}`: change it at first login"
+        ),
+        None if config.demo => {}
+        None => {}
+    }
+    if !config.settings.captcha_enabled {
+        tracing::warn!(
+            "CRM_CAPTCHA=off: the login captcha is DISABLED. Use this only for automated tests and benchmarks."
+        );
+    }
+    let app = router(&config, db, config.settings.clone());
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("binding {}", config.addr))?;
+    println!("诚商网 CRM listening on http://{}", config.addr);
+    if config.demo {
+        println!(
+            "Demo accounts (demo only), password {}:",
+            app::seed::DEMO_PASSWORD
+        );
+        for (login, name, role, org, _) in app::seed::DEMO_ACCOUNTS {
+            println!("  {login:<11} {name}  {role}  {org}");
+        }
+    }
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

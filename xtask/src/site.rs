@@ -1,0 +1,243 @@
+//! `cargo xtask site`: builds the static part of the site into `<target>/site/pkg`:
+//! the hydrate WASM + JS glue (wasm-bindgen, optionally wasm-opt), the concatenated
+//! stylesheet, and brotli/gzip siblings of each so the server can serve them
+//! precompressed.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use wasm_bindgen_cli_support::Bindgen;
+
+use crate::util::{self, Workspace, kb};
+
+/// The files `site` writes into `pkg/` (each also gets `.br` and `.gz`).
+const CSS: &str = "app.css";
+const JS: &str = "frontend.js";
+const WASM: &str = "frontend_bg.wasm";
+
+/// Flags that make binaryen accept what current rustc emits for wasm32 by default.
+const WASM_OPT_ARGS: &[&str] = &[
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+];
+
+/// Sizes of the hydrate WASM, reported by `site`, `build` and `bench`.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteSizes {
+    pub wasm_raw: u64,
+    pub wasm_brotli: u64,
+}
+
+impl SiteSizes {
+    /// Prints the `wasm raw_kb=… brotli_kb=…` line.
+    pub fn print(&self) {
+        println!(
+            "wasm raw_kb={} brotli_kb={}",
+            kb(self.wasm_raw),
+            kb(self.wasm_brotli)
+        );
+    }
+
+    /// Brotli size in KiB with one decimal.
+    pub fn brotli_kb(&self) -> String {
+        kb(self.wasm_brotli)
+    }
+}
+
+/// Builds the site and returns the WASM sizes.
+///
+/// The frontend is always built with the `wasm-release` profile: a debug WASM is
+/// several megabytes and slow, and nothing here needs it.
+pub fn build(ws: &Workspace) -> Result<SiteSizes> {
+    util::ensure_wasm_target()?;
+    util::run(&mut ws.cargo([
+        "build",
+        "-p",
+        "frontend",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+
+    let pkg = ws.site_root().join("pkg");
+    // Start from an empty pkg/ so no stale snippet or compressed file survives.
+    if pkg.exists() {
+        fs::remove_dir_all(&pkg).with_context(|| format!("removing {}", pkg.display()))?;
+    }
+    bindgen(ws, &pkg)?;
+    wasm_opt(ws, &pkg.join(WASM));
+    concat_css(&ws.root.join("style"), &pkg.join(CSS))?;
+
+    for name in [CSS, JS] {
+        precompress(&pkg.join(name))?;
+    }
+    let (wasm_raw, wasm_brotli) = precompress(&pkg.join(WASM))?;
+    let sizes = SiteSizes {
+        wasm_raw,
+        wasm_brotli,
+    };
+    println!("site written to {}", pkg.display());
+    sizes.print();
+    Ok(sizes)
+}
+
+/// Runs wasm-bindgen (as a library, pinned to the workspace's wasm-bindgen version).
+fn bindgen(ws: &Workspace, pkg: &Path) -> Result<()> {
+    let input = ws
+        .target
+        .join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    println!("wasm-bindgen {} -> {}", input.display(), pkg.display());
+    Bindgen::new()
+        .input_path(&input)
+        .web(true)?
+        .out_name("frontend")
+        .typescript(false)
+        .generate(pkg)
+        .with_context(|| format!("wasm-bindgen on {}", input.display()))
+}
+
+/// Optimises the WASM in place with npm binaryen's `wasm-opt`, if installed.
+///
+/// Only `end2end/node_modules/.bin/wasm-opt` is used, never one from PATH: Debian's
+/// binaryen 108 emits a module that silently breaks hydration. Any failure keeps the
+/// un-optimised (but correct) file and only warns.
+fn wasm_opt(ws: &Workspace, wasm: &Path) {
+    let tool = ws.root.join("end2end/node_modules/.bin/wasm-opt");
+    if !tool.exists() {
+        println!(
+            "note: {} not found; skipping wasm-opt (run `npm ci` in end2end/ for a smaller WASM)",
+            tool.display()
+        );
+        return;
+    }
+    // Write to a sibling and rename, so a crash never leaves a truncated file.
+    let tmp = wasm.with_extension("opt.wasm");
+    let mut cmd = Command::new(&tool);
+    cmd.args(WASM_OPT_ARGS).arg(wasm).arg("-o").arg(&tmp);
+    let result = util::run(&mut cmd).and_then(|()| {
+        fs::rename(&tmp, wasm).with_context(|| format!("replacing {}", wasm.display()))
+    });
+    if let Err(err) = result {
+        eprintln!("warning: wasm-opt failed, keeping the un-optimised WASM: {err:#}");
+        let _ = fs::remove_file(&tmp);
+    }
+}
+
+/// Concatenates `style/*.css` in file-name order into one stylesheet, each part
+/// preceded by a `/* name */` header so the origin of a rule is easy to find.
+fn concat_css(style_dir: &Path, out: &Path) -> Result<()> {
+    let mut files: Vec<PathBuf> = match fs::read_dir(style_dir) {
+        Ok(entries) => entries
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("listing {}", style_dir.display()))?,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(err) => return Err(err).context(format!("listing {}", style_dir.display())),
+    };
+    files.retain(|p| p.is_file() && p.extension().is_some_and(|e| e == "css"));
+    files.sort();
+    if files.is_empty() {
+        eprintln!(
+            "warning: no CSS in {}; writing an empty {CSS}",
+            style_dir.display()
+        );
+    }
+
+    let mut css = String::new();
+    for path in &files {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let body =
+            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        css.push_str(&format!("/* {name} */\n"));
+        css.push_str(&body);
+        if !body.ends_with('\n') {
+            css.push('\n');
+        }
+        css.push('\n');
+    }
+    fs::write(out, css).with_context(|| format!("writing {}", out.display()))
+}
+
+/// Writes `<file>.br` (brotli, quality 11) and `<file>.gz` (gzip, best) next to
+/// `path`; returns the raw and brotli sizes in bytes.
+fn precompress(path: &Path) -> Result<(u64, u64)> {
+    let data = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let sibling = |ext: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(ext);
+        PathBuf::from(name)
+    };
+
+    let br_path = sibling(".br");
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11, // maximum: slow to encode, but done once per build
+        lgwin: 22,   // brotli's default window (4 MiB)
+        size_hint: data.len(),
+        ..Default::default()
+    };
+    let mut br = BufWriter::new(File::create(&br_path)?);
+    brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params)
+        .with_context(|| format!("brotli for {}", path.display()))?;
+    br.flush()?;
+
+    let gz_path = sibling(".gz");
+    let file = File::create(&gz_path)?;
+    let mut gz = flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::best());
+    gz.write_all(&data)?;
+    gz.finish()?.flush()?;
+
+    let br_len = fs::metadata(&br_path)?.len();
+    Ok((data.len() as u64, br_len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::TempDir;
+
+    #[test]
+    fn css_is_concatenated_in_name_order_with_headers() {
+        let dir = TempDir::new("xtask-css-test").unwrap();
+        let style = dir.path().join("style");
+        fs::create_dir(&style).unwrap();
+        fs::write(style.join("b.css"), "b{}").unwrap();
+        fs::write(style.join("a.css"), "a{}\n").unwrap();
+        fs::write(style.join("notes.txt"), "ignored").unwrap();
+        let out = dir.path().join("app.css");
+        concat_css(&style, &out).unwrap();
+        assert_eq!(
+            fs::read_to_string(&out).unwrap(),
+            "/* a.css */\na{}\n\n/* b.css */\nb{}\n\n"
+        );
+    }
+
+    #[test]
+    fn precompressed_files_round_trip() {
+        let dir = TempDir::new("xtask-compress-test").unwrap();
+        let path = dir.path().join("x.js");
+        let data = "console.log('诚商网');\n".repeat(200);
+        fs::write(&path, &data).unwrap();
+        let (raw, br) = precompress(&path).unwrap();
+        assert_eq!(raw, data.len() as u64);
+        assert!(br < raw);
+
+        let mut out = Vec::new();
+        let br_bytes = fs::read(dir.path().join("x.js.br")).unwrap();
+        brotli::BrotliDecompress(&mut br_bytes.as_slice(), &mut out).unwrap();
+        assert_eq!(out, data.as_bytes());
+
+        let gz = File::open(dir.path().join("x.js.gz")).unwrap();
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(gz), &mut out).unwrap();
+        assert_eq!(out, data);
+    }
+}
