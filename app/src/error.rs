@@ -14,10 +14,7 @@ pub struct Text {
 
 impl Text {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Self { zh: zh.into(), en: en.into() }
     }
     pub fn get(&self, locale: Locale) -> &str {
         match locale {
@@ -40,10 +37,7 @@ pub struct FieldErrors(pub Vec<FieldError>);
 impl FieldErrors {
     pub fn add(&mut self, field: &str, zh: &str, en: &str) {
         if self.get(field).is_none() {
-            self.0.push(FieldError {
-                field: field.to_string(),
-                message: Text::new(zh, en),
-            });
+            self.0.push(FieldError { field: field.to_string(), message: Text::new(zh, en) });
         }
     }
     pub fn get(&self, field: &str) -> Option<&Text> {
@@ -54,11 +48,7 @@ impl FieldErrors {
     }
     /// `Ok(())` when nothing was added, else the errors as an [`AppError::Validation`].
     pub fn into_result(self) -> Result<(), AppError> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self))
-        }
+        if self.is_empty() { Ok(()) } else { Err(AppError::Validation(self)) }
     }
 }
 
@@ -96,30 +86,19 @@ impl AppError {
     /// The message to show to a user in `locale`.
     pub fn message(&self, locale: Locale) -> String {
         let (zh, en): (String, String) = match self {
-            AppError::Unauthenticated => (
-                "未登录或登录已过期,请重新登录".into(),
-                "Not signed in or session expired".into(),
-            ),
-            AppError::Forbidden => (
-                "没有权限执行此操作".into(),
-                "You are not allowed to do this".into(),
-            ),
-            AppError::NotFound => (
-                "记录不存在或不在您的数据范围内".into(),
-                "Not found or outside your data scope".into(),
-            ),
-            AppError::Validation(_) => (
-                "输入有误,请按提示修改".into(),
-                "Please correct the highlighted fields".into(),
-            ),
-            AppError::Rejected(t) => (t.zh.clone(), t.en.clone()),
-            AppError::Internal(id) => (
-                format!("系统错误,请稍后再试(请求编号 {id})"),
-                format!("Server error, please retry (request id {id})"),
-            ),
-            AppError::Transport(e) => {
-                (format!("网络或通信错误:{e}"), format!("Network error: {e}"))
+            AppError::Unauthenticated => {
+                ("未登录或登录已过期,请重新登录".into(), "Not signed in or session expired".into())
             }
+            AppError::Forbidden => ("没有权限执行此操作".into(), "You are not allowed to do this".into()),
+            AppError::NotFound => {
+                ("记录不存在或不在您的数据范围内".into(), "Not found or outside your data scope".into())
+            }
+            AppError::Validation(_) => ("输入有误,请按提示修改".into(), "Please correct the highlighted fields".into()),
+            AppError::Rejected(t) => (t.zh.clone(), t.en.clone()),
+            AppError::Internal(id) => {
+                (format!("系统错误,请稍后再试(请求编号 {id})"), format!("Server error, please retry (request id {id})"))
+            }
+            AppError::Transport(e) => (format!("网络或通信错误:{e}"), format!("Network error: {e}")),
         };
         match locale {
             Locale::Zh => zh,

@@ -10,21 +10,11 @@ use crate::layout::use_session_user;
 use crate::ui::fmt_time;
 
 const QUICK: [(Perm, &str, &str, &str); 5] = [
-    (
-        Perm::AddAdmin,
-        "/admin/accounts/new",
-        "添加管理员",
-        "Add account",
-    ),
+    (Perm::AddAdmin, "/admin/accounts/new", "添加管理员", "Add account"),
     (Perm::AdminMgmt, "/admin/accounts", "管理员管理", "Accounts"),
     (Perm::RoleMgmt, "/admin/roles", "角色管理", "Roles"),
     (Perm::SystemOrgs, "/admin/orgs", "组织机构", "Organisations"),
-    (
-        Perm::SystemLogs,
-        "/admin/logs",
-        "系统日志",
-        "Operation logs",
-    ),
+    (Perm::SystemLogs, "/admin/logs", "系统日志", "Operation logs"),
 ];
 
 #[component]

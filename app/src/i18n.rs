@@ -28,11 +28,7 @@ impl Locale {
         }
     }
     pub fn from_code(s: &str) -> Self {
-        if s.eq_ignore_ascii_case("en") {
-            Locale::En
-        } else {
-            Locale::Zh
-        }
+        if s.eq_ignore_ascii_case("en") { Locale::En } else { Locale::Zh }
     }
     /// The locale named by a `Cookie:` header value, defaulting to Chinese.
     pub fn from_cookie_header(header: &str) -> Self {
@@ -73,10 +69,8 @@ impl I18n {
             use wasm_bindgen::JsCast;
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                 if let Ok(doc) = doc.dyn_into::<web_sys::HtmlDocument>() {
-                    let _ = doc.set_cookie(&format!(
-                        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict",
-                        locale.code()
-                    ));
+                    let _ = doc
+                        .set_cookie(&format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict", locale.code()));
                 }
             }
         }
@@ -94,10 +88,7 @@ pub fn initial_locale() -> Locale {
     {
         use_context::<http::request::Parts>()
             .and_then(|p| {
-                p.headers
-                    .get(http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(Locale::from_cookie_header)
+                p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(Locale::from_cookie_header)
             })
             .unwrap_or_default()
     }
@@ -123,10 +114,7 @@ mod tests {
 
     #[test]
     fn cookie_header_selects_locale() {
-        assert_eq!(
-            Locale::from_cookie_header("a=1; crm_lang=en; b=2"),
-            Locale::En
-        );
+        assert_eq!(Locale::from_cookie_header("a=1; crm_lang=en; b=2"), Locale::En);
         assert_eq!(Locale::from_cookie_header("crm_lang=zh"), Locale::Zh);
         assert_eq!(Locale::from_cookie_header("other=en"), Locale::Zh);
         assert_eq!(Locale::from_cookie_header(""), Locale::Zh);

@@ -40,29 +40,11 @@ const MENU: &[MenuGroup] = &[
         zh: "客服管理",
         en: "CS management",
         items: &[
+            MenuItem { perm: Perm::AddAdmin, href: "/admin/accounts/new", zh: "添加管理员", en: "Add account" },
+            MenuItem { perm: Perm::AdminMgmt, href: "/admin/accounts", zh: "管理员管理", en: "Accounts" },
+            MenuItem { perm: Perm::RoleMgmt, href: "/admin/roles", zh: "角色管理", en: "Roles & permissions" },
             MenuItem {
-                perm: Perm::AddAdmin,
-                href: "/admin/accounts/new",
-                zh: "添加管理员",
-                en: "Add account",
-            },
-            MenuItem {
-                perm: Perm::AdminMgmt,
-                href: "/admin/accounts",
-                zh: "管理员管理",
-                en: "Accounts",
-            },
-            MenuItem {
-                perm: Perm::RoleMgmt,
-                href: "/admin/roles",
-                zh: "角色管理",
-                en: "Roles & permissions",
-            },
-            MenuItem {
-                perm: Perm::ChangePassword,
-                href: "/account/password",
-                zh: "修改密码",
-                en: "Change password",
+                perm: Perm::ChangePassword, href: "/account/password", zh: "修改密码", en: "Change password"
             },
         ],
     },
@@ -70,18 +52,8 @@ const MENU: &[MenuGroup] = &[
         zh: "系统设置",
         en: "System settings",
         items: &[
-            MenuItem {
-                perm: Perm::SystemOrgs,
-                href: "/admin/orgs",
-                zh: "组织机构",
-                en: "Organisations",
-            },
-            MenuItem {
-                perm: Perm::SystemLogs,
-                href: "/admin/logs",
-                zh: "系统日志",
-                en: "Operation logs",
-            },
+            MenuItem { perm: Perm::SystemOrgs, href: "/admin/orgs", zh: "组织机构", en: "Organisations" },
+            MenuItem { perm: Perm::SystemLogs, href: "/admin/logs", zh: "系统日志", en: "Operation logs" },
         ],
     },
 ];

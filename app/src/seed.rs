@@ -4,8 +4,8 @@
 //! password that must be changed at first login (SPEC Appendix B item 3).
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionTrait,
 };
 
 use crate::auth::entity::{account, organization, organization_region, region, role};
@@ -16,38 +16,10 @@ pub const DEMO_PASSWORD: &str = "Demo@2026";
 
 /// Rep offices: code, name, seat city code, covered province codes, address, phone.
 const REP_OFFICES: [(&str, &str, &str, &[&str], &str, &str); 4] = [
-    (
-        "GZ",
-        "广州代表处",
-        "440100",
-        &["440000", "450000", "460000"],
-        "广州市天河区体育西路 103 号",
-        "020-38880001",
-    ),
-    (
-        "SH",
-        "上海代表处",
-        "310100",
-        &["310000", "320000"],
-        "上海市浦东新区世纪大道 88 号",
-        "021-58880002",
-    ),
-    (
-        "BJ",
-        "北京代表处",
-        "110100",
-        &["110000", "120000", "130000"],
-        "北京市朝阳区建国路 93 号",
-        "010-65880003",
-    ),
-    (
-        "CD",
-        "成都代表处",
-        "510100",
-        &["510000", "500000"],
-        "成都市高新区天府大道 1700 号",
-        "028-85880004",
-    ),
+    ("GZ", "广州代表处", "440100", &["440000", "450000", "460000"], "广州市天河区体育西路 103 号", "020-38880001"),
+    ("SH", "上海代表处", "310100", &["310000", "320000"], "上海市浦东新区世纪大道 88 号", "021-58880002"),
+    ("BJ", "北京代表处", "110100", &["110000", "120000", "130000"], "北京市朝阳区建国路 93 号", "010-65880003"),
+    ("CD", "成都代表处", "510100", &["510000", "500000"], "成都市高新区天府大道 1700 号", "028-85880004"),
 ];
 
 /// Demo accounts: login, name, role code, organisation code, can review.
@@ -72,11 +44,7 @@ async fn org_id(db: &impl ConnectionTrait, code: &str) -> AppResult<i64> {
 }
 
 async fn region_id(db: &impl ConnectionTrait, code: &str) -> AppResult<Option<i64>> {
-    Ok(region::Entity::find()
-        .filter(region::Column::Code.eq(code))
-        .one(db)
-        .await?
-        .map(|r| r.id))
+    Ok(region::Entity::find().filter(region::Column::Code.eq(code)).one(db).await?.map(|r| r.id))
 }
 
 /// Seeds on an empty account table; returns the initial admin password when one was generated.
@@ -94,17 +62,7 @@ pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResul
                 .one(&txn)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            insert_account(
-                &txn,
-                login,
-                name,
-                &r,
-                org_id(&txn, org).await?,
-                &hash,
-                can_review,
-                false,
-            )
-            .await?;
+            insert_account(&txn, login, name, &r, org_id(&txn, org).await?, &hash, can_review, false).await?;
         }
         None
     } else {
@@ -115,17 +73,7 @@ pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResul
             .one(&txn)
             .await?
             .ok_or(AppError::NotFound)?;
-        insert_account(
-            &txn,
-            "admin",
-            "系统管理员",
-            &r,
-            org_id(&txn, "CS").await?,
-            &hash,
-            true,
-            true,
-        )
-        .await?;
+        insert_account(&txn, "admin", "系统管理员", &r, org_id(&txn, "CS").await?, &hash, true, true).await?;
         Some(pw)
     };
     txn.commit().await?;
@@ -155,12 +103,7 @@ async fn seed_rep_offices(db: &impl ConnectionTrait) -> AppResult<()> {
         .await?;
         for c in covers {
             if let Some(r) = region_id(db, c).await? {
-                organization_region::ActiveModel {
-                    organization_id: Set(o.id),
-                    region_id: Set(r),
-                }
-                .insert(db)
-                .await?;
+                organization_region::ActiveModel { organization_id: Set(o.id), region_id: Set(r) }.insert(db).await?;
             }
         }
     }

@@ -42,7 +42,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
 }
 
+#[track_caller]
 pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    let at = std::panic::Location::caller();
     leptos::prelude::use_context::<AppState>()
-        .ok_or_else(|| crate::error::AppError::internal("AppState missing"))
+        .ok_or_else(|| crate::error::AppError::internal(format!("AppState missing in the context of {at}")))
 }

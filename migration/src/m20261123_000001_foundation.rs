@@ -8,12 +8,7 @@ use crate::reference;
 pub struct Migration;
 
 fn id_col<T: IntoIden>(c: T) -> ColumnDef {
-    ColumnDef::new(c)
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .take()
+    ColumnDef::new(c).big_integer().not_null().auto_increment().primary_key().take()
 }
 
 fn ts<T: IntoIden>(c: T) -> ColumnDef {
@@ -24,14 +19,8 @@ fn ts_null<T: IntoIden>(c: T) -> ColumnDef {
     timestamp_with_time_zone_null(c)
 }
 
-fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .take()
+fn fk(from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).take()
 }
 
 fn idx(table: impl IntoIden, name: &str, cols: &[&'static str]) -> IndexCreateStatement {
@@ -57,19 +46,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(Region::FullName, 150))
                 .col(integer(Region::SortOrder).default(0))
                 .col(boolean(Region::IsActive).default(true))
-                .foreign_key(&mut fk(
-                    (Region::Table, Region::ParentId),
-                    (Region::Table, Region::Id),
-                ))
+                .foreign_key(&mut fk((Region::Table, Region::ParentId), (Region::Table, Region::Id)))
                 .take(),
         )
         .await?;
-        m.create_index(idx(
-            Region::Table,
-            "ix_region_parent",
-            &["parent_id", "sort_order"],
-        ))
-        .await?;
+        m.create_index(idx(Region::Table, "ix_region_parent", &["parent_id", "sort_order"])).await?;
 
         m.create_table(
             Table::create()
@@ -83,19 +64,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(Industry::FullName, 300))
                 .col(integer(Industry::SortOrder).default(0))
                 .col(boolean(Industry::IsActive).default(true))
-                .foreign_key(&mut fk(
-                    (Industry::Table, Industry::ParentId),
-                    (Industry::Table, Industry::Id),
-                ))
+                .foreign_key(&mut fk((Industry::Table, Industry::ParentId), (Industry::Table, Industry::Id)))
                 .take(),
         )
         .await?;
-        m.create_index(idx(
-            Industry::Table,
-            "ix_industry_parent",
-            &["parent_id", "sort_order"],
-        ))
-        .await?;
+        m.create_index(idx(Industry::Table, "ix_industry_parent", &["parent_id", "sort_order"])).await?;
 
         m.create_table(
             Table::create()
@@ -124,10 +97,7 @@ impl MigrationTrait for Migration {
                     (Organization::Table, Organization::ParentId),
                     (Organization::Table, Organization::Id),
                 ))
-                .foreign_key(&mut fk(
-                    (Organization::Table, Organization::RegionId),
-                    (Region::Table, Region::Id),
-                ))
+                .foreign_key(&mut fk((Organization::Table, Organization::RegionId), (Region::Table, Region::Id)))
                 .take(),
         )
         .await?;
@@ -137,16 +107,9 @@ impl MigrationTrait for Migration {
                 .table(OrganizationRegion::Table)
                 .col(big_integer(OrganizationRegion::OrganizationId))
                 .col(big_integer_uniq(OrganizationRegion::RegionId))
-                .primary_key(
-                    Index::create()
-                        .col(OrganizationRegion::OrganizationId)
-                        .col(OrganizationRegion::RegionId),
-                )
+                .primary_key(Index::create().col(OrganizationRegion::OrganizationId).col(OrganizationRegion::RegionId))
                 .foreign_key(&mut fk(
-                    (
-                        OrganizationRegion::Table,
-                        OrganizationRegion::OrganizationId,
-                    ),
+                    (OrganizationRegion::Table, OrganizationRegion::OrganizationId),
                     (Organization::Table, Organization::Id),
                 ))
                 .foreign_key(&mut fk(
@@ -196,15 +159,8 @@ impl MigrationTrait for Migration {
                 .table(RolePermission::Table)
                 .col(big_integer(RolePermission::RoleId))
                 .col(string_len(RolePermission::PermissionCode, 64))
-                .primary_key(
-                    Index::create()
-                        .col(RolePermission::RoleId)
-                        .col(RolePermission::PermissionCode),
-                )
-                .foreign_key(&mut fk(
-                    (RolePermission::Table, RolePermission::RoleId),
-                    (Role::Table, Role::Id),
-                ))
+                .primary_key(Index::create().col(RolePermission::RoleId).col(RolePermission::PermissionCode))
+                .foreign_key(&mut fk((RolePermission::Table, RolePermission::RoleId), (Role::Table, Role::Id)))
                 .foreign_key(&mut fk(
                     (RolePermission::Table, RolePermission::PermissionCode),
                     (Permission::Table, Permission::Code),
@@ -243,10 +199,7 @@ impl MigrationTrait for Migration {
                 .col(ts(Account::UpdatedAt))
                 .col(big_integer_null(Account::UpdatedBy))
                 .col(integer(Account::Version).default(1))
-                .foreign_key(&mut fk(
-                    (Account::Table, Account::RoleId),
-                    (Role::Table, Role::Id),
-                ))
+                .foreign_key(&mut fk((Account::Table, Account::RoleId), (Role::Table, Role::Id)))
                 .foreign_key(&mut fk(
                     (Account::Table, Account::OrganizationId),
                     (Organization::Table, Organization::Id),
@@ -254,8 +207,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(idx(Account::Table, "ix_account_org", &["organization_id"]))
-            .await?;
+        m.create_index(idx(Account::Table, "ix_account_org", &["organization_id"])).await?;
 
         m.create_table(
             Table::create()
@@ -264,11 +216,7 @@ impl MigrationTrait for Migration {
                 .col(string_len(AccountPermission::PermissionCode, 64))
                 .col(big_integer(AccountPermission::GrantedBy))
                 .col(ts(AccountPermission::GrantedAt))
-                .primary_key(
-                    Index::create()
-                        .col(AccountPermission::AccountId)
-                        .col(AccountPermission::PermissionCode),
-                )
+                .primary_key(Index::create().col(AccountPermission::AccountId).col(AccountPermission::PermissionCode))
                 .foreign_key(&mut fk(
                     (AccountPermission::Table, AccountPermission::AccountId),
                     (Account::Table, Account::Id),
@@ -292,19 +240,11 @@ impl MigrationTrait for Migration {
                 .col(string_len_null(UserSession::Ip, 45))
                 .col(string_len_null(UserSession::UserAgent, 255))
                 .col(ts_null(UserSession::RevokedAt))
-                .foreign_key(&mut fk(
-                    (UserSession::Table, UserSession::AccountId),
-                    (Account::Table, Account::Id),
-                ))
+                .foreign_key(&mut fk((UserSession::Table, UserSession::AccountId), (Account::Table, Account::Id)))
                 .take(),
         )
         .await?;
-        m.create_index(idx(
-            UserSession::Table,
-            "ix_session_account",
-            &["account_id"],
-        ))
-        .await?;
+        m.create_index(idx(UserSession::Table, "ix_session_account", &["account_id"])).await?;
 
         m.create_table(
             Table::create()
@@ -329,14 +269,8 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(idx(LoginLog::Table, "ix_login_log_ip_at", &["ip", "at"]))
-            .await?;
-        m.create_index(idx(
-            LoginLog::Table,
-            "ix_login_log_account_at",
-            &["account_id", "at"],
-        ))
-        .await?;
+        m.create_index(idx(LoginLog::Table, "ix_login_log_ip_at", &["ip", "at"])).await?;
+        m.create_index(idx(LoginLog::Table, "ix_login_log_account_at", &["account_id", "at"])).await?;
 
         m.create_table(
             Table::create()
@@ -354,27 +288,13 @@ impl MigrationTrait for Migration {
                 .col(string_len_null(OperationLog::Ip, 45))
                 .col(string_len_null(OperationLog::UserAgent, 255))
                 .col(boolean(OperationLog::Success).default(true))
-                .foreign_key(&mut fk(
-                    (OperationLog::Table, OperationLog::AccountId),
-                    (Account::Table, Account::Id),
-                ))
+                .foreign_key(&mut fk((OperationLog::Table, OperationLog::AccountId), (Account::Table, Account::Id)))
                 .take(),
         )
         .await?;
-        m.create_index(idx(OperationLog::Table, "ix_oplog_at", &["at"]))
-            .await?;
-        m.create_index(idx(
-            OperationLog::Table,
-            "ix_oplog_account_at",
-            &["account_id", "at"],
-        ))
-        .await?;
-        m.create_index(idx(
-            OperationLog::Table,
-            "ix_oplog_target",
-            &["target_type", "target_id"],
-        ))
-        .await?;
+        m.create_index(idx(OperationLog::Table, "ix_oplog_at", &["at"])).await?;
+        m.create_index(idx(OperationLog::Table, "ix_oplog_account_at", &["account_id", "at"])).await?;
+        m.create_index(idx(OperationLog::Table, "ix_oplog_target", &["target_type", "target_id"])).await?;
 
         reference::load(m).await
     }
@@ -395,8 +315,7 @@ impl MigrationTrait for Migration {
             "industry",
             "region",
         ] {
-            m.drop_table(Table::drop().table(Alias::new(t)).to_owned())
-                .await?;
+            m.drop_table(Table::drop().table(Alias::new(t)).to_owned()).await?;
         }
         Ok(())
     }

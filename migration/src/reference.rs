@@ -41,17 +41,8 @@ async fn exec(m: &SchemaManager<'_>, stmt: &InsertStatement) -> Result<(), DbErr
 async fn ids_by_code(m: &SchemaManager<'_>, table: &str) -> Result<HashMap<String, i64>, DbErr> {
     let db = m.get_connection();
     let sql = format!("SELECT id, code FROM {table}");
-    let rows = db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get::<String>("", "code")?,
-                r.try_get::<i64>("", "id")?,
-            ))
-        })
-        .collect()
+    let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await?;
+    rows.iter().map(|r| Ok((r.try_get::<String>("", "code")?, r.try_get::<i64>("", "id")?))).collect()
 }
 
 pub async fn load(m: &SchemaManager<'_>) -> Result<(), DbErr> {
@@ -65,17 +56,8 @@ pub async fn load(m: &SchemaManager<'_>) -> Result<(), DbErr> {
 async fn load_permissions(m: &SchemaManager<'_>) -> Result<(), DbErr> {
     let mut ins = Query::insert();
     ins.into_table(Alias::new("permission")).columns(
-        [
-            "code",
-            "parent_code",
-            "name_zh",
-            "name_en",
-            "node_type",
-            "company_cs_only",
-            "inferred",
-            "sort_order",
-        ]
-        .map(Alias::new),
+        ["code", "parent_code", "name_zh", "name_en", "node_type", "company_cs_only", "inferred", "sort_order"]
+            .map(Alias::new),
     );
     for (i, r) in records(PERMISSIONS)?.iter().enumerate() {
         let parent = (!r[1].is_empty()).then(|| r[1].to_string());
@@ -125,12 +107,9 @@ async fn load_roles(m: &SchemaManager<'_>) -> Result<(), DbErr> {
     exec(m, &ins).await?;
     let roles = ids_by_code(m, "role").await?;
     let mut ins = Query::insert();
-    ins.into_table(Alias::new("role_permission"))
-        .columns(["role_id", "permission_code"].map(Alias::new));
+    ins.into_table(Alias::new("role_permission")).columns(["role_id", "permission_code"].map(Alias::new));
     for r in records(ROLE_PERMISSIONS)? {
-        let role = *roles
-            .get(&r[0])
-            .ok_or_else(|| DbErr::Custom(format!("unknown role {}", &r[0])))?;
+        let role = *roles.get(&r[0]).ok_or_else(|| DbErr::Custom(format!("unknown role {}", &r[0])))?;
         for code in r[1].split_whitespace() {
             ins.values_panic([role.into(), code.into()]);
         }
@@ -139,30 +118,19 @@ async fn load_roles(m: &SchemaManager<'_>) -> Result<(), DbErr> {
 }
 
 async fn load_organizations(m: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let cols = [
-        "code",
-        "name",
-        "org_type",
-        "department_kind",
-        "parent_id",
-        "sort_order",
-        "created_at",
-        "updated_at",
-    ]
-    .map(Alias::new);
+    let cols = ["code", "name", "org_type", "department_kind", "parent_id", "sort_order", "created_at", "updated_at"]
+        .map(Alias::new);
     let mut hq = Query::insert();
-    hq.into_table(Alias::new("organization"))
-        .columns(cols.clone())
-        .values_panic([
-            "HQ".into(),
-            "总部".into(),
-            "hq".into(),
-            Option::<String>::None.into(),
-            Option::<i64>::None.into(),
-            0.into(),
-            now(),
-            now(),
-        ]);
+    hq.into_table(Alias::new("organization")).columns(cols.clone()).values_panic([
+        "HQ".into(),
+        "总部".into(),
+        "hq".into(),
+        Option::<String>::None.into(),
+        Option::<i64>::None.into(),
+        0.into(),
+        now(),
+        now(),
+    ]);
     exec(m, &hq).await?;
     let hq_id = ids_by_code(m, "organization").await?["HQ"];
     let mut ins = Query::insert();
@@ -189,31 +157,17 @@ async fn load_tree(m: &SchemaManager<'_>, table: &str, text: &str) -> Result<(),
     let mut full: HashMap<String, String> = HashMap::new();
     for level in 1..=3u8 {
         let ids = ids_by_code(m, table).await?;
-        let level_rows: Vec<_> = rows
-            .iter()
-            .filter(|r| r[2].parse::<u8>().ok() == Some(level))
-            .collect();
+        let level_rows: Vec<_> = rows.iter().filter(|r| r[2].parse::<u8>().ok() == Some(level)).collect();
         for chunk in level_rows.chunks(400) {
             let mut ins = Query::insert();
-            ins.into_table(Alias::new(table)).columns(
-                [
-                    "code",
-                    "name",
-                    "level",
-                    "parent_id",
-                    "full_name",
-                    "sort_order",
-                ]
-                .map(Alias::new),
-            );
+            ins.into_table(Alias::new(table))
+                .columns(["code", "name", "level", "parent_id", "full_name", "sort_order"].map(Alias::new));
             for (i, r) in chunk.iter().enumerate() {
                 let (code, name, parent) = (&r[0], &r[1], &r[3]);
                 let parent_id = if parent.is_empty() {
                     None
                 } else {
-                    Some(*ids.get(parent).ok_or_else(|| {
-                        DbErr::Custom(format!("{table} {code}: no parent {parent}"))
-                    })?)
+                    Some(*ids.get(parent).ok_or_else(|| DbErr::Custom(format!("{table} {code}: no parent {parent}")))?)
                 };
                 let path = match full.get(parent) {
                     Some(p) => format!("{p}/{name}"),

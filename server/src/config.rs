@@ -15,10 +15,7 @@ pub struct Config {
 
 fn flag(name: &str, default: bool) -> bool {
     match std::env::var(name) {
-        Ok(v) => matches!(
-            v.trim().to_ascii_lowercase().as_str(),
-            "1" | "true" | "on" | "yes"
-        ),
+        Ok(v) => matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "on" | "yes"),
         Err(_) => default,
     }
 }
@@ -37,8 +34,7 @@ impl Config {
         }
         Ok(Self {
             addr: addr.parse().with_context(|| format!("CRM_ADDR={addr}"))?,
-            database_url: std::env::var("DATABASE_URL")
-                .unwrap_or_else(|_| "sqlite://data/crm.db?mode=rwc".into()),
+            database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/crm.db?mode=rwc".into()),
             site_root: std::env::var("CRM_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
             demo: flag("CRM_DEMO", false),
             settings,

@@ -21,15 +21,12 @@ pub use config::Config;
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let sqlite = url.starts_with("sqlite:");
     let mut opt = ConnectOptions::new(url.to_string());
-    opt.sqlx_logging(false)
-        .max_connections(if sqlite { 8 } else { 20 });
+    opt.sqlx_logging(false).max_connections(if sqlite { 8 } else { 20 });
     if sqlite && url.contains(":memory:") {
         // Every pooled connection to `sqlite::memory:` would be its own empty database.
         opt.max_connections(1).min_connections(1);
     }
-    let db = Database::connect(opt)
-        .await
-        .with_context(|| format!("connecting to {}", redact(url)))?;
+    let db = Database::connect(opt).await.with_context(|| format!("connecting to {}", redact(url)))?;
     if sqlite {
         for pragma in [
             "PRAGMA journal_mode=WAL",
@@ -40,9 +37,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             db.execute_unprepared(pragma).await?;
         }
     }
-    Migrator::up(&db, None)
-        .await
-        .context("running migrations")?;
+    Migrator::up(&db, None).await.context("running migrations")?;
     Ok(db)
 }
 
@@ -71,32 +66,23 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    let state = ServerState {
-        leptos_options: leptos_options.clone(),
-        app: AppState {
-            db,
-            settings: Arc::new(settings),
-        },
-    };
+    let state =
+        ServerState { leptos_options: leptos_options.clone(), app: AppState { db, settings: Arc::new(settings) } };
     let routes = generate_route_list(App);
     let app_state = state.app.clone();
+    let fallback_state = state.app.clone();
     let pkg = format!("{}/pkg", config.site_root);
     Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(app_state.clone()),
-            {
-                let opts = leptos_options.clone();
-                move || shell(opts.clone())
-            },
-        )
-        .nest_service(
-            "/pkg",
-            ServeDir::new(pkg).precompressed_br().precompressed_gzip(),
-        )
+        .leptos_routes_with_context(&state, routes, move || provide_context(app_state.clone()), {
+            let opts = leptos_options.clone();
+            move || shell(opts.clone())
+        })
+        .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
         .layer(axum::middleware::from_fn(security::same_origin))
         .layer(security::headers())
         .with_state(state)

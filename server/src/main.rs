@@ -5,12 +5,16 @@ use anyhow::Context;
 use server::{Config, connect, redact, router};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Debug builds render deep view types on the stack; give the workers room.
+const STACK_BYTES: usize = 16 * 1024 * 1024;
+
+fn main() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(STACK_BYTES).build()?.block_on(serve())
+}
+
+async fn serve() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .init();
     let config = Config::from_env()?;
     if config.database_url.starts_with("sqlite:") {
@@ -22,17 +26,13 @@ async fn main() -> anyhow::Result<()> {
             .and_then(|p| std::path::Path::new(p).parent())
         {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             }
         }
     }
     tracing::info!("database: {}", redact(&config.database_url));
     let db = connect(&config.database_url).await?;
-    match app::seed::first_run(&db, config.demo)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-    {
+    match app::seed::first_run(&db, config.demo).await.map_err(|e| anyhow::anyhow!("{e}"))? {
         Some(pw) => tracing::warn!(
             "created the initial account `admin` with one-time password `{pw}`: change it at first login"
         ),
@@ -45,26 +45,19 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let app = router(&config, db, config.settings.clone());
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .with_context(|| format!("binding {}", config.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     println!("诚商网 CRM listening on http://{}", config.addr);
     if config.demo {
-        println!(
-            "Demo accounts (demo only), password {}:",
-            app::seed::DEMO_PASSWORD
-        );
+        println!("Demo accounts (demo only), password {}:", app::seed::DEMO_PASSWORD);
         for (login, name, role, org, _) in app::seed::DEMO_ACCOUNTS {
             println!("  {login:<11} {name}  {role}  {org}");
         }
     }
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }

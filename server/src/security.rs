@@ -19,14 +19,10 @@ pub async fn same_origin(req: Request<Body>, next: Next) -> Response {
             return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
         }
     }
-    if let (Some(origin), Some(host)) = (
-        h.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-        h.get(header::HOST).and_then(|v| v.to_str().ok()),
-    ) {
-        let origin_host = origin
-            .split_once("://")
-            .map(|(_, rest)| rest)
-            .unwrap_or(origin);
+    if let (Some(origin), Some(host)) =
+        (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), h.get(header::HOST).and_then(|v| v.to_str().ok()))
+    {
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
         if origin_host != host {
             return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
         }
@@ -38,10 +34,7 @@ type Headers = tower::layer::util::Stack<
     SetResponseHeaderLayer<HeaderValue>,
     tower::layer::util::Stack<
         SetResponseHeaderLayer<HeaderValue>,
-        tower::layer::util::Stack<
-            SetResponseHeaderLayer<HeaderValue>,
-            SetResponseHeaderLayer<HeaderValue>,
-        >,
+        tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, SetResponseHeaderLayer<HeaderValue>>,
     >,
 >;
 
@@ -49,10 +42,7 @@ type Headers = tower::layer::util::Stack<
 /// no framing, no MIME sniffing, no referrer leaks.
 pub fn headers() -> Headers {
     let set = |name: &'static str, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        )
+        SetResponseHeaderLayer::if_not_present(HeaderName::from_static(name), HeaderValue::from_static(value))
     };
     tower::layer::util::Stack::new(
         set(

@@ -33,17 +33,12 @@ fn login(ws: &Workspace) -> Result<()> {
 
     // A fresh database each run, so results do not depend on earlier data.
     let tmp = TempDir::new("crm-bench")?;
-    let server = TestServer::start(
-        ws,
-        &ws.server_bin(true),
-        &tmp.path().join("bench.db"),
-        &ws.target.join("bench-server.log"),
-    )?;
+    let server =
+        TestServer::start(ws, &ws.server_bin(true), &tmp.path().join("bench.db"), &ws.target.join("bench-server.log"))?;
 
     let timeout = Duration::from_secs(10);
     let get = || -> Result<Duration> {
-        let resp = http::get(server.addr, LOGIN_PATH, timeout)
-            .with_context(|| format!("GET {LOGIN_PATH}"))?;
+        let resp = http::get(server.addr, LOGIN_PATH, timeout).with_context(|| format!("GET {LOGIN_PATH}"))?;
         if resp.status != 200 {
             bail!("GET {LOGIN_PATH} answered {}, expected 200", resp.status);
         }
@@ -70,10 +65,7 @@ fn login(ws: &Workspace) -> Result<()> {
     println!("  p99 {p99:>8.2} ms");
     println!("  max {max:>8.2} ms");
     // Machine-readable summary; keep this exact format.
-    println!(
-        "bench login p50_ms={p50:.2} p95_ms={p95:.2} wasm_brotli_kb={}",
-        sizes.brotli_kb()
-    );
+    println!("bench login p50_ms={p50:.2} p95_ms={p95:.2} wasm_brotli_kb={}", sizes.brotli_kb());
     Ok(())
 }
 

@@ -22,9 +22,7 @@ pub fn get(addr: SocketAddr, path: &str, timeout: Duration) -> io::Result<Respon
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
     stream.set_nodelay(true)?;
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: xtask\r\nConnection: close\r\n\r\n"
-    );
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: xtask\r\nConnection: close\r\n\r\n");
 
     let start = Instant::now();
     stream.write_all(request.as_bytes())?;
@@ -43,10 +41,9 @@ pub fn get(addr: SocketAddr, path: &str, timeout: Duration) -> io::Result<Respon
             head.extend_from_slice(&buf[..n]);
         }
     }
-    let ttfb =
-        ttfb.ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "empty response"))?;
-    let status = parse_status(&head)
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "malformed status line"))?;
+    let ttfb = ttfb.ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "empty response"))?;
+    let status =
+        parse_status(&head).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "malformed status line"))?;
     Ok(Response { status, ttfb })
 }
 
@@ -82,8 +79,7 @@ mod tests {
             let mut req = [0u8; 1024];
             let n = conn.read(&mut req).unwrap();
             let req = String::from_utf8_lossy(&req[..n]).into_owned();
-            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-                .unwrap();
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").unwrap();
             req
         });
         let resp = get(addr, "/login", Duration::from_secs(5)).unwrap();

@@ -84,10 +84,7 @@ fn execute(cmd: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::Bench { name } => {
             if !bench::NAMES.contains(&name.as_str()) {
-                eprintln!(
-                    "unknown bench `{name}` (available: {})",
-                    bench::NAMES.join(", ")
-                );
+                eprintln!("unknown bench `{name}` (available: {})", bench::NAMES.join(", "));
                 return Ok(ExitCode::from(USAGE_ERROR));
             }
             bench::run(&ws, &name)?;
@@ -109,15 +106,10 @@ fn parse(args: Vec<String>) -> Result<Cmd, String> {
             args.flag("--release-wasm");
             Cmd::Site
         }
-        "build" => Cmd::Build {
-            release: args.flag("--release"),
-        },
+        "build" => Cmd::Build { release: args.flag("--release") },
         "run" => Cmd::Run {
             release: args.flag("--release"),
-            port: args
-                .value("--port")?
-                .map(|p| p.parse().map_err(|_| format!("invalid port `{p}`")))
-                .transpose()?,
+            port: args.value("--port")?.map(|p| p.parse().map_err(|_| format!("invalid port `{p}`"))).transpose()?,
         },
         "test" => Cmd::Test {
             only: args
@@ -125,11 +117,7 @@ fn parse(args: Vec<String>) -> Result<Cmd, String> {
                 .map(|s| Step::from_name(&s).ok_or_else(|| format!("unknown test step `{s}`")))
                 .transpose()?,
         },
-        "bench" => Cmd::Bench {
-            name: args
-                .next()
-                .ok_or("`bench` needs a name, e.g. `bench login`")?,
-        },
+        "bench" => Cmd::Bench { name: args.next().ok_or("`bench` needs a name, e.g. `bench login`")? },
         other => return Err(format!("unknown command `{other}`")),
     };
     args.finish()?;
@@ -191,36 +179,11 @@ mod tests {
     fn parses_commands() {
         assert_eq!(parse_str(""), Ok(Cmd::Help));
         assert_eq!(parse_str("site --release-wasm"), Ok(Cmd::Site));
-        assert_eq!(
-            parse_str("build --release"),
-            Ok(Cmd::Build { release: true })
-        );
-        assert_eq!(
-            parse_str("run --port 8080 --release"),
-            Ok(Cmd::Run {
-                release: true,
-                port: Some(8080)
-            })
-        );
-        assert_eq!(
-            parse_str("run --port=8080"),
-            Ok(Cmd::Run {
-                release: false,
-                port: Some(8080)
-            })
-        );
-        assert_eq!(
-            parse_str("test --only postgres"),
-            Ok(Cmd::Test {
-                only: Some(Step::Postgres)
-            })
-        );
-        assert_eq!(
-            parse_str("bench members"),
-            Ok(Cmd::Bench {
-                name: "members".into()
-            })
-        );
+        assert_eq!(parse_str("build --release"), Ok(Cmd::Build { release: true }));
+        assert_eq!(parse_str("run --port 8080 --release"), Ok(Cmd::Run { release: true, port: Some(8080) }));
+        assert_eq!(parse_str("run --port=8080"), Ok(Cmd::Run { release: false, port: Some(8080) }));
+        assert_eq!(parse_str("test --only postgres"), Ok(Cmd::Test { only: Some(Step::Postgres) }));
+        assert_eq!(parse_str("bench members"), Ok(Cmd::Bench { name: "members".into() }));
     }
 
     #[test]

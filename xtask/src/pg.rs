@@ -44,12 +44,7 @@ impl PgCluster {
         if as_postgres {
             chown_to_postgres(dir.path())?;
         }
-        let mut cluster = Self {
-            dir,
-            port: util::free_port()?,
-            as_postgres,
-            running: false,
-        };
+        let mut cluster = Self { dir, port: util::free_port()?, as_postgres, running: false };
 
         let data = cluster.data_dir();
         util::run_quiet(cluster.tool("initdb").arg("-D").arg(&data).args([
@@ -70,13 +65,7 @@ impl PgCluster {
         );
         let log = cluster.dir.path().join("log");
         let started = util::run_quiet(
-            cluster
-                .tool("pg_ctl")
-                .arg("-D")
-                .arg(&data)
-                .arg("-l")
-                .arg(&log)
-                .args(["-w", "-o", &options, "start"]),
+            cluster.tool("pg_ctl").arg("-D").arg(&data).arg("-l").arg(&log).args(["-w", "-o", &options, "start"]),
         );
         if let Err(err) = started {
             let log = std::fs::read_to_string(&log).unwrap_or_default();
@@ -115,9 +104,7 @@ impl Drop for PgCluster {
     fn drop(&mut self) {
         if self.running {
             let mut cmd = self.tool("pg_ctl");
-            cmd.arg("-D")
-                .arg(self.data_dir())
-                .args(["-m", "fast", "stop"]);
+            cmd.arg("-D").arg(self.data_dir()).args(["-m", "fast", "stop"]);
             if let Err(err) = util::run_quiet(&mut cmd) {
                 eprintln!("warning: could not stop PostgreSQL: {err:#}");
             }

@@ -61,10 +61,7 @@ pub fn run(ws: &Workspace, release: bool, port: Option<u16>) -> Result<()> {
     if std::env::var_os("DATABASE_URL").is_none() {
         let data = ws.root.join("data");
         fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
-        cmd.env(
-            "DATABASE_URL",
-            format!("sqlite://{}/crm.db?mode=rwc", data.display()),
-        );
+        cmd.env("DATABASE_URL", format!("sqlite://{}/crm.db?mode=rwc", data.display()));
     }
     if std::env::var_os("CRM_DEMO").is_none() {
         cmd.env("CRM_DEMO", "1");
@@ -97,10 +94,7 @@ impl TestServer {
         cmd.current_dir(&ws.root)
             .env("CRM_ADDR", addr.to_string())
             .env("CRM_SITE_ROOT", ws.site_root())
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}?mode=rwc", db.display()),
-            )
+            .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", db.display()))
             .env("CRM_DEMO", "1")
             .env("CRM_CAPTCHA", "off")
             // Plain http on loopback: a Secure cookie or proxy headers from the
@@ -110,20 +104,10 @@ impl TestServer {
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
             .stderr(log_file);
-        println!(
-            "$ {} on {addr} (log: {})",
-            util::display(&cmd),
-            log.display()
-        );
-        let child = cmd
-            .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
+        println!("$ {} on {addr} (log: {})", util::display(&cmd), log.display());
+        let child = cmd.spawn().with_context(|| format!("starting {}", bin.display()))?;
 
-        let mut server = Self {
-            addr,
-            child: ChildGuard(child),
-            log: log.to_owned(),
-        };
+        let mut server = Self { addr, child: ChildGuard(child), log: log.to_owned() };
         server.wait_ready()?;
         Ok(server)
     }
@@ -134,18 +118,11 @@ impl TestServer {
         let mut last = String::from("no answer yet");
         while start.elapsed() < READY_TIMEOUT {
             if let Some(status) = self.child.exited() {
-                bail!(
-                    "crm-server exited during start-up ({status})\n{}",
-                    self.log_tail()
-                );
+                bail!("crm-server exited during start-up ({status})\n{}", self.log_tail());
             }
             match http::get(self.addr, LOGIN_PATH, Duration::from_secs(5)) {
                 Ok(resp) if resp.status == 200 => {
-                    println!(
-                        "crm-server ready on http://{} after {:.1}s",
-                        self.addr,
-                        start.elapsed().as_secs_f64()
-                    );
+                    println!("crm-server ready on http://{} after {:.1}s", self.addr, start.elapsed().as_secs_f64());
                     return Ok(());
                 }
                 Ok(resp) => last = format!("GET {LOGIN_PATH} answered {}", resp.status),
@@ -153,11 +130,7 @@ impl TestServer {
             }
             thread::sleep(Duration::from_millis(250));
         }
-        bail!(
-            "crm-server not ready after {}s ({last})\n{}",
-            READY_TIMEOUT.as_secs(),
-            self.log_tail()
-        )
+        bail!("crm-server not ready after {}s ({last})\n{}", READY_TIMEOUT.as_secs(), self.log_tail())
     }
 
     /// The last lines of the server log, for error messages.

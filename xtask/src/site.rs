@@ -38,11 +38,7 @@ pub struct SiteSizes {
 impl SiteSizes {
     /// Prints the `wasm raw_kb=… brotli_kb=…` line.
     pub fn print(&self) {
-        println!(
-            "wasm raw_kb={} brotli_kb={}",
-            kb(self.wasm_raw),
-            kb(self.wasm_brotli)
-        );
+        println!("wasm raw_kb={} brotli_kb={}", kb(self.wasm_raw), kb(self.wasm_brotli));
     }
 
     /// Brotli size in KiB with one decimal.
@@ -81,10 +77,7 @@ pub fn build(ws: &Workspace) -> Result<SiteSizes> {
         precompress(&pkg.join(name))?;
     }
     let (wasm_raw, wasm_brotli) = precompress(&pkg.join(WASM))?;
-    let sizes = SiteSizes {
-        wasm_raw,
-        wasm_brotli,
-    };
+    let sizes = SiteSizes { wasm_raw, wasm_brotli };
     println!("site written to {}", pkg.display());
     sizes.print();
     Ok(sizes)
@@ -92,9 +85,7 @@ pub fn build(ws: &Workspace) -> Result<SiteSizes> {
 
 /// Runs wasm-bindgen (as a library, pinned to the workspace's wasm-bindgen version).
 fn bindgen(ws: &Workspace, pkg: &Path) -> Result<()> {
-    let input = ws
-        .target
-        .join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    let input = ws.target.join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
     println!("wasm-bindgen {} -> {}", input.display(), pkg.display());
     Bindgen::new()
         .input_path(&input)
@@ -113,19 +104,15 @@ fn bindgen(ws: &Workspace, pkg: &Path) -> Result<()> {
 fn wasm_opt(ws: &Workspace, wasm: &Path) {
     let tool = ws.root.join("end2end/node_modules/.bin/wasm-opt");
     if !tool.exists() {
-        println!(
-            "note: {} not found; skipping wasm-opt (run `npm ci` in end2end/ for a smaller WASM)",
-            tool.display()
-        );
+        println!("note: {} not found; skipping wasm-opt (run `npm ci` in end2end/ for a smaller WASM)", tool.display());
         return;
     }
     // Write to a sibling and rename, so a crash never leaves a truncated file.
     let tmp = wasm.with_extension("opt.wasm");
     let mut cmd = Command::new(&tool);
     cmd.args(WASM_OPT_ARGS).arg(wasm).arg("-o").arg(&tmp);
-    let result = util::run(&mut cmd).and_then(|()| {
-        fs::rename(&tmp, wasm).with_context(|| format!("replacing {}", wasm.display()))
-    });
+    let result = util::run(&mut cmd)
+        .and_then(|()| fs::rename(&tmp, wasm).with_context(|| format!("replacing {}", wasm.display())));
     if let Err(err) = result {
         eprintln!("warning: wasm-opt failed, keeping the un-optimised WASM: {err:#}");
         let _ = fs::remove_file(&tmp);
@@ -146,17 +133,13 @@ fn concat_css(style_dir: &Path, out: &Path) -> Result<()> {
     files.retain(|p| p.is_file() && p.extension().is_some_and(|e| e == "css"));
     files.sort();
     if files.is_empty() {
-        eprintln!(
-            "warning: no CSS in {}; writing an empty {CSS}",
-            style_dir.display()
-        );
+        eprintln!("warning: no CSS in {}; writing an empty {CSS}", style_dir.display());
     }
 
     let mut css = String::new();
     for path in &files {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let body =
-            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let body = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         css.push_str(&format!("/* {name} */\n"));
         css.push_str(&body);
         if !body.ends_with('\n') {
@@ -214,10 +197,7 @@ mod tests {
         fs::write(style.join("notes.txt"), "ignored").unwrap();
         let out = dir.path().join("app.css");
         concat_css(&style, &out).unwrap();
-        assert_eq!(
-            fs::read_to_string(&out).unwrap(),
-            "/* a.css */\na{}\n\n/* b.css */\nb{}\n\n"
-        );
+        assert_eq!(fs::read_to_string(&out).unwrap(), "/* a.css */\na{}\n\n/* b.css */\nb{}\n\n");
     }
 
     #[test]

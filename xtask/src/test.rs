@@ -31,14 +31,7 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 6] = [
-        Step::Fmt,
-        Step::Clippy,
-        Step::ClippyWasm,
-        Step::Sqlite,
-        Step::Postgres,
-        Step::E2e,
-    ];
+    pub const ALL: [Step; 6] = [Step::Fmt, Step::Clippy, Step::ClippyWasm, Step::Sqlite, Step::Postgres, Step::E2e];
 
     /// The name used in banners, the summary and `--only`.
     pub fn name(self) -> &'static str {
@@ -92,20 +85,10 @@ impl Step {
                 ]))
             }
             Step::Sqlite => util::run(
-                ws.cargo([
-                    "test",
-                    "-p",
-                    "app",
-                    "-p",
-                    "server",
-                    "-p",
-                    "migration",
-                    "-p",
-                    "xtask",
-                ])
-                .env("TEST_DATABASE", "sqlite")
-                // The PostgreSQL variants have their own step.
-                .env_remove("TEST_POSTGRES_URL"),
+                ws.cargo(["test", "-p", "app", "-p", "server", "-p", "migration", "-p", "xtask"])
+                    .env("TEST_DATABASE", "sqlite")
+                    // The PostgreSQL variants have their own step.
+                    .env_remove("TEST_POSTGRES_URL"),
             ),
             Step::Postgres => {
                 let cluster = PgCluster::start()?;
@@ -190,12 +173,8 @@ fn e2e(ws: &Workspace) -> Result<()> {
 
     // Declared before the server so it outlives it (locals drop in reverse order).
     let tmp = TempDir::new("crm-e2e")?;
-    let server = TestServer::start(
-        ws,
-        &ws.server_bin(false),
-        &tmp.path().join("e2e.db"),
-        &ws.target.join("e2e-server.log"),
-    )?;
+    let server =
+        TestServer::start(ws, &ws.server_bin(false), &tmp.path().join("e2e.db"), &ws.target.join("e2e-server.log"))?;
 
     let artefacts = ws.root.join("end2end/artefacts");
     fs::create_dir_all(&artefacts).with_context(|| format!("creating {}", artefacts.display()))?;
@@ -218,11 +197,7 @@ fn ensure_node_modules(ws: &Workspace) -> Result<()> {
     if !dir.join("package.json").exists() {
         bail!("{} is missing", dir.join("package.json").display());
     }
-    let verb = if dir.join("package-lock.json").exists() {
-        "ci"
-    } else {
-        "install"
-    };
+    let verb = if dir.join("package-lock.json").exists() { "ci" } else { "install" };
     util::run(Command::new("npm").arg(verb).current_dir(&dir))
 }
 

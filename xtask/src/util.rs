@@ -30,11 +30,7 @@ impl Workspace {
                 // directory; do the same, then hand the absolute path to every child
                 // so builds started from `root` land in the same place.
                 let dir = PathBuf::from(dir);
-                if dir.is_absolute() {
-                    dir
-                } else {
-                    std::env::current_dir()?.join(dir)
-                }
+                if dir.is_absolute() { dir } else { std::env::current_dir()?.join(dir) }
             }
             _ => root.join("target"),
         };
@@ -52,9 +48,7 @@ impl Workspace {
     {
         let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut cmd = Command::new(program);
-        cmd.args(args)
-            .current_dir(&self.root)
-            .env("CARGO_TARGET_DIR", &self.target);
+        cmd.args(args).current_dir(&self.root).env("CARGO_TARGET_DIR", &self.target);
         cmd
     }
 
@@ -80,22 +74,15 @@ pub fn display(cmd: &Command) -> String {
             s.into_owned()
         }
     };
-    let program = Path::new(cmd.get_program())
-        .file_name()
-        .unwrap_or(cmd.get_program());
-    std::iter::once(quote(program))
-        .chain(cmd.get_args().map(quote))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let program = Path::new(cmd.get_program()).file_name().unwrap_or(cmd.get_program());
+    std::iter::once(quote(program)).chain(cmd.get_args().map(quote)).collect::<Vec<_>>().join(" ")
 }
 
 /// Runs a command with inherited stdio; fails unless it exits successfully.
 pub fn run(cmd: &mut Command) -> Result<()> {
     let line = display(cmd);
     println!("$ {line}");
-    let status = cmd
-        .status()
-        .with_context(|| format!("could not start `{line}`"))?;
+    let status = cmd.status().with_context(|| format!("could not start `{line}`"))?;
     if !status.success() {
         bail!("`{line}` failed ({status})");
     }
@@ -107,9 +94,7 @@ pub fn run(cmd: &mut Command) -> Result<()> {
 pub fn run_quiet(cmd: &mut Command) -> Result<Output> {
     let line = display(cmd);
     println!("$ {line}");
-    let output = cmd
-        .output()
-        .with_context(|| format!("could not start `{line}`"))?;
+    let output = cmd.output().with_context(|| format!("could not start `{line}`"))?;
     if !output.status.success() {
         eprint!("{}", String::from_utf8_lossy(&output.stdout));
         eprint!("{}", String::from_utf8_lossy(&output.stderr));
@@ -122,10 +107,7 @@ pub fn run_quiet(cmd: &mut Command) -> Result<Output> {
 /// be started or failed. For probes such as `id -u` or `rustup target list`.
 pub fn probe(program: &str, args: &[&str]) -> Option<String> {
     let output = Command::new(program).args(args).output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 /// Makes sure the `wasm32-unknown-unknown` target is installed (through rustup).
@@ -164,8 +146,7 @@ impl TempDir {
     pub fn new_in(base: &Path, prefix: &str) -> Result<Self> {
         let path = base.join(format!("{prefix}-{}", std::process::id()));
         if path.exists() {
-            std::fs::remove_dir_all(&path)
-                .with_context(|| format!("removing stale {}", path.display()))?;
+            std::fs::remove_dir_all(&path).with_context(|| format!("removing stale {}", path.display()))?;
         }
         std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
         Ok(Self(path))

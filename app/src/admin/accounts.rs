@@ -4,18 +4,14 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::api::{
-    CreateAccount, UpdateAccount, get_account, list_accounts, load_account_options,
-    set_account_status,
-};
+use super::api::{CreateAccount, UpdateAccount, get_account, list_accounts, load_account_options, set_account_status};
 use super::{ACCOUNT_STATUSES, AccountFilter, AccountFormOptions, AccountInput};
 use crate::auth::{Perm, RoleCategory};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
 use crate::ui::{
-    ErrorBanner, Field, Guard, PageHeader, Pager, SuccessBanner, confirm, field_errors,
-    fmt_opt_time, fmt_time,
+    ErrorBanner, Field, Guard, PageHeader, Pager, SuccessBanner, confirm, field_errors, fmt_opt_time, fmt_time,
 };
 
 fn query_u64(q: &leptos_router::params::ParamsMap, k: &str, default: u64) -> u64 {
@@ -57,10 +53,7 @@ fn AccountList() -> impl IntoView {
     // The form edits a draft; 查询 writes it to the URL so the view can be bookmarked.
     let draft = RwSignal::new(filter.get_untracked());
     let reload = RwSignal::new(0u32);
-    let rows = Resource::new(
-        move || (filter.get(), reload.get()),
-        |(f, _)| list_accounts(f),
-    );
+    let rows = Resource::new(move || (filter.get(), reload.get()), |(f, _)| list_accounts(f));
     let options = Resource::new(|| (), |_| load_account_options());
     let error = RwSignal::new(None::<AppError>);
 
@@ -84,11 +77,7 @@ fn AccountList() -> impl IntoView {
         if f.per_page != 20 {
             parts.push(format!("per_page={}", f.per_page));
         }
-        let qs = if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        };
+        let qs = if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) };
         navigate(&format!("/admin/accounts{qs}"), NavigateOptions::default());
     };
     let go2 = go.clone();
@@ -123,47 +112,55 @@ fn AccountList() -> impl IntoView {
         <PageHeader title=("管理员管理", "Accounts")>
             {can_edit.then(|| view! { <a class="btn btn-primary" href="/admin/accounts/new">{move || i18n.t("新建", "New account")}</a> })}
         </PageHeader>
-        <form class="filters" on:submit=on_search>
-            <div class="filter-item">
-                <label for="f-q">{move || i18n.t("管理员ID/姓名", "Login ID / name")}</label>
-                <input id="f-q" type="text"
-                    prop:value=move || draft.with(|f| f.admin_id.clone())
-                    on:input=move |ev| draft.update(|f| f.admin_id = event_target_value(&ev))/>
-            </div>
-            <div class="filter-item">
-                <label for="f-org">{move || i18n.t("组织机构", "Organisation")}</label>
-                <select id="f-org" on:change=move |ev| draft.update(|f| f.org_id = event_target_value(&ev).parse().ok())>
-                    <option value="">{move || i18n.t("全部", "All")}</option>
-                    {move || options.get().and_then(|o| o.ok()).map(|o| o.orgs.into_iter().map(|org| {
-                        let id = org.id;
-                        view! { <option value=id.to_string() selected=move || draft.with(|f| f.org_id == Some(id))>{org.name}</option> }
-                    }).collect_view())}
-                </select>
-            </div>
-            <div class="filter-item">
-                <label for="f-role">{move || i18n.t("角色类别", "Role")}</label>
-                <select id="f-role" on:change=move |ev| draft.update(|f| f.role_id = event_target_value(&ev).parse().ok())>
-                    <option value="">{move || i18n.t("全部", "All")}</option>
-                    {move || options.get().and_then(|o| o.ok()).map(|o| o.roles.into_iter().map(|r| {
-                        let id = r.id;
-                        view! { <option value=id.to_string() selected=move || draft.with(|f| f.role_id == Some(id))>{move || i18n.pick(&r.name_zh, &r.name_en)}</option> }
-                    }).collect_view())}
-                </select>
-            </div>
-            <div class="filter-item">
-                <label for="f-status">{move || i18n.t("当前状态", "Status")}</label>
-                <select id="f-status" on:change=move |ev| draft.update(|f| f.status = event_target_value(&ev))>
-                    <option value="">{move || i18n.t("全部", "All")}</option>
-                    {ACCOUNT_STATUSES.iter().map(|(code, zh, en)| view! {
-                        <option value=*code selected=move || draft.with(|f| f.status == *code)>{move || i18n.t(zh, en)}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="filter-buttons">
-                <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
-                <button type="button" class="btn" on:click=on_reset>{move || i18n.t("重置", "Reset")}</button>
-            </div>
-        </form>
+        <Transition fallback=|| ()>
+            {move || options.get().map(|o| {
+                let opts = o.unwrap_or(AccountFormOptions { roles: vec![], orgs: vec![] });
+                let (on_search, on_reset) = (on_search.clone(), on_reset.clone());
+                view! {
+                    <form class="filters" on:submit=on_search>
+                        <div class="filter-item">
+                            <label for="f-q">{move || i18n.t("管理员ID/姓名", "Login ID / name")}</label>
+                            <input id="f-q" type="text"
+                                prop:value=move || draft.with(|f| f.admin_id.clone())
+                                on:input=move |ev| draft.update(|f| f.admin_id = event_target_value(&ev))/>
+                        </div>
+                        <div class="filter-item">
+                            <label for="f-org">{move || i18n.t("组织机构", "Organisation")}</label>
+                            <select id="f-org" on:change=move |ev| draft.update(|f| f.org_id = event_target_value(&ev).parse().ok())>
+                                <option value="">{move || i18n.t("全部", "All")}</option>
+                                {opts.orgs.iter().cloned().map(|org| {
+                                    let id = org.id;
+                                    view! { <option value=id.to_string() selected=move || draft.with(|f| f.org_id == Some(id))>{org.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="filter-item">
+                            <label for="f-role">{move || i18n.t("角色类别", "Role")}</label>
+                            <select id="f-role" on:change=move |ev| draft.update(|f| f.role_id = event_target_value(&ev).parse().ok())>
+                                <option value="">{move || i18n.t("全部", "All")}</option>
+                                {opts.roles.iter().cloned().map(|r| {
+                                    let id = r.id;
+                                    view! { <option value=id.to_string() selected=move || draft.with(|f| f.role_id == Some(id))>{move || i18n.pick(&r.name_zh, &r.name_en)}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="filter-item">
+                            <label for="f-status">{move || i18n.t("当前状态", "Status")}</label>
+                            <select id="f-status" on:change=move |ev| draft.update(|f| f.status = event_target_value(&ev))>
+                                <option value="">{move || i18n.t("全部", "All")}</option>
+                                {ACCOUNT_STATUSES.iter().map(|(code, zh, en)| view! {
+                                    <option value=*code selected=move || draft.with(|f| f.status == *code)>{move || i18n.t(zh, en)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="filter-buttons">
+                            <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
+                            <button type="button" class="btn" on:click=on_reset>{move || i18n.t("重置", "Reset")}</button>
+                        </div>
+                    </form>
+                }
+            })}
+        </Transition>
         <ErrorBanner error=error/>
         <div class="table-wrap">
             <Transition fallback=|| view! { <p class="muted">"…"</p> }>
@@ -260,9 +257,7 @@ fn AccountList() -> impl IntoView {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -287,18 +282,10 @@ pub fn AccountCreatePage() -> impl IntoView {
 #[component]
 pub fn AccountEditPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
-    let data = Resource::new(id, |id| async move {
-        let o = load_account_options().await?;
-        let a = get_account(id).await?;
-        Ok::<_, AppError>((o, a))
-    });
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
+    // One server call per resource: the request context does not survive an `.await`.
+    let options = Resource::new(|| (), |_| load_account_options());
+    let account = Resource::new(id, get_account);
     let i18n = use_i18n();
     view! {
         <Guard perms=&[Perm::AddAdmin]>
@@ -306,7 +293,12 @@ pub fn AccountEditPage() -> impl IntoView {
                 <a class="btn" href="/admin/accounts">{move || i18n.t("返回列表", "Back to list")}</a>
             </PageHeader>
             <Transition fallback=|| ()>
-                {move || data.get().map(|d| match d {
+                {move || Suspend::new(async move {
+                    let d = match (options.await, account.await) {
+                        (Ok(o), Ok(a)) => Ok((o, a)),
+                        (Err(e), _) | (_, Err(e)) => Err(e),
+                    };
+                    match d {
                     Ok((o, a)) => view! {
                         <div class="card">
                             <dl class="desc">
@@ -319,6 +311,7 @@ pub fn AccountEditPage() -> impl IntoView {
                         <AccountForm options=o initial=a.input editing=Some((a.id, a.version))/>
                     }.into_any(),
                     Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
+                    }
                 })}
             </Transition>
         </Guard>
@@ -326,11 +319,7 @@ pub fn AccountEditPage() -> impl IntoView {
 }
 
 #[component]
-fn AccountForm(
-    options: AccountFormOptions,
-    initial: AccountInput,
-    editing: Option<(i64, i32)>,
-) -> impl IntoView {
+fn AccountForm(options: AccountFormOptions, initial: AccountInput, editing: Option<(i64, i32)>) -> impl IntoView {
     let i18n = use_i18n();
     let form = RwSignal::new(initial);
     let error = RwSignal::new(None::<AppError>);
@@ -345,7 +334,9 @@ fn AccountForm(
             match r {
                 Ok(_) => {
                     let id = form.with_untracked(|f| f.admin_id.clone());
-                    done.set(Some(format!("账号 {id} 已开通,请将管理员ID和初始密码线下告知使用人。 / Account {id} created.")));
+                    done.set(Some(format!(
+                        "账号 {id} 已开通,请将管理员ID和初始密码线下告知使用人。 / Account {id} created."
+                    )));
                     error.set(None);
                     form.set(AccountInput::default());
                 }
@@ -375,8 +366,7 @@ fn AccountForm(
                 create.dispatch(CreateAccount { input });
             }
             Some((id, version)) => {
-                if input.role_id == initial_role
-                    || confirm("更改角色类别将恢复该角色的默认权限,确定保存?")
+                if input.role_id == initial_role || confirm("更改角色类别将恢复该角色的默认权限,确定保存?")
                 {
                     update.dispatch(UpdateAccount { id, version, input });
                 }
@@ -392,29 +382,16 @@ fn AccountForm(
         };
         form.update(|f| {
             f.role_category = cat;
-            let roles: Vec<i64> = options.with_value(|o| {
-                o.roles
-                    .iter()
-                    .filter(|r| r.category == cat)
-                    .map(|r| r.id)
-                    .collect()
-            });
+            let roles: Vec<i64> =
+                options.with_value(|o| o.roles.iter().filter(|r| r.category == cat).map(|r| r.id).collect());
             if !f.role_id.is_some_and(|r| roles.contains(&r)) {
                 f.role_id = (roles.len() == 1).then(|| roles[0]);
             }
-            let fits = options.with_value(|o| {
-                o.orgs
-                    .iter()
-                    .any(|org| Some(org.id) == f.organization_id && org.fits(cat))
-            });
+            let fits =
+                options.with_value(|o| o.orgs.iter().any(|org| Some(org.id) == f.organization_id && org.fits(cat)));
             if !fits {
-                let orgs: Vec<i64> = options.with_value(|o| {
-                    o.orgs
-                        .iter()
-                        .filter(|org| org.is_active && org.fits(cat))
-                        .map(|o| o.id)
-                        .collect()
-                });
+                let orgs: Vec<i64> = options
+                    .with_value(|o| o.orgs.iter().filter(|org| org.is_active && org.fits(cat)).map(|o| o.id).collect());
                 f.organization_id = (orgs.len() == 1).then(|| orgs[0]);
             }
         });
@@ -424,10 +401,7 @@ fn AccountForm(
 
     macro_rules! text {
         ($field:ident) => {
-            (
-                move || form.with(|f| f.$field.clone()),
-                move |ev| form.update(|f| f.$field = event_target_value(&ev)),
-            )
+            (move || form.with(|f| f.$field.clone()), move |ev| form.update(|f| f.$field = event_target_value(&ev)))
         };
     }
     let (name_v, name_i) = text!(name);
@@ -437,15 +411,9 @@ fn AccountForm(
     let (pw_v, pw_i) = text!(password);
     let (pwc_v, pwc_i) = text!(password_confirm);
     let pw_hint = if editing.is_some() {
-        (
-            "留空表示不修改;填写即重置密码,用户下次登录须修改",
-            "Leave blank to keep; filling it resets the password",
-        )
+        ("留空表示不修改;填写即重置密码,用户下次登录须修改", "Leave blank to keep; filling it resets the password")
     } else {
-        (
-            "8–64 位,须同时包含字母和数字",
-            "8–64 characters with letters and digits",
-        )
+        ("8–64 位,须同时包含字母和数字", "8–64 characters with letters and digits")
     };
 
     view! {

@@ -36,13 +36,7 @@ pub fn LogsPage() -> impl IntoView {
 pub fn AccountLogsPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
     let account = Resource::new(id, get_account);
     view! {
         <Guard perms=&[Perm::AdminMgmt]>
@@ -60,11 +54,11 @@ pub fn AccountLogsPage() -> impl IntoView {
                                 <dt>{move || i18n.t("角色类别", "Role")}</dt><dd>{move || i18n.pick(&a.role_name_zh, &a.role_name_en)}</dd>
                             </dl>
                         </div>
-                        <LogBrowser account_id=Some(a.id)/>
                     }.into_any(),
                     Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
                 })}
             </Transition>
+            <LogBrowser account_id=Some(id())/>
         </Guard>
     }
 }
@@ -92,33 +86,17 @@ fn LogBrowser(account_id: Option<i64>) -> impl IntoView {
     let draft = RwSignal::new(filter.get_untracked());
     let ops = Resource::new(
         move || (filter.get(), logins_tab.get()),
-        |(f, l)| async move {
-            if l {
-                Ok(None)
-            } else {
-                list_operation_logs(f).await.map(Some)
-            }
-        },
+        |(f, l)| async move { if l { Ok(None) } else { list_operation_logs(f).await.map(Some) } },
     );
     let logins = Resource::new(
         move || (filter.get(), logins_tab.get()),
-        |(f, l)| async move {
-            if l {
-                list_login_logs(f).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
+        |(f, l)| async move { if l { list_login_logs(f).await.map(Some) } else { Ok(None) } },
     );
     let go = move |f: LogFilter, logins: bool| {
         let mut parts = vec![];
-        for (k, v) in [
-            ("q", &f.admin_id),
-            ("action", &f.action),
-            ("module", &f.module),
-            ("from", &f.from),
-            ("to", &f.to),
-        ] {
+        for (k, v) in
+            [("q", &f.admin_id), ("action", &f.action), ("module", &f.module), ("from", &f.from), ("to", &f.to)]
+        {
             if !v.trim().is_empty() {
                 parts.push(format!("{k}={}", urlencode(v.trim())));
             }
@@ -132,15 +110,8 @@ fn LogBrowser(account_id: Option<i64>) -> impl IntoView {
         if f.per_page != 20 {
             parts.push(format!("per_page={}", f.per_page));
         }
-        let qs = if parts.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", parts.join("&"))
-        };
-        navigate(
-            &format!("{}{qs}", location.pathname.get_untracked()),
-            NavigateOptions::default(),
-        );
+        let qs = if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) };
+        navigate(&format!("{}{qs}", location.pathname.get_untracked()), NavigateOptions::default());
     };
     let (go1, go2, go3, go4) = (go.clone(), go.clone(), go.clone(), go.clone());
     let on_search = move |ev: SubmitEvent| {
@@ -156,14 +127,8 @@ fn LogBrowser(account_id: Option<i64>) -> impl IntoView {
             let to = js_sys::Date::new(&now.clone().into());
             let from = js_sys::Date::new(&now.into());
             from.set_date(((from.get_date() as i64) - days) as u32);
-            let ymd = |d: &js_sys::Date| {
-                format!(
-                    "{:04}-{:02}-{:02}",
-                    d.get_full_year(),
-                    d.get_month() + 1,
-                    d.get_date()
-                )
-            };
+            let ymd =
+                |d: &js_sys::Date| format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date());
             draft.update(|f| {
                 f.from = ymd(&from);
                 f.to = ymd(&to);

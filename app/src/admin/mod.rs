@@ -16,10 +16,8 @@ use crate::auth::{DataScope, RoleCategory};
 use crate::error::{AppError, FieldErrors};
 
 /// 当前状态 (E-28).
-pub const ACCOUNT_STATUSES: [(&str, &str, &str); 2] = [
-    ("active", "激活", "Active"),
-    ("suspended", "悬挂", "Suspended"),
-];
+pub const ACCOUNT_STATUSES: [(&str, &str, &str); 2] =
+    [("active", "激活", "Active"), ("suspended", "悬挂", "Suspended")];
 
 /// 操作类型 (E-59): code, 中文, English.
 pub const ACTIONS: [(&str, &str, &str); 20] = [
@@ -46,11 +44,7 @@ pub const ACTIONS: [(&str, &str, &str); 20] = [
 ];
 
 pub fn action_label(code: &str) -> (&'static str, &'static str) {
-    ACTIONS
-        .iter()
-        .find(|a| a.0 == code)
-        .map(|a| (a.1, a.2))
-        .unwrap_or(("其他", "Other"))
+    ACTIONS.iter().find(|a| a.0 == code).map(|a| (a.1, a.2)).unwrap_or(("其他", "Other"))
 }
 
 /// 登录结果 (J2).
@@ -154,9 +148,7 @@ impl Default for AccountInput {
 }
 
 pub fn valid_admin_id(s: &str) -> bool {
-    (3..=32).contains(&s.len())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    (3..=32).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
 pub fn valid_email(s: &str) -> bool {
@@ -180,11 +172,7 @@ impl AccountInput {
             if admin_id.is_empty() {
                 e.add("admin_id", "请输入管理员ID", "Enter a login ID");
             } else if !valid_admin_id(admin_id) {
-                e.add(
-                    "admin_id",
-                    "管理员ID须为 3–32 位字母、数字或 _ . -",
-                    "3–32 letters, digits or _ . -",
-                );
+                e.add("admin_id", "管理员ID须为 3–32 位字母、数字或 _ . -", "3–32 letters, digits or _ . -");
             }
         }
         let name = self.name.trim();
@@ -197,11 +185,7 @@ impl AccountInput {
         if email.is_empty() {
             e.add("email", "请输入 E-mail", "Enter an e-mail address");
         } else if !valid_email(email) {
-            e.add(
-                "email",
-                "E-mail 格式不正确,例如 name@example.com",
-                "Not a valid e-mail, e.g. name@example.com",
-            );
+            e.add("email", "E-mail 格式不正确,例如 name@example.com", "Not a valid e-mail, e.g. name@example.com");
         }
         if self.phone.trim().chars().count() > 30 {
             e.add("phone", "联系电话不能超过 30 位", "At most 30 characters");
@@ -213,20 +197,12 @@ impl AccountInput {
             e.add("role_id", "请选择角色类别", "Choose a role");
         }
         if self.organization_id.is_none() {
-            e.add(
-                "organization_id",
-                "请选择组织机构",
-                "Choose an organisation",
-            );
+            e.add("organization_id", "请选择组织机构", "Choose an organisation");
         }
         if creating || !self.password.is_empty() {
             crate::auth::check_new_password(&mut e, "password", &self.password);
             if self.password_confirm != self.password {
-                e.add(
-                    "password_confirm",
-                    "两次输入的密码不一致",
-                    "The passwords do not match",
-                );
+                e.add("password_confirm", "两次输入的密码不一致", "The passwords do not match");
             }
         }
         e.into_result()
@@ -270,9 +246,7 @@ impl OrgOption {
         match category {
             RoleCategory::CompanyCsAdmin => dept == Some("cs_dept"),
             RoleCategory::RepOfficeCsAdmin => self.org_type == "rep_office",
-            RoleCategory::BusinessDeptAdmin => {
-                self.org_type == "department" && dept != Some("cs_dept")
-            }
+            RoleCategory::BusinessDeptAdmin => self.org_type == "department" && dept != Some("cs_dept"),
         }
     }
 }
@@ -332,11 +306,7 @@ impl RoleInput {
             e.add("name", "角色名称不能超过 50 个字", "At most 50 characters");
         }
         if self.description.chars().count() > 255 {
-            e.add(
-                "description",
-                "说明不能超过 255 个字",
-                "At most 255 characters",
-            );
+            e.add("description", "说明不能超过 255 个字", "At most 255 characters");
         }
         e.into_result()
     }
@@ -410,16 +380,8 @@ impl OrgInput {
         let code = self.code.trim();
         if code.is_empty() {
             e.add("code", "请输入机构编码", "Enter a code");
-        } else if code.len() > 32
-            || !code
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
-        {
-            e.add(
-                "code",
-                "编码须为 1–32 位字母、数字、_ 或 -",
-                "1–32 letters, digits, _ or -",
-            );
+        } else if code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c)) {
+            e.add("code", "编码须为 1–32 位字母、数字、_ 或 -", "1–32 letters, digits, _ or -");
         }
         let n = self.name.trim().chars().count();
         if n == 0 {
@@ -430,15 +392,8 @@ impl OrgInput {
         match self.org_type.as_str() {
             "rep_office" => {}
             "department" => {
-                if !DEPARTMENT_KINDS
-                    .iter()
-                    .any(|k| Some(k.0) == self.department_kind.as_deref())
-                {
-                    e.add(
-                        "department_kind",
-                        "请选择部门类别",
-                        "Choose a department kind",
-                    );
+                if !DEPARTMENT_KINDS.iter().any(|k| Some(k.0) == self.department_kind.as_deref()) {
+                    e.add("department_kind", "请选择部门类别", "Choose a department kind");
                 }
             }
             _ => e.add("org_type", "请选择机构类型", "Choose a type"),
@@ -446,11 +401,9 @@ impl OrgInput {
         if !self.email.trim().is_empty() && !valid_email(self.email.trim()) {
             e.add("email", "E-mail 格式不正确", "Not a valid e-mail");
         }
-        for (f, v, max) in [
-            ("address", &self.address, 255),
-            ("phone", &self.phone, 50),
-            ("contact_person", &self.contact_person, 50),
-        ] {
+        for (f, v, max) in
+            [("address", &self.address, 255), ("phone", &self.phone, 50), ("contact_person", &self.contact_person, 50)]
+        {
             if v.trim().chars().count() > max {
                 e.add(f, "内容过长", "Too long");
             }

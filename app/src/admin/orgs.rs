@@ -64,12 +64,7 @@ fn Orgs() -> impl IntoView {
             email: o.email.clone(),
             region_ids: o.regions.iter().map(|r| r.id).collect(),
         };
-        let covered = o
-            .regions
-            .iter()
-            .map(|r| r.full_name.clone())
-            .collect::<Vec<_>>()
-            .join("、");
+        let covered = o.regions.iter().map(|r| r.full_name.clone()).collect::<Vec<_>>().join("、");
         view! {
             <div class="org-node" data-org=o.code.clone()>
                 <strong>{o.name.clone()}</strong>
@@ -152,18 +147,9 @@ pub fn RegionCascade(id: &'static str, on_pick: Callback<Option<RegionRef>>) -> 
             }
         },
     );
-    let report = move || {
-        on_pick.run(
-            l3.get_untracked()
-                .or(l2.get_untracked())
-                .or(l1.get_untracked()),
-        )
-    };
+    let report = move || on_pick.run(l3.get_untracked().or(l2.get_untracked()).or(l1.get_untracked()));
     let pick = move |list: Option<Result<Vec<RegionRef>, AppError>>, v: String| {
-        v.parse::<i64>().ok().and_then(|id| {
-            list.and_then(|l| l.ok())
-                .and_then(|l| l.into_iter().find(|r| r.id == id))
-        })
+        v.parse::<i64>().ok().and_then(|id| list.and_then(|l| l.ok()).and_then(|l| l.into_iter().find(|r| r.id == id)))
     };
     let options = move |list: Option<Result<Vec<RegionRef>, AppError>>| {
         list.and_then(|l| l.ok())
@@ -222,9 +208,7 @@ fn OrgForm(input: OrgInput, on_done: Callback<bool>) -> impl IntoView {
         if let Some(s) = seat_pick.get_untracked() {
             input.region_id = Some(s.id);
         }
-        input
-            .region_ids
-            .extend(covered.get_untracked().into_iter().map(|r| r.id));
+        input.region_ids.extend(covered.get_untracked().into_iter().map(|r| r.id));
         input.region_ids.dedup();
         if let Err(e) = input.validate() {
             error.set(Some(e));
@@ -234,10 +218,7 @@ fn OrgForm(input: OrgInput, on_done: Callback<bool>) -> impl IntoView {
     };
     macro_rules! text {
         ($field:ident) => {
-            (
-                move || form.with(|f| f.$field.clone()),
-                move |ev| form.update(|f| f.$field = event_target_value(&ev)),
-            )
+            (move || form.with(|f| f.$field.clone()), move |ev| form.update(|f| f.$field = event_target_value(&ev)))
         };
     }
     let (code_v, code_i) = text!(code);

@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{
-    get_account_permissions, list_roles, permission_tree, save_account_permissions, save_role,
-};
+use super::api::{get_account_permissions, list_roles, permission_tree, save_account_permissions, save_role};
 use super::{PermNode, RoleInput, RoleRow};
 use crate::auth::perm::grant_allowed;
 use crate::auth::{DataScope, Perm, RoleCategory};
@@ -20,10 +18,7 @@ fn descendants(nodes: &[PermNode], code: &str) -> Vec<String> {
     let mut out = vec![];
     let mut stack = vec![code.to_string()];
     while let Some(c) = stack.pop() {
-        for n in nodes
-            .iter()
-            .filter(|n| n.parent_code.as_deref() == Some(c.as_str()))
-        {
+        for n in nodes.iter().filter(|n| n.parent_code.as_deref() == Some(c.as_str())) {
             out.push(n.code.clone());
             stack.push(n.code.clone());
         }
@@ -33,15 +28,9 @@ fn descendants(nodes: &[PermNode], code: &str) -> Vec<String> {
 
 fn ancestors(nodes: &[PermNode], code: &str) -> Vec<String> {
     let mut out = vec![];
-    let mut cur = nodes
-        .iter()
-        .find(|n| n.code == code)
-        .and_then(|n| n.parent_code.clone());
+    let mut cur = nodes.iter().find(|n| n.code == code).and_then(|n| n.parent_code.clone());
     while let Some(c) = cur {
-        cur = nodes
-            .iter()
-            .find(|n| n.code == c)
-            .and_then(|n| n.parent_code.clone());
+        cur = nodes.iter().find(|n| n.code == c).and_then(|n| n.parent_code.clone());
         out.push(c);
     }
     out
@@ -61,26 +50,19 @@ pub fn PermTree(
     let dept = StoredValue::new(dept_kind);
     let allowed = move |n: &PermNode| {
         n.node_type != "module"
-            && dept.with_value(|d| {
-                grant_allowed(&n.code, n.company_cs_only, category.get(), d.as_deref())
-            })
+            && dept.with_value(|d| grant_allowed(&n.code, n.company_cs_only, category.get(), d.as_deref()))
     };
     let grantable_under = move |code: &str| -> Vec<String> {
         nodes.with_value(|ns| {
             let mut v = descendants(ns, code);
             v.push(code.to_string());
-            v.into_iter()
-                .filter(|c| ns.iter().any(|n| &n.code == c && allowed(n)))
-                .collect()
+            v.into_iter().filter(|c| ns.iter().any(|n| &n.code == c && allowed(n))).collect()
         })
     };
     let toggle = move |code: String, on: bool| {
         let under = grantable_under(&code);
         let ups: Vec<String> = nodes.with_value(|ns| {
-            ancestors(ns, &code)
-                .into_iter()
-                .filter(|c| ns.iter().any(|n| &n.code == c && allowed(n)))
-                .collect()
+            ancestors(ns, &code).into_iter().filter(|c| ns.iter().any(|n| &n.code == c && allowed(n))).collect()
         });
         selected.update(|s| {
             if on {
@@ -106,10 +88,7 @@ pub fn PermTree(
             return ().into_any();
         };
         let children: Vec<String> = nodes.with_value(|ns| {
-            ns.iter()
-                .filter(|n| n.parent_code.as_deref() == Some(code.as_str()))
-                .map(|n| n.code.clone())
-                .collect()
+            ns.iter().filter(|n| n.parent_code.as_deref() == Some(code.as_str())).map(|n| n.code.clone()).collect()
         });
         let under = grantable_under(&code);
         let disabled = under.is_empty() || (node.node_type != "module" && !allowed(&node));
@@ -176,17 +155,20 @@ pub fn RolesPage() -> impl IntoView {
 fn Roles() -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || reload.get(),
-        |_| async move { Ok::<_, AppError>((permission_tree().await?, list_roles().await?)) },
-    );
+    let tree = Resource::new(|| (), |_| permission_tree());
+    let roles = Resource::new(move || reload.get(), |_| list_roles());
     let current = RwSignal::new(None::<Option<i64>>); // Some(None) = new role
     view! {
         <PageHeader title=("角色管理", "Roles & permissions")>
             <button class="btn btn-primary" on:click=move |_| current.set(Some(None))>{move || i18n.t("新增角色", "New role")}</button>
         </PageHeader>
         <Transition fallback=|| ()>
-            {move || data.get().map(|d| match d {
+            {move || Suspend::new(async move {
+                let d = match (tree.await, roles.await) {
+                    (Ok(t), Ok(r)) => Ok((t, r)),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+                match d {
                 Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
                 Ok((tree, roles)) => {
                     let roles2 = roles.clone();
@@ -219,43 +201,25 @@ fn Roles() -> impl IntoView {
                         </div>
                     }.into_any()
                 }
+                }
             })}
         </Transition>
     }
 }
 
 #[component]
-fn RoleEditor(
-    tree: Vec<PermNode>,
-    role: Option<RoleRow>,
-    on_saved: Callback<i64>,
-) -> impl IntoView {
+fn RoleEditor(tree: Vec<PermNode>, role: Option<RoleRow>, on_saved: Callback<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let is_new = role.is_none();
     let builtin = role.as_ref().is_some_and(|r| r.is_builtin);
     let id = role.as_ref().map(|r| r.id);
     let version = role.as_ref().map(|r| r.version).unwrap_or(0);
     let name = RwSignal::new(role.as_ref().map(|r| r.name.clone()).unwrap_or_default());
-    let description = RwSignal::new(
-        role.as_ref()
-            .map(|r| r.description.clone())
-            .unwrap_or_default(),
-    );
-    let category = RwSignal::new(
-        role.as_ref()
-            .map(|r| r.role_category)
-            .unwrap_or(RoleCategory::CompanyCsAdmin),
-    );
-    let scope = RwSignal::new(
-        role.as_ref()
-            .map(|r| r.data_scope)
-            .unwrap_or(DataScope::All),
-    );
-    let selected = RwSignal::new(
-        role.as_ref()
-            .map(|r| r.permissions.iter().cloned().collect())
-            .unwrap_or_else(BTreeSet::new),
-    );
+    let description = RwSignal::new(role.as_ref().map(|r| r.description.clone()).unwrap_or_default());
+    let category = RwSignal::new(role.as_ref().map(|r| r.role_category).unwrap_or(RoleCategory::CompanyCsAdmin));
+    let scope = RwSignal::new(role.as_ref().map(|r| r.data_scope).unwrap_or(DataScope::All));
+    let selected =
+        RwSignal::new(role.as_ref().map(|r| r.permissions.iter().cloned().collect()).unwrap_or_else(BTreeSet::new));
     let error = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(None::<String>);
     let save = Action::new(move |input: &RoleInput| {
@@ -344,30 +308,22 @@ pub fn AccountPermissionsPage() -> impl IntoView {
 fn AccountPermissions() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
     let reload = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || (id(), reload.get()),
-        |(id, _)| async move {
-            Ok::<_, AppError>((
-                permission_tree().await?,
-                list_roles().await?,
-                get_account_permissions(id).await?,
-            ))
-        },
-    );
+    let tree = Resource::new(|| (), |_| permission_tree());
+    let roles = Resource::new(|| (), |_| list_roles());
+    let account = Resource::new(move || (id(), reload.get()), |(id, _)| get_account_permissions(id));
     view! {
         <PageHeader title=("角色权限管理", "Account permissions")>
             <a class="btn" href="/admin/accounts">{move || i18n.t("返回列表", "Back to list")}</a>
         </PageHeader>
         <Transition fallback=|| ()>
-            {move || data.get().map(|d| match d {
+            {move || Suspend::new(async move {
+                let d = match (tree.await, roles.await, account.await) {
+                    (Ok(t), Ok(r), Ok(a)) => Ok((t, r, a)),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
+                };
+                match d {
                 Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
                 Ok((tree, roles, acc)) => {
                     let roles: Vec<RoleRow> = roles.into_iter().filter(|r| r.role_category == acc.role_category).collect();
@@ -435,6 +391,7 @@ fn AccountPermissions() -> impl IntoView {
                             </div>
                         </div>
                     }.into_any()
+                }
                 }
             })}
         </Transition>

@@ -20,14 +20,7 @@ pub struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     pub fn new(module: &'a str, action: &'a str, target_type: &'a str) -> Self {
-        Self {
-            module,
-            action,
-            target_type,
-            target_id: None,
-            target_label: String::new(),
-            detail: Value::Null,
-        }
+        Self { module, action, target_type, target_id: None, target_label: String::new(), detail: Value::Null }
     }
     pub fn target(mut self, id: i64, label: impl Into<String>) -> Self {
         self.target_id = Some(id);
@@ -40,20 +33,8 @@ impl<'a> Entry<'a> {
     }
 }
 
-pub async fn record(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    entry: Entry<'_>,
-) -> AppResult<()> {
-    write(
-        db,
-        user.account.id,
-        user.account.organization_id,
-        &user.meta,
-        entry,
-        true,
-    )
-    .await
+pub async fn record(db: &impl ConnectionTrait, user: &CurrentUser, entry: Entry<'_>) -> AppResult<()> {
+    write(db, user.account.id, user.account.organization_id, &user.meta, entry, true).await
 }
 
 pub async fn write(
@@ -106,10 +87,7 @@ mod tests {
 
     #[test]
     fn diff_lists_changed_fields_only() {
-        let d = super::diff(
-            &json!({"a": 1, "b": "x"}),
-            &json!({"a": 2, "b": "x", "c": true}),
-        );
+        let d = super::diff(&json!({"a": 1, "b": "x"}), &json!({"a": 2, "b": "x", "c": true}));
         assert_eq!(d, json!({"a": [1, 2], "c": [null, true]}));
     }
 }

@@ -2,8 +2,7 @@
 use base64::Engine;
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 
 use super::audit::{self, Entry};
@@ -52,21 +51,14 @@ pub async fn new_captcha(state: &AppState) -> AppResult<Option<Captcha>> {
     }
     .insert(&state.db)
     .await?;
-    let image = format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(png)
-    );
+    let image = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png));
     Ok(Some(Captcha { id, image }))
 }
 
 /// Checks and consumes a captcha answer: every attempt deletes the challenge.
 async fn check_captcha(state: &AppState, id: &str, answer: &str) -> AppResult<bool> {
-    let found = captcha_challenge::Entity::find_by_id(id.to_string())
-        .one(&state.db)
-        .await?;
-    captcha_challenge::Entity::delete_by_id(id.to_string())
-        .exec(&state.db)
-        .await?;
+    let found = captcha_challenge::Entity::find_by_id(id.to_string()).one(&state.db).await?;
+    captcha_challenge::Entity::delete_by_id(id.to_string()).exec(&state.db).await?;
     Ok(found.is_some_and(|c| c.expires_at > Utc::now() && c.answer_hash == captcha_key(answer)))
 }
 
@@ -102,11 +94,7 @@ fn locked(minutes: i64) -> AppError {
     ))
 }
 
-pub async fn login(
-    state: &AppState,
-    meta: &RequestMeta,
-    input: LoginInput,
-) -> AppResult<(LoginOutcome, String)> {
+pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> AppResult<(LoginOutcome, String)> {
     let s = &state.settings;
     input.validate(s.captcha_enabled)?;
     let admin_id = input.admin_id.trim().to_string();
@@ -121,25 +109,16 @@ pub async fn login(
         .await?;
     if ip_failures >= s.ip_max_failures {
         log_attempt(state, meta, &admin_id, None, "throttled").await?;
-        return Err(AppError::rejected(
-            "尝试过于频繁,请稍后再试",
-            "Too many attempts from your address, try later",
-        ));
+        return Err(AppError::rejected("尝试过于频繁,请稍后再试", "Too many attempts from your address, try later"));
     }
 
     if s.captcha_enabled && !check_captcha(state, &input.captcha_id, &input.captcha_answer).await? {
         log_attempt(state, meta, &admin_id, None, "bad_captcha").await?;
-        return Err(AppError::field(
-            "captcha",
-            "验证码错误,请重新输入",
-            "Wrong captcha, please try again",
-        ));
+        return Err(AppError::field("captcha", "验证码错误,请重新输入", "Wrong captcha, please try again"));
     }
 
-    let found = account::Entity::find()
-        .filter(account::Column::AdminIdKey.eq(admin_id.to_lowercase()))
-        .one(&state.db)
-        .await?;
+    let found =
+        account::Entity::find().filter(account::Column::AdminIdKey.eq(admin_id.to_lowercase())).one(&state.db).await?;
     let Some(acc) = found else {
         password::verify(input.password, None).await?;
         log_attempt(state, meta, &admin_id, None, "unknown_account").await?;
@@ -157,18 +136,11 @@ pub async fn login(
         am.locked_until = Set(lock.then(|| now + Duration::minutes(s.lock_minutes)));
         am.update(&state.db).await?;
         log_attempt(state, meta, &admin_id, Some(acc.id), "bad_password").await?;
-        return Err(if lock {
-            locked(s.lock_minutes)
-        } else {
-            bad_credentials()
-        });
+        return Err(if lock { locked(s.lock_minutes) } else { bad_credentials() });
     }
     if acc.status != "active" {
         log_attempt(state, meta, &admin_id, Some(acc.id), "suspended").await?;
-        return Err(AppError::rejected(
-            "账号已悬挂,请联系公司客服",
-            "This account is suspended, contact company CS",
-        ));
+        return Err(AppError::rejected("账号已悬挂,请联系公司客服", "This account is suspended, contact company CS"));
     }
 
     let txn = state.db.begin().await?;
@@ -187,12 +159,7 @@ pub async fn login(
     audit::write(&txn, acc.id, acc.organization_id, meta, entry, true).await?;
     txn.commit().await?;
     log_attempt(state, meta, &admin_id, Some(acc.id), "success").await?;
-    Ok((
-        LoginOutcome {
-            must_change_password: must_change,
-        },
-        token,
-    ))
+    Ok((LoginOutcome { must_change_password: must_change }, token))
 }
 
 pub async fn logout(state: &AppState, user: &CurrentUser) -> AppResult<()> {
@@ -200,28 +167,16 @@ pub async fn logout(state: &AppState, user: &CurrentUser) -> AppResult<()> {
     if let Some(t) = &user.meta.token {
         session::revoke_token(&txn, t).await?;
     }
-    audit::record(
-        &txn,
-        user,
-        Entry::new("login", "logout", "account").target(user.account.id, &user.account.admin_id),
-    )
-    .await?;
+    audit::record(&txn, user, Entry::new("login", "logout", "account").target(user.account.id, &user.account.admin_id))
+        .await?;
     txn.commit().await?;
     Ok(())
 }
 
-pub async fn change_password(
-    state: &AppState,
-    user: &CurrentUser,
-    input: ChangePasswordInput,
-) -> AppResult<()> {
+pub async fn change_password(state: &AppState, user: &CurrentUser, input: ChangePasswordInput) -> AppResult<()> {
     input.validate()?;
     if !password::verify(input.old_password, Some(user.account.password_hash.clone())).await? {
-        return Err(AppError::field(
-            "old_password",
-            "原密码不正确",
-            "The current password is wrong",
-        ));
+        return Err(AppError::field("old_password", "原密码不正确", "The current password is wrong"));
     }
     let hash = password::hash(input.new_password).await?;
     let txn = state.db.begin().await?;

@@ -50,11 +50,7 @@ impl LoginInput {
             e.add("password", "请输入密码", "Enter your password");
         }
         if captcha_required && self.captcha_answer.trim().is_empty() {
-            e.add(
-                "captcha",
-                "请输入验证码",
-                "Enter the characters shown in the image",
-            );
+            e.add("captcha", "请输入验证码", "Enter the characters shown in the image");
         }
         e.into_result()
     }
@@ -97,26 +93,14 @@ impl ChangePasswordInput {
     pub fn validate(&self) -> Result<(), crate::error::AppError> {
         let mut e = FieldErrors::default();
         if self.old_password.is_empty() {
-            e.add(
-                "old_password",
-                "请输入原密码",
-                "Enter your current password",
-            );
+            e.add("old_password", "请输入原密码", "Enter your current password");
         }
         check_new_password(&mut e, "new_password", &self.new_password);
         if self.new_password == self.old_password && !self.new_password.is_empty() {
-            e.add(
-                "new_password",
-                "新密码不能与原密码相同",
-                "The new password must differ from the current one",
-            );
+            e.add("new_password", "新密码不能与原密码相同", "The new password must differ from the current one");
         }
         if self.confirm_password != self.new_password {
-            e.add(
-                "confirm_password",
-                "两次输入的密码不一致",
-                "The passwords do not match",
-            );
+            e.add("confirm_password", "两次输入的密码不一致", "The passwords do not match");
         }
         e.into_result()
     }
@@ -134,14 +118,8 @@ pub fn check_new_password(e: &mut FieldErrors, field: &str, pw: &str) {
         e.add(field, "密码至少 8 位", "At least 8 characters");
     } else if n > PASSWORD_MAX {
         e.add(field, "密码不能超过 64 位", "At most 64 characters");
-    } else if !pw.chars().any(|c| c.is_ascii_alphabetic())
-        || !pw.chars().any(|c| c.is_ascii_digit())
-    {
-        e.add(
-            field,
-            "密码须同时包含字母和数字",
-            "Use both letters and digits",
-        );
+    } else if !pw.chars().any(|c| c.is_ascii_alphabetic()) || !pw.chars().any(|c| c.is_ascii_digit()) {
+        e.add(field, "密码须同时包含字母和数字", "Use both letters and digits");
     } else if pw.chars().any(char::is_whitespace) {
         e.add(field, "密码不能包含空格", "No spaces allowed");
     }
@@ -180,13 +158,6 @@ mod tests {
         assert!(i.validate().is_ok());
         i.new_password = "old12345".into();
         i.confirm_password = "old12345".into();
-        assert!(
-            i.validate()
-                .unwrap_err()
-                .field_errors()
-                .unwrap()
-                .get("new_password")
-                .is_some()
-        );
+        assert!(i.validate().unwrap_err().field_errors().unwrap().get("new_password").is_some());
     }
 }

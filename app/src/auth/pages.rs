@@ -20,24 +20,13 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
 
     let captcha_required = move || captcha.get().and_then(|c| c.ok()).flatten().is_some();
-    let captcha_id = move || {
-        captcha
-            .get()
-            .and_then(|c| c.ok())
-            .flatten()
-            .map(|c| c.id)
-            .unwrap_or_default()
-    };
+    let captcha_id = move || captcha.get().and_then(|c| c.ok()).flatten().map(|c| c.id).unwrap_or_default();
 
     Effect::new(move |_| {
         if let Some(result) = login.value().get() {
             match result {
                 Ok(outcome) => {
-                    hard_navigate(if outcome.must_change_password {
-                        "/account/password"
-                    } else {
-                        "/"
-                    });
+                    hard_navigate(if outcome.must_change_password { "/account/password" } else { "/" });
                 }
                 Err(e) => {
                     error.set(Some(e));
@@ -152,11 +141,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     new.set(String::new());
                     confirm.set(String::new());
                     done.set(Some(
-                        i18n.t(
-                            "密码已修改,其他设备上的登录已失效",
-                            "Password changed; other sessions were signed out",
-                        )
-                        .into(),
+                        i18n.t("密码已修改,其他设备上的登录已失效", "Password changed; other sessions were signed out")
+                            .into(),
                     ));
                     if user.must_change_password {
                         hard_navigate("/");

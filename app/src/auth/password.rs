@@ -3,9 +3,7 @@
 use std::sync::LazyLock;
 
 use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use tokio::sync::Semaphore;
 
 use crate::error::AppError;
@@ -14,14 +12,11 @@ static PERMITS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(4));
 
 /// A hash of a random password, verified when the account does not exist so that timing does
 /// not reveal which login IDs are real.
-static DUMMY: LazyLock<String> =
-    LazyLock::new(|| hash_blocking("dummy-password-0").expect("argon2 dummy hash"));
+static DUMMY: LazyLock<String> = LazyLock::new(|| hash_blocking("dummy-password-0").expect("argon2 dummy hash"));
 
 fn hash_blocking(pw: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default()
-        .hash_password(pw.as_bytes(), &salt)?
-        .to_string())
+    Ok(Argon2::default().hash_password(pw.as_bytes(), &salt)?.to_string())
 }
 
 pub async fn hash(pw: String) -> Result<String, AppError> {
@@ -38,10 +33,7 @@ pub async fn verify(pw: String, phc: Option<String>) -> Result<bool, AppError> {
         let real = phc.is_some();
         let phc = phc.unwrap_or_else(|| DUMMY.clone());
         let parsed = PasswordHash::new(&phc).map_err(AppError::internal)?;
-        Ok(real
-            && Argon2::default()
-                .verify_password(pw.as_bytes(), &parsed)
-                .is_ok())
+        Ok(real && Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok())
     })
     .await
     .map_err(AppError::internal)?

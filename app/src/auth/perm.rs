@@ -86,11 +86,8 @@ pub enum RoleCategory {
 }
 
 impl RoleCategory {
-    pub const ALL: [RoleCategory; 3] = [
-        RoleCategory::CompanyCsAdmin,
-        RoleCategory::RepOfficeCsAdmin,
-        RoleCategory::BusinessDeptAdmin,
-    ];
+    pub const ALL: [RoleCategory; 3] =
+        [RoleCategory::CompanyCsAdmin, RoleCategory::RepOfficeCsAdmin, RoleCategory::BusinessDeptAdmin];
     pub fn code(self) -> &'static str {
         match self {
             RoleCategory::CompanyCsAdmin => "company_cs_admin",
@@ -120,12 +117,7 @@ pub enum DataScope {
 }
 
 impl DataScope {
-    pub const ALL: [DataScope; 4] = [
-        DataScope::All,
-        DataScope::OwnOrg,
-        DataScope::OwnDept,
-        DataScope::Own,
-    ];
+    pub const ALL: [DataScope; 4] = [DataScope::All, DataScope::OwnOrg, DataScope::OwnDept, DataScope::Own];
     pub fn code(self) -> &'static str {
         match self {
             DataScope::All => "all",
@@ -164,36 +156,19 @@ mod tests {
 
     #[test]
     fn every_code_is_in_the_permission_tree_and_every_grantable_node_has_a_code() {
-        let rows: Vec<Vec<&str>> = TREE
-            .lines()
-            .skip(1)
-            .map(|l| l.split(',').collect())
-            .collect();
+        let rows: Vec<Vec<&str>> = TREE.lines().skip(1).map(|l| l.split(',').collect()).collect();
         for p in Perm::ALL {
-            assert!(
-                rows.iter().any(|r| r[0] == p.code()),
-                "{} missing from permissions.csv",
-                p.code()
-            );
+            assert!(rows.iter().any(|r| r[0] == p.code()), "{} missing from permissions.csv", p.code());
         }
         for r in rows.iter().filter(|r| r[4] != "module") {
-            assert!(
-                Perm::from_code(r[0]).is_some(),
-                "{} has no Perm variant",
-                r[0]
-            );
+            assert!(Perm::from_code(r[0]).is_some(), "{} has no Perm variant", r[0]);
         }
     }
 }
 
 /// Grant constraints (SPEC §7.3): whether `code` may be granted to an account of `category`
 /// working in a department of kind `dept_kind` (None for HQ and rep offices).
-pub fn grant_allowed(
-    code: &str,
-    company_cs_only: bool,
-    category: RoleCategory,
-    dept_kind: Option<&str>,
-) -> bool {
+pub fn grant_allowed(code: &str, company_cs_only: bool, category: RoleCategory, dept_kind: Option<&str>) -> bool {
     let company = category == RoleCategory::CompanyCsAdmin;
     match code {
         _ if company_cs_only => company,

@@ -20,12 +20,7 @@ pub enum Scope {
 
 impl Scope {
     /// Resolves a role's data scope for an account of `org_id`.
-    pub async fn resolve(
-        db: &impl ConnectionTrait,
-        scope: DataScope,
-        org_id: i64,
-        account_id: i64,
-    ) -> AppResult<Self> {
+    pub async fn resolve(db: &impl ConnectionTrait, scope: DataScope, org_id: i64, account_id: i64) -> AppResult<Self> {
         Ok(match scope {
             DataScope::All => Scope::All,
             DataScope::OwnOrg => Scope::Orgs(descendants(db, org_id).await?),
@@ -63,11 +58,7 @@ pub async fn descendants(db: &impl ConnectionTrait, org_id: i64) -> AppResult<Ve
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
-        out.extend(
-            all.iter()
-                .filter(|o| o.parent_id == Some(parent))
-                .map(|o| o.id),
-        );
+        out.extend(all.iter().filter(|o| o.parent_id == Some(parent)).map(|o| o.id));
         i += 1;
     }
     Ok(out)

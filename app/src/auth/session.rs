@@ -9,13 +9,10 @@ use http::HeaderValue;
 use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use leptos::prelude::use_context;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr,
 };
 
-use super::entity::{
-    account, account_permission, organization, permission, role, role_permission, user_session,
-};
+use super::entity::{account, account_permission, organization, permission, role, role_permission, user_session};
 use super::perm::grant_allowed;
 use super::scope::Scope;
 use super::token::{random_id, sha256_hex};
@@ -37,19 +34,11 @@ pub struct RequestMeta {
 impl RequestMeta {
     pub fn from_parts(parts: &http::request::Parts, trust_proxy: bool) -> Self {
         let forwarded = trust_proxy
-            .then(|| {
-                parts
-                    .headers
-                    .get("x-forwarded-for")
-                    .and_then(|v| v.to_str().ok())
-            })
+            .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
             .flatten()
             .and_then(|v| v.split(',').next())
             .map(|s| s.trim().to_string());
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
         let token = parts
             .headers
             .get_all(COOKIE)
@@ -94,8 +83,7 @@ impl CurrentUser {
         self.permissions.contains(p.code())
     }
     pub fn category(&self) -> RoleCategory {
-        RoleCategory::from_code(&self.account.role_category)
-            .unwrap_or(RoleCategory::BusinessDeptAdmin)
+        RoleCategory::from_code(&self.account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin)
     }
     pub fn is_company_cs(&self) -> bool {
         self.category() == RoleCategory::CompanyCsAdmin
@@ -118,40 +106,88 @@ impl CurrentUser {
     }
 }
 
-/// The account of this request, or `None` when there is no valid session.
-pub async fn current_user() -> AppResult<Option<CurrentUser>> {
-    let state = app_state()?;
-    let meta = RequestMeta::current(&state);
-    let Some(token) = meta.token.clone() else {
-        return Ok(None);
-    };
-    load_user(&state, &token, meta).await
+/// Everything a server function needs from the request, captured synchronously at its start:
+/// Leptos' context is only reliable before the first `.await` (SSR resource fetches resume
+/// outside the reactive owner).
+#[derive(Clone)]
+pub struct Ctx {
+    pub state: AppState,
+    pub meta: RequestMeta,
+    response: Option<leptos_axum::ResponseOptions>,
 }
 
-pub async fn load_user(
-    state: &AppState,
-    token: &str,
-    meta: RequestMeta,
-) -> AppResult<Option<CurrentUser>> {
+impl Ctx {
+    #[track_caller]
+    pub fn get() -> AppResult<Self> {
+        let state = app_state()?;
+        let meta = RequestMeta::current(&state);
+        Ok(Self { state, meta, response: use_context::<leptos_axum::ResponseOptions>() })
+    }
+
+    /// The account of this request, or `None` when there is no valid session.
+    pub async fn user(&self) -> AppResult<Option<CurrentUser>> {
+        let Some(token) = self.meta.token.clone() else { return Ok(None) };
+        load_user(&self.state, &token, self.meta.clone()).await
+    }
+
+    /// The signed-in user, or `Unauthenticated` (HTTP 401).
+    pub async fn require_login(&self) -> AppResult<CurrentUser> {
+        self.user().await?.ok_or(AppError::Unauthenticated).inspect_err(|_| self.set_status(401))
+    }
+
+    /// The signed-in user if it holds `perm`; `Forbidden` (HTTP 403) otherwise.
+    pub async fn require(&self, perm: Perm) -> AppResult<CurrentUser> {
+        self.require_any(&[perm]).await
+    }
+
+    /// Like [`Ctx::require`] for any of `perms`. An account that still has to replace its
+    /// initial password may do nothing else first.
+    pub async fn require_any(&self, perms: &[Perm]) -> AppResult<CurrentUser> {
+        let user = self.require_login().await?;
+        if user.account.must_change_password && !perms.contains(&Perm::ChangePassword) {
+            self.set_status(403);
+            return Err(AppError::rejected("请先修改初始密码", "Please change your initial password first"));
+        }
+        if perms.iter().any(|p| user.has(*p)) {
+            Ok(user)
+        } else {
+            tracing::warn!(account = user.account.id, ?perms, "permission denied");
+            self.set_status(403);
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Sets the HTTP status of the response (server-function errors are 500 by default).
+    pub fn set_status(&self, code: u16) {
+        if let (Some(opts), Ok(status)) = (&self.response, http::StatusCode::from_u16(code)) {
+            opts.set_status(status);
+        }
+    }
+
+    /// Sends the session cookie (or, with `None`, expires it).
+    pub fn set_cookie(&self, token: Option<&str>) {
+        let secure = if self.state.settings.cookie_secure { "; Secure" } else { "" };
+        let cookie = match token {
+            Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict{secure}"),
+            None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+        };
+        if let (Some(opts), Ok(v)) = (&self.response, HeaderValue::from_str(&cookie)) {
+            opts.append_header(SET_COOKIE, v);
+        }
+    }
+}
+
+pub async fn load_user(state: &AppState, token: &str, meta: RequestMeta) -> AppResult<Option<CurrentUser>> {
     let db = &state.db;
     let now = Utc::now();
     let idle = Duration::minutes(state.settings.session_idle_minutes);
-    let Some(session) = user_session::Entity::find_by_id(sha256_hex(token))
-        .one(db)
-        .await?
-    else {
+    let Some(session) = user_session::Entity::find_by_id(sha256_hex(token)).one(db).await? else {
         return Ok(None);
     };
-    if session.revoked_at.is_some()
-        || session.expires_at <= now
-        || session.last_seen_at + idle <= now
-    {
+    if session.revoked_at.is_some() || session.expires_at <= now || session.last_seen_at + idle <= now {
         return Ok(None);
     }
-    let Some(account) = account::Entity::find_by_id(session.account_id)
-        .one(db)
-        .await?
-    else {
+    let Some(account) = account::Entity::find_by_id(session.account_id).one(db).await? else {
         return Ok(None);
     };
     if account.status != "active" {
@@ -164,25 +200,13 @@ pub async fn load_user(
             .exec(db)
             .await?;
     }
-    let role = role::Entity::find_by_id(account.role_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let org = organization::Entity::find_by_id(account.organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let role = role::Entity::find_by_id(account.role_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
+    let org =
+        organization::Entity::find_by_id(account.organization_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
     let permissions = effective_permissions(db, &account, &org).await?;
     let data_scope = DataScope::from_code(&role.data_scope).unwrap_or(DataScope::Own);
     let scope = Scope::resolve(db, data_scope, org.id, account.id).await?;
-    Ok(Some(CurrentUser {
-        account,
-        role,
-        org,
-        permissions,
-        scope,
-        meta,
-    }))
+    Ok(Some(CurrentUser { account, role, org, permissions, scope, meta }))
 }
 
 /// Effective permissions (SPEC A7): the account's own set in `custom` mode, else its role's
@@ -211,16 +235,11 @@ pub async fn effective_permissions(
             .collect()
     };
     let nodes = permission::Entity::find().all(db).await?;
-    let category =
-        RoleCategory::from_code(&account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin);
+    let category = RoleCategory::from_code(&account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin);
     let dept = org.department_kind.as_deref();
     let mut out: HashSet<String> = granted
         .into_iter()
-        .filter(|code| {
-            nodes
-                .iter()
-                .any(|n| &n.code == code && grant_allowed(code, n.company_cs_only, category, dept))
-        })
+        .filter(|code| nodes.iter().any(|n| &n.code == code && grant_allowed(code, n.company_cs_only, category, dept)))
         .collect();
     if category == RoleCategory::BusinessDeptAdmin {
         let own = match dept {
@@ -232,48 +251,6 @@ pub async fn effective_permissions(
         out.extend(own.map(|p| p.code().to_string()));
     }
     Ok(out)
-}
-
-/// The signed-in user, or `Unauthenticated`.
-pub async fn require_login() -> AppResult<CurrentUser> {
-    current_user()
-        .await?
-        .ok_or(AppError::Unauthenticated)
-        .inspect_err(|_| set_status(401))
-}
-
-/// The signed-in user if it holds `perm`; `Forbidden` otherwise. An account that still has to
-/// replace its initial password may do nothing else first.
-pub async fn require(perm: Perm) -> AppResult<CurrentUser> {
-    require_any(&[perm]).await
-}
-
-pub async fn require_any(perms: &[Perm]) -> AppResult<CurrentUser> {
-    let user = require_login().await?;
-    if user.account.must_change_password && !perms.contains(&Perm::ChangePassword) {
-        set_status(403);
-        return Err(AppError::rejected(
-            "请先修改初始密码",
-            "Please change your initial password first",
-        ));
-    }
-    if perms.iter().any(|p| user.has(*p)) {
-        Ok(user)
-    } else {
-        tracing::warn!(account = user.account.id, ?perms, "permission denied");
-        set_status(403);
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Sets the HTTP status of the server-function response (errors are 500 by default).
-pub fn set_status(code: u16) {
-    if let (Some(opts), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
-        opts.set_status(status);
-    }
 }
 
 /// Opens a session for `account_id` and returns the cookie token.
@@ -312,11 +289,7 @@ pub async fn revoke_token(db: &impl ConnectionTrait, token: &str) -> AppResult<(
 }
 
 /// Revokes every open session of an account, except the one of `keep_token`.
-pub async fn revoke_all(
-    db: &impl ConnectionTrait,
-    account_id: i64,
-    keep_token: Option<&str>,
-) -> AppResult<()> {
+pub async fn revoke_all(db: &impl ConnectionTrait, account_id: i64, keep_token: Option<&str>) -> AppResult<()> {
     let mut q = user_session::Entity::update_many()
         .col_expr(user_session::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(user_session::Column::AccountId.eq(account_id))
@@ -326,23 +299,4 @@ pub async fn revoke_all(
     }
     q.exec(db).await?;
     Ok(())
-}
-
-/// Sends the session cookie (or, with `None`, expires it).
-pub fn set_cookie(state: &AppState, token: Option<&str>) {
-    let secure = if state.settings.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = match token {
-        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict{secure}"),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
-    };
-    if let (Some(opts), Ok(v)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&cookie),
-    ) {
-        opts.append_header(SET_COOKIE, v);
-    }
 }

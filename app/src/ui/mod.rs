@@ -36,8 +36,7 @@ pub fn fmt_opt_time(t: &Option<DateTime<Utc>>) -> String {
 
 /// Field errors of the last failed submission, shown next to each field.
 pub fn field_errors(err: Option<&AppError>) -> FieldErrors {
-    err.and_then(|e| e.field_errors().cloned())
-        .unwrap_or_default()
+    err.and_then(|e| e.field_errors().cloned()).unwrap_or_default()
 }
 
 /// A labelled form row with its error message under the input.
@@ -192,10 +191,7 @@ pub fn NotFound() -> impl IntoView {
 }
 
 #[component]
-pub fn PageHeader(
-    title: (&'static str, &'static str),
-    #[prop(optional)] children: Option<Children>,
-) -> impl IntoView {
+pub fn PageHeader(title: (&'static str, &'static str), #[prop(optional)] children: Option<Children>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="page-header">

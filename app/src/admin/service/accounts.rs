@@ -3,16 +3,13 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::{Value, json};
 
 use super::{conflict, opt};
-use crate::admin::{
-    AccountDetail, AccountFilter, AccountFormOptions, AccountInput, AccountRow, OrgOption,
-    RoleOption,
-};
+use crate::admin::{AccountDetail, AccountFilter, AccountFormOptions, AccountInput, AccountRow, OrgOption, RoleOption};
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, role};
 use crate::auth::session::{self, CurrentUser};
@@ -54,20 +51,12 @@ pub async fn form_options(db: &impl ConnectionTrait) -> AppResult<AccountFormOpt
     Ok(AccountFormOptions { roles, orgs })
 }
 
-pub async fn list(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    f: AccountFilter,
-) -> AppResult<Page<AccountRow>> {
-    let mut cond = user
-        .scope
-        .condition(account::Column::OrganizationId, account::Column::Id);
+pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: AccountFilter) -> AppResult<Page<AccountRow>> {
+    let mut cond = user.scope.condition(account::Column::OrganizationId, account::Column::Id);
     let q = f.admin_id.trim().to_lowercase();
     if !q.is_empty() {
         cond = cond.add(
-            Condition::any()
-                .add(account::Column::AdminIdKey.contains(&q))
-                .add(account::Column::Name.contains(&q)),
+            Condition::any().add(account::Column::AdminIdKey.contains(&q)).add(account::Column::Name.contains(&q)),
         );
     }
     if let Some(o) = f.org_id {
@@ -81,24 +70,12 @@ pub async fn list(
     }
     let per = per_page(f.per_page);
     let page = f.page.max(1);
-    let pager = account::Entity::find()
-        .filter(cond)
-        .order_by_desc(account::Column::Id)
-        .paginate(db, per);
+    let pager = account::Entity::find().filter(cond).order_by_desc(account::Column::Id).paginate(db, per);
     let total = pager.num_items().await?;
     let rows = pager.fetch_page(page - 1).await?;
-    let roles: HashMap<i64, role::Model> = role::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let orgs: HashMap<i64, String> = organization::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let roles: HashMap<i64, role::Model> = role::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r)).collect();
+    let orgs: HashMap<i64, String> =
+        organization::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.name)).collect();
     let now = Utc::now();
     let items = rows
         .into_iter()
@@ -106,8 +83,7 @@ pub async fn list(
             let r = roles.get(&a.role_id);
             AccountRow {
                 id: a.id,
-                role_category: RoleCategory::from_code(&a.role_category)
-                    .unwrap_or(RoleCategory::BusinessDeptAdmin),
+                role_category: RoleCategory::from_code(&a.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin),
                 role_name_zh: r.map(|r| r.name.clone()).unwrap_or_default(),
                 role_name_en: r.map(|r| r.name_en.clone()).unwrap_or_default(),
                 org_name: orgs.get(&a.organization_id).cloned().unwrap_or_default(),
@@ -121,20 +97,11 @@ pub async fn list(
             }
         })
         .collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page: per,
-    })
+    Ok(Page { items, total, page, per_page: per })
 }
 
 /// The account if it exists inside the user's scope.
-pub async fn find_scoped(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    id: i64,
-) -> AppResult<account::Model> {
+pub async fn find_scoped(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<account::Model> {
     account::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -142,25 +109,12 @@ pub async fn find_scoped(
         .ok_or(AppError::NotFound)
 }
 
-pub async fn get(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    id: i64,
-) -> AppResult<AccountDetail> {
+pub async fn get(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<AccountDetail> {
     let a = find_scoped(db, user, id).await?;
-    let r = role::Entity::find_by_id(a.role_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let org = organization::Entity::find_by_id(a.organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let r = role::Entity::find_by_id(a.role_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let org = organization::Entity::find_by_id(a.organization_id).one(db).await?.ok_or(AppError::NotFound)?;
     let opened_by = match a.opened_by {
-        Some(id) => account::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|o| o.name),
+        Some(id) => account::Entity::find_by_id(id).one(db).await?.map(|o| o.name),
         None => None,
     };
     Ok(AccountDetail {
@@ -178,8 +132,7 @@ pub async fn get(
             email: a.email,
             phone: a.phone.unwrap_or_default(),
             status: a.status,
-            role_category: RoleCategory::from_code(&a.role_category)
-                .unwrap_or(RoleCategory::BusinessDeptAdmin),
+            role_category: RoleCategory::from_code(&a.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin),
             role_id: Some(a.role_id),
             organization_id: Some(a.organization_id),
             password: String::new(),
@@ -209,18 +162,10 @@ async fn check_consistency(
     };
     match &role {
         Some(r) if r.role_category == input.role_category.code() => {}
-        _ => e.add(
-            "role_id",
-            "角色类别与所属角色不一致",
-            "The role does not belong to this role category",
-        ),
+        _ => e.add("role_id", "角色类别与所属角色不一致", "The role does not belong to this role category"),
     }
     match &org {
-        Some(o) if !o.is_active => e.add(
-            "organization_id",
-            "该组织机构已停用",
-            "This organisation is inactive",
-        ),
+        Some(o) if !o.is_active => e.add("organization_id", "该组织机构已停用", "This organisation is inactive"),
         Some(o) => {
             let opt = OrgOption {
                 id: o.id,
@@ -237,39 +182,22 @@ async fn check_consistency(
                 );
             }
         }
-        None => e.add(
-            "organization_id",
-            "请选择组织机构",
-            "Choose an organisation",
-        ),
+        None => e.add("organization_id", "请选择组织机构", "Choose an organisation"),
     }
     let key = input.admin_id.trim().to_lowercase();
-    if editing.is_none()
-        && account::Entity::find()
-            .filter(account::Column::AdminIdKey.eq(key))
-            .count(db)
-            .await?
-            > 0
-    {
+    if editing.is_none() && account::Entity::find().filter(account::Column::AdminIdKey.eq(key)).count(db).await? > 0 {
         e.add("admin_id", "该管理员ID已被使用", "This login ID is taken");
     }
-    let mut same_email = account::Entity::find()
-        .filter(account::Column::EmailKey.eq(input.email.trim().to_lowercase()));
+    let mut same_email =
+        account::Entity::find().filter(account::Column::EmailKey.eq(input.email.trim().to_lowercase()));
     if let Some(id) = editing {
         same_email = same_email.filter(account::Column::Id.ne(id));
     }
     if same_email.count(db).await? > 0 {
-        e.add(
-            "email",
-            "该 E-mail 已被其他账号使用",
-            "Another account uses this e-mail",
-        );
+        e.add("email", "该 E-mail 已被其他账号使用", "Another account uses this e-mail");
     }
     e.into_result()?;
-    Ok((
-        role.ok_or(AppError::NotFound)?,
-        org.ok_or(AppError::NotFound)?,
-    ))
+    Ok((role.ok_or(AppError::NotFound)?, org.ok_or(AppError::NotFound)?))
 }
 
 fn snapshot(a: &account::Model) -> Value {
@@ -330,13 +258,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, input: AccountInput) -
     Ok(created.id)
 }
 
-pub async fn update(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    version: i32,
-    input: AccountInput,
-) -> AppResult<()> {
+pub async fn update(state: &AppState, user: &CurrentUser, id: i64, version: i32, input: AccountInput) -> AppResult<()> {
     input.validate(false)?;
     let before = find_scoped(&state.db, user, id).await?;
     let own = before.id == user.account.id;
@@ -353,11 +275,7 @@ pub async fn update(
         ));
     }
     check_consistency(&state.db, &input, Some(id)).await?;
-    let new_hash = if input.password.is_empty() {
-        None
-    } else {
-        Some(password::hash(input.password.clone()).await?)
-    };
+    let new_hash = if input.password.is_empty() { None } else { Some(password::hash(input.password.clone()).await?) };
     let role_changed = input.role_id != Some(before.role_id);
     let now = Utc::now();
     let txn = state.db.begin().await?;
@@ -394,10 +312,7 @@ pub async fn update(
     if res.rows_affected == 0 {
         return Err(conflict(&state.db, before.updated_by).await);
     }
-    let after = account::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let after = account::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
     if role_changed {
         crate::auth::entity::account_permission::Entity::delete_many()
             .filter(crate::auth::entity::account_permission::Column::AccountId.eq(id))
@@ -411,34 +326,20 @@ pub async fn update(
     if new_hash.is_some() {
         detail["password"] = json!("reset");
     }
-    let entry = Entry::new(Perm::AddAdmin.code(), "update", "account")
-        .target(id, &after.admin_id)
-        .detail(detail);
+    let entry = Entry::new(Perm::AddAdmin.code(), "update", "account").target(id, &after.admin_id).detail(detail);
     audit::record(&txn, user, entry).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// 激活 / 悬挂. Suspension revokes the account's sessions at once.
-pub async fn set_status(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    status: &str,
-) -> AppResult<()> {
+pub async fn set_status(state: &AppState, user: &CurrentUser, id: i64, status: &str) -> AppResult<()> {
     if !crate::admin::ACCOUNT_STATUSES.iter().any(|s| s.0 == status) {
-        return Err(AppError::field(
-            "status",
-            "未知的账号状态",
-            "Unknown status",
-        ));
+        return Err(AppError::field("status", "未知的账号状态", "Unknown status"));
     }
     let before = find_scoped(&state.db, user, id).await?;
     if before.id == user.account.id {
-        return Err(AppError::rejected(
-            "不能修改自己的账号状态",
-            "You cannot change your own status",
-        ));
+        return Err(AppError::rejected("不能修改自己的账号状态", "You cannot change your own status"));
     }
     if before.status == status {
         return Ok(());

@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::admin::{LogFilter, LogRow, LoginLogRow};
 use crate::auth::entity::{account, login_log, operation_log, permission};
@@ -18,28 +16,17 @@ fn day_start(s: &str, field: &str) -> AppResult<Option<DateTime<Utc>>> {
     if s.trim().is_empty() {
         return Ok(None);
     }
-    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        AppError::field(
-            field,
-            "日期格式应为 YYYY-MM-DD",
-            "Use the format YYYY-MM-DD",
-        )
-    })?;
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::field(field, "日期格式应为 YYYY-MM-DD", "Use the format YYYY-MM-DD"))?;
     let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00");
-    let local = cst
-        .from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
-        .single();
+    let local = cst.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single();
     Ok(local.map(|t| t.with_timezone(&Utc)))
 }
 
 async fn account_ids_matching(db: &impl ConnectionTrait, admin_id: &str) -> AppResult<Vec<i64>> {
     let q = admin_id.trim().to_lowercase();
     Ok(account::Entity::find()
-        .filter(
-            Condition::any()
-                .add(account::Column::AdminIdKey.contains(&q))
-                .add(account::Column::Name.contains(&q)),
-        )
+        .filter(Condition::any().add(account::Column::AdminIdKey.contains(&q)).add(account::Column::Name.contains(&q)))
         .all(db)
         .await?
         .into_iter()
@@ -58,22 +45,14 @@ fn time_range(f: &LogFilter, col: impl ColumnTrait + Copy) -> AppResult<Conditio
     Ok(c)
 }
 
-pub async fn list(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    f: LogFilter,
-) -> AppResult<Page<LogRow>> {
-    let mut cond = time_range(&f, operation_log::Column::At)?.add(user.scope.condition(
-        operation_log::Column::AccountOrgId,
-        operation_log::Column::AccountId,
-    ));
+pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: LogFilter) -> AppResult<Page<LogRow>> {
+    let mut cond = time_range(&f, operation_log::Column::At)?
+        .add(user.scope.condition(operation_log::Column::AccountOrgId, operation_log::Column::AccountId));
     if let Some(a) = f.account_id {
         cond = cond.add(operation_log::Column::AccountId.eq(a));
     }
     if !f.admin_id.trim().is_empty() {
-        cond = cond.add(
-            operation_log::Column::AccountId.is_in(account_ids_matching(db, &f.admin_id).await?),
-        );
+        cond = cond.add(operation_log::Column::AccountId.is_in(account_ids_matching(db, &f.admin_id).await?));
     }
     if !f.action.is_empty() {
         cond = cond.add(operation_log::Column::Action.eq(f.action.clone()));
@@ -83,18 +62,10 @@ pub async fn list(
     }
     let per = per_page(f.per_page);
     let page = f.page.max(1);
-    let pager = operation_log::Entity::find()
-        .filter(cond)
-        .order_by_desc(operation_log::Column::Id)
-        .paginate(db, per);
+    let pager = operation_log::Entity::find().filter(cond).order_by_desc(operation_log::Column::Id).paginate(db, per);
     let total = pager.num_items().await?;
     let rows = pager.fetch_page(page - 1).await?;
-    Ok(Page {
-        items: to_rows(db, rows).await?,
-        total,
-        page,
-        per_page: per,
-    })
+    Ok(Page { items: to_rows(db, rows).await?, total, page, per_page: per })
 }
 
 /// The user's own last ten operations (首页 事务日志).
@@ -108,10 +79,7 @@ pub async fn recent(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<
     to_rows(db, rows).await
 }
 
-async fn to_rows(
-    db: &impl ConnectionTrait,
-    rows: Vec<operation_log::Model>,
-) -> AppResult<Vec<LogRow>> {
+async fn to_rows(db: &impl ConnectionTrait, rows: Vec<operation_log::Model>) -> AppResult<Vec<LogRow>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.account_id).collect();
     let accounts: HashMap<i64, account::Model> = account::Entity::find()
         .filter(account::Column::Id.is_in(ids))
@@ -120,12 +88,8 @@ async fn to_rows(
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
-    let modules: HashMap<String, permission::Model> = permission::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.code.clone(), p))
-        .collect();
+    let modules: HashMap<String, permission::Model> =
+        permission::Entity::find().all(db).await?.into_iter().map(|p| (p.code.clone(), p)).collect();
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -166,10 +130,7 @@ pub async fn list_logins(db: &impl ConnectionTrait, f: LogFilter) -> AppResult<P
     }
     let per = per_page(f.per_page);
     let page = f.page.max(1);
-    let pager = login_log::Entity::find()
-        .filter(cond)
-        .order_by_desc(login_log::Column::Id)
-        .paginate(db, per);
+    let pager = login_log::Entity::find().filter(cond).order_by_desc(login_log::Column::Id).paginate(db, per);
     let total = pager.num_items().await?;
     let items = pager
         .fetch_page(page - 1)
@@ -184,10 +145,5 @@ pub async fn list_logins(db: &impl ConnectionTrait, f: LogFilter) -> AppResult<P
             result: r.result,
         })
         .collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page: per,
-    })
+    Ok(Page { items, total, page, per_page: per })
 }

@@ -13,12 +13,7 @@ use crate::error::{AppError, Text};
 /// The stale-version error; names who saved the row last (SPEC §3 optimistic locking).
 pub async fn conflict(db: &impl ConnectionTrait, updated_by: Option<i64>) -> AppError {
     let who = match updated_by {
-        Some(id) => account::Entity::find_by_id(id)
-            .one(db)
-            .await
-            .ok()
-            .flatten()
-            .map(|a| a.name),
+        Some(id) => account::Entity::find_by_id(id).one(db).await.ok().flatten().map(|a| a.name),
         None => None,
     }
     .unwrap_or_else(|| "其他用户".into());

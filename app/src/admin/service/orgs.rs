@@ -3,8 +3,8 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 use serde_json::json;
 
@@ -18,13 +18,7 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::state::AppState;
 
 fn region_ref(r: region::Model) -> RegionRef {
-    RegionRef {
-        id: r.id,
-        code: r.code,
-        name: r.name,
-        full_name: r.full_name,
-        level: r.level,
-    }
+    RegionRef { id: r.id, code: r.code, name: r.name, full_name: r.full_name, level: r.level }
 }
 
 /// Children of `parent` (provinces when `None`), active only, in code order.
@@ -34,12 +28,7 @@ pub async fn regions(db: &impl ConnectionTrait, parent: Option<i64>) -> AppResul
         Some(p) => q.filter(region::Column::ParentId.eq(p)),
         None => q.filter(region::Column::ParentId.is_null()),
     };
-    Ok(q.order_by_asc(region::Column::Code)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(region_ref)
-        .collect())
+    Ok(q.order_by_asc(region::Column::Code).all(db).await?.into_iter().map(region_ref).collect())
 }
 
 pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<OrgRow>> {
@@ -60,10 +49,7 @@ pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<OrgRow>> {
         .collect();
     let mut out = Vec::with_capacity(orgs.len());
     for o in orgs {
-        let account_count = account::Entity::find()
-            .filter(account::Column::OrganizationId.eq(o.id))
-            .count(db)
-            .await?;
+        let account_count = account::Entity::find().filter(account::Column::OrganizationId.eq(o.id)).count(db).await?;
         let covered = links
             .iter()
             .filter(|l| l.organization_id == o.id)
@@ -72,9 +58,7 @@ pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<OrgRow>> {
         out.push(OrgRow {
             id: o.id,
             version: o.version,
-            seat: o
-                .region_id
-                .and_then(|r| regions.get(&r).cloned().map(region_ref)),
+            seat: o.region_id.and_then(|r| regions.get(&r).cloned().map(region_ref)),
             code: o.code,
             name: o.name,
             org_type: o.org_type,
@@ -94,8 +78,7 @@ pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<OrgRow>> {
 
 async fn check(db: &impl ConnectionTrait, input: &OrgInput) -> AppResult<()> {
     let mut e = FieldErrors::default();
-    let mut same_code =
-        organization::Entity::find().filter(organization::Column::Code.eq(input.code.trim()));
+    let mut same_code = organization::Entity::find().filter(organization::Column::Code.eq(input.code.trim()));
     if let Some(id) = input.id {
         same_code = same_code.filter(organization::Column::Id.ne(id));
     }
@@ -121,11 +104,7 @@ async fn check(db: &impl ConnectionTrait, input: &OrgInput) -> AppResult<()> {
         }
     }
     if input.org_type != "rep_office" && !input.region_ids.is_empty() {
-        e.add(
-            "region_ids",
-            "只有代表处可以设置覆盖区域",
-            "Only rep offices cover regions",
-        );
+        e.add("region_ids", "只有代表处可以设置覆盖区域", "Only rep offices cover regions");
     }
     for rid in &input.region_ids {
         let taken = organization_region::Entity::find()
@@ -134,16 +113,9 @@ async fn check(db: &impl ConnectionTrait, input: &OrgInput) -> AppResult<()> {
             .one(db)
             .await?;
         if let Some(t) = taken {
-            let r = region::Entity::find_by_id(*rid)
-                .one(db)
-                .await?
-                .map(|r| r.full_name)
-                .unwrap_or_default();
-            let o = organization::Entity::find_by_id(t.organization_id)
-                .one(db)
-                .await?
-                .map(|o| o.name)
-                .unwrap_or_default();
+            let r = region::Entity::find_by_id(*rid).one(db).await?.map(|r| r.full_name).unwrap_or_default();
+            let o =
+                organization::Entity::find_by_id(t.organization_id).one(db).await?.map(|o| o.name).unwrap_or_default();
             e.add(
                 "region_ids",
                 &format!("{r} 已由 {o} 覆盖,一个区域只能属于一个代表处"),
@@ -163,22 +135,13 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
         .await?
         .ok_or_else(|| AppError::internal("no HQ organisation"))?;
     let now = Utc::now();
-    let dept_kind = (input.org_type == "department")
-        .then(|| input.department_kind.clone())
-        .flatten();
+    let dept_kind = (input.org_type == "department").then(|| input.department_kind.clone()).flatten();
     let txn = state.db.begin().await?;
     let (id, action, before) = match input.id {
         Some(id) => {
-            let o = organization::Entity::find_by_id(id)
-                .one(&txn)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let o = organization::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
             if o.org_type == "hq" || o.org_type != input.org_type {
-                return Err(AppError::field(
-                    "org_type",
-                    "不能改变机构类型",
-                    "The organisation type cannot change",
-                ));
+                return Err(AppError::field("org_type", "不能改变机构类型", "The organisation type cannot change"));
             }
             let before = json!({"code": o.code, "name": o.name, "address": o.address, "phone": o.phone,
                 "contact_person": o.contact_person, "email": o.email, "region_id": o.region_id});
@@ -217,11 +180,7 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
                 phone: Set(opt(&input.phone)),
                 contact_person: Set(opt(&input.contact_person)),
                 email: Set(opt(&input.email)),
-                sort_order: Set(if input.org_type == "rep_office" {
-                    100
-                } else {
-                    50
-                }),
+                sort_order: Set(if input.org_type == "rep_office" { 100 } else { 50 }),
                 is_active: Set(true),
                 created_at: Set(now),
                 created_by: Set(Some(user.account.id)),
@@ -240,12 +199,12 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
         .exec(&txn)
         .await?;
     if !input.region_ids.is_empty() {
-        organization_region::Entity::insert_many(input.region_ids.iter().map(|r| {
-            organization_region::ActiveModel {
-                organization_id: Set(id),
-                region_id: Set(*r),
-            }
-        }))
+        organization_region::Entity::insert_many(
+            input
+                .region_ids
+                .iter()
+                .map(|r| organization_region::ActiveModel { organization_id: Set(id), region_id: Set(*r) }),
+        )
         .exec(&txn)
         .await?;
     }
@@ -253,30 +212,18 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
         "phone": opt(&input.phone), "contact_person": opt(&input.contact_person), "email": opt(&input.email),
         "region_id": input.region_id});
     let detail = json!({ "changes": audit::diff(&before, &after), "regions": input.region_ids });
-    let entry = Entry::new(Perm::SystemOrgs.code(), action, "organization")
-        .target(id, input.name.trim())
-        .detail(detail);
+    let entry =
+        Entry::new(Perm::SystemOrgs.code(), action, "organization").target(id, input.name.trim()).detail(detail);
     audit::record(&txn, user, entry).await?;
     txn.commit().await?;
     Ok(id)
 }
 
 /// 停用 / 启用. Inactive organisations take no new accounts; HQ cannot be deactivated.
-pub async fn set_active(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    active: bool,
-) -> AppResult<()> {
-    let o = organization::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn set_active(state: &AppState, user: &CurrentUser, id: i64, active: bool) -> AppResult<()> {
+    let o = organization::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     if o.org_type == "hq" {
-        return Err(AppError::rejected(
-            "总部不能停用",
-            "HQ cannot be deactivated",
-        ));
+        return Err(AppError::rejected("总部不能停用", "HQ cannot be deactivated"));
     }
     let txn = state.db.begin().await?;
     let mut am: organization::ActiveModel = o.clone().into();

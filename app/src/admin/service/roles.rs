@@ -3,8 +3,8 @@ use std::collections::BTreeSet;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 use serde_json::json;
 
@@ -12,9 +12,7 @@ use super::accounts::find_scoped;
 use super::conflict;
 use crate::admin::{AccountPermissions, PermNode, RoleInput, RoleRow};
 use crate::auth::audit::{self, Entry};
-use crate::auth::entity::{
-    account, account_permission, organization, permission, role, role_permission,
-};
+use crate::auth::entity::{account, account_permission, organization, permission, role, role_permission};
 use crate::auth::perm::grant_allowed;
 use crate::auth::session::CurrentUser;
 use crate::auth::{DataScope, Perm, RoleCategory};
@@ -51,9 +49,7 @@ async fn normalise(
         .iter()
         .filter(|c| {
             nodes.iter().any(|n| {
-                &&n.code == c
-                    && n.node_type != "module"
-                    && grant_allowed(c, n.company_cs_only, category, dept)
+                &&n.code == c && n.node_type != "module" && grant_allowed(c, n.company_cs_only, category, dept)
             })
         })
         .cloned()
@@ -74,21 +70,14 @@ async fn role_codes(db: &impl ConnectionTrait, role_id: i64) -> AppResult<Vec<St
 }
 
 pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<RoleRow>> {
-    let roles = role::Entity::find()
-        .order_by_asc(role::Column::SortOrder)
-        .order_by_asc(role::Column::Id)
-        .all(db)
-        .await?;
+    let roles =
+        role::Entity::find().order_by_asc(role::Column::SortOrder).order_by_asc(role::Column::Id).all(db).await?;
     let mut out = Vec::with_capacity(roles.len());
     for r in roles {
-        let account_count = account::Entity::find()
-            .filter(account::Column::RoleId.eq(r.id))
-            .count(db)
-            .await?;
+        let account_count = account::Entity::find().filter(account::Column::RoleId.eq(r.id)).count(db).await?;
         out.push(RoleRow {
             permissions: role_codes(db, r.id).await?,
-            role_category: RoleCategory::from_code(&r.role_category)
-                .unwrap_or(RoleCategory::BusinessDeptAdmin),
+            role_category: RoleCategory::from_code(&r.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin),
             data_scope: DataScope::from_code(&r.data_scope).unwrap_or(DataScope::Own),
             description: r.description.unwrap_or_default(),
             id: r.id,
@@ -126,13 +115,8 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: RoleInput) -> App
     let txn = state.db.begin().await?;
     let (id, before_perms, label) = match input.id {
         Some(id) => {
-            let r = role::Entity::find_by_id(id)
-                .one(&txn)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if r.is_builtin
-                && (r.name != input.name.trim() || r.role_category != input.role_category.code())
-            {
+            let r = role::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
+            if r.is_builtin && (r.name != input.name.trim() || r.role_category != input.role_category.code()) {
                 return Err(AppError::field(
                     "name",
                     "内置角色不能改名或改变所属角色",
@@ -158,17 +142,8 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: RoleInput) -> App
         }
         None => {
             let name = input.name.trim().to_string();
-            if role::Entity::find()
-                .filter(role::Column::Name.eq(name.clone()))
-                .count(&txn)
-                .await?
-                > 0
-            {
-                return Err(AppError::field(
-                    "name",
-                    "已有同名角色",
-                    "A role with this name exists",
-                ));
+            if role::Entity::find().filter(role::Column::Name.eq(name.clone())).count(&txn).await? > 0 {
+                return Err(AppError::field("name", "已有同名角色", "A role with this name exists"));
             }
             let created = role::ActiveModel {
                 code: Set(format!("custom_{}", crate::auth::token::random_id(4))),
@@ -189,30 +164,20 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: RoleInput) -> App
             (created.id, vec![], name)
         }
     };
-    role_permission::Entity::delete_many()
-        .filter(role_permission::Column::RoleId.eq(id))
-        .exec(&txn)
-        .await?;
+    role_permission::Entity::delete_many().filter(role_permission::Column::RoleId.eq(id)).exec(&txn).await?;
     if !perms.is_empty() {
-        role_permission::Entity::insert_many(perms.iter().map(|c| role_permission::ActiveModel {
-            role_id: Set(id),
-            permission_code: Set(c.clone()),
-        }))
+        role_permission::Entity::insert_many(
+            perms.iter().map(|c| role_permission::ActiveModel { role_id: Set(id), permission_code: Set(c.clone()) }),
+        )
         .exec(&txn)
         .await?;
     }
     let added: Vec<_> = perms.iter().filter(|c| !before_perms.contains(c)).collect();
     let removed: Vec<_> = before_perms.iter().filter(|c| !perms.contains(c)).collect();
-    let action = if input.id.is_some() {
-        "grant"
-    } else {
-        "create"
-    };
+    let action = if input.id.is_some() { "grant" } else { "create" };
     let entry = Entry::new(Perm::RoleMgmt.code(), action, "role")
         .target(id, label)
-        .detail(
-            json!({ "data_scope": input.data_scope.code(), "added": added, "removed": removed }),
-        );
+        .detail(json!({ "data_scope": input.data_scope.code(), "added": added, "removed": removed }));
     audit::record(&txn, user, entry).await?;
     txn.commit().await?;
     Ok(id)
@@ -224,10 +189,7 @@ pub async fn account_permissions(
     id: i64,
 ) -> AppResult<AccountPermissions> {
     let a = find_scoped(db, user, id).await?;
-    let org = organization::Entity::find_by_id(a.organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let org = organization::Entity::find_by_id(a.organization_id).one(db).await?.ok_or(AppError::NotFound)?;
     let custom = a.permission_mode == "custom";
     let mut permissions: Vec<String> = if custom {
         account_permission::Entity::find()
@@ -248,8 +210,7 @@ pub async fn account_permissions(
         org_name: org.name,
         department_kind: org.department_kind,
         role_id: a.role_id,
-        role_category: RoleCategory::from_code(&a.role_category)
-            .unwrap_or(RoleCategory::BusinessDeptAdmin),
+        role_category: RoleCategory::from_code(&a.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin),
         custom,
         permissions,
         version: a.version,
@@ -268,28 +229,14 @@ pub async fn save_account(
 ) -> AppResult<()> {
     let a = find_scoped(&state.db, user, id).await?;
     if a.id == user.account.id {
-        return Err(AppError::rejected(
-            "不能修改自己的权限",
-            "You cannot change your own permissions",
-        ));
+        return Err(AppError::rejected("不能修改自己的权限", "You cannot change your own permissions"));
     }
-    let r = role::Entity::find_by_id(role_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let r = role::Entity::find_by_id(role_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     if r.role_category != a.role_category {
-        return Err(AppError::field(
-            "role_id",
-            "角色类别须与所属角色一致",
-            "The role must match the role category",
-        ));
+        return Err(AppError::field("role_id", "角色类别须与所属角色一致", "The role must match the role category"));
     }
-    let org = organization::Entity::find_by_id(a.organization_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let category =
-        RoleCategory::from_code(&a.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin);
+    let org = organization::Entity::find_by_id(a.organization_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let category = RoleCategory::from_code(&a.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin);
     let defaults = role_codes(&state.db, role_id).await?;
     let wanted = match permissions {
         Some(p) => normalise(&state.db, &p, category, org.department_kind.as_deref()).await?,
@@ -313,38 +260,24 @@ pub async fn save_account(
     if res.rows_affected == 0 {
         return Err(conflict(&state.db, a.updated_by).await);
     }
-    account_permission::Entity::delete_many()
-        .filter(account_permission::Column::AccountId.eq(id))
-        .exec(&txn)
-        .await?;
+    account_permission::Entity::delete_many().filter(account_permission::Column::AccountId.eq(id)).exec(&txn).await?;
     if custom && !wanted.is_empty() {
         let now = Utc::now();
-        account_permission::Entity::insert_many(wanted.iter().map(|c| {
-            account_permission::ActiveModel {
-                account_id: Set(id),
-                permission_code: Set(c.clone()),
-                granted_by: Set(user.account.id),
-                granted_at: Set(now),
-            }
+        account_permission::Entity::insert_many(wanted.iter().map(|c| account_permission::ActiveModel {
+            account_id: Set(id),
+            permission_code: Set(c.clone()),
+            granted_by: Set(user.account.id),
+            granted_at: Set(now),
         }))
         .exec(&txn)
         .await?;
     }
-    let added: Vec<_> = wanted
-        .iter()
-        .filter(|c| !before.permissions.contains(c))
-        .collect();
-    let removed: Vec<_> = before
-        .permissions
-        .iter()
-        .filter(|c| !wanted.contains(c))
-        .collect();
-    let entry = Entry::new(Perm::RoleMgmt.code(), "grant", "account")
-        .target(id, &a.admin_id)
-        .detail(json!({
-            "role_id": [a.role_id, role_id], "mode": if custom { "custom" } else { "inherit" },
-            "added": added, "removed": removed,
-        }));
+    let added: Vec<_> = wanted.iter().filter(|c| !before.permissions.contains(c)).collect();
+    let removed: Vec<_> = before.permissions.iter().filter(|c| !wanted.contains(c)).collect();
+    let entry = Entry::new(Perm::RoleMgmt.code(), "grant", "account").target(id, &a.admin_id).detail(json!({
+        "role_id": [a.role_id, role_id], "mode": if custom { "custom" } else { "inherit" },
+        "added": added, "removed": removed,
+    }));
     audit::record(&txn, user, entry).await?;
     txn.commit().await?;
     Ok(())
