@@ -17,7 +17,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::i18n::{I18n, initial_locale};
 
@@ -53,7 +53,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <ui::NotFound/> }>
                 <Route path=path!("/login") view=auth::pages::LoginPage/>
-                <ParentRoute path=path!("") view=layout::Shell>
+                <ParentRoute path=path!("") view=layout::Shell ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage/>
                     <Route path=path!("/account/password") view=auth::pages::ChangePasswordPage/>
                     <Route path=path!("/admin/accounts") view=admin::accounts::AccountListPage/>

@@ -83,6 +83,7 @@ pub const DEPARTMENT_KINDS: [(&str, &str, &str); 6] = [
 // ---------------------------------------------------------------- accounts
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AccountFilter {
     pub admin_id: String,
     pub org_id: Option<i64>,
@@ -415,6 +416,7 @@ impl OrgInput {
 // ---------------------------------------------------------------- logs
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LogFilter {
     pub account_id: Option<i64>,
     pub admin_id: String,

@@ -22,10 +22,7 @@ pub async fn login(input: LoginInput) -> Result<LoginOutcome, AppError> {
             ctx.set_cookie(Some(&token));
             Ok(outcome)
         }
-        Err(e) => {
-            ctx.set_status(if matches!(e, AppError::Internal(_)) { 500 } else { 401 });
-            Err(e)
-        }
+        Err(e) => ctx.respond(Err(e)),
     }
 }
 
@@ -49,6 +46,11 @@ pub async fn whoami() -> Result<Option<SessionUser>, AppError> {
 #[server(endpoint = "auth/password", input = Json)]
 pub async fn change_password(input: ChangePasswordInput) -> Result<(), AppError> {
     let ctx = Ctx::get()?;
-    let user = ctx.require(super::Perm::ChangePassword).await?;
-    super::login::change_password(&ctx.state, &user, input).await
+    ctx.respond(
+        async {
+            let user = ctx.require(super::Perm::ChangePassword).await?;
+            super::login::change_password(&ctx.state, &user, input).await
+        }
+        .await,
+    )
 }

@@ -157,6 +157,23 @@ impl Ctx {
         }
     }
 
+    /// Gives a server function's result its HTTP status, unless a check already chose one:
+    /// 401, 403, 404, 422 (field errors), 409 (refused) or 500.
+    pub fn respond<T>(&self, result: AppResult<T>) -> AppResult<T> {
+        let chosen = self.response.as_ref().is_some_and(|r| r.0.read().map(|p| p.status.is_some()).unwrap_or(false));
+        if let (Err(e), false) = (&result, chosen) {
+            self.set_status(match e {
+                AppError::Unauthenticated => 401,
+                AppError::Forbidden => 403,
+                AppError::NotFound => 404,
+                AppError::Validation(_) => 422,
+                AppError::Rejected(_) => 409,
+                AppError::Internal(_) | AppError::Transport(_) => 500,
+            });
+        }
+        result
+    }
+
     /// Sets the HTTP status of the response (server-function errors are 500 by default).
     pub fn set_status(&self, code: u16) {
         if let (Some(opts), Ok(status)) = (&self.response, http::StatusCode::from_u16(code)) {

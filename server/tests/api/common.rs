@@ -1,0 +1,205 @@
+//! Test harness: every test gets its own database (a temporary SQLite file, or a fresh
+//! PostgreSQL database when `TEST_DATABASE=postgres`), migrated and seeded with the demo
+//! organisation and accounts, and talks to the very router the server runs, over HTTP
+//! requests with cookies, as a browser would.
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use app::state::Settings;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use http::{Request, StatusCode, header};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const PW: &str = app::seed::DEMO_PASSWORD;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    _dir: Option<TempDir>,
+}
+
+/// A directory removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn unique() -> String {
+    format!("{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+async fn database() -> (DatabaseConnection, Option<TempDir>) {
+    if std::env::var("TEST_DATABASE").as_deref() == Ok("postgres") {
+        let admin_url = std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL for TEST_DATABASE=postgres");
+        let name = format!("crm_test_{}", unique());
+        let admin = sea_orm::Database::connect(admin_url.clone()).await.expect("connect to PostgreSQL");
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+        admin.close().await.ok();
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+        (server::connect(&format!("{base}/{name}")).await.expect("migrate PostgreSQL"), None)
+    } else {
+        let dir = std::env::temp_dir().join(format!("crm-test-{}", unique()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/t.db?mode=rwc", dir.display());
+        (server::connect(&url).await.expect("migrate SQLite"), Some(TempDir(dir)))
+    }
+}
+
+impl TestApp {
+    /// Captcha off (as for automated tests), demo data loaded.
+    pub async fn spawn() -> Self {
+        Self::with(Settings { captcha_enabled: false, ..Settings::default() }).await
+    }
+
+    pub async fn with(settings: Settings) -> Self {
+        let (db, dir) = database().await;
+        app::seed::first_run(&db, true).await.expect("demo seed");
+        let config = server::Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            database_url: String::new(),
+            site_root: "target/site".into(),
+            demo: true,
+            settings: settings.clone(),
+        };
+        Self { router: server::router(&config, db.clone(), settings), db, _dir: dir }
+    }
+
+    pub fn client(&self) -> Client {
+        Client { router: self.router.clone(), cookie: None, ip: "10.0.0.1".parse().unwrap() }
+    }
+
+    /// A client signed in as `admin_id` with the demo password.
+    pub async fn login(&self, admin_id: &str) -> Client {
+        let mut c = self.client();
+        let (status, body) = c.login(admin_id, PW).await;
+        assert_eq!(status, StatusCode::OK, "login {admin_id}: {body}");
+        c
+    }
+
+    pub async fn account_id(&self, admin_id: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT id FROM account WHERE admin_id_key = '{}'", admin_id.to_lowercase()),
+            ))
+            .await
+            .unwrap()
+            .expect("account exists");
+        row.try_get::<i64>("", "id").unwrap()
+    }
+
+    pub async fn org_id(&self, code: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT id FROM organization WHERE code = '{code}'"),
+            ))
+            .await
+            .unwrap()
+            .expect("organisation exists");
+        row.try_get::<i64>("", "id").unwrap()
+    }
+
+    pub async fn exec(&self, sql: &str) {
+        self.db.execute_unprepared(sql).await.unwrap();
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(self.db.get_database_backend(), sql.to_string()))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+}
+
+/// A browser-like client: keeps the session cookie, sends JSON to server functions.
+pub struct Client {
+    router: Router,
+    pub cookie: Option<String>,
+    pub ip: IpAddr,
+}
+
+impl Client {
+    fn request(&self, method: &str, path: &str, body: Body, json: bool) -> Request<Body> {
+        let mut b = Request::builder().method(method).uri(path).header(header::HOST, "crm.test");
+        if json {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        if let Some(c) = &self.cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        let mut req = b.body(body).unwrap();
+        req.extensions_mut().insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
+        req
+    }
+
+    /// Calls the server function at `/api/{endpoint}` with a JSON body.
+    pub async fn call(&mut self, endpoint: &str, body: Value) -> (StatusCode, Value) {
+        let req = self.request("POST", &format!("/api/{endpoint}"), Body::from(body.to_string()), true);
+        self.send(req).await
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> (StatusCode, Value) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            if let Some(pair) = v.split(';').next() {
+                if pair.starts_with("crm_session=") {
+                    self.cookie = if v.contains("Max-Age=0") { None } else { Some(pair.to_string()) };
+                }
+            }
+        }
+        let bytes = axum::body::to_bytes(res.into_body(), 4 << 20).await.unwrap();
+        let value =
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, value)
+    }
+
+    /// A page load as a browser makes it (`Accept: text/html`).
+    pub async fn get(&mut self, path: &str) -> (StatusCode, String) {
+        let mut req = self.request("GET", path, Body::empty(), false);
+        req.headers_mut().insert(header::ACCEPT, "text/html".parse().unwrap());
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let location = res.headers().get(header::LOCATION).map(|l| l.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(res.into_body(), 8 << 20).await.unwrap();
+        (status, location.unwrap_or_else(|| String::from_utf8_lossy(&bytes).into()))
+    }
+
+    pub async fn login(&mut self, admin_id: &str, password: &str) -> (StatusCode, Value) {
+        self.call(
+            "auth/login",
+            serde_json::json!({"input": {"admin_id": admin_id, "password": password, "captcha_id": "", "captcha_answer": ""}}),
+        )
+        .await
+    }
+}
+
+/// The zh message of a `Rejected` error body.
+pub fn rejected(v: &Value) -> String {
+    v["Rejected"]["zh"].as_str().unwrap_or_default().to_string()
+}
+
+/// The zh message of field `f` in a `Validation` error body.
+pub fn field_error(v: &Value, f: &str) -> Option<String> {
+    v["Validation"]
+        .as_array()?
+        .iter()
+        .find(|e| e["field"] == f)
+        .map(|e| e["message"]["zh"].as_str().unwrap().to_string())
+}

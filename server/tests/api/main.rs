@@ -1,0 +1,6 @@
+//! Integration tests through the HTTP routes the browser uses, on SQLite (default) or
+//! PostgreSQL (`TEST_DATABASE=postgres TEST_POSTGRES_URL=…`).
+mod admin;
+mod auth;
+mod common;
+mod matrix;

@@ -1,0 +1,138 @@
+//! The permission matrix: every server function of the foundation called by every demo role,
+//! asserting allow or deny. Expectations come from SPEC §7.2, independently of data/*.csv.
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+
+const ROLES: [&str; 8] = ["manager", "supervisor", "agent", "qa", "gz_rep", "sh_rep", "biz_tech", "biz_buyer"];
+
+/// Which demo accounts hold a permission by default (SPEC §7.2).
+fn holders(perm: &str) -> &'static [&'static str] {
+    match perm {
+        "add_admin" | "role_mgmt" | "orgs" => &["manager"],
+        "admin_mgmt" | "logs" => &["manager", "supervisor"],
+        "login" | "change_password" => &ROLES,
+        other => panic!("no expectation for {other}"),
+    }
+}
+
+/// (endpoint, body, permissions any of which allows the call)
+fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])> {
+    vec![
+        ("admin/accounts/list", json!({"filter": {}}), &["admin_mgmt", "add_admin"]),
+        ("admin/accounts/options", json!({}), &["add_admin", "admin_mgmt", "role_mgmt"]),
+        ("admin/accounts/get", json!({"id": target}), &["admin_mgmt", "add_admin"]),
+        // Invalid input: allowed callers get a validation error, never a write.
+        (
+            "admin/accounts/create",
+            json!({"input": {"admin_id": "", "name": "", "email": "", "phone": "", "status": "active", "role_category": "CompanyCsAdmin", "role_id": null, "organization_id": null, "password": "", "password_confirm": "", "review_exempt": false, "can_review": false, "must_change_password": true}}),
+            &["add_admin"],
+        ),
+        (
+            "admin/accounts/update",
+            json!({"id": target, "version": 1, "input": {"admin_id": "x", "name": "", "email": "", "phone": "", "status": "active", "role_category": "CompanyCsAdmin", "role_id": null, "organization_id": null, "password": "", "password_confirm": "", "review_exempt": false, "can_review": false, "must_change_password": false}}),
+            &["add_admin"],
+        ),
+        ("admin/accounts/status", json!({"id": target, "status": "bogus"}), &["add_admin"]),
+        ("admin/permissions/tree", json!({}), &["role_mgmt"]),
+        ("admin/roles/list", json!({}), &["role_mgmt"]),
+        (
+            "admin/roles/save",
+            json!({"input": {"id": null, "version": 0, "name": "", "role_category": "CompanyCsAdmin", "data_scope": "All", "description": "", "permissions": []}}),
+            &["role_mgmt"],
+        ),
+        ("admin/accounts/permissions", json!({"id": target}), &["role_mgmt"]),
+        (
+            "admin/accounts/permissions/save",
+            json!({"id": target, "role_id": 999999, "version": 1, "permissions": null}),
+            &["role_mgmt"],
+        ),
+        ("admin/orgs/list", json!({}), &["orgs", "add_admin", "admin_mgmt"]),
+        (
+            "admin/orgs/save",
+            json!({"input": {"id": null, "version": 0, "code": "", "name": "", "org_type": "rep_office", "department_kind": null, "region_id": null, "address": "", "phone": "", "contact_person": "", "email": "", "region_ids": []}}),
+            &["orgs"],
+        ),
+        ("admin/orgs/active", json!({"id": 999999, "active": false}), &["orgs"]),
+        ("dict/regions", json!({"parent": null}), &["login"]),
+        ("admin/logs/list", json!({"filter": {}}), &["logs", "admin_mgmt"]),
+        ("admin/logs/logins", json!({"filter": {}}), &["logs", "admin_mgmt"]),
+        ("me/operations", json!({}), &["login"]),
+        (
+            "auth/password",
+            json!({"input": {"old_password": "", "new_password": "", "confirm_password": ""}}),
+            &["change_password"],
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_function_allows_exactly_the_roles_of_the_spec() {
+    let app = TestApp::spawn().await;
+    let target = app.account_id("qa").await;
+    let mut failures = vec![];
+    for who in ROLES {
+        let mut c = app.login(who).await;
+        for (endpoint, body, perms) in calls(target) {
+            let allowed = perms.iter().any(|p| holders(p).contains(&who));
+            let (status, resp) = c.call(endpoint, body).await;
+            let denied = status == StatusCode::FORBIDDEN || status == StatusCode::UNAUTHORIZED;
+            if allowed == denied {
+                failures.push(format!(
+                    "{who} → {endpoint}: expected {}, got {status} {resp}",
+                    if allowed { "allow" } else { "deny" }
+                ));
+            }
+            if denied {
+                assert_eq!(resp, json!("Forbidden"), "{who} → {endpoint}");
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Nothing was written by the refused or invalid calls.
+    assert_eq!(app.count("SELECT COUNT(*) FROM account").await, 8);
+    assert_eq!(app.count("SELECT COUNT(*) FROM operation_log WHERE action <> 'login'").await, 0);
+}
+
+#[tokio::test]
+async fn anonymous_callers_are_unauthenticated_everywhere() {
+    let app = TestApp::spawn().await;
+    let mut anon = app.client();
+    for (endpoint, body, _) in calls(1) {
+        let (status, resp) = anon.call(endpoint, body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint}: {resp}");
+    }
+    let (status, me) = anon.call("auth/me", json!({})).await;
+    assert_eq!((status, me), (StatusCode::OK, Value::Null));
+}
+
+#[tokio::test]
+async fn menus_follow_the_permissions_of_each_role() {
+    let app = TestApp::spawn().await;
+    for (who, expect) in [
+        ("manager", vec!["cs_mgmt.sys_perm.add_admin", "cs_mgmt.sys_perm.role_mgmt", "system.orgs", "system.logs"]),
+        ("supervisor", vec!["cs_mgmt.sys_perm.admin_mgmt", "system.logs"]),
+        ("biz_buyer", vec!["biz.buyer", "biz.dept_inbox"]),
+        ("gz_rep", vec!["intake.rep_need.submit"]),
+    ] {
+        let mut c = app.login(who).await;
+        let (_, me) = c.call("auth/me", json!({})).await;
+        let perms: Vec<&str> = me["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+        for p in expect {
+            assert!(perms.contains(&p), "{who} should hold {p}: {perms:?}");
+        }
+        if who != "manager" {
+            assert!(
+                !perms.iter().any(|p| p.starts_with("system.orgs") || *p == "cs_mgmt.sys_perm.add_admin"),
+                "{who}: {perms:?}"
+            );
+        }
+        if who == "biz_buyer" {
+            assert!(
+                !perms.contains(&"biz.info") && !perms.contains(&"biz.marketing"),
+                "only the own department's node"
+            );
+        }
+    }
+}
