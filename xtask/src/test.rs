@@ -87,6 +87,8 @@ impl Step {
             Step::Sqlite => util::run(
                 ws.cargo(["test", "-p", "app", "-p", "server", "-p", "migration", "-p", "xtask"])
                     .env("TEST_DATABASE", "sqlite")
+                    // Debug-build SSR of full pages needs more than the default 2 MiB.
+                    .env("RUST_MIN_STACK", TEST_STACK)
                     // The PostgreSQL variants have their own step.
                     .env_remove("TEST_POSTGRES_URL"),
             ),
@@ -96,6 +98,7 @@ impl Step {
                 util::run(
                     ws.cargo(["test", "-p", "server", "--tests"])
                         .env("TEST_DATABASE", "postgres")
+                        .env("RUST_MIN_STACK", TEST_STACK)
                         .env("TEST_POSTGRES_URL", cluster.url()),
                 )
             }
@@ -103,6 +106,9 @@ impl Step {
         }
     }
 }
+
+/// Stack size for test threads (bytes).
+const TEST_STACK: &str = "16777216";
 
 /// How a step ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -158,10 +158,12 @@ fn Roles() -> impl IntoView {
     let tree = Resource::new(|| (), |_| permission_tree());
     let roles = Resource::new(move || reload.get(), |_| list_roles());
     let current = RwSignal::new(None::<Option<i64>>); // Some(None) = new role
+    let notice = RwSignal::new(None::<String>);
     view! {
         <PageHeader title=("角色管理", "Roles & permissions")>
             <button class="btn btn-primary" on:click=move |_| current.set(Some(None))>{move || i18n.t("新增角色", "New role")}</button>
         </PageHeader>
+        <SuccessBanner message=notice/>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let d = match (tree.await, roles.await) {
@@ -193,7 +195,11 @@ fn Roles() -> impl IntoView {
                                         None => view! { <div class="card empty"><p>{move || i18n.t("请选择左侧的角色,或新增角色", "Choose a role on the left, or add one")}</p></div> }.into_any(),
                                         Some(sel) => {
                                             let role = sel.and_then(|id| roles2.iter().find(|r| r.id == id).cloned());
-                                            view! { <RoleEditor tree=tree role=role on_saved=Callback::new(move |id| { current.set(Some(Some(id))); reload.update(|n| *n += 1); })/> }.into_any()
+                                            view! { <RoleEditor tree=tree role=role on_saved=Callback::new(move |id| {
+                                                notice.set(Some(i18n.t("已保存,使用该角色默认权限的账号在下一次操作时生效", "Saved; accounts using the role defaults get it on their next request").into()));
+                                                current.set(Some(Some(id)));
+                                                reload.update(|n| *n += 1);
+                                            })/> }.into_any()
                                         }
                                     }
                                 }}
@@ -221,7 +227,6 @@ fn RoleEditor(tree: Vec<PermNode>, role: Option<RoleRow>, on_saved: Callback<i64
     let selected =
         RwSignal::new(role.as_ref().map(|r| r.permissions.iter().cloned().collect()).unwrap_or_else(BTreeSet::new));
     let error = RwSignal::new(None::<AppError>);
-    let done = RwSignal::new(None::<String>);
     let save = Action::new(move |input: &RoleInput| {
         let input = input.clone();
         async move { save_role(input).await }
@@ -231,13 +236,6 @@ fn RoleEditor(tree: Vec<PermNode>, role: Option<RoleRow>, on_saved: Callback<i64
             match r {
                 Ok(id) => {
                     error.set(None);
-                    done.set(Some(
-                        i18n.t(
-                            "已保存,使用该角色默认权限的账号在下一次操作时生效",
-                            "Saved; accounts using the role defaults get it on their next request",
-                        )
-                        .into(),
-                    ));
                     on_saved.run(id);
                 }
                 Err(e) => error.set(Some(e)),
@@ -245,7 +243,6 @@ fn RoleEditor(tree: Vec<PermNode>, role: Option<RoleRow>, on_saved: Callback<i64
         }
     });
     let on_save = move |_| {
-        done.set(None);
         save.dispatch(RoleInput {
             id,
             version,
@@ -261,7 +258,6 @@ fn RoleEditor(tree: Vec<PermNode>, role: Option<RoleRow>, on_saved: Callback<i64
     view! {
         <div class="card">
             <ErrorBanner error=general/>
-            <SuccessBanner message=done/>
             <div class="form">
                 <Field label=("角色名称", "Role name") id="role_name" required=true errors=errors>
                     <input id="role_name" type="text" readonly=builtin bind:value=name/>
@@ -310,6 +306,7 @@ fn AccountPermissions() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
     let reload = RwSignal::new(0u32);
+    let done = RwSignal::new(None::<String>);
     let tree = Resource::new(|| (), |_| permission_tree());
     let roles = Resource::new(|| (), |_| list_roles());
     let account = Resource::new(move || (id(), reload.get()), |(id, _)| get_account_permissions(id));
@@ -317,6 +314,7 @@ fn AccountPermissions() -> impl IntoView {
         <PageHeader title=("角色权限管理", "Account permissions")>
             <a class="btn" href="/admin/accounts">{move || i18n.t("返回列表", "Back to list")}</a>
         </PageHeader>
+        <SuccessBanner message=done/>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let d = match (tree.await, roles.await, account.await) {
@@ -331,7 +329,6 @@ fn AccountPermissions() -> impl IntoView {
                     let role_id = RwSignal::new(acc.role_id);
                     let selected = RwSignal::new(acc.permissions.iter().cloned().collect::<BTreeSet<String>>());
                     let error = RwSignal::new(None::<AppError>);
-                    let done = RwSignal::new(None::<String>);
                     let save = Action::new(move |p: &Option<Vec<String>>| {
                         let p = p.clone();
                         let (aid, rid, v) = (acc.account_id, role_id.get_untracked(), acc.version);
@@ -358,7 +355,6 @@ fn AccountPermissions() -> impl IntoView {
                         </div>
                         <div class="card">
                             <ErrorBanner error=error/>
-                            <SuccessBanner message=done/>
                             <div class="form">
                                 <div class="form-row">
                                     <label for="acc_role"><span class="req">"*"</span>{move || i18n.t("角色类别", "Role")}</label>

@@ -123,7 +123,7 @@ pub fn Pager(
             </button>
             <span class="current">{move || format!("{} / {}", page.get(), pages())}</span>
             <button
-                disabled=move || page.get() >= pages()
+                disabled=move || { page.get() >= pages() }
                 on:click=move |_| on_change.run((page.get() + 1, per_page.get()))
             >
                 {move || i18n.t("下一页", "Next")}

@@ -1,0 +1,54 @@
+// Shared set-up for the end-to-end tests: Debian's chromium driven by playwright-core.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+export const ARTEFACTS = process.env.ARTEFACTS ?? new URL('../artefacts', import.meta.url).pathname;
+export const DEMO_PASSWORD = 'Demo@2026';
+mkdirSync(ARTEFACTS, { recursive: true });
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/// A fresh page that fails the test on any page error or console error.
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('status of 4')) page.errors.push(`console: ${m.text()}`);
+  });
+  return page;
+}
+
+export async function open(page, path) {
+  await page.goto(BASE + path);
+  await page.waitForSelector('body[data-hydrated]');
+}
+
+export async function login(page, adminId, password = DEMO_PASSWORD) {
+  await open(page, '/login');
+  await page.fill('#admin_id', adminId);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.waitForSelector('body[data-hydrated]');
+}
+
+export async function logout(page) {
+  await page.click('[data-testid=logout]');
+  await page.waitForURL((u) => u.pathname.startsWith('/login'));
+}
+
+export async function menu(page) {
+  return (await page.locator('[data-testid=menu] a').allInnerTexts()).map((t) => t.trim());
+}
+
+export const shot = (page, name) => page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
