@@ -67,10 +67,13 @@ impl I18n {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-                if let Ok(doc) = doc.dyn_into::<web_sys::HtmlDocument>() {
-                    let _ = doc
-                        .set_cookie(&format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict", locale.code()));
+            if let Some(doc) = web_sys::window().and_then(|w| w.document())
+                && let Ok(doc) = doc.dyn_into::<web_sys::HtmlDocument>()
+            {
+                let _ =
+                    doc.set_cookie(&format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict", locale.code()));
+                if let Some(root) = doc.document_element() {
+                    let _ = root.set_attribute("lang", locale.html_lang());
                 }
             }
         }

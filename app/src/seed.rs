@@ -14,12 +14,49 @@ use crate::error::{AppError, AppResult};
 
 pub const DEMO_PASSWORD: &str = "Demo@2026";
 
-/// Rep offices: code, name, seat city code, covered province codes, address, phone.
-const REP_OFFICES: [(&str, &str, &str, &[&str], &str, &str); 4] = [
-    ("GZ", "广州代表处", "440100", &["440000", "450000", "460000"], "广州市天河区体育西路 103 号", "020-38880001"),
-    ("SH", "上海代表处", "310100", &["310000", "320000"], "上海市浦东新区世纪大道 88 号", "021-58880002"),
-    ("BJ", "北京代表处", "110100", &["110000", "120000", "130000"], "北京市朝阳区建国路 93 号", "010-65880003"),
-    ("CD", "成都代表处", "510100", &["510000", "500000"], "成都市高新区天府大道 1700 号", "028-85880004"),
+/// A demo rep office: its seat (a city) and the provinces it covers, by GB/T 2260 code.
+struct RepOffice {
+    code: &'static str,
+    name: &'static str,
+    seat: &'static str,
+    covers: &'static [&'static str],
+    address: &'static str,
+    phone: &'static str,
+}
+
+const REP_OFFICES: [RepOffice; 4] = [
+    RepOffice {
+        code: "GZ",
+        name: "广州代表处",
+        seat: "440100",
+        covers: &["440000", "450000", "460000"],
+        address: "广州市天河区体育西路 103 号",
+        phone: "020-38880001",
+    },
+    RepOffice {
+        code: "SH",
+        name: "上海代表处",
+        seat: "310100",
+        covers: &["310000", "320000"],
+        address: "上海市浦东新区世纪大道 88 号",
+        phone: "021-58880002",
+    },
+    RepOffice {
+        code: "BJ",
+        name: "北京代表处",
+        seat: "110100",
+        covers: &["110000", "120000", "130000"],
+        address: "北京市朝阳区建国路 93 号",
+        phone: "010-65880003",
+    },
+    RepOffice {
+        code: "CD",
+        name: "成都代表处",
+        seat: "510100",
+        covers: &["510000", "500000"],
+        address: "成都市高新区天府大道 1700 号",
+        phone: "028-85880004",
+    },
 ];
 
 /// Demo accounts: login, name, role code, organisation code, can review.
@@ -83,15 +120,15 @@ pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResul
 async fn seed_rep_offices(db: &impl ConnectionTrait) -> AppResult<()> {
     let hq = org_id(db, "HQ").await?;
     let now = Utc::now();
-    for (i, (code, name, seat, covers, address, phone)) in REP_OFFICES.into_iter().enumerate() {
+    for (i, r) in REP_OFFICES.iter().enumerate() {
         let o = organization::ActiveModel {
-            code: Set(code.into()),
-            name: Set(name.into()),
+            code: Set(r.code.into()),
+            name: Set(r.name.into()),
             org_type: Set("rep_office".into()),
             parent_id: Set(Some(hq)),
-            region_id: Set(region_id(db, seat).await?),
-            address: Set(Some(address.into())),
-            phone: Set(Some(phone.into())),
+            region_id: Set(region_id(db, r.seat).await?),
+            address: Set(Some(r.address.into())),
+            phone: Set(Some(r.phone.into())),
             sort_order: Set(100 + i as i32),
             is_active: Set(true),
             created_at: Set(now),
@@ -101,9 +138,11 @@ async fn seed_rep_offices(db: &impl ConnectionTrait) -> AppResult<()> {
         }
         .insert(db)
         .await?;
-        for c in covers {
-            if let Some(r) = region_id(db, c).await? {
-                organization_region::ActiveModel { organization_id: Set(o.id), region_id: Set(r) }.insert(db).await?;
+        for c in r.covers {
+            if let Some(region) = region_id(db, c).await? {
+                organization_region::ActiveModel { organization_id: Set(o.id), region_id: Set(region) }
+                    .insert(db)
+                    .await?;
             }
         }
     }

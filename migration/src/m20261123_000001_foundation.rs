@@ -388,6 +388,8 @@ pub enum Permission {
     Inferred,
     SortOrder,
 }
+/// Column names mirror the table, so one starts with the table's own name.
+#[allow(clippy::enum_variant_names)]
 #[derive(DeriveIden)]
 pub enum Role {
     Table,

@@ -30,8 +30,8 @@ fn records(text: &str) -> Result<Vec<csv::StringRecord>, DbErr> {
         .map_err(|e| DbErr::Custom(format!("reference data: {e}")))
 }
 
-fn now() -> SimpleExpr {
-    Expr::current_timestamp().into()
+fn now() -> Expr {
+    Expr::current_timestamp()
 }
 
 async fn exec(m: &SchemaManager<'_>, stmt: &InsertStatement) -> Result<(), DbErr> {

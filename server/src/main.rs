@@ -17,27 +17,20 @@ async fn serve() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .init();
     let config = Config::from_env()?;
-    if config.database_url.starts_with("sqlite:") {
-        if let Some(dir) = config
-            .database_url
-            .trim_start_matches("sqlite://")
-            .split('?')
-            .next()
-            .and_then(|p| std::path::Path::new(p).parent())
-        {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            }
-        }
+    // A SQLite file's directory is created on first run.
+    if let Some(dir) = config
+        .database_url
+        .strip_prefix("sqlite://")
+        .and_then(|rest| rest.split('?').next())
+        .and_then(|p| std::path::Path::new(p).parent())
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     tracing::info!("database: {}", redact(&config.database_url));
     let db = connect(&config.database_url).await?;
-    match app::seed::first_run(&db, config.demo).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-        Some(pw) => tracing::warn!(
-            "created the initial account `admin` with one-time password `{pw}`: change it at first login"
-        ),
-        None if config.demo => {}
-        None => {}
+    if let Some(pw) = app::seed::first_run(&db, config.demo).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        tracing::warn!("created the initial account `admin` with one-time password `{pw}`: change it at first login");
     }
     if !config.settings.captcha_enabled {
         tracing::warn!(

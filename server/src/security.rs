@@ -14,10 +14,11 @@ pub async fn same_origin(req: Request<Body>, next: Next) -> Response {
         return next.run(req).await;
     }
     let h = req.headers();
-    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site != "same-origin" && site != "none" {
-            return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
-        }
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
     }
     if let (Some(origin), Some(host)) =
         (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), h.get(header::HOST).and_then(|v| v.to_str().ok()))

@@ -53,6 +53,12 @@ impl SiteSizes {
 /// several megabytes and slow, and nothing here needs it.
 pub fn build(ws: &Workspace) -> Result<SiteSizes> {
     util::ensure_wasm_target()?;
+    // binaryen's wasm-opt comes from npm; without it the WASM is served unoptimised.
+    if util::probe("npm", &["--version"]).is_some()
+        && let Err(e) = util::ensure_node_modules(&ws.root)
+    {
+        eprintln!("warning: could not install end2end/node_modules ({e:#}); skipping wasm-opt");
+    }
     util::run(&mut ws.cargo([
         "build",
         "-p",

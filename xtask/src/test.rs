@@ -6,7 +6,7 @@ use std::fs;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::pg::PgCluster;
 use crate::server::{self, TestServer};
@@ -93,6 +93,7 @@ impl Step {
                     .env_remove("TEST_POSTGRES_URL"),
             ),
             Step::Postgres => {
+                util::ensure_debian_packages(&[("/usr/lib/postgresql/15/bin/initdb", "postgresql-15")])?;
                 let cluster = PgCluster::start()?;
                 // `cluster` is dropped (stopped and removed) on every path out.
                 util::run(
@@ -172,7 +173,11 @@ fn print_summary(results: &[(Step, Outcome)]) {
 /// Node test runner over `end2end/tests/`.
 fn e2e(ws: &Workspace) -> Result<()> {
     // npm first: it also provides the `wasm-opt` that `site` uses.
-    ensure_node_modules(ws)?;
+    util::ensure_debian_packages(&[
+        ("/usr/bin/chromium", "chromium"),
+        ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "fonts-wqy-microhei"),
+    ])?;
+    util::ensure_node_modules(&ws.root)?;
     site::build(ws)?;
     // Debug: the same artifacts the test steps just built, so this links quickly.
     server::build_server(ws, false)?;
@@ -191,20 +196,6 @@ fn e2e(ws: &Workspace) -> Result<()> {
             .env("BASE_URL", format!("http://{}", server.addr))
             .env("ARTEFACTS", &artefacts),
     )
-}
-
-/// Installs the e2e dependencies if `end2end/node_modules` is missing: `npm ci` when
-/// there is a lock file (reproducible), `npm install` otherwise.
-fn ensure_node_modules(ws: &Workspace) -> Result<()> {
-    let dir = ws.root.join("end2end");
-    if dir.join("node_modules").is_dir() {
-        return Ok(());
-    }
-    if !dir.join("package.json").exists() {
-        bail!("{} is missing", dir.join("package.json").display());
-    }
-    let verb = if dir.join("package-lock.json").exists() { "ci" } else { "install" };
-    util::run(Command::new("npm").arg(verb).current_dir(&dir))
 }
 
 #[cfg(test)]

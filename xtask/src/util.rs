@@ -125,6 +125,38 @@ pub fn ensure_wasm_target() -> Result<()> {
     run(Command::new("rustup").args(["target", "add", TARGET]))
 }
 
+/// Makes sure the Debian packages a test step needs are installed: each `(probe, package)`
+/// pair names a file that must exist and the package that provides it. As root the
+/// missing ones are installed with apt-get (idempotent); otherwise the step fails with the
+/// command to run.
+pub fn ensure_debian_packages(needs: &[(&str, &str)]) -> Result<()> {
+    let missing: Vec<&str> = needs.iter().filter(|(path, _)| !Path::new(path).exists()).map(|(_, pkg)| *pkg).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let root = probe("id", &["-u"]).as_deref() == Some("0");
+    if !root || probe("sh", &["-c", "command -v apt-get"]).is_none() {
+        bail!("missing system packages; install them with: sudo apt-get install {}", missing.join(" "));
+    }
+    println!("installing {} (apt-get)", missing.join(" "));
+    run(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get").args(["install", "-y"]).args(&missing).env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Installs the end2end npm packages (playwright-core, binaryen's wasm-opt) if
+/// `end2end/node_modules` is missing: `npm ci` with a lock file, `npm install` otherwise.
+pub fn ensure_node_modules(root: &Path) -> Result<()> {
+    let dir = root.join("end2end");
+    if dir.join("node_modules").is_dir() {
+        return Ok(());
+    }
+    if !dir.join("package.json").exists() {
+        bail!("{} is missing", dir.join("package.json").display());
+    }
+    let verb = if dir.join("package-lock.json").exists() { "ci" } else { "install" };
+    run(Command::new("npm").args([verb, "--no-audit", "--no-fund"]).current_dir(&dir))
+}
+
 /// Asks the OS for a free loopback port. The listener is closed before returning, so
 /// another process could in theory take the port first; good enough for local tests.
 pub fn free_port() -> Result<u16> {

@@ -224,8 +224,9 @@ fn RoleEditor(tree: Vec<PermNode>, role: Option<RoleRow>, on_saved: Callback<i64
     let description = RwSignal::new(role.as_ref().map(|r| r.description.clone()).unwrap_or_default());
     let category = RwSignal::new(role.as_ref().map(|r| r.role_category).unwrap_or(RoleCategory::CompanyCsAdmin));
     let scope = RwSignal::new(role.as_ref().map(|r| r.data_scope).unwrap_or(DataScope::All));
-    let selected =
-        RwSignal::new(role.as_ref().map(|r| r.permissions.iter().cloned().collect()).unwrap_or_else(BTreeSet::new));
+    let selected = RwSignal::new(
+        role.as_ref().map(|r| r.permissions.iter().cloned().collect::<BTreeSet<String>>()).unwrap_or_default(),
+    );
     let error = RwSignal::new(None::<AppError>);
     let save = Action::new(move |input: &RoleInput| {
         let input = input.clone();

@@ -148,24 +148,6 @@ impl DataScope {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const TREE: &str = include_str!("../../../data/permissions.csv");
-
-    #[test]
-    fn every_code_is_in_the_permission_tree_and_every_grantable_node_has_a_code() {
-        let rows: Vec<Vec<&str>> = TREE.lines().skip(1).map(|l| l.split(',').collect()).collect();
-        for p in Perm::ALL {
-            assert!(rows.iter().any(|r| r[0] == p.code()), "{} missing from permissions.csv", p.code());
-        }
-        for r in rows.iter().filter(|r| r[4] != "module") {
-            assert!(Perm::from_code(r[0]).is_some(), "{} has no Perm variant", r[0]);
-        }
-    }
-}
-
 /// Grant constraints (SPEC §7.3): whether `code` may be granted to an account of `category`
 /// working in a department of kind `dept_kind` (None for HQ and rep offices).
 pub fn grant_allowed(code: &str, company_cs_only: bool, category: RoleCategory, dept_kind: Option<&str>) -> bool {
@@ -183,5 +165,37 @@ pub fn grant_allowed(code: &str, company_cs_only: bool, category: RoleCategory, 
             company || (category == RoleCategory::BusinessDeptAdmin && dept_kind == Some(own))
         }
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TREE: &str = include_str!("../../../data/permissions.csv");
+
+    #[test]
+    fn every_code_is_in_the_permission_tree_and_every_grantable_node_has_a_code() {
+        let rows: Vec<Vec<&str>> = TREE.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        for p in Perm::ALL {
+            assert!(rows.iter().any(|r| r[0] == p.code()), "{} missing from permissions.csv", p.code());
+        }
+        for r in rows.iter().filter(|r| r[4] != "module") {
+            assert!(Perm::from_code(r[0]).is_some(), "{} has no Perm variant", r[0]);
+        }
+    }
+
+    #[test]
+    fn grant_constraints() {
+        use RoleCategory::*;
+        assert!(grant_allowed("cs_mgmt.sys_perm.add_admin", true, CompanyCsAdmin, Some("cs_dept")));
+        assert!(!grant_allowed("cs_mgmt.sys_perm.add_admin", true, RepOfficeCsAdmin, None));
+        assert!(grant_allowed("intake.rep_need.submit", false, RepOfficeCsAdmin, None));
+        assert!(!grant_allowed("intake.rep_need.submit", false, CompanyCsAdmin, Some("cs_dept")));
+        assert!(grant_allowed("biz.buyer", false, BusinessDeptAdmin, Some("buyer_dept")));
+        assert!(!grant_allowed("biz.info", false, BusinessDeptAdmin, Some("buyer_dept")));
+        assert!(grant_allowed("biz.info", false, CompanyCsAdmin, Some("cs_dept")));
+        assert!(!grant_allowed("biz.dept_inbox", false, CompanyCsAdmin, Some("cs_dept")));
+        assert!(grant_allowed("kb", false, BusinessDeptAdmin, Some("tech_dept")));
     }
 }

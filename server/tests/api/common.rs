@@ -158,10 +158,10 @@ impl Client {
         let status = res.status();
         for v in res.headers().get_all(header::SET_COOKIE) {
             let v = v.to_str().unwrap();
-            if let Some(pair) = v.split(';').next() {
-                if pair.starts_with("crm_session=") {
-                    self.cookie = if v.contains("Max-Age=0") { None } else { Some(pair.to_string()) };
-                }
+            if let Some(pair) = v.split(';').next()
+                && pair.starts_with("crm_session=")
+            {
+                self.cookie = if v.contains("Max-Age=0") { None } else { Some(pair.to_string()) };
             }
         }
         let bytes = axum::body::to_bytes(res.into_body(), 4 << 20).await.unwrap();
