@@ -226,15 +226,10 @@ pub async fn load_user(state: &AppState, token: &str, meta: RequestMeta) -> AppR
     Ok(Some(CurrentUser { account, role, org, permissions, scope, meta }))
 }
 
-/// Effective permissions (SPEC A7): the account's own set in `custom` mode, else its role's
-/// defaults, always narrowed by the grant constraints of §7.3; a business-department account
-/// also gets the 相关业务功能 node of its own department.
-pub async fn effective_permissions(
-    db: &impl ConnectionTrait,
-    account: &account::Model,
-    org: &organization::Model,
-) -> AppResult<HashSet<String>> {
-    let granted: Vec<String> = if account.permission_mode == "custom" {
+/// The codes stored for an account: its own set in `custom` mode, else its role's defaults
+/// (before the grant constraints are applied).
+pub async fn granted_codes(db: &impl ConnectionTrait, account: &account::Model) -> AppResult<Vec<String>> {
+    let mut codes: Vec<String> = if account.permission_mode == "custom" {
         account_permission::Entity::find()
             .filter(account_permission::Column::AccountId.eq(account.id))
             .all(db)
@@ -251,6 +246,19 @@ pub async fn effective_permissions(
             .map(|p| p.permission_code)
             .collect()
     };
+    codes.sort();
+    Ok(codes)
+}
+
+/// Effective permissions (SPEC A7): the account's own set in `custom` mode, else its role's
+/// defaults, always narrowed by the grant constraints of §7.3; a business-department account
+/// also gets the 相关业务功能 node of its own department.
+pub async fn effective_permissions(
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+    org: &organization::Model,
+) -> AppResult<HashSet<String>> {
+    let granted = granted_codes(db, account).await?;
     let nodes = permission::Entity::find().all(db).await?;
     let category = RoleCategory::from_code(&account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin);
     let dept = org.department_kind.as_deref();

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::{conflict, opt};
+use super::{conflict, opt, update_versioned};
 use crate::admin::{AccountDetail, AccountFilter, AccountFormOptions, AccountInput, AccountRow, OrgOption, RoleOption};
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, role};
@@ -303,13 +303,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, version: i32,
     am.updated_at = Set(now);
     am.updated_by = Set(Some(user.account.id));
     am.version = Set(version + 1);
-    let res = account::Entity::update_many()
-        .set(am)
-        .filter(account::Column::Id.eq(id))
-        .filter(account::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
+    if !update_versioned(&txn, am, (account::Column::Id, id), (account::Column::Version, version)).await? {
         return Err(conflict(&state.db, before.updated_by).await);
     }
     let after = account::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;

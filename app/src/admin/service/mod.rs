@@ -5,7 +5,7 @@ pub mod logs;
 pub mod orgs;
 pub mod roles;
 
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::auth::entity::account;
 use crate::error::{AppError, Text};
@@ -21,6 +21,22 @@ pub async fn conflict(db: &impl ConnectionTrait, updated_by: Option<i64>) -> App
         format!("该记录已被 {who} 修改,请刷新后重试"),
         format!("This record was changed by {who} meanwhile; reload and try again"),
     ))
+}
+
+/// Optimistic locking: writes the set fields of `am` to the row `id` only if it still has
+/// `version`. `false` means someone saved it in between.
+pub async fn update_versioned<E, A>(
+    db: &impl ConnectionTrait,
+    am: A,
+    id: (E::Column, i64),
+    version: (E::Column, i32),
+) -> Result<bool, DbErr>
+where
+    E: EntityTrait,
+    A: ActiveModelTrait<Entity = E> + Send,
+{
+    let res = E::update_many().set(am).filter(id.0.eq(id.1)).filter(version.0.eq(version.1)).exec(db).await?;
+    Ok(res.rows_affected == 1)
 }
 
 /// Empty strings become NULL (SPEC §3.1).

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{conflict, opt};
+use super::{conflict, opt, update_versioned};
 use crate::admin::{OrgInput, OrgRow, RegionRef};
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
@@ -157,13 +157,8 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
             am.updated_at = Set(now);
             am.updated_by = Set(Some(user.account.id));
             am.version = Set(input.version + 1);
-            let res = organization::Entity::update_many()
-                .set(am)
-                .filter(organization::Column::Id.eq(id))
-                .filter(organization::Column::Version.eq(input.version))
-                .exec(&txn)
-                .await?;
-            if res.rows_affected == 0 {
+            let (id_col, ver_col) = (organization::Column::Id, organization::Column::Version);
+            if !update_versioned(&txn, am, (id_col, id), (ver_col, input.version)).await? {
                 return Err(conflict(&state.db, o.updated_by).await);
             }
             (id, "update", before)

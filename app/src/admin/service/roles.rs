@@ -9,12 +9,12 @@ use sea_orm::{
 use serde_json::json;
 
 use super::accounts::find_scoped;
-use super::conflict;
+use super::{conflict, update_versioned};
 use crate::admin::{AccountPermissions, PermNode, RoleInput, RoleRow};
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, account_permission, organization, permission, role, role_permission};
 use crate::auth::perm::grant_allowed;
-use crate::auth::session::CurrentUser;
+use crate::auth::session::{CurrentUser, granted_codes};
 use crate::auth::{DataScope, Perm, RoleCategory};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -129,13 +129,7 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: RoleInput) -> App
             am.description = Set(super::opt(&input.description));
             am.updated_at = Set(now);
             am.version = Set(input.version + 1);
-            let res = role::Entity::update_many()
-                .set(am)
-                .filter(role::Column::Id.eq(id))
-                .filter(role::Column::Version.eq(input.version))
-                .exec(&txn)
-                .await?;
-            if res.rows_affected == 0 {
+            if !update_versioned(&txn, am, (role::Column::Id, id), (role::Column::Version, input.version)).await? {
                 return Err(conflict(&state.db, None).await);
             }
             (id, role_codes(&txn, id).await?, r.name)
@@ -191,18 +185,7 @@ pub async fn account_permissions(
     let a = find_scoped(db, user, id).await?;
     let org = organization::Entity::find_by_id(a.organization_id).one(db).await?.ok_or(AppError::NotFound)?;
     let custom = a.permission_mode == "custom";
-    let mut permissions: Vec<String> = if custom {
-        account_permission::Entity::find()
-            .filter(account_permission::Column::AccountId.eq(a.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| p.permission_code)
-            .collect()
-    } else {
-        role_codes(db, a.role_id).await?
-    };
-    permissions.sort();
+    let permissions = granted_codes(db, &a).await?;
     Ok(AccountPermissions {
         account_id: a.id,
         admin_id: a.admin_id,
@@ -251,13 +234,7 @@ pub async fn save_account(
     am.updated_at = Set(Utc::now());
     am.updated_by = Set(Some(user.account.id));
     am.version = Set(version + 1);
-    let res = account::Entity::update_many()
-        .set(am)
-        .filter(account::Column::Id.eq(id))
-        .filter(account::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected == 0 {
+    if !update_versioned(&txn, am, (account::Column::Id, id), (account::Column::Version, version)).await? {
         return Err(conflict(&state.db, a.updated_by).await);
     }
     account_permission::Entity::delete_many().filter(account_permission::Column::AccountId.eq(id)).exec(&txn).await?;
