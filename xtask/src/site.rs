@@ -59,7 +59,7 @@ pub fn build(ws: &Workspace) -> Result<SiteSizes> {
     {
         eprintln!("warning: could not install end2end/node_modules ({e:#}); skipping wasm-opt");
     }
-    util::run(&mut ws.cargo([
+    let mut build = ws.cargo([
         "build",
         "-p",
         "frontend",
@@ -68,7 +68,8 @@ pub fn build(ws: &Workspace) -> Result<SiteSizes> {
         "wasm32-unknown-unknown",
         "--profile",
         "wasm-release",
-    ]))?;
+    ]);
+    util::run(&mut build)?;
 
     let pkg = ws.site_root().join("pkg");
     // Start from an empty pkg/ so no stale snippet or compressed file survives.

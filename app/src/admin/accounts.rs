@@ -305,7 +305,8 @@ pub fn AccountEditPage() -> impl IntoView {
                                 <dt>{move || i18n.t("权限开通时间", "Opened")}</dt><dd>{fmt_time(&a.opened_at)}</dd>
                                 <dt>{move || i18n.t("开通人", "Opened by")}</dt><dd>{a.opened_by.clone().unwrap_or_else(|| "—".into())}</dd>
                                 <dt>{move || i18n.t("权限模式", "Permission mode")}</dt>
-                                <dd>{if a.permission_mode == "custom" { "自定义 / custom" } else { "角色默认 / role defaults" }}</dd>
+                                <dd>{let custom = a.permission_mode == "custom";
+                                    move || if custom { i18n.t("自定义", "Custom") } else { i18n.t("角色默认", "Role defaults") }}</dd>
                             </dl>
                         </div>
                         <AccountForm options=o initial=a.input editing=Some((a.id, a.version))/>
