@@ -52,3 +52,15 @@ export async function menu(page) {
 }
 
 export const shot = (page, name) => page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
+
+const AXE = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+
+/// WCAG 2.1 A/AA violations on the current page (axe-core), as readable lines.
+export async function accessibilityViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  });
+  return violations;
+}

@@ -176,12 +176,17 @@ fn Roles() -> impl IntoView {
                     let roles2 = roles.clone();
                     view! {
                         <div class="split">
-                            <div class="card list-select" role="listbox" aria-label=move || i18n.t("角色", "Roles")>
+                            <div class="card list-select" role="group" aria-label=move || i18n.t("角色", "Roles")>
                                 {roles.into_iter().map(|r| {
                                     let id = r.id;
                                     let cat = r.role_category.label();
                                     view! {
-                                        <button class="item" class:active=move || current.get() == Some(Some(id)) on:click=move |_| current.set(Some(Some(id)))>
+                                        <button
+                                            class="item"
+                                            class:active=move || current.get() == Some(Some(id))
+                                            aria-pressed=move || (current.get() == Some(Some(id))).to_string()
+                                            on:click=move |_| current.set(Some(Some(id)))
+                                        >
                                             <strong>{move || i18n.pick(&r.name, &r.name_en)}</strong>
                                             <span class="muted">{move || format!("{} · {} {}", i18n.t(cat.0, cat.1), r.account_count, i18n.t("个账号", "accounts"))}</span>
                                         </button>
