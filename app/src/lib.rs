@@ -7,6 +7,7 @@ pub mod error;
 pub mod home;
 pub mod i18n;
 pub mod layout;
+mod routes;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -17,7 +18,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::i18n::{I18n, initial_locale};
 
@@ -48,6 +49,13 @@ pub fn App() -> impl IntoView {
     let i18n = I18n(RwSignal::new(initial_locale()));
     provide_context(i18n);
     layout::provide_user();
+    // Marks the page interactive once hydrated (end-to-end tests wait for it).
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Title text=move || i18n.t("诚商网客户关系管理系统", "Chengshang CRM")/>
         <Router>
@@ -55,15 +63,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=auth::pages::LoginPage/>
                 <ParentRoute path=path!("") view=layout::Shell ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage/>
-                    <Route path=path!("/account/password") view=auth::pages::ChangePasswordPage/>
-                    <Route path=path!("/admin/accounts") view=admin::accounts::AccountListPage/>
-                    <Route path=path!("/admin/accounts/new") view=admin::accounts::AccountCreatePage/>
-                    <Route path=path!("/admin/accounts/:id/edit") view=admin::accounts::AccountEditPage/>
-                    <Route path=path!("/admin/accounts/:id/logs") view=admin::logs::AccountLogsPage/>
-                    <Route path=path!("/admin/accounts/:id/permissions") view=admin::roles::AccountPermissionsPage/>
-                    <Route path=path!("/admin/roles") view=admin::roles::RolesPage/>
-                    <Route path=path!("/admin/orgs") view=admin::orgs::OrgsPage/>
-                    <Route path=path!("/admin/logs") view=admin::logs::LogsPage/>
+                    <Route path=path!("/account/password") view={Lazy::<routes::ChangePassword>::new()}/>
+                    <Route path=path!("/admin/accounts") view={Lazy::<routes::AccountList>::new()}/>
+                    <Route path=path!("/admin/accounts/new") view={Lazy::<routes::AccountCreate>::new()}/>
+                    <Route path=path!("/admin/accounts/:id/edit") view={Lazy::<routes::AccountEdit>::new()}/>
+                    <Route path=path!("/admin/accounts/:id/logs") view={Lazy::<routes::AccountLogs>::new()}/>
+                    <Route path=path!("/admin/accounts/:id/permissions") view={Lazy::<routes::AccountPermissions>::new()}/>
+                    <Route path=path!("/admin/roles") view={Lazy::<routes::Roles>::new()}/>
+                    <Route path=path!("/admin/orgs") view={Lazy::<routes::Orgs>::new()}/>
+                    <Route path=path!("/admin/logs") view={Lazy::<routes::Logs>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

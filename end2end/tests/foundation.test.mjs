@@ -41,6 +41,12 @@ test('an admin grants a role only some menus; its holder sees exactly those', as
   assert.deepEqual(await menu(page), ['首页', '添加管理员', '管理员管理', '角色管理', '修改密码', '组织机构', '系统日志']);
   await shot(page, 'shell-manager');
 
+  // Client-side navigation into pages whose code is loaded on demand (lazy route chunks).
+  await page.click('[data-testid=menu] a:has-text("组织机构")');
+  await page.waitForSelector('.org-tree [data-org=GZ]');
+  await page.click('[data-testid=menu] a:has-text("管理员管理")');
+  await page.waitForSelector('table.data td:has-text("gz_rep")');
+
   // 角色管理: a new company-CS role with 系统日志 and 修改密码 only.
   await open(page, '/admin/roles');
   await page.click('button:has-text("新增角色")');

@@ -3,9 +3,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Marks the page interactive (end-to-end tests wait for it).
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    // Lazy routes: the current page's WASM chunk is fetched before its HTML is hydrated.
+    leptos::mount::hydrate_lazy(app::App);
 }

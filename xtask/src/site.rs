@@ -76,11 +76,17 @@ pub fn build(ws: &Workspace) -> Result<SiteSizes> {
     if pkg.exists() {
         fs::remove_dir_all(&pkg).with_context(|| format!("removing {}", pkg.display()))?;
     }
-    bindgen(ws, &pkg)?;
+    fs::create_dir_all(&pkg).with_context(|| format!("creating {}", pkg.display()))?;
+    let (main, chunks) = split(ws, &pkg)?;
+    bindgen(&main, &pkg)?;
     wasm_opt(ws, &pkg.join(WASM));
+    for chunk in &chunks {
+        wasm_opt(ws, chunk);
+        precompress(chunk)?;
+    }
     concat_css(&ws.root.join("style"), &pkg.join(CSS))?;
 
-    for name in [CSS, JS] {
+    for name in [CSS, JS, SPLIT_LOADER] {
         precompress(&pkg.join(name))?;
     }
     let (wasm_raw, wasm_brotli) = precompress(&pkg.join(WASM))?;
@@ -90,12 +96,38 @@ pub fn build(ws: &Workspace) -> Result<SiteSizes> {
     Ok(sizes)
 }
 
-/// Runs wasm-bindgen (as a library, pinned to the workspace's wasm-bindgen version).
-fn bindgen(ws: &Workspace, pkg: &Path) -> Result<()> {
+/// The loader of lazily loaded chunks; its name is the one Leptos' `HydrationScripts`
+/// expects when file hashing is off.
+const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
+
+/// Splits the `#[lazy]` code (lazy routes) out of the linked WASM into chunk modules in
+/// `pkg/`, with their loader and the `__wasm_split_manifest.json` that `HydrationScripts`
+/// reads to preload a page's chunks. Returns the main module (still to be bindgen'ed) and
+/// the chunk files.
+fn split(ws: &Workspace, pkg: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
     let input = ws.target.join("wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    let main = input.with_file_name("frontend_split.wasm");
+    let bytes = fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+    let mut opts = wasm_split_cli_support::Options::new(&bytes);
+    opts.output_dir = pkg;
+    opts.main_out_path = &main;
+    opts.main_module = "./frontend.js";
+    opts.link_name = "./__wasm_split.______________________.js";
+    let out = wasm_split_cli_support::transform(opts).map_err(|e| anyhow::anyhow!("wasm-split: {e:?}"))?;
+    fs::write(pkg.join("__wasm_split_manifest.json"), serde_json::to_string_pretty(&out.prefetch_map)?)
+        .context("writing the split manifest")?;
+    println!("wasm-split: {} lazily loaded chunk(s)", out.split_modules.len());
+    Ok((main, out.split_modules))
+}
+
+/// Runs wasm-bindgen (as a library, pinned to the workspace's wasm-bindgen version) on the
+/// main module; the split chunks call into it through the exports it keeps.
+fn bindgen(input: &Path, pkg: &Path) -> Result<()> {
     println!("wasm-bindgen {} -> {}", input.display(), pkg.display());
     Bindgen::new()
-        .input_path(&input)
+        .input_path(input)
+        .keep_lld_exports(true)
+        .demangle(false)
         .web(true)?
         .out_name("frontend")
         .typescript(false)

@@ -1,0 +1,34 @@
+//! Pages loaded on demand. Each route's code is split into a WASM chunk of its own (`cargo
+//! xtask site` runs the splitter), so the first page load carries only the shell, login and
+//! home page; the server renders every page as usual.
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    ChangePassword => crate::auth::pages::ChangePasswordPage,
+    AccountList => crate::admin::accounts::AccountListPage,
+    AccountCreate => crate::admin::accounts::AccountCreatePage,
+    AccountEdit => crate::admin::accounts::AccountEditPage,
+    AccountLogs => crate::admin::logs::AccountLogsPage,
+    AccountPermissions => crate::admin::roles::AccountPermissionsPage,
+    Roles => crate::admin::roles::RolesPage,
+    Orgs => crate::admin::orgs::OrgsPage,
+    Logs => crate::admin::logs::LogsPage,
+}
