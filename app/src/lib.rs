@@ -1,6 +1,15 @@
 //! 诚商网客户关系管理系统: every page, server function and entity, one folder per feature.
 #![recursion_limit = "256"]
 
+/// `(value, on:input)` for a text input bound to field `$field` of the form signal `$form`
+/// (an `RwSignal` of the input DTO): `let (v, i) = bind_text!(form, name);` then
+/// `<input prop:value=v on:input=i/>`.
+macro_rules! bind_text {
+    ($form:ident, $field:ident) => {
+        (move || $form.with(|f| f.$field.clone()), move |ev| $form.update(|f| f.$field = event_target_value(&ev)))
+    };
+}
+
 pub mod admin;
 pub mod auth;
 pub mod error;

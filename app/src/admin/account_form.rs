@@ -93,17 +93,12 @@ pub fn AccountForm(options: AccountFormOptions, initial: AccountInput, editing: 
     // Fills the dependent selects for the initial category.
     set_category(form.with_untracked(|f| f.role_category.code().to_string()));
 
-    macro_rules! text {
-        ($field:ident) => {
-            (move || form.with(|f| f.$field.clone()), move |ev| form.update(|f| f.$field = event_target_value(&ev)))
-        };
-    }
-    let (name_v, name_i) = text!(name);
-    let (email_v, email_i) = text!(email);
-    let (phone_v, phone_i) = text!(phone);
-    let (admin_v, admin_i) = text!(admin_id);
-    let (pw_v, pw_i) = text!(password);
-    let (pwc_v, pwc_i) = text!(password_confirm);
+    let (name_v, name_i) = bind_text!(form, name);
+    let (email_v, email_i) = bind_text!(form, email);
+    let (phone_v, phone_i) = bind_text!(form, phone);
+    let (admin_v, admin_i) = bind_text!(form, admin_id);
+    let (pw_v, pw_i) = bind_text!(form, password);
+    let (pwc_v, pwc_i) = bind_text!(form, password_confirm);
     let pw_hint = if editing.is_some() {
         ("留空表示不修改;填写即重置密码,用户下次登录须修改", "Leave blank to keep; filling it resets the password")
     } else {

@@ -216,17 +216,12 @@ fn OrgForm(input: OrgInput, on_done: Callback<bool>) -> impl IntoView {
         }
         save.dispatch(SaveOrg { input });
     };
-    macro_rules! text {
-        ($field:ident) => {
-            (move || form.with(|f| f.$field.clone()), move |ev| form.update(|f| f.$field = event_target_value(&ev)))
-        };
-    }
-    let (code_v, code_i) = text!(code);
-    let (name_v, name_i) = text!(name);
-    let (addr_v, addr_i) = text!(address);
-    let (phone_v, phone_i) = text!(phone);
-    let (cp_v, cp_i) = text!(contact_person);
-    let (email_v, email_i) = text!(email);
+    let (code_v, code_i) = bind_text!(form, code);
+    let (name_v, name_i) = bind_text!(form, name);
+    let (addr_v, addr_i) = bind_text!(form, address);
+    let (phone_v, phone_i) = bind_text!(form, phone);
+    let (cp_v, cp_i) = bind_text!(form, contact_person);
+    let (email_v, email_i) = bind_text!(form, email);
     let errors = Signal::derive(move || field_errors(error.get().as_ref()));
     let general = Signal::derive(move || error.get().filter(|e| e.field_errors().is_none()));
     let title = match (is_new, is_rep) {
