@@ -12,14 +12,6 @@ use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
 use crate::ui::{ErrorBanner, Guard, PageHeader, Pager, confirm, fmt_opt_time, fmt_time};
 
-fn query_u64(q: &leptos_router::params::ParamsMap, k: &str, default: u64) -> u64 {
-    q.get(k).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn query_i64(q: &leptos_router::params::ParamsMap, k: &str) -> Option<i64> {
-    q.get(k).and_then(|v| v.parse().ok())
-}
-
 #[component]
 pub fn AccountListPage() -> impl IntoView {
     view! {
@@ -41,11 +33,11 @@ fn AccountList() -> impl IntoView {
         let q = query.get();
         AccountFilter {
             admin_id: q.get("q").unwrap_or_default(),
-            org_id: query_i64(&q, "org"),
-            role_id: query_i64(&q, "role"),
+            org_id: crate::ui::query_parse(&q, "org"),
+            role_id: crate::ui::query_parse(&q, "role"),
             status: q.get("status").unwrap_or_default(),
-            page: query_u64(&q, "page", 1),
-            per_page: query_u64(&q, "per_page", 20),
+            page: crate::ui::query_num(&q, "page", 1),
+            per_page: crate::ui::query_num(&q, "per_page", 20),
         }
     });
     // The form edits a draft; 查询 writes it to the URL so the view can be bookmarked.

@@ -78,8 +78,8 @@ fn LogBrowser(account_id: Option<i64>) -> impl IntoView {
             module: q.get("module").unwrap_or_default(),
             from: q.get("from").unwrap_or_default(),
             to: q.get("to").unwrap_or_default(),
-            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
-            per_page: q.get("per_page").and_then(|p| p.parse().ok()).unwrap_or(20),
+            page: crate::ui::query_num(&q, "page", 1),
+            per_page: crate::ui::query_num(&q, "per_page", 20),
         }
     });
     let logins_tab = Memo::new(move |_| query.get().get("tab").as_deref() == Some("logins"));

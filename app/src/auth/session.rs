@@ -85,9 +85,6 @@ impl CurrentUser {
     pub fn category(&self) -> RoleCategory {
         RoleCategory::from_code(&self.account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin)
     }
-    pub fn is_company_cs(&self) -> bool {
-        self.category() == RoleCategory::CompanyCsAdmin
-    }
     pub fn to_session_user(&self) -> SessionUser {
         let mut permissions: Vec<String> = self.permissions.iter().cloned().collect();
         permissions.sort();

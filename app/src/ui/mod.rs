@@ -24,6 +24,16 @@ pub fn per_page(n: u64) -> u64 {
     if PER_PAGE_CHOICES.contains(&n) { n } else { 20 }
 }
 
+/// A URL query value parsed as `T` (absent or malformed: `None`), for filters kept in the URL.
+pub fn query_parse<T: std::str::FromStr>(q: &leptos_router::params::ParamsMap, key: &str) -> Option<T> {
+    q.get(key).and_then(|v| v.parse().ok())
+}
+
+/// A numeric URL query value such as `page`, or `default`.
+pub fn query_num(q: &leptos_router::params::ParamsMap, key: &str, default: u64) -> u64 {
+    query_parse(q, key).unwrap_or(default)
+}
+
 /// `YYYY-MM-DD HH:mm` in Asia/Shanghai (SPEC §3.1).
 pub fn fmt_time(t: &DateTime<Utc>) -> String {
     let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00");

@@ -91,11 +91,7 @@ async fn captcha_is_required_single_use_and_checked() {
 
     // A known challenge (stored as the digest of its lower-cased answer) lets the user in.
     let digest = app::auth::token::sha256_hex("k7mp");
-    let expires = if std::env::var("TEST_DATABASE").as_deref() == Ok("postgres") {
-        "now() + interval '5 minutes'"
-    } else {
-        "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '+5 minutes')"
-    };
+    let expires = app.sql_now_plus_minutes(5);
     app.exec(&format!(
         "INSERT INTO captcha_challenge (id, answer_hash, expires_at) VALUES ('known', '{digest}', {expires})"
     ))
@@ -134,11 +130,7 @@ async fn five_failures_lock_the_account_for_fifteen_minutes_then_it_unlocks() {
     assert_eq!(rejected(&body), "登录失败次数过多,请15分钟后再试");
     assert_eq!(app.count("SELECT COUNT(*) FROM login_log WHERE result = 'locked'").await, 1);
     // Fifteen minutes later (moved into the past here) the lock has expired.
-    let past = if std::env::var("TEST_DATABASE").as_deref() == Ok("postgres") {
-        "now() - interval '1 minute'"
-    } else {
-        "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-1 minutes')"
-    };
+    let past = app.sql_now_plus_minutes(-1);
     app.exec(&format!("UPDATE account SET locked_until = {past} WHERE admin_id = 'agent'")).await;
     let (status, body) = c.login("agent", PW).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -217,11 +209,7 @@ async fn a_new_login_rotates_the_session_id() {
 async fn idle_sessions_expire() {
     let app = TestApp::spawn().await;
     let mut c = app.login("qa").await;
-    let past = if std::env::var("TEST_DATABASE").as_deref() == Ok("postgres") {
-        "now() - interval '31 minutes'"
-    } else {
-        "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-31 minutes')"
-    };
+    let past = app.sql_now_plus_minutes(-31);
     app.exec(&format!("UPDATE user_session SET last_seen_at = {past}")).await;
     let (status, body) = c.call("admin/logs/list", json!({"filter": {}})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");

@@ -111,6 +111,15 @@ impl TestApp {
         row.try_get::<i64>("", "id").unwrap()
     }
 
+    /// A SQL expression for "now plus `minutes`" (negative: in the past) on this database,
+    /// in the timestamp format the application reads back.
+    pub fn sql_now_plus_minutes(&self, minutes: i64) -> String {
+        match self.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => format!("now() + interval '{minutes} minutes'"),
+            _ => format!("strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '{minutes:+} minutes')"),
+        }
+    }
+
     pub async fn exec(&self, sql: &str) {
         self.db.execute_unprepared(sql).await.unwrap();
     }
