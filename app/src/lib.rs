@@ -16,6 +16,7 @@ pub mod error;
 pub mod home;
 pub mod i18n;
 pub mod layout;
+pub mod members;
 mod routes;
 pub mod ui;
 

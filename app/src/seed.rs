@@ -14,6 +14,9 @@ use crate::error::{AppError, AppResult};
 
 pub const DEMO_PASSWORD: &str = "Demo@2026";
 
+/// Members of the demo data set (with about five service records each).
+pub const DEMO_MEMBERS: u64 = 3000;
+
 /// A demo rep office: its seat (a city) and the provinces it covers, by GB/T 2260 code.
 struct RepOffice {
     code: &'static str,
@@ -115,6 +118,17 @@ pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResul
     };
     txn.commit().await?;
     Ok(generated)
+}
+
+/// The demo members (with contacts, service records, published info and push logs), once,
+/// when there are none yet.
+pub async fn demo_members(db: &sea_orm::DatabaseConnection) -> AppResult<()> {
+    use crate::members::{demo, entity::customer};
+    if customer::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    let scale = demo::Scale { members: DEMO_MEMBERS, records_per_member: 5, extras: true };
+    demo::generate(db, scale, 2026, |_| {}).await
 }
 
 async fn seed_rep_offices(db: &impl ConnectionTrait) -> AppResult<()> {

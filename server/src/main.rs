@@ -32,6 +32,9 @@ async fn serve() -> anyhow::Result<()> {
     if let Some(pw) = app::seed::first_run(&db, config.demo).await.map_err(|e| anyhow::anyhow!("{e}"))? {
         tracing::warn!("created the initial account `admin` with one-time password `{pw}`: change it at first login");
     }
+    if config.demo {
+        app::seed::demo_members(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
     if !config.settings.captcha_enabled {
         tracing::warn!(
             "CRM_CAPTCHA=off: the login captcha is DISABLED. Use this only for automated tests and benchmarks."

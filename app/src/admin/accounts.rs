@@ -50,7 +50,7 @@ fn AccountList() -> impl IntoView {
     let go = move |f: AccountFilter| {
         let mut parts = vec![];
         if !f.admin_id.trim().is_empty() {
-            parts.push(format!("q={}", urlencode(f.admin_id.trim())));
+            parts.push(format!("q={}", crate::ui::urlencode(f.admin_id.trim())));
         }
         if let Some(o) = f.org_id {
             parts.push(format!("org={o}"));
@@ -241,16 +241,6 @@ fn AccountList() -> impl IntoView {
             </Transition>
         </div>
     }
-}
-
-/// Percent-encodes a query value.
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
 
-use super::accounts::urlencode;
 use super::api::{get_account, list_login_logs, list_operation_logs};
 use super::{ACTIONS, LogFilter, action_label, login_result_label};
 use crate::auth::Perm;
@@ -98,7 +97,7 @@ fn LogBrowser(account_id: Option<i64>) -> impl IntoView {
             [("q", &f.admin_id), ("action", &f.action), ("module", &f.module), ("from", &f.from), ("to", &f.to)]
         {
             if !v.trim().is_empty() {
-                parts.push(format!("{k}={}", urlencode(v.trim())));
+                parts.push(format!("{k}={}", crate::ui::urlencode(v.trim())));
             }
         }
         if logins {

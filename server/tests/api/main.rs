@@ -4,3 +4,4 @@ mod admin;
 mod auth;
 mod common;
 mod matrix;
+mod members;

@@ -79,7 +79,7 @@ pub async fn recent(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<
     to_rows(db, rows).await
 }
 
-async fn to_rows(db: &impl ConnectionTrait, rows: Vec<operation_log::Model>) -> AppResult<Vec<LogRow>> {
+pub async fn to_rows(db: &impl ConnectionTrait, rows: Vec<operation_log::Model>) -> AppResult<Vec<LogRow>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.account_id).collect();
     let accounts: HashMap<i64, account::Model> = account::Entity::find()
         .filter(account::Column::Id.is_in(ids))

@@ -1,0 +1,81 @@
+//! Server functions of the 信息查询 pages. Each checks the permission, then reads through the
+//! user's data scope (a rep office only ever sees its own members).
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use super::{MemberDetail, MemberFilter, QueryChoices, ServiceRow, TreeNode};
+use crate::error::AppError;
+use crate::ui::Page;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    auth::{Perm, session::Ctx},
+    members::{query, service},
+};
+
+/// 会员资料及服务查询: one page of rows; the total is exact up to 10,000.
+#[server(endpoint = "members/services", input = Json)]
+pub async fn list_member_services(filter: MemberFilter) -> Result<Page<ServiceRow>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::QueryMemberService).await?;
+            query::list(&ctx.state.db, &filter, &user.scope).await
+        }
+        .await,
+    )
+}
+
+/// The exact number of rows of a filter whose result is beyond the page's count cap.
+#[server(endpoint = "members/services/count", input = Json)]
+pub async fn count_member_services(filter: MemberFilter) -> Result<u64, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::QueryMemberService).await?;
+            query::count_exact(&ctx.state.db, &filter, &user.scope).await
+        }
+        .await,
+    )
+}
+
+/// The organisations the user may filter by, and whether the filter is locked.
+#[server(endpoint = "members/choices", input = Json)]
+pub async fn load_query_choices() -> Result<QueryChoices, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user =
+                ctx.require_any(&[Perm::QueryMemberService, Perm::QueryPublishedInfo, Perm::QueryPushLog]).await?;
+            service::choices(&ctx.state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// Children of a region or industry node (`kind` = `region` | `industry`; top level for
+/// `None`), for the cascading selects.
+#[server(endpoint = "dict/tree", input = Json)]
+pub async fn tree_children(kind: String, parent: Option<i64>) -> Result<Vec<TreeNode>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            ctx.require_login().await?;
+            service::tree_children(&ctx.state.db, &kind, parent).await
+        }
+        .await,
+    )
+}
+
+/// The 360° view of one member (PG-11).
+#[server(endpoint = "members/detail", input = Json)]
+pub async fn get_member_detail(id: i64) -> Result<MemberDetail, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::QueryMemberService).await?;
+            service::detail(&ctx.state.db, &user, id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,123 @@
+//! The fixed enumerations of members and service records (SPEC §3.2): code, 中文, English, in
+//! display order. Stored as the code; the pages and exports show the labels.
+
+pub type Choice = (&'static str, &'static str, &'static str);
+
+/// E-01 客户类型
+pub const CUSTOMER_TYPES: &[Choice] = &[("member", "会员", "Member"), ("non_member", "非会员", "Non-member")];
+
+/// E-02 企业状态
+pub const ENTERPRISE_STATUSES: &[Choice] = &[
+    ("unreviewed", "未审核", "Not yet reviewed"),
+    ("review_rejected", "审核未通过", "Review rejected"),
+    ("not_activated", "未激活", "Not activated"),
+    ("normal", "正常", "Normal"),
+];
+
+/// E-03 企业类别
+pub const CATEGORIES: &[Choice] =
+    &[("buyer", "采购商", "Buyer"), ("supplier", "供应商", "Supplier"), ("both", "二者都有", "Both")];
+
+/// E-04 会员级别
+pub const LEVELS: &[Choice] = &[
+    ("free", "免费", "Free"),
+    ("ordinary", "普通", "Ordinary"),
+    ("gold", "金牌", "Gold"),
+    ("shang_yi_tong", "商易通", "Shangyitong"),
+    ("shang_cheng_tong", "商诚通", "Shangchengtong"),
+    ("shang_qia_tong", "商洽通", "Shangqiatong"),
+];
+
+/// E-05 服务是否到期 (derived from the service end date)
+pub const EXPIRY: &[Choice] = &[("not_expired", "未到期", "Not expired"), ("expired", "已到期", "Expired")];
+
+/// E-06 是/否
+pub const YES_NO: &[Choice] = &[("true", "是", "Yes"), ("false", "否", "No")];
+
+/// E-07 服务方式
+pub const SERVICE_MODES: &[Choice] = &[("proactive", "主动服务", "Proactive"), ("reactive", "被动服务", "Reactive")];
+
+/// E-08 服务部门
+pub const SERVICE_DEPTS: &[Choice] =
+    &[("company_cs", "公司客服", "Company CS"), ("rep_office_cs", "代表处客服", "Rep-office CS")];
+
+/// E-09 服务类型
+pub const SERVICE_TYPES: &[Choice] = &[
+    ("consultation", "咨询", "Consultation"),
+    ("complaint", "投诉", "Complaint"),
+    ("callback", "回访", "Callback"),
+    ("email", "邮件", "E-mail"),
+];
+
+/// E-10 服务结果
+pub const SERVICE_RESULTS: &[Choice] =
+    &[("incomplete", "未完成", "Not completed"), ("completed", "已完成", "Completed")];
+
+/// E-11 履约状态
+pub const FULFILMENT_STATUSES: &[Choice] = &[
+    ("not_started", "未履约", "Not fulfilled"),
+    ("in_progress", "履约中", "Fulfilling"),
+    ("completed", "履约完毕", "Fulfilled"),
+];
+
+/// E-12 信息来源 (customer record)
+pub const INFO_SOURCES: &[Choice] = &[
+    ("system_captured", "系统抓取", "System-captured"),
+    ("admin_entered", "管理员录入", "Entered by staff"),
+    ("buyer_meeting", "买家见面会", "Buyer meeting"),
+];
+
+/// E-13 是否质检
+pub const QA_STATUSES: &[Choice] =
+    &[("inspected", "已质检", "Inspected"), ("not_inspected", "未质检", "Not inspected")];
+
+/// E-14 质检结果
+pub const QA_RESULTS: &[Choice] =
+    &[("correct", "处理无误", "Handled correctly"), ("incorrect", "处理有误", "Handled incorrectly")];
+
+/// E-22 信息类型 (发布信息)
+pub const INFO_TYPES: &[Choice] =
+    &[("product", "产品信息", "Product"), ("supply", "供应信息", "Supply"), ("purchase", "求购信息", "Purchase")];
+
+/// E-23 信息状态
+pub const INFO_STATUSES: &[Choice] =
+    &[("unlisted", "未上架", "Not listed"), ("hidden", "隐藏", "Hidden"), ("listed", "上架", "Listed")];
+
+/// E-24 注册来源 (shown as 信息来源 on 会员发布信息查询)
+pub const REGISTRATION_SOURCES: &[Choice] = &[
+    ("main_site", "总站注册", "Main site"),
+    ("regional_platform", "区域平台注册", "Regional platform"),
+    ("admin", "管理员注册", "Administrator"),
+    ("auto_captured", "自动抓取", "Auto-captured"),
+];
+
+/// E-39 推送状态
+pub const PUSH_STATUSES: &[Choice] =
+    &[("sent", "已发送", "Sent"), ("failed", "发送失败", "Failed"), ("opened", "已打开", "Opened")];
+
+/// E-42 审核状态
+pub const REVIEW_STATUSES: &[Choice] = &[
+    ("draft", "草稿", "Draft"),
+    ("pending", "待审核", "Pending"),
+    ("approved", "已通过", "Approved"),
+    ("rejected", "已驳回", "Rejected"),
+];
+
+/// E-43 录入方式
+pub const ENTRY_METHODS: &[Choice] = &[
+    ("manual", "手工录入", "Manual"),
+    ("excel_import", "批量导入", "Excel import"),
+    ("cm_sync", "系统同步", "CM sync"),
+    ("buyer_meeting", "见面会录入", "Buyer meeting"),
+    ("request_intake", "诉求受理", "Request intake"),
+];
+
+/// The (中文, English) label of `code` in `list`; unknown or empty codes show as "—".
+pub fn label(list: &[Choice], code: &str) -> (&'static str, &'static str) {
+    list.iter().find(|c| c.0 == code).map(|c| (c.1, c.2)).unwrap_or(("—", "—"))
+}
+
+/// Whether `code` is one of `list` (server-side validation of filter and form values).
+pub fn valid(list: &[Choice], code: &str) -> bool {
+    list.iter().any(|c| c.0 == code)
+}

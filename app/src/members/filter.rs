@@ -1,0 +1,187 @@
+//! The filter of 会员资料及服务查询, kept in the URL so a view can be bookmarked: every field
+//! maps to one query parameter; empty fields are left out.
+use serde::{Deserialize, Serialize};
+
+use super::enums::{self, Choice};
+use crate::error::FieldErrors;
+
+macro_rules! member_filter {
+    (text { $($t:ident = $tk:literal),* $(,)? } id { $($i:ident = $ik:literal),* $(,)? }) => {
+        /// Every filter of PG-10 (SPEC §5.2). Text and code fields are strings ("" = 全部);
+        /// tree and organisation filters are ids.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct MemberFilter {
+            $(pub $t: String,)*
+            $(pub $i: Option<i64>,)*
+            /// 精确匹配 for the text filters.
+            pub exact: bool,
+            pub page: u64,
+            pub per_page: u64,
+        }
+
+        impl MemberFilter {
+            /// The URL query string (without `?`) of this filter.
+            pub fn to_query(&self) -> String {
+                let mut parts: Vec<String> = vec![];
+                $(if !self.$t.trim().is_empty() {
+                    parts.push(format!("{}={}", $tk, crate::ui::urlencode(self.$t.trim())));
+                })*
+                $(if let Some(v) = self.$i { parts.push(format!("{}={v}", $ik)); })*
+                if self.exact { parts.push("exact=1".into()); }
+                if self.page > 1 { parts.push(format!("page={}", self.page)); }
+                if self.per_page != 0 && self.per_page != 20 { parts.push(format!("per_page={}", self.per_page)); }
+                parts.join("&")
+            }
+
+            /// The filter of a URL query.
+            pub fn from_query(q: &leptos_router::params::ParamsMap) -> Self {
+                Self {
+                    $($t: q.get($tk).unwrap_or_default(),)*
+                    $($i: crate::ui::query_parse(q, $ik),)*
+                    exact: q.get("exact").is_some_and(|v| v == "1"),
+                    page: crate::ui::query_num(q, "page", 1),
+                    per_page: crate::ui::query_num(q, "per_page", 20),
+                }
+            }
+        }
+    };
+}
+
+member_filter! {
+    text {
+        company = "company", email = "email", login = "login", phone_fixed = "tel", phone_mobile = "mobile",
+        registered_from = "reg_from", registered_to = "reg_to", start_from = "start_from", start_to = "start_to",
+        end_from = "end_from", end_to = "end_to", service_from = "svc_from", service_to = "svc_to",
+        customer_type = "type", enterprise_status = "status", category = "category", level = "level",
+        expiry = "expiry", push = "push", service_mode = "mode", service_dept = "dept", service_type = "svc_type",
+        service_result = "result", fulfilment = "fulfil", info_source = "source", qa_status = "qa", qa_result = "qa_result",
+        view = "view", sort = "sort",
+    }
+    id {
+        province = "prov", city = "city", district = "district", org = "org",
+        industry1 = "ind1", industry2 = "ind2", industry3 = "ind3",
+    }
+}
+
+/// Sortable columns: URL value, and whether it needs the service record.
+pub const SORTS: [&str; 8] = ["service_at", "company", "level", "registered", "start", "end", "points", "org"];
+
+impl MemberFilter {
+    /// 按会员 (one row per member) instead of 服务明细.
+    pub fn by_member(&self) -> bool {
+        self.view == "members"
+    }
+
+    /// The sort column and direction: `sort` is `column` or `-column` (descending); the
+    /// default is service time, newest first.
+    pub fn sort_key(&self) -> (&str, bool) {
+        match self.sort.strip_prefix('-') {
+            Some(c) if SORTS.contains(&c) => (c, true),
+            None if SORTS.contains(&self.sort.as_str()) => (self.sort.as_str(), false),
+            _ => ("service_at", true),
+        }
+    }
+
+    /// The member levels asked for (会员级别 allows several, comma-separated).
+    pub fn levels(&self) -> Vec<&str> {
+        self.level.split(',').map(str::trim).filter(|s| !s.is_empty()).collect()
+    }
+
+    /// Whether any filter on the service record is set (服务明细 then only shows members
+    /// with matching records).
+    pub fn has_record_filter(&self) -> bool {
+        [&self.service_from, &self.service_to, &self.service_mode, &self.service_dept, &self.service_type]
+            .into_iter()
+            .chain([&self.service_result, &self.qa_status, &self.qa_result])
+            .any(|s| !s.trim().is_empty())
+    }
+
+    /// Checks every code and date; an error names the field.
+    pub fn validate(&self) -> FieldErrors {
+        let mut e = FieldErrors::default();
+        let codes: [(&str, &str, &[Choice]); 15] = [
+            ("type", &self.customer_type, enums::CUSTOMER_TYPES),
+            ("status", &self.enterprise_status, enums::ENTERPRISE_STATUSES),
+            ("category", &self.category, enums::CATEGORIES),
+            ("expiry", &self.expiry, enums::EXPIRY),
+            ("push", &self.push, enums::YES_NO),
+            ("mode", &self.service_mode, enums::SERVICE_MODES),
+            ("dept", &self.service_dept, enums::SERVICE_DEPTS),
+            ("svc_type", &self.service_type, enums::SERVICE_TYPES),
+            ("result", &self.service_result, enums::SERVICE_RESULTS),
+            ("fulfil", &self.fulfilment, enums::FULFILMENT_STATUSES),
+            ("source", &self.info_source, enums::INFO_SOURCES),
+            ("qa", &self.qa_status, enums::QA_STATUSES),
+            ("qa_result", &self.qa_result, enums::QA_RESULTS),
+            ("view", &self.view, &[("members", "", ""), ("records", "", "")]),
+            ("level", "", enums::LEVELS),
+        ];
+        for (field, v, list) in codes {
+            if !v.is_empty() && !enums::valid(list, v) {
+                e.add(field, "请从列表中选择", "Pick a value from the list");
+            }
+        }
+        if self.levels().iter().any(|l| !enums::valid(enums::LEVELS, l)) {
+            e.add("level", "请从列表中选择会员级别", "Pick member levels from the list");
+        }
+        let ranges = [
+            ("reg", &self.registered_from, &self.registered_to),
+            ("start", &self.start_from, &self.start_to),
+            ("end", &self.end_from, &self.end_to),
+            ("svc", &self.service_from, &self.service_to),
+        ];
+        for (field, from, to) in ranges {
+            let parse = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d");
+            let (f, t) = (from.trim(), to.trim());
+            let bad = |s: &str| !s.is_empty() && parse(s).is_err();
+            if bad(f) || bad(t) {
+                e.add(&format!("{field}_from"), "日期格式应为 YYYY-MM-DD", "Use the format YYYY-MM-DD");
+            } else if let (Ok(a), Ok(b)) = (parse(f), parse(t))
+                && a > b
+            {
+                e.add(&format!("{field}_from"), "开始日期不能晚于结束日期", "The start date is after the end date");
+            }
+        }
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_round_trip_keeps_every_field() {
+        let f = MemberFilter {
+            company: "云帆 科技".into(),
+            level: "gold,shang_yi_tong".into(),
+            province: Some(11),
+            industry3: Some(4),
+            exact: true,
+            page: 3,
+            per_page: 50,
+            sort: "-company".into(),
+            ..Default::default()
+        };
+        let q = f.to_query();
+        let map = leptos_router::params::ParamsMap::from_iter(q.split('&').map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (k.to_string(), crate::ui::urldecode(v))
+        }));
+        assert_eq!(MemberFilter::from_query(&map), f);
+        assert_eq!(f.sort_key(), ("company", true));
+        assert_eq!(f.levels(), ["gold", "shang_yi_tong"]);
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let f = MemberFilter { level: "gold,platinum".into(), start_from: "2026-13-01".into(), ..Default::default() };
+        let e = f.validate();
+        assert!(e.get("level").is_some());
+        assert!(e.get("start_from").is_some());
+        let f = MemberFilter { end_from: "2026-05-01".into(), end_to: "2026-04-01".into(), ..Default::default() };
+        assert!(f.validate().get("end_from").is_some());
+        assert!(MemberFilter::default().validate().is_empty());
+    }
+}

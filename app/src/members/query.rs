@@ -1,0 +1,424 @@
+//! The 会员资料及服务查询 query (PG-10): one builder for the page, the export and the benchmark,
+//! so all three read exactly the same rows. A page is at most three statements: the capped
+//! count, the rows (organisation and level-1 industry joined in), and — 按会员 only — the
+//! latest matching record of each member on the page.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
+
+use super::search::{company_norm, digits, normalize, query_tokens};
+use super::{MemberFilter, ServiceRow};
+use crate::auth::scope::Scope;
+use crate::error::{AppError, AppResult};
+use crate::ui::{Page, per_page};
+
+/// Counts stop here: a larger result shows as "超过 10,000 条" until the user asks for the
+/// exact total (`count_exact`), which has to read every matching row.
+pub const COUNT_CAP: u64 = 10_000;
+
+fn c(col: &str) -> Expr {
+    Expr::col((Alias::new("c"), Alias::new(col)))
+}
+
+fn r(col: &str) -> Expr {
+    Expr::col((Alias::new("r"), Alias::new(col)))
+}
+
+/// Today in Asia/Shanghai: 服务是否到期 is decided against it.
+pub fn today_cst() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+/// Start of a `YYYY-MM-DD` day in Asia/Shanghai, as UTC.
+fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00");
+    cst.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset").to_utc()
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// `[from, to]` inclusive on a timestamp column, days in Asia/Shanghai.
+fn ts_range(col: Expr, from: &str, to: &str) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(f) = date(from) {
+        cond = cond.add(col.clone().gte(day_start(f)));
+    }
+    if let Some(t) = date(to) {
+        cond = cond.add(col.lt(day_start(t) + Duration::days(1)));
+    }
+    cond
+}
+
+/// `[from, to]` inclusive on a DATE column.
+fn date_range(col: Expr, from: &str, to: &str) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(f) = date(from) {
+        cond = cond.add(col.clone().gte(f));
+    }
+    if let Some(t) = date(to) {
+        cond = cond.add(col.lte(t));
+    }
+    cond
+}
+
+/// A substring match on one of the customer's gram columns through the search index.
+fn grams_match(backend: DbBackend, column: &str, text: &str) -> Option<Expr> {
+    let tokens = query_tokens(text);
+    if tokens.is_empty() {
+        return None;
+    }
+    let phrase = tokens.join(" ");
+    Some(match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            format!("to_tsvector('simple', \"c\".\"{column}\") @@ phraseto_tsquery('simple', $1)"),
+            [phrase],
+        ),
+        _ => Expr::cust_with_values(
+            "\"c\".\"id\" IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)",
+            [format!("{column} : \"{phrase}\"")],
+        ),
+    })
+}
+
+/// Digits of a stored phone number (separators removed), for the digit-contains check.
+fn phone_digits(col: Expr) -> Expr {
+    let mut e = col;
+    for sep in ["-", " ", "(", ")", "+"] {
+        e = Func::cust(Alias::new("replace")).args([e, Expr::val(sep), Expr::val("")]).into();
+    }
+    e
+}
+
+fn eq_code(cond: Condition, col: Expr, v: &str) -> Condition {
+    if v.is_empty() { cond } else { cond.add(col.eq(v)) }
+}
+
+/// The conditions on the customer (all filters of rows 1–5 and 7, the scope, and visibility).
+pub fn customer_condition(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> Condition {
+    let mut cond = Condition::all().add(c("deleted_at").is_null()).add(c("review_status").eq("approved"));
+    cond = match scope {
+        Scope::All => cond,
+        Scope::Orgs(ids) => cond.add(c("organization_id").is_in(ids.clone())),
+        Scope::Dept(id) => cond.add(c("organization_id").eq(*id)),
+        Scope::Own(a) => cond.add(Condition::any().add(c("owner_agent_id").eq(*a)).add(c("created_by").eq(*a))),
+    };
+    let text = |cond: Condition, value: &str, grams: &str, exact: Expr| -> Condition {
+        let v = value.trim();
+        if v.is_empty() {
+            cond
+        } else if f.exact {
+            cond.add(exact)
+        } else {
+            match grams_match(backend, grams, v) {
+                Some(m) => cond.add(m),
+                None => cond,
+            }
+        }
+    };
+    cond = text(cond, &f.company, "name_grams", c("company_name_norm").eq(company_norm(&f.company)));
+    cond = text(cond, &f.email, "email_grams", c("email_key").eq(normalize(f.email.trim())));
+    cond = text(cond, &f.login, "login_grams", c("login_name_key").eq(normalize(f.login.trim())));
+    for (value, col) in [(&f.phone_fixed, "phone_fixed"), (&f.phone_mobile, "phone_mobile")] {
+        let d = digits(value);
+        if d.is_empty() {
+            continue;
+        }
+        if f.exact {
+            cond = cond.add(phone_digits(c(col)).eq(d));
+        } else {
+            if let Some(m) = grams_match(backend, "phone_grams", &d) {
+                cond = cond.add(m);
+            }
+            cond = cond.add(phone_digits(c(col)).like(format!("%{d}%")));
+        }
+    }
+    cond = cond.add(ts_range(c("platform_registered_at"), &f.registered_from, &f.registered_to));
+    cond = cond.add(date_range(c("service_start_date"), &f.start_from, &f.start_to));
+    cond = cond.add(date_range(c("service_end_date"), &f.end_from, &f.end_to));
+    if let Some(d) = f.district {
+        cond = cond.add(c("region_district_id").eq(d));
+    } else if let Some(ci) = f.city {
+        cond = cond.add(c("region_city_id").eq(ci));
+    } else if let Some(p) = f.province {
+        cond = cond.add(c("region_province_id").eq(p));
+    }
+    if let Some(i) = f.industry3 {
+        cond = cond.add(c("industry_l3_id").eq(i));
+    } else if let Some(i) = f.industry2 {
+        cond = cond.add(c("industry_l2_id").eq(i));
+    } else if let Some(i) = f.industry1 {
+        cond = cond.add(c("industry_l1_id").eq(i));
+    }
+    if let Some(o) = f.org {
+        cond = cond.add(c("organization_id").eq(o));
+    }
+    cond = eq_code(cond, c("customer_type"), &f.customer_type);
+    cond = eq_code(cond, c("enterprise_status"), &f.enterprise_status);
+    cond = eq_code(cond, c("enterprise_category"), &f.category);
+    let levels = f.levels();
+    if !levels.is_empty() {
+        cond = cond.add(c("member_level").is_in(levels));
+    }
+    match f.expiry.as_str() {
+        "expired" => cond = cond.add(c("service_end_date").lt(today_cst())),
+        "not_expired" => cond = cond.add(c("service_end_date").gte(today_cst())),
+        _ => {}
+    }
+    match f.push.as_str() {
+        "true" => cond = cond.add(c("push_enabled").eq(true)),
+        "false" => cond = cond.add(c("push_enabled").eq(false)),
+        _ => {}
+    }
+    cond = eq_code(cond, c("fulfilment_status"), &f.fulfilment);
+    eq_code(cond, c("info_source"), &f.info_source)
+}
+
+/// The conditions on the service record (row 6–8 filters) and its visibility.
+pub fn record_condition(f: &MemberFilter) -> Condition {
+    let mut cond = Condition::all().add(r("hidden").eq(false));
+    cond = cond.add(ts_range(r("service_at"), &f.service_from, &f.service_to));
+    cond = eq_code(cond, r("service_mode"), &f.service_mode);
+    cond = eq_code(cond, r("service_dept"), &f.service_dept);
+    cond = eq_code(cond, r("service_type"), &f.service_type);
+    cond = eq_code(cond, r("service_result"), &f.service_result);
+    cond = eq_code(cond, r("qa_status"), &f.qa_status);
+    eq_code(cond, r("qa_result"), &f.qa_result)
+}
+
+/// FROM and WHERE of the query, without columns or order.
+fn base(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> SelectStatement {
+    let mut q = Query::select();
+    if f.by_member() {
+        q.from_as(Alias::new("customer"), Alias::new("c")).cond_where(customer_condition(backend, f, scope));
+        if f.has_record_filter() {
+            let mut sub = Query::select();
+            sub.expr(Expr::val(1))
+                .from_as(Alias::new("service_record"), Alias::new("r"))
+                .and_where(r("customer_id").equals((Alias::new("c"), Alias::new("id"))))
+                .cond_where(record_condition(f));
+            q.and_where(Expr::exists(sub));
+        }
+    } else {
+        q.from_as(Alias::new("service_record"), Alias::new("r"))
+            .join_as(
+                JoinType::InnerJoin,
+                Alias::new("customer"),
+                Alias::new("c"),
+                c("id").equals((Alias::new("r"), Alias::new("customer_id"))),
+            )
+            .cond_where(customer_condition(backend, f, scope))
+            .cond_where(record_condition(f));
+    }
+    q
+}
+
+/// The row query: `base` with the columns, the joined names and the order.
+pub fn rows_statement(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> SelectStatement {
+    let mut q = base(backend, f, scope);
+    for col in [
+        "id",
+        "company_name",
+        "member_level",
+        "enterprise_status",
+        "platform_registered_at",
+        "service_start_date",
+        "service_end_date",
+        "member_points",
+        "fulfilment_status",
+        "last_service_at",
+    ] {
+        q.expr_as(c(col), Alias::new(format!("c_{col}")));
+    }
+    if !f.by_member() {
+        for col in ["id", "service_at", "service_type", "service_mode", "service_dept", "qa_result"] {
+            q.expr_as(r(col), Alias::new(format!("r_{col}")));
+        }
+    }
+    q.expr_as(Expr::col((Alias::new("o"), Alias::new("name"))), Alias::new("org_name"))
+        .expr_as(Expr::col((Alias::new("i"), Alias::new("name"))), Alias::new("industry_name"))
+        .join_as(
+            JoinType::LeftJoin,
+            Alias::new("organization"),
+            Alias::new("o"),
+            Expr::col((Alias::new("o"), Alias::new("id"))).equals((Alias::new("c"), Alias::new("organization_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            Alias::new("industry"),
+            Alias::new("i"),
+            Expr::col((Alias::new("i"), Alias::new("id"))).equals((Alias::new("c"), Alias::new("industry_l1_id"))),
+        );
+    let (key, desc) = f.sort_key();
+    let order = if desc { Order::Desc } else { Order::Asc };
+    let sort_col = match key {
+        "company" => c("company_name_norm"),
+        "level" => c("member_level"),
+        "registered" => c("platform_registered_at"),
+        "start" => c("service_start_date"),
+        "end" => c("service_end_date"),
+        "points" => c("member_points"),
+        "org" => c("organization_id"),
+        _ if f.by_member() => c("last_service_at"),
+        _ => r("service_at"),
+    };
+    q.order_by_expr(sort_col, order.clone());
+    let tie = if f.by_member() { c("id") } else { r("id") };
+    q.order_by_expr(tie, order);
+    q
+}
+
+/// The number of matching rows, counted up to `cap` (exact when below it).
+pub fn count_statement(backend: DbBackend, f: &MemberFilter, scope: &Scope, cap: Option<u64>) -> SelectStatement {
+    let mut inner = base(backend, f, scope);
+    inner.expr(Expr::val(1));
+    if let Some(cap) = cap {
+        inner.limit(cap + 1);
+    }
+    let mut q = Query::select();
+    q.expr_as(Expr::col(Asterisk).count(), Alias::new("n")).from_subquery(inner, Alias::new("t"));
+    q
+}
+
+#[derive(Debug, FromQueryResult)]
+struct RawRow {
+    c_id: i64,
+    c_company_name: Option<String>,
+    c_member_level: Option<String>,
+    c_enterprise_status: Option<String>,
+    c_platform_registered_at: Option<DateTime<Utc>>,
+    c_service_start_date: Option<NaiveDate>,
+    c_service_end_date: Option<NaiveDate>,
+    c_member_points: Option<i32>,
+    c_fulfilment_status: Option<String>,
+    c_last_service_at: Option<DateTime<Utc>>,
+    r_id: Option<i64>,
+    r_service_at: Option<DateTime<Utc>>,
+    r_service_type: Option<String>,
+    r_service_mode: Option<String>,
+    r_service_dept: Option<String>,
+    r_qa_result: Option<String>,
+    org_name: Option<String>,
+    industry_name: Option<String>,
+}
+
+impl RawRow {
+    fn into_row(self, today: NaiveDate) -> ServiceRow {
+        ServiceRow {
+            customer_id: self.c_id,
+            record_id: self.r_id,
+            company_name: self.c_company_name.unwrap_or_default(),
+            member_level: self.c_member_level.unwrap_or_default(),
+            enterprise_status: self.c_enterprise_status.unwrap_or_default(),
+            registered_at: self.c_platform_registered_at,
+            service_start: self.c_service_start_date,
+            service_end: self.c_service_end_date,
+            service_at: self.r_service_at.or(self.c_last_service_at),
+            org_name: self.org_name.unwrap_or_default(),
+            industry: self.industry_name.unwrap_or_default(),
+            points: self.c_member_points,
+            service_type: self.r_service_type.unwrap_or_default(),
+            service_mode: self.r_service_mode.unwrap_or_default(),
+            service_dept: self.r_service_dept.unwrap_or_default(),
+            expired: self.c_service_end_date.map(|d| d < today),
+            fulfilment_status: self.c_fulfilment_status.unwrap_or_default(),
+            qa_result: self.r_qa_result.unwrap_or_default(),
+            record_count: None,
+        }
+    }
+}
+
+/// Rows of a statement from `rows_statement`, in order.
+pub async fn fetch_rows(db: &impl ConnectionTrait, q: &SelectStatement) -> AppResult<Vec<ServiceRow>> {
+    let today = today_cst();
+    db.query_all(q)
+        .await?
+        .iter()
+        .map(|row| RawRow::from_query_result(row, "").map(|r| r.into_row(today)).map_err(AppError::from))
+        .collect()
+}
+
+async fn count(db: &impl ConnectionTrait, q: &SelectStatement) -> AppResult<u64> {
+    let row = db.query_one(q).await?.ok_or_else(|| AppError::internal("count returned nothing"))?;
+    Ok(row.try_get::<i64>("", "n")? as u64)
+}
+
+/// The checked filter, or the field errors.
+pub fn checked(f: &MemberFilter) -> AppResult<()> {
+    f.validate().into_result()
+}
+
+/// One page of 会员资料及服务查询. `total` is capped at `COUNT_CAP + 1` (the page shows
+/// "超过 10,000 条" then).
+pub async fn list(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) -> AppResult<Page<ServiceRow>> {
+    checked(f)?;
+    let backend = db.get_database_backend();
+    let per = per_page(f.per_page);
+    let page = Ord::max(f.page, 1);
+    let total = count(db, &count_statement(backend, f, scope, Some(COUNT_CAP))).await?;
+    let mut q = rows_statement(backend, f, scope);
+    q.limit(per).offset((page - 1) * per);
+    let mut items = fetch_rows(db, &q).await?;
+    if f.by_member() && !items.is_empty() {
+        latest_records(db, f, &mut items).await?;
+    }
+    Ok(Page { items, total, page, per_page: per })
+}
+
+/// The exact number of matching rows (on demand, for results beyond the cap).
+pub async fn count_exact(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) -> AppResult<u64> {
+    checked(f)?;
+    count(db, &count_statement(db.get_database_backend(), f, scope, None)).await
+}
+
+#[derive(Debug, FromQueryResult)]
+struct LatestRow {
+    customer_id: i64,
+    id: i64,
+    service_at: DateTime<Utc>,
+    service_type: String,
+    service_mode: String,
+    service_dept: String,
+    qa_result: Option<String>,
+}
+
+/// 按会员: the latest matching record and the number of matching records of each member on
+/// the page, in one statement.
+async fn latest_records(db: &impl ConnectionTrait, f: &MemberFilter, items: &mut [ServiceRow]) -> AppResult<()> {
+    let ids: Vec<i64> = items.iter().map(|i| i.customer_id).collect();
+    let mut q = Query::select();
+    q.from_as(Alias::new("service_record"), Alias::new("r"))
+        .columns(
+            ["customer_id", "id", "service_at", "service_type", "service_mode", "service_dept", "qa_result"]
+                .map(|n| (Alias::new("r"), Alias::new(n))),
+        )
+        .and_where(r("customer_id").is_in(ids))
+        .cond_where(record_condition(f))
+        .order_by_expr(r("service_at"), Order::Desc);
+    let mut latest: HashMap<i64, (LatestRow, i64)> = HashMap::new();
+    for row in db.query_all(&q).await? {
+        let row = LatestRow::from_query_result(&row, "")?;
+        latest.entry(row.customer_id).and_modify(|e| e.1 += 1).or_insert((row, 1));
+    }
+    for item in items {
+        match latest.remove(&item.customer_id) {
+            Some((l, n)) => {
+                item.record_id = Some(l.id);
+                item.service_at = Some(l.service_at);
+                item.service_type = l.service_type;
+                item.service_mode = l.service_mode;
+                item.service_dept = l.service_dept;
+                item.qa_result = l.qa_result.unwrap_or_default();
+                item.record_count = Some(n);
+            }
+            None => {
+                item.service_at = None;
+                item.record_count = Some(0);
+            }
+        }
+    }
+    Ok(())
+}

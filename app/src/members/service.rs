@@ -1,0 +1,290 @@
+//! Reads behind the member pages: the filter choices, the region/industry trees and the 360°
+//! member detail, each inside the user's data scope.
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::entity::{contact, customer, info_push_log, published_info, service_record};
+use super::query::today_cst;
+use super::{
+    ContactView, MemberDetail, MemberInfo, OrgChoice, PublishedView, PushView, QueryChoices, RecordView, TreeNode,
+};
+use crate::admin::service::logs;
+use crate::auth::entity::{account, industry, operation_log, organization, region};
+use crate::auth::scope::Scope;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+
+pub async fn choices(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<QueryChoices> {
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::OrgType.is_in(["hq", "rep_office"]))
+        .order_by_asc(organization::Column::SortOrder)
+        .all(db)
+        .await?;
+    let visible: Vec<OrgChoice> = orgs
+        .into_iter()
+        .filter(|o| user.scope.allows(o.id, None) || matches!(user.scope, Scope::Own(_)))
+        .map(|o| OrgChoice { id: o.id, name: o.name })
+        .collect();
+    let locked_org = match (&user.scope, visible.as_slice()) {
+        (Scope::All, _) => None,
+        (_, [only]) => Some(only.id),
+        _ => None,
+    };
+    Ok(QueryChoices { orgs: visible, locked_org })
+}
+
+pub async fn tree_children(db: &impl ConnectionTrait, kind: &str, parent: Option<i64>) -> AppResult<Vec<TreeNode>> {
+    Ok(match kind {
+        "region" => region::Entity::find()
+            .filter(match parent {
+                Some(p) => region::Column::ParentId.eq(p),
+                None => region::Column::ParentId.is_null(),
+            })
+            .filter(region::Column::IsActive.eq(true))
+            .order_by_asc(region::Column::SortOrder)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| TreeNode { id: r.id, name: r.name })
+            .collect(),
+        "industry" => industry::Entity::find()
+            .filter(match parent {
+                Some(p) => industry::Column::ParentId.eq(p),
+                None => industry::Column::ParentId.is_null(),
+            })
+            .filter(industry::Column::IsActive.eq(true))
+            .order_by_asc(industry::Column::SortOrder)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| TreeNode { id: r.id, name: r.name })
+            .collect(),
+        _ => return Err(AppError::field("kind", "未知的字典", "Unknown dictionary")),
+    })
+}
+
+/// The member `id` if it is visible to `user`; anything else is "not found", so a guessed id
+/// tells nothing about members of other organisations.
+pub async fn visible_customer(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<customer::Model> {
+    let c = customer::Entity::find_by_id(id)
+        .filter(customer::Column::DeletedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let owner = c.owner_agent_id.or(c.created_by);
+    let in_scope =
+        user.scope.allows(c.organization_id, owner) || matches!(user.scope, Scope::Own(a) if c.created_by == Some(a));
+    let reviewed = c.review_status == "approved" || c.created_by == Some(user.account.id);
+    if in_scope && reviewed { Ok(c) } else { Err(AppError::NotFound) }
+}
+
+/// Start of the member's current service year: the last anniversary of the service start on
+/// or before today; the calendar year when there is no service start.
+pub fn service_year_start(start: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+    let Some(s) = start.filter(|s| *s <= today) else {
+        return NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("1 January");
+    };
+    let mut years = today.year() - s.year();
+    let at = |y: i32| s.with_year(s.year() + y).unwrap_or_else(|| s + chrono::Duration::days(365 * i64::from(y)));
+    while years > 0 && at(years) > today {
+        years -= 1;
+    }
+    at(years)
+}
+
+async fn names<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+    pk: E::Column,
+    f: impl Fn(E::Model) -> (i64, String),
+) -> AppResult<HashMap<i64, String>>
+where
+    E::Column: ColumnTrait,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(E::find().filter(pk.is_in(ids)).all(db).await?.into_iter().map(f).collect())
+}
+
+pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<MemberDetail> {
+    let c = visible_customer(db, user, id).await?;
+    let today = today_cst();
+    let region_name = match c.region_district_id.or(c.region_city_id).or(c.region_province_id) {
+        Some(r) => region::Entity::find_by_id(r).one(db).await?.map(|r| r.full_name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let industry_name = match c.industry_l3_id.or(c.industry_l2_id).or(c.industry_l1_id) {
+        Some(i) => industry::Entity::find_by_id(i).one(db).await?.map(|i| i.full_name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let records = service_record::Entity::find()
+        .filter(service_record::Column::CustomerId.eq(id))
+        .filter(service_record::Column::Hidden.eq(false))
+        .order_by_desc(service_record::Column::ServiceAt);
+    let records_total = records.clone().count(db).await?;
+    let records = records.limit(50).all(db).await?;
+    let mut account_ids: Vec<i64> = records.iter().map(|r| r.agent_id).collect();
+    account_ids.extend(c.created_by.iter().chain(c.owner_agent_id.iter()));
+    let accounts = names::<account::Entity>(db, account_ids, account::Column::Id, |a| (a.id, a.name)).await?;
+    let mut org_ids: Vec<i64> = records.iter().map(|r| r.organization_id).collect();
+    org_ids.push(c.organization_id);
+    let orgs = names::<organization::Entity>(db, org_ids, organization::Column::Id, |o| (o.id, o.name)).await?;
+    let name_of = |m: &HashMap<i64, String>, id: Option<i64>| id.and_then(|i| m.get(&i).cloned()).unwrap_or_default();
+
+    let contacts = contact::Entity::find()
+        .filter(contact::Column::CustomerId.eq(id))
+        .filter(contact::Column::DeletedAt.is_null())
+        .order_by_desc(contact::Column::IsPrimary)
+        .order_by_asc(contact::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|k| ContactView {
+            id: k.id,
+            name: k.name,
+            gender: k.gender.unwrap_or_default(),
+            position: k.position.unwrap_or_default(),
+            mobile: k.mobile.unwrap_or_default(),
+            phone: k.phone.unwrap_or_default(),
+            email: k.email.unwrap_or_default(),
+            is_primary: k.is_primary,
+        })
+        .collect();
+
+    let published = published_info::Entity::find()
+        .filter(published_info::Column::CustomerId.eq(id))
+        .order_by_desc(published_info::Column::PublishedAt);
+    let published_total = published.clone().count(db).await?;
+    let published = published.limit(20).all(db).await?;
+    let ind_ids: Vec<i64> = published.iter().filter_map(|p| p.industry_l1_id).collect();
+    let inds = names::<industry::Entity>(db, ind_ids, industry::Column::Id, |i| (i.id, i.name)).await?;
+    let published = published
+        .into_iter()
+        .map(|p| PublishedView {
+            id: p.id,
+            title: p.title,
+            info_type: p.info_type,
+            status: p.status,
+            industry: name_of(&inds, p.industry_l1_id),
+            published_at: p.published_at,
+            expires_at: p.expires_at,
+            url: p.url.unwrap_or_default(),
+        })
+        .collect();
+
+    let pushes = info_push_log::Entity::find()
+        .filter(info_push_log::Column::CustomerId.eq(id))
+        .order_by_desc(info_push_log::Column::SentAt);
+    let pushes_total = pushes.clone().count(db).await?;
+    let year_start = service_year_start(c.service_start_date, today);
+    let year_start_utc =
+        Utc.from_utc_datetime(&year_start.and_hms_opt(0, 0, 0).expect("midnight")) - chrono::Duration::hours(8);
+    let pushes_this_year = pushes.clone().filter(info_push_log::Column::SentAt.gte(year_start_utc)).count(db).await?;
+    let pushes = pushes
+        .limit(20)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| PushView {
+            id: p.id,
+            sent_at: p.sent_at,
+            email: p.recipient_email,
+            title: p.info_title.unwrap_or_default(),
+            info_type: p.info_type.unwrap_or_default(),
+            info_status: p.info_status.unwrap_or_default(),
+            push_status: p.push_status.unwrap_or_default(),
+            source: p.source,
+        })
+        .collect();
+
+    let history = operation_log::Entity::find()
+        .filter(operation_log::Column::TargetType.eq("customer"))
+        .filter(operation_log::Column::TargetId.eq(id))
+        .order_by_desc(operation_log::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?;
+    let history = logs::to_rows(db, history).await?;
+
+    let records = records
+        .into_iter()
+        .map(|r| RecordView {
+            id: r.id,
+            service_type: r.service_type,
+            service_mode: r.service_mode,
+            service_dept: r.service_dept,
+            org_name: name_of(&orgs, Some(r.organization_id)),
+            agent: name_of(&accounts, Some(r.agent_id)),
+            service_at: r.service_at,
+            result: r.service_result,
+            summary: r.summary.unwrap_or_default(),
+            qa_result: r.qa_result.unwrap_or_default(),
+        })
+        .collect();
+    let info = MemberInfo {
+        id: c.id,
+        customer_no: c.customer_no,
+        cm_member_id: c.cm_member_id,
+        customer_type: c.customer_type,
+        company_name: c.company_name.unwrap_or_default(),
+        login_name: c.login_name.unwrap_or_default(),
+        registered_email: c.registered_email.unwrap_or_default(),
+        phone_fixed: c.phone_fixed.unwrap_or_default(),
+        phone_mobile: c.phone_mobile.unwrap_or_default(),
+        contact_name: c.contact_name.unwrap_or_default(),
+        region: region_name,
+        address: c.address.unwrap_or_default(),
+        industry: industry_name,
+        org_name: name_of(&orgs, Some(c.organization_id)),
+        enterprise_status: c.enterprise_status.unwrap_or_default(),
+        enterprise_category: c.enterprise_category.unwrap_or_default(),
+        member_level: c.member_level.unwrap_or_default(),
+        business_category: c.business_category.unwrap_or_default(),
+        registered_at: c.platform_registered_at,
+        service_start: c.service_start_date,
+        service_end: c.service_end_date,
+        expired: c.service_end_date.map(|d| d < today),
+        push_enabled: c.push_enabled,
+        info_source: c.info_source,
+        registration_source: c.registration_source.unwrap_or_default(),
+        has_avatar: c.has_avatar,
+        points: c.member_points,
+        entrant: name_of(&accounts, c.created_by),
+        created_at: c.created_at,
+        cm_synced_at: c.cm_synced_at,
+        review_status: c.review_status,
+        fulfilment_status: c.fulfilment_status.unwrap_or_default(),
+        fulfilment_progress: c.fulfilment_progress,
+        owner_agent: name_of(&accounts, c.owner_agent_id),
+        remarks: c.remarks.unwrap_or_default(),
+    };
+    Ok(MemberDetail {
+        info,
+        contacts,
+        records,
+        records_total,
+        published,
+        published_total,
+        pushes,
+        pushes_total,
+        pushes_this_year,
+        history,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_year_runs_from_the_last_anniversary() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(service_year_start(Some(d("2024-03-15")), d("2026-11-23")), d("2026-03-15"));
+        assert_eq!(service_year_start(Some(d("2024-12-01")), d("2026-11-23")), d("2025-12-01"));
+        assert_eq!(service_year_start(None, d("2026-11-23")), d("2026-01-01"));
+        assert_eq!(service_year_start(Some(d("2026-11-23")), d("2026-11-23")), d("2026-11-23"));
+    }
+}
