@@ -37,6 +37,16 @@ struct MenuGroup {
 /// Menu entries of the pages that exist, in the order of the permission tree (SPEC §7.1).
 const MENU: &[MenuGroup] = &[
     MenuGroup {
+        zh: "信息查询",
+        en: "Information query",
+        items: &[MenuItem {
+            perm: Perm::QueryMemberService,
+            href: "/query/member-services",
+            zh: "会员资料及服务查询",
+            en: "Members & services",
+        }],
+    },
+    MenuGroup {
         zh: "客服管理",
         en: "CS management",
         items: &[

@@ -13,8 +13,10 @@ macro_rules! bind_text {
 pub mod admin;
 pub mod auth;
 pub mod error;
+pub mod exports;
 pub mod home;
 pub mod i18n;
+pub mod jobs;
 pub mod layout;
 pub mod members;
 mod routes;
@@ -82,6 +84,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/roles") view={Lazy::<routes::Roles>::new()}/>
                     <Route path=path!("/admin/orgs") view={Lazy::<routes::Orgs>::new()}/>
                     <Route path=path!("/admin/logs") view={Lazy::<routes::Logs>::new()}/>
+                    <Route path=path!("/query/member-services") view={Lazy::<routes::MemberServices>::new()}/>
+                    <Route path=path!("/customers/:id") view={Lazy::<routes::MemberDetail>::new()}/>
+                    <Route path=path!("/service-records/:id") view={Lazy::<routes::ServiceRecord>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -31,4 +31,7 @@ lazy_pages! {
     Roles => crate::admin::roles::RolesPage,
     Orgs => crate::admin::orgs::OrgsPage,
     Logs => crate::admin::logs::LogsPage,
+    MemberServices => crate::members::query_page::MemberServicesPage,
+    MemberDetail => crate::members::detail::MemberDetailPage,
+    ServiceRecord => crate::members::detail::ServiceRecordPage,
 }

@@ -40,6 +40,8 @@ impl Default for Settings {
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// Exports and imports running in the background of this process.
+    pub jobs: crate::jobs::Jobs,
 }
 
 #[track_caller]

@@ -120,6 +120,10 @@ impl MigrationTrait for Migration {
             ("ix_customer_email", &["email_key"]),
             ("ix_customer_mobile", &["phone_mobile"]),
             ("ix_customer_review", &["review_status", "created_by"]),
+            // 按会员 lists members by their latest service, newest first.
+            ("ix_customer_last_service", &["last_service_at"]),
+            ("ix_customer_source", &["info_source", "customer_type"]),
+            ("ix_customer_fulfilment", &["fulfilment_status"]),
             ("ix_customer_import", &["import_job_id"]),
         ] {
             m.create_index(idx("customer", name, cols)).await?;
@@ -188,6 +192,8 @@ impl MigrationTrait for Migration {
         m.create_index(idx("service_record", "ix_service_record_customer", &["customer_id", "service_at"])).await?;
         m.create_index(idx("service_record", "ix_service_record_at", &["service_at"])).await?;
         m.create_index(idx("service_record", "ix_service_record_type", &["service_type", "service_at"])).await?;
+        // 处理有误 is rare: found by index, not by reading every record of the period.
+        m.create_index(idx("service_record", "ix_service_record_qa", &["qa_result", "service_at"])).await?;
 
         let mut t = Table::create();
         t.table(a("published_info"))

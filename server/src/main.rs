@@ -8,8 +8,28 @@ use tracing_subscriber::EnvFilter;
 /// Debug builds render deep view types on the stack; give the workers room.
 const STACK_BYTES: usize = 16 * 1024 * 1024;
 
+const USAGE: &str =
+    "usage: crm-server [seed --members N | bench-members [--runs N] | bench-export --out FILE | sql STATEMENT]";
+
 fn main() -> anyhow::Result<()> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(STACK_BYTES).build()?.block_on(serve())
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(STACK_BYTES).build()?;
+    let arg = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let url = || std::env::var("DATABASE_URL").context("DATABASE_URL is required for this command");
+    match args.first().map(String::as_str) {
+        None => rt.block_on(serve()),
+        Some("seed") => {
+            let n = arg("--members").and_then(|n| n.parse().ok()).context(USAGE)?;
+            rt.block_on(server::tools::seed(&url()?, n))
+        }
+        Some("bench-members") => {
+            let runs = arg("--runs").and_then(|n| n.parse().ok()).unwrap_or(20);
+            rt.block_on(server::tools::bench_members(&url()?, runs))
+        }
+        Some("bench-export") => rt.block_on(server::tools::bench_export(&url()?, &arg("--out").context(USAGE)?)),
+        Some("sql") => rt.block_on(server::tools::sql(&url()?, args.get(1).context(USAGE)?)),
+        Some(_) => anyhow::bail!(USAGE),
+    }
 }
 
 async fn serve() -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::{MemberDetail, MemberFilter, QueryChoices, ServiceRow, TreeNode};
+use super::{MemberDetail, MemberFilter, QueryChoices, RecordDetail, ServiceRow};
 use crate::error::AppError;
 use crate::ui::Page;
 
@@ -53,20 +53,6 @@ pub async fn load_query_choices() -> Result<QueryChoices, AppError> {
     )
 }
 
-/// Children of a region or industry node (`kind` = `region` | `industry`; top level for
-/// `None`), for the cascading selects.
-#[server(endpoint = "dict/tree", input = Json)]
-pub async fn tree_children(kind: String, parent: Option<i64>) -> Result<Vec<TreeNode>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            ctx.require_login().await?;
-            service::tree_children(&ctx.state.db, &kind, parent).await
-        }
-        .await,
-    )
-}
-
 /// The 360° view of one member (PG-11).
 #[server(endpoint = "members/detail", input = Json)]
 pub async fn get_member_detail(id: i64) -> Result<MemberDetail, AppError> {
@@ -75,6 +61,19 @@ pub async fn get_member_detail(id: i64) -> Result<MemberDetail, AppError> {
         async {
             let user = ctx.require(Perm::QueryMemberService).await?;
             service::detail(&ctx.state.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+/// One service record (PG-12), if its member is visible to the user.
+#[server(endpoint = "members/record", input = Json)]
+pub async fn get_service_record(id: i64) -> Result<RecordDetail, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::QueryMemberService).await?;
+            service::record(&ctx.state.db, &user, id).await
         }
         .await,
     )

@@ -12,7 +12,7 @@ use sea_orm::sea_query::{Alias, Expr, InsertStatement, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait, Value};
 
 use super::search::{company_norm, digits, grams, normalize};
-use crate::auth::entity::{account, industry, organization, organization_region, region};
+use crate::auth::entity::{account, industry, organization, organization_region, region, role};
 use crate::error::{AppError, AppResult};
 
 /// How much to generate.
@@ -174,7 +174,12 @@ async fn load_world(db: &DatabaseConnection) -> AppResult<World> {
         let Some(city) = d.parent_id.and_then(|p| regions.get(&p)) else { continue };
         let Some(prov) = city.parent_id.and_then(|p| regions.get(&p)) else { continue };
         let w = PROVINCE_WEIGHTS.iter().find(|p| p.0 == prov.code).map(|p| p.1 * 20).unwrap_or(1);
-        let short = city.name.trim_end_matches('市').trim_end_matches("地区").to_string();
+        let short: String = if city.name.ends_with("自治州") || city.name.ends_with("地区") || city.name.ends_with('盟')
+        {
+            city.name.chars().take(2).collect()
+        } else {
+            city.name.trim_end_matches('市').to_string()
+        };
         places.push((prov.id, city.id, d.id, short));
         place_weights.push(w);
     }
@@ -201,7 +206,10 @@ async fn load_world(db: &DatabaseConnection) -> AppResult<World> {
         .map(|c| (c.region_id, c.organization_id))
         .collect();
     let mut agents: HashMap<i64, Vec<i64>> = HashMap::new();
-    for a in account::Entity::find().all(db).await? {
+    // Quality inspectors do not serve members.
+    let qa_roles: Vec<i64> =
+        role::Entity::find().all(db).await?.into_iter().filter(|r| r.code == "cs_qa").map(|r| r.id).collect();
+    for a in account::Entity::find().all(db).await?.into_iter().filter(|a| !qa_roles.contains(&a.role_id)) {
         let key = if a.role_category == "rep_office_cs_admin" {
             a.organization_id
         } else if a.role_category == "company_cs_admin" {
@@ -436,7 +444,7 @@ fn member(rng: &mut StdRng, w: &World, id: i64, now: DateTime<Utc>, today: Naive
         )
     });
     let paid = level.is_some_and(|l| l != "free");
-    let registered = now - Duration::days(rng.random_range(30..365 * 12));
+    let registered = now - Duration::minutes(rng.random_range(30 * 1440..365 * 12 * 1440));
     let start = paid.then(|| today - Duration::days(rng.random_range(0..900)));
     let end = start.map(|s| s + Duration::days(365 * rng.random_range(1..=3)));
     let org = [place.2, place.1, place.0].iter().find_map(|r| w.coverage.get(r).copied()).unwrap_or(w.hq);

@@ -88,6 +88,19 @@ impl MemberFilter {
         self.level.split(',').map(str::trim).filter(|s| !s.is_empty()).collect()
     }
 
+    /// Whether any filter on the customer is set (besides the data scope).
+    pub fn has_customer_filter(&self) -> bool {
+        [&self.company, &self.email, &self.login, &self.phone_fixed, &self.phone_mobile]
+            .into_iter()
+            .chain([&self.registered_from, &self.registered_to, &self.start_from, &self.start_to, &self.end_from])
+            .chain([&self.end_to, &self.customer_type, &self.enterprise_status, &self.category, &self.level])
+            .chain([&self.expiry, &self.push, &self.fulfilment, &self.info_source])
+            .any(|s| !s.trim().is_empty())
+            || [self.province, self.city, self.district, self.org, self.industry1, self.industry2, self.industry3]
+                .iter()
+                .any(Option::is_some)
+    }
+
     /// Whether any filter on the service record is set (服务明细 then only shows members
     /// with matching records).
     pub fn has_record_filter(&self) -> bool {

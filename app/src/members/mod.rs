@@ -1,13 +1,17 @@
 //! Members (会员) and the 信息查询 pages (SPEC §5.2): the member & service-record query (PG-10),
 //! the 360° member detail (PG-11), their export, and the data they read.
 pub mod api;
+pub mod detail;
 pub mod enums;
 pub mod filter;
+pub mod query_page;
 
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod export;
 #[cfg(feature = "ssr")]
 pub mod query;
 #[cfg(feature = "ssr")]
@@ -19,6 +23,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use filter::MemberFilter;
+
+/// Counts stop here: a larger result shows as "超过 2000 条" (a hundred pages) until the user
+/// asks for the exact total, which has to read every matching row.
+pub const COUNT_CAP: u64 = 2_000;
 
 use crate::admin::LogRow;
 
@@ -161,6 +169,18 @@ pub struct PushView {
     pub info_status: String,
     pub push_status: String,
     pub source: String,
+}
+
+/// One service record with its member (PG-12). Records carried over from the previous system
+/// (`legacy`) have only their summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordDetail {
+    pub record: RecordView,
+    pub source_kind: String,
+    pub customer_id: i64,
+    pub company_name: String,
+    pub member_level: String,
+    pub qa_status: String,
 }
 
 /// The 360° view of one member (PG-11).

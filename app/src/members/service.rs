@@ -8,7 +8,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use super::entity::{contact, customer, info_push_log, published_info, service_record};
 use super::query::today_cst;
 use super::{
-    ContactView, MemberDetail, MemberInfo, OrgChoice, PublishedView, PushView, QueryChoices, RecordView, TreeNode,
+    ContactView, MemberDetail, MemberInfo, OrgChoice, PublishedView, PushView, QueryChoices, RecordDetail, RecordView,
+    TreeNode,
 };
 use crate::admin::service::logs;
 use crate::auth::entity::{account, industry, operation_log, organization, region};
@@ -113,11 +114,15 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
     let c = visible_customer(db, user, id).await?;
     let today = today_cst();
     let region_name = match c.region_district_id.or(c.region_city_id).or(c.region_province_id) {
-        Some(r) => region::Entity::find_by_id(r).one(db).await?.map(|r| r.full_name).unwrap_or_default(),
+        Some(r) => {
+            region::Entity::find_by_id(r).one(db).await?.map(|r| r.full_name.replace('/', " › ")).unwrap_or_default()
+        }
         None => String::new(),
     };
     let industry_name = match c.industry_l3_id.or(c.industry_l2_id).or(c.industry_l1_id) {
-        Some(i) => industry::Entity::find_by_id(i).one(db).await?.map(|i| i.full_name).unwrap_or_default(),
+        Some(i) => {
+            industry::Entity::find_by_id(i).one(db).await?.map(|i| i.full_name.replace('/', " › ")).unwrap_or_default()
+        }
         None => String::new(),
     };
     let records = service_record::Entity::find()
@@ -272,6 +277,36 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
         pushes_total,
         pushes_this_year,
         history,
+    })
+}
+
+pub async fn record(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<RecordDetail> {
+    let r = service_record::Entity::find_by_id(id)
+        .filter(service_record::Column::Hidden.eq(false))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = visible_customer(db, user, r.customer_id).await?;
+    let agent = account::Entity::find_by_id(r.agent_id).one(db).await?.map(|a| a.name).unwrap_or_default();
+    let org = organization::Entity::find_by_id(r.organization_id).one(db).await?.map(|o| o.name).unwrap_or_default();
+    Ok(RecordDetail {
+        source_kind: r.source_kind,
+        customer_id: c.id,
+        company_name: c.company_name.unwrap_or_default(),
+        member_level: c.member_level.unwrap_or_default(),
+        qa_status: r.qa_status.unwrap_or_default(),
+        record: RecordView {
+            id: r.id,
+            service_type: r.service_type,
+            service_mode: r.service_mode,
+            service_dept: r.service_dept,
+            org_name: org,
+            agent,
+            service_at: r.service_at,
+            result: r.service_result,
+            summary: r.summary.unwrap_or_default(),
+            qa_result: r.qa_result.unwrap_or_default(),
+        },
     })
 }
 

@@ -8,6 +8,8 @@ use crate::auth::Perm;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::use_i18n;
 
+pub mod cascade;
+
 /// One page of a list with its total.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page<T> {
@@ -149,15 +151,21 @@ pub fn Pager(
     #[prop(into)] page: Signal<u64>,
     #[prop(into)] per_page: Signal<u64>,
     on_change: Callback<(u64, u64)>,
+    /// Totals above this were counted only up to it: shown as "超过 N 条".
+    #[prop(optional)]
+    capped_at: Option<u64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let pages = move || total.get().div_ceil(per_page.get().max(1)).max(1);
+    let shown = move || capped_at.map_or(total.get(), |cap| total.get().min(cap));
+    let pages = move || shown().div_ceil(per_page.get().max(1)).max(1);
     view! {
         <div class="pager">
             <span class="total">
-                {move || match i18n.locale() {
-                    crate::i18n::Locale::Zh => format!("共 {} 条", total.get()),
-                    crate::i18n::Locale::En => format!("{} in total", total.get()),
+                {move || match (i18n.locale(), capped_at.filter(|cap| total.get() > *cap)) {
+                    (crate::i18n::Locale::Zh, Some(cap)) => format!("超过 {cap} 条"),
+                    (crate::i18n::Locale::En, Some(cap)) => format!("More than {cap}"),
+                    (crate::i18n::Locale::Zh, None) => format!("共 {} 条", total.get()),
+                    (crate::i18n::Locale::En, None) => format!("{} in total", total.get()),
                 }}
             </span>
             <button
@@ -269,5 +277,34 @@ pub fn hard_navigate(href: &str) {
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = href;
+    }
+}
+
+/// A dropdown over a fixed enumeration, starting with 全部 (filters) or 请选择 (forms).
+#[component]
+pub fn ChoiceSelect(
+    id: &'static str,
+    choices: &'static [(&'static str, &'static str, &'static str)],
+    #[prop(into)] value: Signal<String>,
+    on_change: Callback<String>,
+    /// The label of the empty choice: 全部 when true, 请选择 otherwise.
+    #[prop(optional)]
+    form: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <select id=id on:change=move |ev| on_change.run(event_target_value(&ev))>
+            <option value="">{move || if form { i18n.t("请选择", "Select…") } else { i18n.t("全部", "All") }}</option>
+            {choices
+                .iter()
+                .map(|(code, zh, en)| {
+                    view! {
+                        <option value=*code selected=move || value.with(|v| v == code)>
+                            {move || i18n.t(zh, en)}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
     }
 }

@@ -295,7 +295,7 @@ async fn every_mutation_writes_one_audit_entry_with_who_where_and_what() {
 /// The `CurrentUser` a request of `who` would get, through the real login and session code.
 async fn signed_in(app: &TestApp, who: &str) -> app::auth::session::CurrentUser {
     let settings = Settings { captcha_enabled: false, ..Settings::default() };
-    let state = AppState { db: app.db.clone(), settings: std::sync::Arc::new(settings) };
+    let state = AppState { db: app.db.clone(), settings: std::sync::Arc::new(settings), jobs: Default::default() };
     let meta = RequestMeta { ip: "10.0.0.9".into(), user_agent: None, token: None };
     let input = app::auth::LoginInput { admin_id: who.into(), password: PW.into(), ..Default::default() };
     let (_, token) = app::auth::login::login(&state, &meta, input).await.unwrap();

@@ -1,0 +1,168 @@
+//! 导出 (SPEC §5.0) from the query pages: the page hands its URL filter to the server, which
+//! writes the file in the background; the page shows the progress and downloads the file when
+//! it is ready. Every export is written to the operation log with its criteria and row count.
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::jobs::JobStatus;
+
+/// Starts exporting the rows of page `kind` for the URL query `query` as `format`
+/// (`xlsx` | `csv`).
+#[server(endpoint = "exports/start", input = Json)]
+pub async fn start_export(kind: String, query: String, format: String) -> Result<JobStatus, AppError> {
+    let ctx = crate::auth::session::Ctx::get()?;
+    ctx.respond(server::start(&ctx, &kind, &query, &format).await)
+}
+
+/// The progress of one of the user's jobs.
+#[server(endpoint = "jobs/status", input = Json)]
+pub async fn get_job_status(id: String) -> Result<JobStatus, AppError> {
+    let ctx = crate::auth::session::Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require_login().await?;
+            ctx.state.jobs.get(&id, user.account.id).map(|j| j.status()).ok_or(AppError::NotFound)
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use leptos_router::params::ParamsMap;
+    use serde_json::json;
+
+    use crate::auth::audit::{self, Entry};
+    use crate::auth::session::Ctx;
+    use crate::auth::{Perm, scope::Scope};
+    use crate::error::{AppError, AppResult, Text};
+    use crate::jobs::{JobStatus, Output, temp_path};
+    use crate::members::MemberFilter;
+    use crate::members::export::{self, Format};
+    use crate::ui::urldecode;
+
+    fn params(query: &str) -> ParamsMap {
+        ParamsMap::from_iter(
+            query.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (urldecode(k), urldecode(v))),
+        )
+    }
+
+    pub async fn start(ctx: &Ctx, kind: &str, query: &str, format: &str) -> AppResult<JobStatus> {
+        let format = Format::parse(format)?;
+        let (perm, title) = match kind {
+            "member_services" => (Perm::QueryMemberService, "会员资料及服务查询"),
+            _ => return Err(AppError::NotFound),
+        };
+        let user = ctx.require(perm).await?;
+        let filter = MemberFilter::from_query(&params(query));
+        filter.validate().into_result()?;
+        let job = ctx.state.jobs.start(user.account.id);
+        let status = job.status();
+        let db = ctx.state.db.clone();
+        let stamp = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y%m%d%H%M%S");
+        let name = format!("{title}_{stamp}.{}", format.ext());
+        let scope: Scope = user.scope.clone();
+        tokio::spawn(async move {
+            let run = async {
+                let path = temp_path(format.ext()).map_err(AppError::internal)?;
+                job.total.store(
+                    crate::members::query::count_exact(&db, &filter, &scope).await?,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+                let progress_job = job.clone();
+                let rows =
+                    export::member_services(&db, &filter, &scope, format, &path, move |n| progress_job.progress(n))
+                        .await?;
+                job.progress(rows);
+                let entry = Entry::new(perm.code(), "export", "export").detail(
+                    json!({ "criteria": filter.to_query(), "rows": rows, "format": format.ext(), "file": name }),
+                );
+                audit::record(&db, &user, entry).await?;
+                Ok::<_, AppError>(Output { path, name, content_type: format.content_type() })
+            };
+            let outcome = run.await.map(Some).map_err(|e| match e {
+                AppError::Validation(_) | AppError::Rejected(_) => {
+                    Text::new(e.message(crate::i18n::Locale::Zh), e.message(crate::i18n::Locale::En))
+                }
+                _ => Text::new("导出失败,请稍后重试", "The export failed; try again later"),
+            });
+            job.finish(outcome);
+        });
+        Ok(status)
+    }
+}
+
+/// 导出 Excel / 导出 CSV with a progress bar while the file is written.
+#[component]
+pub fn ExportButtons(kind: &'static str, #[prop(into)] query: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = RwSignal::new(None::<JobStatus>);
+    let error = RwSignal::new(None::<AppError>);
+    let running = move || status.with(|s| s.as_ref().is_some_and(|s| s.state == "running"));
+    let start = move |format: &'static str| {
+        error.set(None);
+        let q = query.get_untracked();
+        leptos::task::spawn_local(async move {
+            match start_export(kind.into(), q, format.into()).await {
+                Ok(mut s) => {
+                    status.set(Some(s.clone()));
+                    while s.state == "running" {
+                        sleep_ms(400).await;
+                        match get_job_status(s.id.clone()).await {
+                            Ok(next) => s = next,
+                            Err(e) => {
+                                error.set(Some(e));
+                                break;
+                            }
+                        }
+                        status.set(Some(s.clone()));
+                    }
+                    if let Some(href) = s.download.as_ref() {
+                        crate::ui::hard_navigate(href);
+                    }
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div class="export">
+            <button type="button" class="btn" disabled=running on:click=move |_| start("xlsx")>{move || i18n.t("导出 Excel", "Export Excel")}</button>
+            <button type="button" class="btn" disabled=running on:click=move |_| start("csv")>{move || i18n.t("导出 CSV", "Export CSV")}</button>
+            {move || status.get().map(|s| {
+                let pct = s.percent();
+                let text = match (s.state.as_str(), i18n.locale()) {
+                    ("running", crate::i18n::Locale::Zh) => format!("正在导出 {} / {} 条", s.done, s.total),
+                    ("running", crate::i18n::Locale::En) => format!("Exporting {} / {}", s.done, s.total),
+                    ("done", crate::i18n::Locale::Zh) => format!("已导出 {} 条", s.done),
+                    ("done", crate::i18n::Locale::En) => format!("{} rows exported", s.done),
+                    _ => s.message.as_ref().map(|m| m.get(i18n.locale()).to_string()).unwrap_or_default(),
+                };
+                view! {
+                    <div class="job" role="status">
+                        <progress max="100" value=pct.to_string()></progress>
+                        <span>{text}</span>
+                        {s.download.clone().map(|href| view! { <a href=href>{move || i18n.t("下载", "Download")}</a> })}
+                    </div>
+                }
+            })}
+            {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e.message(i18n.locale())}</span> })}
+        </div>
+    }
+}
+
+/// Waits `ms` milliseconds in the browser.
+async fn sleep_ms(ms: i32) {
+    #[cfg(feature = "hydrate")]
+    {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ =
+                web_sys::window().expect("window").set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ms;
+}

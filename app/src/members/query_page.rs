@@ -1,0 +1,500 @@
+//! PG-10 会员资料及服务查询: the filter panel of the seed (text filters first, then the
+//! dropdown and date filters in the seed's row order), kept in the URL; the result grid with
+//! sortable columns, paging, the 服务明细 / 按会员 toggle, and export.
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+
+use super::api::{count_member_services, list_member_services, load_query_choices};
+use super::enums::{self, label};
+use super::{COUNT_CAP, MemberFilter, ServiceRow};
+use crate::auth::Perm;
+use crate::error::{AppError, FieldErrors};
+use crate::exports::ExportButtons;
+use crate::i18n::use_i18n;
+use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
+use crate::ui::{ChoiceSelect, Guard, PageHeader, Pager, fmt_time};
+
+/// `(value, setter)` of a text field of the draft filter.
+macro_rules! bind {
+    ($draft:ident, $field:ident) => {
+        (
+            Signal::derive(move || $draft.with(|f| f.$field.clone())),
+            Callback::new(move |v: String| $draft.update(|f| f.$field = v)),
+        )
+    };
+}
+
+#[component]
+fn TextFilter(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    value: (Signal<String>, Callback<String>),
+    #[prop(optional)] placeholder: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for=id>{move || i18n.t(label.0, label.1)}</label>
+            <input id=id type="search" prop:value=value.0
+                placeholder=move || placeholder.map(|p| i18n.t(p.0, p.1)).unwrap_or_default()
+                on:input=move |ev| value.1.run(event_target_value(&ev))/>
+        </div>
+    }
+}
+
+#[component]
+fn SelectFilter(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    choices: &'static [enums::Choice],
+    value: (Signal<String>, Callback<String>),
+    errors: Signal<FieldErrors>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for=id>{move || i18n.t(label.0, label.1)}</label>
+            <div>
+                <ChoiceSelect id=id choices=choices value=value.0 on_change=value.1/>
+                <FieldError id=id errors=errors/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn FieldError(#[prop(into)] id: String, errors: Signal<FieldErrors>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        errors
+            .with(|e| e.get(&id).map(|t| t.get(i18n.locale()).to_string()))
+            .map(|m| view! { <div class="field-error" role="alert">{m}</div> })
+    }
+}
+
+/// 起 – 止 dates (inclusive).
+#[component]
+fn DateRange(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    from: (Signal<String>, Callback<String>),
+    to: (Signal<String>, Callback<String>),
+    errors: Signal<FieldErrors>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let from_id = format!("{id}_from");
+    let to_id = format!("{id}_to");
+    view! {
+        <div class="filter-item filter-range">
+            <label for=from_id.clone()>{move || i18n.t(label.0, label.1)}</label>
+            <div>
+                <div class="range">
+                    <input id=from_id type="date" prop:value=from.0 on:input=move |ev| from.1.run(event_target_value(&ev))
+                        aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("起", "from"))/>
+                    <span aria-hidden="true">"–"</span>
+                    <input id=to_id type="date" prop:value=to.0 on:input=move |ev| to.1.run(event_target_value(&ev))
+                        aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("止", "to"))/>
+                </div>
+                <FieldError id=format!("{id}_from") errors=errors/>
+            </div>
+        </div>
+    }
+}
+
+/// Sets a date range to a preset, counted back from today in the browser's time zone.
+fn preset(draft: RwSignal<MemberFilter>, which: &'static str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let now = js_sys::Date::new_0();
+        let ymd = |d: &js_sys::Date| format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date());
+        let from = js_sys::Date::new(&now.clone().into());
+        match which {
+            "week" => {
+                let back = (now.get_day() + 6) % 7;
+                from.set_date(now.get_date() - back);
+            }
+            "month" => {
+                from.set_date(1);
+            }
+            "year" => {
+                from.set_month(0);
+                from.set_date(1);
+            }
+            "30" => {
+                from.set_date(((now.get_date() as i32) - 29) as u32);
+            }
+            _ => {}
+        }
+        draft.update(|f| {
+            f.service_from = ymd(&from);
+            f.service_to = ymd(&now);
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (draft, which);
+}
+
+/// Whether a filter outside the always-visible ones is set (the panel then opens expanded).
+fn has_advanced(f: &MemberFilter) -> bool {
+    [
+        &f.registered_from,
+        &f.registered_to,
+        &f.start_from,
+        &f.start_to,
+        &f.end_from,
+        &f.end_to,
+        &f.customer_type,
+        &f.enterprise_status,
+        &f.category,
+        &f.expiry,
+        &f.push,
+        &f.service_mode,
+        &f.service_dept,
+        &f.service_result,
+        &f.fulfilment,
+        &f.info_source,
+        &f.qa_status,
+        &f.qa_result,
+    ]
+    .iter()
+    .any(|v| !v.is_empty())
+        || f.industry1.is_some()
+}
+
+#[component]
+pub fn MemberServicesPage() -> impl IntoView {
+    view! {
+        <Guard perms=&[Perm::QueryMemberService]>
+            <MemberServices/>
+        </Guard>
+    }
+}
+
+#[component]
+fn MemberServices() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let location = use_location();
+    let navigate = use_navigate();
+    let filter = Memo::new(move |_| MemberFilter::from_query(&query.get()));
+    let draft = RwSignal::new(filter.get_untracked());
+    let expanded = RwSignal::new(has_advanced(&filter.get_untracked()));
+    Effect::new(move |_| draft.set(filter.get()));
+    let choices = Resource::new(|| (), |_| load_query_choices());
+    let rows = Resource::new(move || filter.get(), |f| list_member_services(f));
+    let exact_total = RwSignal::new(None::<u64>);
+    let counting = RwSignal::new(false);
+    // The same checks the server makes, on the submitted filter: messages next to the fields.
+    let errors = Signal::derive(move || filter.with(MemberFilter::validate));
+
+    let go = move |f: MemberFilter| {
+        let q = f.to_query();
+        let path = location.pathname.get_untracked();
+        navigate(&if q.is_empty() { path } else { format!("{path}?{q}") }, NavigateOptions::default());
+    };
+    let on_search = {
+        let go = go.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            exact_total.set(None);
+            go(MemberFilter { page: 1, ..draft.get_untracked() });
+        }
+    };
+    let reset = {
+        let go = go.clone();
+        move |_| {
+            exact_total.set(None);
+            let keep = MemberFilter { view: filter.get_untracked().view, ..Default::default() };
+            draft.set(keep.clone());
+            go(keep);
+        }
+    };
+    let set_view = {
+        let go = go.clone();
+        move |v: &'static str| {
+            exact_total.set(None);
+            go(MemberFilter { view: v.into(), page: 1, ..filter.get_untracked() })
+        }
+    };
+    let sort_by = {
+        let go = go.clone();
+        Callback::new(move |key: &'static str| {
+            let f = filter.get_untracked();
+            let (cur, desc) = f.sort_key();
+            let sort = if cur == key && !desc { format!("-{key}") } else { key.to_string() };
+            go(MemberFilter { sort, page: 1, ..f });
+        })
+    };
+    let count_all = move |_| {
+        counting.set(true);
+        let f = filter.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Ok(n) = count_member_services(f).await {
+                exact_total.set(Some(n));
+            }
+            counting.set(false);
+        });
+    };
+    let levels = Signal::derive(move || draft.with(|f| f.level.clone()));
+    let toggle_level = move |code: &'static str| {
+        draft.update(|f| {
+            let mut v: Vec<String> = f.levels().into_iter().map(String::from).collect();
+            if let Some(i) = v.iter().position(|c| c == code) {
+                v.remove(i);
+            } else {
+                v.push(code.into());
+            }
+            f.level =
+                enums::LEVELS.iter().filter(|l| v.iter().any(|c| c == l.0)).map(|l| l.0).collect::<Vec<_>>().join(",");
+        })
+    };
+    let region = Signal::derive(move || draft.with(|f| [f.province, f.city, f.district]));
+    let industry = Signal::derive(move || draft.with(|f| [f.industry1, f.industry2, f.industry3]));
+    let by_member = Memo::new(move |_| filter.with(|f| f.by_member()));
+
+    view! {
+        <PageHeader title=("会员资料及服务查询", "Member profile & service query")>
+            <ExportButtons kind="member_services" query=Signal::derive(move || filter.with(|f| f.to_query()))/>
+        </PageHeader>
+        <form class="filters member-filters" on:submit=on_search role="search">
+            <TextFilter label=("企业名称", "Company") id="f-company" value=bind!(draft, company) placeholder=("输入部分名称即可", "Any part of the name")/>
+            <TextFilter label=("注册邮箱", "E-mail") id="f-email" value=bind!(draft, email)/>
+            <TextFilter label=("登录名", "Login name") id="f-login" value=bind!(draft, login)/>
+            <TextFilter label=("固定电话", "Landline") id="f-tel" value=bind!(draft, phone_fixed) placeholder=("只比对数字", "Digits only")/>
+            <TextFilter label=("手机", "Mobile") id="f-mobile" value=bind!(draft, phone_mobile) placeholder=("只比对数字", "Digits only")/>
+            <div class="filter-item">
+                <span></span>
+                <label class="check"><input type="checkbox" prop:checked=move || draft.with(|f| f.exact)
+                    on:change=move |ev| draft.update(|f| f.exact = event_target_checked(&ev))/>
+                    {move || i18n.t("精确匹配", "Exact match")}</label>
+            </div>
+            <div class="filter-item filter-wide">
+                <label for="f-prov">{move || i18n.t("区域", "Region")}</label>
+                <TreeSelect kind="region" id="f-prov" levels=REGION_LEVELS value=region
+                    on_change=Callback::new(move |v: [Option<i64>; 3]| draft.update(|f| { f.province = v[0]; f.city = v[1]; f.district = v[2]; }))/>
+            </div>
+            <div class="filter-item">
+                <label for="f-org">{move || i18n.t("组织机构", "Organisation")}</label>
+                <Transition fallback=|| view! { <select id="f-org" disabled=true></select> }>
+                    {move || choices.get().map(|c| match c {
+                        Ok(c) => {
+                            let locked = c.locked_org;
+                            view! {
+                                <select id="f-org" disabled=locked.is_some()
+                                    on:change=move |ev| draft.update(|f| f.org = event_target_value(&ev).parse().ok())>
+                                    {locked.is_none().then(|| view! { <option value="">{move || i18n.t("全部", "All")}</option> })}
+                                    {c.orgs.into_iter().map(|o| view! {
+                                        <option value=o.id.to_string() selected=move || locked == Some(o.id) || draft.with(|f| f.org == Some(o.id))>{o.name}</option>
+                                    }).collect_view()}
+                                </select>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <span class="field-error">{e.message(i18n.locale())}</span> }.into_any(),
+                    })}
+                </Transition>
+            </div>
+            <div class="filter-item filter-wide">
+                <span class="label">{move || i18n.t("会员级别", "Member level")}</span>
+                <div class="chips" role="group" aria-label=move || i18n.t("会员级别", "Member level")>
+                    {enums::LEVELS.iter().map(|(code, zh, en)| view! {
+                        <label class="chip" class:on=move || levels.with(|l| l.split(',').any(|x| x == *code))>
+                            <input type="checkbox" prop:checked=move || levels.with(|l| l.split(',').any(|x| x == *code))
+                                on:change=move |_| toggle_level(code)/>
+                            {move || i18n.t(zh, en)}
+                        </label>
+                    }).collect_view()}
+                    <FieldError id="level" errors=errors/>
+                </div>
+            </div>
+            <DateRange label=("服务时间", "Service time") id="svc" from=bind!(draft, service_from) to=bind!(draft, service_to) errors=errors/>
+            <div class="filter-item presets">
+                <span></span>
+                <div>
+                    {[("today", "今天", "Today"), ("week", "本周", "This week"), ("month", "本月", "This month"), ("year", "本年", "This year"), ("30", "近30天", "30 days")]
+                        .into_iter().map(|(k, zh, en)| view! {
+                            <button type="button" class="link" on:click=move |_| preset(draft, k)>{move || i18n.t(zh, en)}</button>
+                        }).collect_view()}
+                </div>
+            </div>
+            <Show when=move || expanded.get()>
+                <DateRange label=("平台注册时间", "Registered") id="reg" from=bind!(draft, registered_from) to=bind!(draft, registered_to) errors=errors/>
+                <DateRange label=("服务开始时间", "Service start") id="start" from=bind!(draft, start_from) to=bind!(draft, start_to) errors=errors/>
+                <DateRange label=("服务到期时间", "Service end") id="end" from=bind!(draft, end_from) to=bind!(draft, end_to) errors=errors/>
+                <SelectFilter label=("客户类型", "Customer type") id="type" choices=enums::CUSTOMER_TYPES value=bind!(draft, customer_type) errors=errors/>
+                <div class="filter-item filter-wide">
+                    <label for="f-ind">{move || i18n.t("行业分类", "Industry")}</label>
+                    <TreeSelect kind="industry" id="f-ind" levels=INDUSTRY_LEVELS value=industry
+                        on_change=Callback::new(move |v: [Option<i64>; 3]| draft.update(|f| { f.industry1 = v[0]; f.industry2 = v[1]; f.industry3 = v[2]; }))/>
+                </div>
+                <SelectFilter label=("企业状态", "Status") id="status" choices=enums::ENTERPRISE_STATUSES value=bind!(draft, enterprise_status) errors=errors/>
+                <SelectFilter label=("企业类别", "Category") id="category" choices=enums::CATEGORIES value=bind!(draft, category) errors=errors/>
+                <SelectFilter label=("服务是否到期", "Expired") id="expiry" choices=enums::EXPIRY value=bind!(draft, expiry) errors=errors/>
+                <SelectFilter label=("是否设置推送", "Push set") id="push" choices=enums::YES_NO value=bind!(draft, push) errors=errors/>
+                <SelectFilter label=("服务方式", "Service mode") id="mode" choices=enums::SERVICE_MODES value=bind!(draft, service_mode) errors=errors/>
+                <SelectFilter label=("服务部门", "Service dept") id="dept" choices=enums::SERVICE_DEPTS value=bind!(draft, service_dept) errors=errors/>
+                <SelectFilter label=("服务类型", "Service type") id="svc_type" choices=enums::SERVICE_TYPES value=bind!(draft, service_type) errors=errors/>
+                <SelectFilter label=("服务结果", "Result") id="result" choices=enums::SERVICE_RESULTS value=bind!(draft, service_result) errors=errors/>
+                <SelectFilter label=("履约状态", "Fulfilment") id="fulfil" choices=enums::FULFILMENT_STATUSES value=bind!(draft, fulfilment) errors=errors/>
+                <SelectFilter label=("信息来源", "Info source") id="source" choices=enums::INFO_SOURCES value=bind!(draft, info_source) errors=errors/>
+                <SelectFilter label=("是否质检", "QA done") id="qa" choices=enums::QA_STATUSES value=bind!(draft, qa_status) errors=errors/>
+                <SelectFilter label=("质检结果", "QA result") id="qa_result" choices=enums::QA_RESULTS value=bind!(draft, qa_result) errors=errors/>
+            </Show>
+            <div class="filter-buttons">
+                <button type="button" class="link" aria-expanded=move || expanded.get().to_string() on:click=move |_| expanded.update(|e| *e = !*e)>
+                    {move || if expanded.get() { i18n.t("收起条件", "Fewer filters") } else { i18n.t("更多条件", "More filters") }}
+                </button>
+                <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
+                <button type="button" class="btn" on:click=reset>{move || i18n.t("重置", "Reset")}</button>
+            </div>
+        </form>
+        <div class="toolbar">
+            <div class="segmented" role="tablist" aria-label=move || i18n.t("显示方式", "Show as")>
+                <button type="button" role="tab" class:active=move || !by_member.get() aria-selected=move || (!by_member.get()).to_string()
+                    on:click={let s = set_view.clone(); move |_| s("")}>{move || i18n.t("服务明细", "Service records")}</button>
+                <button type="button" role="tab" class:active=move || by_member.get() aria-selected=move || by_member.get().to_string()
+                    on:click=move |_| set_view("members")>{move || i18n.t("按会员", "By member")}</button>
+            </div>
+            <div class="muted">
+                {move || exact_total.get().map(|n| match i18n.locale() {
+                    crate::i18n::Locale::Zh => format!("精确总数:{n} 条"),
+                    crate::i18n::Locale::En => format!("Exact total: {n}"),
+                })}
+            </div>
+        </div>
+        <div class="table-wrap">
+            <Transition fallback=|| view! { <div class="empty"><p>"查询中…"</p></div> }>
+                {move || rows.get().map(|r| match r {
+                    Err(AppError::Validation(_)) => view! {
+                        <div class="empty"><p>{move || i18n.t("请修正标红的查询条件", "Correct the marked filters")}</p></div>
+                    }.into_any(),
+                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <div class="empty">
+                            <p>{move || i18n.t("没有符合条件的记录", "Nothing matches these filters")}</p>
+                            <p class="muted">{move || if by_member.get() {
+                                i18n.t("可以放宽条件后重新查询", "Loosen the filters and search again")
+                            } else {
+                                i18n.t("服务明细只列出有服务记录的会员;没有服务记录的会员请切换到“按会员”查看", "Only members with service records are listed; switch to “By member” to see the others")
+                            }}</p>
+                        </div>
+                    }.into_any(),
+                    Ok(page) => {
+                        let go = go.clone();
+                        let total = page.total;
+                        view! {
+                            <ResultTable rows=page.items by_member=by_member.get_untracked() filter=filter sort_by=sort_by/>
+                            <div class="pager-row">
+                                {(total > COUNT_CAP).then(|| view! {
+                                    <button type="button" class="link" disabled=move || counting.get() on:click=count_all>
+                                        {move || if counting.get() { i18n.t("统计中…", "Counting…") } else { i18n.t("统计总数", "Count all") }}
+                                    </button>
+                                })}
+                                <Pager total=total page=page.page per_page=page.per_page capped_at=COUNT_CAP
+                                    on_change=Callback::new(move |(p, n): (u64, u64)| go(MemberFilter { page: p, per_page: n, ..filter.get_untracked() }))/>
+                            </div>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// Column header: label and, when sortable, the sort key.
+const COLUMNS: [(&str, &str, Option<&str>); 16] = [
+    ("企业名称", "Company", Some("company")),
+    ("会员级别", "Level", Some("level")),
+    ("企业状态", "Status", None),
+    ("平台注册时间", "Registered", Some("registered")),
+    ("服务开始时间", "Service start", Some("start")),
+    ("服务到期时间", "Service end", Some("end")),
+    ("诉求受理时间", "Service time", Some("service_at")),
+    ("组织机构", "Organisation", Some("org")),
+    ("行业分类", "Industry", None),
+    ("会员积分", "Points", Some("points")),
+    ("服务类型", "Service type", None),
+    ("服务方式", "Mode", None),
+    ("服务部门", "Dept", None),
+    ("服务是否到期", "Expired", None),
+    ("履约状态", "Fulfilment", None),
+    ("质检结果", "QA result", None),
+];
+
+#[component]
+fn ResultTable(
+    rows: Vec<ServiceRow>,
+    by_member: bool,
+    filter: Memo<MemberFilter>,
+    sort_by: Callback<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move |list: &'static [enums::Choice], code: &str| {
+        let (zh, en) = label(list, code);
+        i18n.t(zh, en)
+    };
+    view! {
+        <table class="data member-grid" data-testid="member-services">
+            <thead><tr>
+                {COLUMNS.iter().map(|(zh, en, key)| {
+                    let sort = move || {
+                        let f = filter.get();
+                        let (cur, desc) = f.sort_key();
+                        key.filter(|k| *k == cur).map(|_| if desc { "descending" } else { "ascending" }).unwrap_or("none").to_string()
+                    };
+                    match key {
+                        Some(k) => view! {
+                            <th aria-sort=sort class="sortable">
+                                <button type="button" class="th-sort" on:click=move |_| sort_by.run(k)>
+                                    {move || i18n.t(zh, en)}
+                                    <span class="sort-mark" aria-hidden="true">{move || match sort().as_str() { "ascending" => "▲", "descending" => "▼", _ => "↕" }}</span>
+                                </button>
+                            </th>
+                        }.into_any(),
+                        None => view! { <th>{move || i18n.t(zh, en)}</th> }.into_any(),
+                    }
+                }).collect_view()}
+                {by_member.then(|| view! { <th class="num">{move || i18n.t("服务记录数", "Records")}</th> })}
+                <th>{move || i18n.t("操作", "Actions")}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let (lv, st, ty, md, dp, fu, qa) = (r.member_level.clone(), r.enterprise_status.clone(), r.service_type.clone(), r.service_mode.clone(), r.service_dept.clone(), r.fulfilment_status.clone(), r.qa_result.clone());
+                    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                    view! {
+                        <tr>
+                            <td class="sticky-col"><a href=format!("/customers/{}", r.customer_id)>{r.company_name.clone()}</a></td>
+                            <td><span class=format!("level level-{}", r.member_level)>{move || t(enums::LEVELS, &lv)}</span></td>
+                            <td>{move || t(enums::ENTERPRISE_STATUSES, &st)}</td>
+                            <td>{r.registered_at.as_ref().map(fmt_time).unwrap_or_default()}</td>
+                            <td>{date(r.service_start)}</td>
+                            <td>{date(r.service_end)}</td>
+                            <td>{r.service_at.as_ref().map(fmt_time).unwrap_or_default()}</td>
+                            <td>{r.org_name.clone()}</td>
+                            <td>{r.industry.clone()}</td>
+                            <td class="num">{r.points.map(|p| p.to_string()).unwrap_or_default()}</td>
+                            <td>{move || t(enums::SERVICE_TYPES, &ty)}</td>
+                            <td>{move || t(enums::SERVICE_MODES, &md)}</td>
+                            <td>{move || t(enums::SERVICE_DEPTS, &dp)}</td>
+                            <td>{r.expired.map(|e| if e {
+                                view! { <span class="badge badge-red">{move || i18n.t("已到期", "Expired")}</span> }.into_any()
+                            } else {
+                                view! { <span class="badge badge-green">{move || i18n.t("未到期", "Active")}</span> }.into_any()
+                            })}</td>
+                            <td>{move || t(enums::FULFILMENT_STATUSES, &fu)}</td>
+                            <td>{move || t(enums::QA_RESULTS, &qa)}</td>
+                            {by_member.then(|| view! { <td class="num">{r.record_count.unwrap_or(0)}</td> })}
+                            <td class="actions">
+                                {match r.record_id {
+                                    Some(id) => view! { <a href=format!("/service-records/{id}")>{move || i18n.t("详情", "Details")}</a> }.into_any(),
+                                    None => view! { <a href=format!("/customers/{}", r.customer_id)>{move || i18n.t("会员", "Member")}</a> }.into_any(),
+                                }}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

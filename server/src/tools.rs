@@ -1,0 +1,563 @@
+//! Command-line tools of the server binary, used by `cargo xtask seed` and `cargo xtask bench
+//! members`: they run the application's own code (the page's query builder, the exporter,
+//! the CM importer) against the database in `DATABASE_URL`.
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use app::auth::scope::Scope;
+use app::members::{MemberFilter, query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
+
+/// `seed --members N`: demo organisations and accounts, then N generated members with about
+/// five service records each, then fresh planner statistics.
+pub async fn seed(url: &str, members: u64) -> Result<()> {
+    let db = crate::connect(url).await?;
+    app::seed::first_run(&db, true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let start = Instant::now();
+    let scale = app::members::demo::Scale { members, records_per_member: 5, extras: false };
+    let step = (members / 20).max(1);
+    app::members::demo::generate(&db, scale, 20261123, |done| {
+        if done % step < 500 || done == members {
+            println!("  {done} / {members} members ({:.0} s)", start.elapsed().as_secs_f64());
+        }
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    db.execute_unprepared("ANALYZE").await?;
+    let n = count(&db, "SELECT COUNT(*) FROM service_record").await?;
+    println!("seeded {members} members and {n} service records in {:.0} s", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn count(db: &DatabaseConnection, sql: &str) -> Result<i64> {
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?.context("no row")?;
+    Ok(row.try_get_by_index::<i64>(0)?)
+}
+
+async fn id_of(db: &DatabaseConnection, sql: &str) -> Result<i64> {
+    count(db, sql).await
+}
+
+/// One benchmark combination: the filter as the page sends it, the user's scope, and the same
+/// query written by hand: the customer and record conditions beyond visibility, with values.
+struct Combo {
+    name: &'static str,
+    filter: MemberFilter,
+    scope: Scope,
+    cust: String,
+    cust_values: Vec<Value>,
+    rec: String,
+    rec_values: Vec<Value>,
+}
+
+const RAW_COLUMNS: &str = "c.id, c.company_name, c.member_level, c.enterprise_status, c.platform_registered_at, \
+    c.service_start_date, c.service_end_date, c.member_points, c.fulfilment_status, c.last_service_at, \
+    o.name, i.name";
+const RAW_JOINS: &str =
+    "LEFT JOIN organization o ON o.id = c.organization_id LEFT JOIN industry i ON i.id = c.industry_l1_id";
+
+/// The count and the rows statements with their values, as written by hand.
+fn raw_statements(c: &Combo, plan: query::Plan) -> [(String, Vec<Value>); 2] {
+    let and = |base: &str, extra: &str| if extra.is_empty() { base.to_string() } else { format!("{base} AND {extra}") };
+    let cust = and("c.deleted_at IS NULL AND c.review_status = 'approved'", &c.cust);
+    let rec = and("r.hidden = false", &c.rec);
+    let offset = (c.filter.page.max(1) - 1) * 20;
+    if c.filter.by_member() {
+        let mut values = c.cust_values.clone();
+        let mut filter = cust;
+        if !c.rec.is_empty() {
+            filter = format!(
+                "{filter} AND EXISTS (SELECT 1 FROM service_record r WHERE r.customer_id = c.id AND {rec} LIMIT 1)"
+            );
+            values.extend(c.rec_values.clone());
+        }
+        return [
+            (format!("SELECT COUNT(*) FROM (SELECT 1 FROM customer c WHERE {filter} LIMIT 2001) t"), values.clone()),
+            (
+                format!(
+                    "SELECT {RAW_COLUMNS} FROM customer c {RAW_JOINS} WHERE {filter} \
+                     ORDER BY c.last_service_at DESC, c.id DESC LIMIT 20 OFFSET {offset}"
+                ),
+                values,
+            ),
+        ];
+    }
+    let filter = |drive| match drive {
+        query::Drive::Records => {
+            format!("{rec} AND EXISTS (SELECT 1 FROM customer c WHERE c.id = r.customer_id AND {cust} LIMIT 1)")
+        }
+        query::Drive::Customers => format!("{rec} AND r.customer_id IN (SELECT c.id FROM customer c WHERE {cust})"),
+    };
+    let (count_filter, filter) = (filter(plan.count), filter(plan.rows));
+    let mut values = c.rec_values.clone();
+    values.extend(c.cust_values.clone());
+    [
+        (
+            format!("SELECT COUNT(*) FROM (SELECT 1 FROM service_record r WHERE {count_filter} LIMIT 2001) t"),
+            values.clone(),
+        ),
+        (
+            format!(
+                "SELECT {RAW_COLUMNS}, r.id, r.service_at, r.service_type, r.service_mode, r.service_dept, r.qa_result \
+                 FROM (SELECT r.* FROM service_record r WHERE {filter} ORDER BY r.service_at DESC, r.id DESC \
+                 LIMIT 20 OFFSET {offset}) r JOIN customer c ON c.id = r.customer_id {RAW_JOINS} \
+                 ORDER BY r.service_at DESC, r.id DESC"
+            ),
+            values,
+        ),
+    ]
+}
+
+async fn run_raw(db: &DatabaseConnection, c: &Combo, plan: query::Plan) -> Result<usize> {
+    let [(count_sql, count_values), (rows_sql, rows_values)] = raw_statements(c, plan);
+    let b = db.get_database_backend();
+    let n = db.query_one_raw(Statement::from_sql_and_values(b, count_sql, count_values)).await?.context("count")?;
+    let _: i64 = n.try_get_by_index(0)?;
+    let rows = db.query_all_raw(Statement::from_sql_and_values(b, rows_sql, rows_values)).await?;
+    for r in &rows {
+        let _: i64 = r.try_get_by_index(0)?;
+        let _: Option<String> = r.try_get_by_index(1)?;
+    }
+    if c.filter.by_member() && !rows.is_empty() {
+        let ids: Vec<String> =
+            rows.iter().map(|r| r.try_get_by_index::<i64>(0).map(|i| i.to_string())).collect::<Result<_, _>>()?;
+        let sql = format!(
+            "SELECT customer_id, id, service_at, service_type, service_mode, service_dept, qa_result FROM service_record \
+             WHERE customer_id IN ({}) AND hidden = false ORDER BY service_at DESC",
+            ids.join(",")
+        );
+        db.query_all_raw(Statement::from_string(b, sql)).await?;
+    }
+    Ok(rows.len())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        bail!("the members benchmark runs on SQLite (its hand-written SQL uses FTS5)");
+    }
+    let gz = id_of(db, "SELECT id FROM organization WHERE code = 'GZ'").await?;
+    let sh = id_of(db, "SELECT id FROM organization WHERE code = 'SH'").await?;
+    let zj = id_of(db, "SELECT id FROM region WHERE code = '330000'").await?;
+    let ind = id_of(db, "SELECT industry_l1_id FROM customer WHERE industry_l1_id IS NOT NULL LIMIT 1").await?;
+    let ind3 =
+        id_of(db, "SELECT industry_l3_id FROM customer WHERE industry_l3_id IS NOT NULL LIMIT 1 OFFSET 777").await?;
+    let text = |sql: &'static str| async move {
+        let row = db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await?.context("no row")?;
+        Ok::<String, anyhow::Error>(row.try_get_by_index::<String>(0)?)
+    };
+    // Values taken from the data, so every text combination finds its member.
+    let name =
+        text("SELECT company_name FROM customer WHERE id = 424242 OR id = 4242 ORDER BY id DESC LIMIT 1").await?;
+    let name4: String = name.chars().take(4).collect();
+    let email =
+        text("SELECT registered_email FROM customer WHERE registered_email IS NOT NULL AND id >= 31337 LIMIT 1")
+            .await?;
+    let mobile = text(
+        "SELECT substr(phone_mobile, 1, 7) FROM customer WHERE id >= 271828 OR id = 2718 ORDER BY id DESC LIMIT 1",
+    )
+    .await?;
+    let th = id_of(db, "SELECT region_district_id FROM customer WHERE organization_id = (SELECT id FROM organization WHERE code = 'GZ') AND id >= 5000 LIMIT 1").await?;
+    let gzc = id_of(db, &format!("SELECT parent_id FROM region WHERE id = {th}")).await?;
+    let gd = id_of(db, &format!("SELECT parent_id FROM region WHERE id = {gzc}")).await?;
+    let today = query::today_cst();
+    let day = |d: i64| (today - chrono::Duration::days(d)).format("%Y-%m-%d").to_string();
+    let start_of = |d: i64| {
+        let date = today - chrono::Duration::days(d);
+        let t = date.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - chrono::Duration::hours(8);
+        Value::from(t)
+    };
+    let date_of = |d: i64| Value::from(today - chrono::Duration::days(d));
+    let f = MemberFilter::default;
+    let fts = "c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)";
+    let phrase = |col: &str, text: &str| {
+        Value::from(format!("{col} : \"{}\"", app::members::search::query_tokens(text).join(" ")))
+    };
+    let combo = |name, filter, scope, cust: &str, cust_values: Vec<Value>, rec: &str, rec_values: Vec<Value>| Combo {
+        name,
+        filter,
+        scope,
+        cust: cust.to_string(),
+        cust_values,
+        rec: rec.to_string(),
+        rec_values,
+    };
+    let members = |filter: MemberFilter| MemberFilter { view: "members".into(), ..filter };
+    let all = || Scope::All;
+    let v = vec![
+        combo("no filter", f(), all(), "", vec![], "", vec![]),
+        combo(
+            "company contains 云帆 (2 chars)",
+            MemberFilter { company: "云帆".into(), ..f() },
+            all(),
+            fts,
+            vec![phrase("name_grams", "云帆")],
+            "",
+            vec![],
+        ),
+        combo(
+            "company contains its first 4 chars",
+            MemberFilter { company: name4.clone(), ..f() },
+            all(),
+            fts,
+            vec![phrase("name_grams", &name4)],
+            "",
+            vec![],
+        ),
+        combo(
+            "company contains 电子科技, by member",
+            members(MemberFilter { company: "电子科技".into(), ..f() }),
+            all(),
+            fts,
+            vec![phrase("name_grams", "电子科技")],
+            "",
+            vec![],
+        ),
+        combo(
+            "login name contains xinda12",
+            MemberFilter { login: "xinda12".into(), ..f() },
+            all(),
+            fts,
+            vec![phrase("login_grams", "xinda12")],
+            "",
+            vec![],
+        ),
+        combo(
+            "e-mail exact",
+            MemberFilter { email: email.clone(), exact: true, ..f() },
+            all(),
+            "c.email_key = ?",
+            vec![email.clone().into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "mobile contains 7 digits",
+            MemberFilter { phone_mobile: mobile.clone(), ..f() },
+            all(),
+            &format!(
+                "{fts} AND replace(replace(replace(replace(replace(c.phone_mobile, '-', ''), ' ', ''), '(', ''), ')', ''), '+', '') LIKE ?"
+            ),
+            vec![phrase("phone_grams", &mobile), format!("%{mobile}%").into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "province of a 广州 member",
+            MemberFilter { province: Some(gd), ..f() },
+            all(),
+            "c.region_province_id = ?",
+            vec![gd.into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "region 省 › 市 › 区 of a 广州 member",
+            MemberFilter { province: Some(gd), city: Some(gzc), district: Some(th), ..f() },
+            all(),
+            "c.region_district_id = ?",
+            vec![th.into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "level 金牌 + province 浙江",
+            MemberFilter { level: "gold".into(), province: Some(zj), ..f() },
+            all(),
+            "c.region_province_id = ? AND c.member_level IN (?)",
+            vec![zj.into(), "gold".into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "level 商系列 + service start range",
+            MemberFilter {
+                level: "shang_yi_tong,shang_cheng_tong,shang_qia_tong".into(),
+                start_from: day(200),
+                start_to: day(100),
+                ..f()
+            },
+            all(),
+            "c.service_start_date >= ? AND c.service_start_date <= ? AND c.member_level IN (?, ?, ?)",
+            vec![
+                date_of(200),
+                date_of(100),
+                "shang_yi_tong".into(),
+                "shang_cheng_tong".into(),
+                "shang_qia_tong".into(),
+            ],
+            "",
+            vec![],
+        ),
+        combo(
+            "level 金牌 + expired, by member",
+            members(MemberFilter { level: "gold".into(), expiry: "expired".into(), ..f() }),
+            all(),
+            "c.member_level IN (?) AND c.service_end_date < ?",
+            vec!["gold".into(), date_of(0)],
+            "",
+            vec![],
+        ),
+        combo(
+            "service time last 7 days",
+            MemberFilter { service_from: day(6), service_to: day(0), ..f() },
+            all(),
+            "",
+            vec![],
+            "r.service_at >= ? AND r.service_at < ?",
+            vec![start_of(6), start_of(-1)],
+        ),
+        combo(
+            "complaints, not inspected",
+            MemberFilter { service_type: "complaint".into(), qa_status: "not_inspected".into(), ..f() },
+            all(),
+            "",
+            vec![],
+            "r.service_type = ? AND r.qa_status = ?",
+            vec!["complaint".into(), "not_inspected".into()],
+        ),
+        combo(
+            "QA 处理有误 in the last 300 days",
+            MemberFilter { qa_result: "incorrect".into(), service_from: day(300), ..f() },
+            all(),
+            "",
+            vec![],
+            "r.service_at >= ? AND r.qa_result = ?",
+            vec![start_of(300), "incorrect".into()],
+        ),
+        combo(
+            "industry level 3",
+            MemberFilter { industry3: Some(ind3), ..f() },
+            all(),
+            "c.industry_l3_id = ?",
+            vec![ind3.into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "industry level 1 + push set + not expired",
+            MemberFilter { industry1: Some(ind), push: "true".into(), expiry: "not_expired".into(), ..f() },
+            all(),
+            "c.industry_l1_id = ? AND c.service_end_date >= ? AND c.push_enabled = ?",
+            vec![ind.into(), date_of(0), true.into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "organisation 上海代表处 + rep-office CS",
+            MemberFilter { org: Some(sh), service_dept: "rep_office_cs".into(), ..f() },
+            all(),
+            "c.organization_id = ?",
+            vec![sh.into()],
+            "r.service_dept = ?",
+            vec!["rep_office_cs".into()],
+        ),
+        combo(
+            "non-members from buyer meetings, by member",
+            members(MemberFilter { customer_type: "non_member".into(), info_source: "buyer_meeting".into(), ..f() }),
+            all(),
+            "c.customer_type = ? AND c.info_source = ?",
+            vec!["non_member".into(), "buyer_meeting".into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "rep-office user (广州), no filter",
+            f(),
+            Scope::Orgs(vec![gz]),
+            "c.organization_id IN (?)",
+            vec![gz.into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "rep-office user (广州), 金牌 + company 鑫",
+            MemberFilter { level: "gold".into(), company: "鑫".into(), ..f() },
+            Scope::Orgs(vec![gz]),
+            &format!("c.organization_id IN (?) AND {fts} AND c.member_level IN (?)"),
+            vec![gz.into(), phrase("name_grams", "鑫"), "gold".into()],
+            "",
+            vec![],
+        ),
+        combo(
+            "registered last 60 days, by member",
+            members(MemberFilter { registered_from: day(59), ..f() }),
+            all(),
+            "c.platform_registered_at >= ?",
+            vec![start_of(59)],
+            "",
+            vec![],
+        ),
+        combo(
+            "fulfilment 履约中 + callbacks, page 5",
+            MemberFilter { fulfilment: "in_progress".into(), service_type: "callback".into(), page: 5, ..f() },
+            all(),
+            "c.fulfilment_status = ?",
+            vec!["in_progress".into()],
+            "r.service_type = ?",
+            vec!["callback".into()],
+        ),
+    ];
+    Ok(v)
+}
+
+/// `bench-members [--runs N]`: every combination through the page's code and by hand.
+/// Prints one line per combination and, last, the summary fields for xtask.
+pub async fn bench_members(url: &str, runs: usize) -> Result<()> {
+    let mut db = crate::connect(url).await?;
+    let statements = Arc::new(AtomicU64::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let members = count(&db, "SELECT COUNT(*) FROM customer").await?;
+    let records = count(&db, "SELECT COUNT(*) FROM service_record").await?;
+    println!("data: {members} members, {records} service records");
+    let combos = combos(&db).await?;
+    let (mut all_code, mut all_raw) = (vec![], vec![]);
+    let mut max_statements = 0;
+    let mut slowest = (0.0f64, "");
+    println!(
+        "{:<48} {:>9} {:>9} {:>9} {:>9} {:>6} {:>5} {:>7}",
+        "combination", "p50 ms", "p95 ms", "raw p50", "raw p95", "ratio", "stmts", "total"
+    );
+    for c in &combos {
+        let mut code = vec![];
+        let mut raw = vec![];
+        let mut total = 0;
+        // The hand-written SQL joins in the order an expert would pick, the one the code picks.
+        let drive = query::plan(&db, &c.filter, &c.scope).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        for i in 0..runs + 2 {
+            let before = statements.load(Ordering::Relaxed);
+            let t = Instant::now();
+            let page = query::list(&db, &c.filter, &c.scope).await.map_err(|e| anyhow::anyhow!("{}: {e}", c.name))?;
+            let d = t.elapsed();
+            let used = statements.load(Ordering::Relaxed) - before;
+            max_statements = max_statements.max(used);
+            total = page.total;
+            let t = Instant::now();
+            run_raw(&db, c, drive).await.with_context(|| format!("raw SQL of {}", c.name))?;
+            let r = t.elapsed();
+            if i >= 2 {
+                code.push(d);
+                raw.push(r);
+            }
+        }
+        code.sort_unstable();
+        raw.sort_unstable();
+        let (p50, p95) = (ms(percentile(&code, 50.0)), ms(percentile(&code, 95.0)));
+        let (r50, r95) = (ms(percentile(&raw, 50.0)), ms(percentile(&raw, 95.0)));
+        if p95 > slowest.0 {
+            slowest = (p95, c.name);
+        }
+        println!(
+            "{:<48} {p50:>9.2} {p95:>9.2} {r50:>9.2} {r95:>9.2} {:>6.2} {:>5} {:>7}",
+            c.name,
+            p50 / r50.max(0.001),
+            max_statements,
+            if total > app::members::COUNT_CAP { format!("{}+", app::members::COUNT_CAP) } else { total.to_string() }
+        );
+        all_code.extend(code);
+        all_raw.extend(raw);
+    }
+    all_code.sort_unstable();
+    all_raw.sort_unstable();
+    let sum = |v: &[Duration]| v.iter().map(|d| d.as_secs_f64()).sum::<f64>();
+    let ratio = sum(&all_code) / sum(&all_raw);
+    println!(
+        "overall: p50 {:.2} ms, p95 {:.2} ms (raw p50 {:.2}, p95 {:.2}); slowest p95: {} ({:.2} ms)",
+        ms(percentile(&all_code, 50.0)),
+        ms(percentile(&all_code, 95.0)),
+        ms(percentile(&all_raw, 50.0)),
+        ms(percentile(&all_raw, 95.0)),
+        slowest.1,
+        slowest.0
+    );
+    if let Some(c) = combos.iter().find(|c| c.name == slowest.1) {
+        let drive = query::plan(&db, &c.filter, &c.scope).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let stmt = db.get_database_backend().build(&query::rows_statement(
+            DbBackend::Sqlite,
+            &c.filter,
+            &c.scope,
+            drive.rows,
+            Some((20, 0)),
+        ));
+        println!("plan: {drive:?}");
+        let plan = db
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                format!("EXPLAIN QUERY PLAN {}", stmt.sql),
+                stmt.values.map(|v| v.0).unwrap_or_default(),
+            ))
+            .await?;
+        println!("EXPLAIN QUERY PLAN of the slowest combination's rows:");
+        for row in plan {
+            println!("  {}", row.try_get::<String>("", "detail").unwrap_or_default());
+        }
+    }
+    println!(
+        "summary p95_ms={:.2} ratio_vs_raw={ratio:.2} queries_per_page={max_statements}",
+        ms(percentile(&all_code, 95.0))
+    );
+    Ok(())
+}
+
+/// Peak resident memory of this process (VmHWM), in MB.
+pub fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// `bench-export --out PATH`: all members (按会员, one row each) to xlsx.
+pub async fn bench_export(url: &str, out: &str) -> Result<()> {
+    let db = crate::connect(url).await?;
+    let f = MemberFilter { view: "members".into(), ..MemberFilter::default() };
+    let t = Instant::now();
+    let rows = app::members::export::member_services(
+        &db,
+        &f,
+        &Scope::All,
+        app::members::export::Format::Xlsx,
+        std::path::Path::new(out),
+        |_| {},
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let secs = t.elapsed().as_secs_f64();
+    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0;
+    println!("exported {rows} rows to {out} ({size:.1} MB) in {secs:.1} s, peak RSS {:.0} MB", peak_rss_mb());
+    println!("summary export_1m_s={secs:.1} export_rss_mb={:.0} export_rows={rows}", peak_rss_mb());
+    Ok(())
+}
+
+/// `sql "<statement>"`: the query plan and the time of a statement on this database (for tuning).
+pub async fn sql(url: &str, statement: &str) -> Result<()> {
+    let db = crate::connect(url).await?;
+    let b = db.get_database_backend();
+    let explain = if b == DbBackend::Sqlite { "EXPLAIN QUERY PLAN" } else { "EXPLAIN" };
+    for row in db.query_all_raw(Statement::from_string(b, format!("{explain} {statement}"))).await? {
+        let line =
+            row.try_get::<String>("", "detail").or_else(|_| row.try_get_by_index::<String>(0)).unwrap_or_default();
+        println!("  {line}");
+    }
+    for _ in 0..3 {
+        let t = Instant::now();
+        let rows = db.query_all_raw(Statement::from_string(b, statement)).await?;
+        println!("{} rows in {:.2} ms", rows.len(), ms(t.elapsed()));
+    }
+    Ok(())
+}
