@@ -16,19 +16,6 @@ pub async fn start_export(kind: String, query: String, format: String) -> Result
     ctx.respond(server::start(&ctx, &kind, &query, &format).await)
 }
 
-/// The progress of one of the user's jobs.
-#[server(endpoint = "jobs/status", input = Json)]
-pub async fn get_job_status(id: String) -> Result<JobStatus, AppError> {
-    let ctx = crate::auth::session::Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_login().await?;
-            ctx.state.jobs.get(&id, user.account.id).map(|j| j.status()).ok_or(AppError::NotFound)
-        }
-        .await,
-    )
-}
-
 #[cfg(feature = "ssr")]
 mod server {
     use leptos_router::params::ParamsMap;
@@ -106,23 +93,14 @@ pub fn ExportButtons(kind: &'static str, #[prop(into)] query: Signal<String>) ->
         let q = query.get_untracked();
         leptos::task::spawn_local(async move {
             match start_export(kind.into(), q, format.into()).await {
-                Ok(mut s) => {
-                    status.set(Some(s.clone()));
-                    while s.state == "running" {
-                        sleep_ms(400).await;
-                        match get_job_status(s.id.clone()).await {
-                            Ok(next) => s = next,
-                            Err(e) => {
-                                error.set(Some(e));
-                                break;
-                            }
+                Ok(s) => match crate::jobs::watch(s, status).await {
+                    Ok(s) => {
+                        if let Some(href) = s.download.as_ref() {
+                            crate::ui::hard_navigate(href);
                         }
-                        status.set(Some(s.clone()));
                     }
-                    if let Some(href) = s.download.as_ref() {
-                        crate::ui::hard_navigate(href);
-                    }
-                }
+                    Err(e) => error.set(Some(e)),
+                },
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -151,18 +129,4 @@ pub fn ExportButtons(kind: &'static str, #[prop(into)] query: Signal<String>) ->
             {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e.message(i18n.locale())}</span> })}
         </div>
     }
-}
-
-/// Waits `ms` milliseconds in the browser.
-async fn sleep_ms(ms: i32) {
-    #[cfg(feature = "hydrate")]
-    {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            let _ =
-                web_sys::window().expect("window").set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ms;
 }

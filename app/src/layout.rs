@@ -63,6 +63,7 @@ const MENU: &[MenuGroup] = &[
         en: "System settings",
         items: &[
             MenuItem { perm: Perm::SystemOrgs, href: "/admin/orgs", zh: "组织机构", en: "Organisations" },
+            MenuItem { perm: Perm::SystemSync, href: "/admin/sync", zh: "数据同步", en: "CM data sync" },
             MenuItem { perm: Perm::SystemLogs, href: "/admin/logs", zh: "系统日志", en: "Operation logs" },
         ],
     },

@@ -20,6 +20,8 @@ pub mod jobs;
 pub mod layout;
 pub mod members;
 mod routes;
+#[cfg(feature = "ssr")]
+pub mod tabular;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -87,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/query/member-services") view={Lazy::<routes::MemberServices>::new()}/>
                     <Route path=path!("/customers/:id") view={Lazy::<routes::MemberDetail>::new()}/>
                     <Route path=path!("/service-records/:id") view={Lazy::<routes::ServiceRecord>::new()}/>
+                    <Route path=path!("/admin/sync") view={Lazy::<routes::Sync>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

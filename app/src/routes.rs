@@ -34,4 +34,5 @@ lazy_pages! {
     MemberServices => crate::members::query_page::MemberServicesPage,
     MemberDetail => crate::members::detail::MemberDetailPage,
     ServiceRecord => crate::members::detail::ServiceRecordPage,
+    Sync => crate::members::sync_page::SyncPage,
 }

@@ -1,6 +1,7 @@
 //! The axum server: configuration, database, migrations, first-run data and the router.
 //! `main.rs` only wires these together so the integration tests build the very same router.
 pub mod config;
+pub mod files;
 pub mod security;
 pub mod tools;
 
@@ -59,41 +60,6 @@ pub struct ServerState {
     pub app: AppState,
 }
 
-/// The file of a finished export job, for the signed-in user who started it.
-async fn download(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    req: axum::extract::Request,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    use http::{StatusCode, header};
-    let (parts, _) = req.into_parts();
-    let meta = app::auth::session::RequestMeta::from_parts(&parts, state.settings.trust_proxy);
-    let Some(token) = meta.token.clone() else { return StatusCode::UNAUTHORIZED.into_response() };
-    let Ok(Some(user)) = app::auth::session::load_user(&state, &token, meta).await else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    let Some(out) = state.jobs.get(&id, user.account.id).and_then(|j| j.output()) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let Ok(file) = tokio::fs::File::open(&out.path).await else { return StatusCode::GONE.into_response() };
-    let len = file.metadata().await.map(|m| m.len()).unwrap_or_default();
-    let disposition = format!(
-        "attachment; filename=\"export.{}\"; filename*=UTF-8''{}",
-        out.path.extension().and_then(|e| e.to_str()).unwrap_or("bin"),
-        app::ui::urlencode(&out.name)
-    );
-    (
-        [
-            (header::CONTENT_TYPE, out.content_type.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CONTENT_LENGTH, len.to_string()),
-        ],
-        axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)),
-    )
-        .into_response()
-}
-
 /// The whole HTTP surface: pages, server functions under `/api`, static assets under `/pkg`.
 pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Router {
     let leptos_options = LeptosOptions::builder()
@@ -117,7 +83,12 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
         })
         .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .route("/download/{id}", axum::routing::get(download))
+        .route("/download/{id}", axum::routing::get(files::download))
+        .route("/templates/{name}", axum::routing::get(files::template))
+        .route(
+            "/upload/cm-sync",
+            axum::routing::post(files::upload_cm_sync).layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
             move || provide_context(fallback_state.clone()),
             shell,

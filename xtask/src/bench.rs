@@ -17,12 +17,13 @@ const WARM_UP: usize = 50;
 const REQUESTS: usize = 1_000;
 
 /// The benchmarks `bench` knows; anything else is a usage error.
-pub const NAMES: &[&str] = &["login"];
+pub const NAMES: &[&str] = &["login", "members"];
 
 /// Runs the benchmark `name`. The caller checks the name against [`NAMES`].
 pub fn run(ws: &Workspace, name: &str) -> Result<()> {
     match name {
         "login" => login(ws),
+        "members" => members(ws),
         _ => bail!("unknown bench `{name}`"),
     }
 }
@@ -66,6 +67,80 @@ fn login(ws: &Workspace) -> Result<()> {
     println!("  max {max:>8.2} ms");
     // Machine-readable summary; keep this exact format.
     println!("bench login p50_ms={p50:.2} p95_ms={p95:.2} wasm_brotli_kb={}", sizes.brotli_kb());
+    Ok(())
+}
+
+/// Members of the scale data set `bench members` runs on.
+const SCALE: u64 = 1_000_000;
+
+fn dataset(ws: &Workspace, members: u64) -> std::path::PathBuf {
+    ws.target.join("bench").join(format!("members-{members}.db"))
+}
+
+fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// `seed --members N`: a fresh deterministic data set (release build of the server's seeder).
+pub fn seed(ws: &Workspace, members: u64) -> Result<()> {
+    server::build_server(ws, true)?;
+    let db = dataset(ws, members);
+    std::fs::create_dir_all(db.parent().context("bench dir")?)?;
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    println!("seeding {members} members into {}", db.display());
+    crate::util::run(
+        std::process::Command::new(ws.server_bin(true))
+            .args(["seed", "--members", &members.to_string()])
+            .env("DATABASE_URL", sqlite_url(&db))
+            .env("RUST_LOG", "warn"),
+    )
+}
+
+/// Runs a tool of the release server on the data set, echoes its output and returns the
+/// fields of its `summary` line.
+fn tool(ws: &Workspace, db: &std::path::Path, args: &[&str]) -> Result<Vec<(String, String)>> {
+    let out = std::process::Command::new(ws.server_bin(true))
+        .args(args)
+        .env("DATABASE_URL", sqlite_url(db))
+        .env("RUST_LOG", "warn")
+        .output()
+        .with_context(|| format!("running crm-server {}", args.join(" ")))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    if !out.status.success() {
+        bail!("crm-server {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+    }
+    let summary = stdout.lines().find_map(|l| l.strip_prefix("summary ")).context("no summary line")?;
+    Ok(summary.split_whitespace().filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.into(), v.into())).collect())
+}
+
+/// `bench members`: the 信息查询 page at 1M members on SQLite, the 1M export and the 100k CM
+/// import, each by the application's own code.
+fn members(ws: &Workspace) -> Result<()> {
+    let db = dataset(ws, SCALE);
+    if !db.exists() {
+        seed(ws, SCALE)?;
+    } else {
+        server::build_server(ws, true)?;
+    }
+    let mut fields = tool(ws, &db, &["bench-members", "--runs", "20"])?;
+    let out = ws.target.join("bench").join("export.xlsx");
+    fields.extend(tool(ws, &db, &["bench-export", "--out", &out.display().to_string()])?);
+    let _ = std::fs::remove_file(&out);
+    fields.extend(tool(ws, &db, &["bench-import", "--rows", "100000"])?);
+    let get = |k: &str| fields.iter().find(|f| f.0 == k).map(|f| f.1.clone()).unwrap_or_else(|| "?".into());
+    // Machine-readable summary; keep this exact format.
+    println!(
+        "bench members p95_ms={} ratio_vs_raw={} queries_per_page={} export_1m_s={} export_rss_mb={} import_100k_s={}",
+        get("p95_ms"),
+        get("ratio_vs_raw"),
+        get("queries_per_page"),
+        get("export_1m_s"),
+        get("export_rss_mb"),
+        get("import_100k_s")
+    );
     Ok(())
 }
 

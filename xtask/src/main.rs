@@ -27,7 +27,11 @@ commands:
   build [--release]           the site and the server binary
   site [--release-wasm]       WASM, JS and CSS into target/site/pkg
                               (always the wasm-release profile)
+  seed --members N            a deterministic data set of N members (about 5N
+                              service records) in target/bench/members-N.db
   bench login                 time to first byte of GET /login, release build
+  bench members               信息查询 at 1M members (seeds it first if missing):
+                              query latency vs raw SQL, export 1M, import 100k
   help                        this text
 
 environment for `run` (defaults in brackets):
@@ -43,6 +47,7 @@ enum Cmd {
     Run { release: bool, port: Option<u16> },
     Test { only: Option<Step> },
     Bench { name: String },
+    Seed { members: u64 },
 }
 
 /// Exit code for a bad command line (as for `unknown bench`).
@@ -82,6 +87,7 @@ fn execute(cmd: Cmd) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Cmd::Seed { members } => bench::seed(&ws, members)?,
         Cmd::Bench { name } => {
             if !bench::NAMES.contains(&name.as_str()) {
                 eprintln!("unknown bench `{name}` (available: {})", bench::NAMES.join(", "));
@@ -118,6 +124,13 @@ fn parse(args: Vec<String>) -> Result<Cmd, String> {
                 .transpose()?,
         },
         "bench" => Cmd::Bench { name: args.next().ok_or("`bench` needs a name, e.g. `bench login`")? },
+        "seed" => Cmd::Seed {
+            members: args
+                .value("--members")?
+                .ok_or("`seed` needs `--members N`")?
+                .parse()
+                .map_err(|_| "`--members` needs a number".to_string())?,
+        },
         other => return Err(format!("unknown command `{other}`")),
     };
     args.finish()?;
@@ -184,6 +197,7 @@ mod tests {
         assert_eq!(parse_str("run --port=8080"), Ok(Cmd::Run { release: false, port: Some(8080) }));
         assert_eq!(parse_str("test --only postgres"), Ok(Cmd::Test { only: Some(Step::Postgres) }));
         assert_eq!(parse_str("bench members"), Ok(Cmd::Bench { name: "members".into() }));
+        assert_eq!(parse_str("seed --members 1000000"), Ok(Cmd::Seed { members: 1_000_000 }));
     }
 
     #[test]
@@ -194,5 +208,7 @@ mod tests {
         assert!(parse_str("test --only lint").is_err());
         assert!(parse_str("build --fast").is_err());
         assert!(parse_str("bench").is_err());
+        assert!(parse_str("seed").is_err());
+        assert!(parse_str("seed --members many").is_err());
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::{MemberDetail, MemberFilter, QueryChoices, RecordDetail, ServiceRow};
+use super::{MemberDetail, MemberFilter, QueryChoices, RecordDetail, ServiceRow, SyncRunRow};
 use crate::error::AppError;
 use crate::ui::Page;
 
@@ -74,6 +74,19 @@ pub async fn get_service_record(id: i64) -> Result<RecordDetail, AppError> {
         async {
             let user = ctx.require(Perm::QueryMemberService).await?;
             service::record(&ctx.state.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+/// 数据同步 (PG-94): the latest CM sync runs, newest first.
+#[server(endpoint = "sync/runs", input = Json)]
+pub async fn list_sync_runs(page: u64) -> Result<Page<SyncRunRow>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            ctx.require(Perm::SystemSync).await?;
+            service::sync_runs(&ctx.state.db, page).await
         }
         .await,
     )

@@ -5,7 +5,11 @@ pub mod detail;
 pub mod enums;
 pub mod filter;
 pub mod query_page;
+pub mod sync_kind;
+pub mod sync_page;
 
+#[cfg(feature = "ssr")]
+pub mod cm_sync;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
@@ -181,6 +185,26 @@ pub struct RecordDetail {
     pub company_name: String,
     pub member_level: String,
     pub qa_status: String,
+}
+
+/// One CM sync run (PG-94 数据同步).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRunRow {
+    pub id: i64,
+    pub kind: String,
+    pub mode: String,
+    pub file_name: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub rows_read: i32,
+    pub rows_inserted: i32,
+    pub rows_updated: i32,
+    pub rows_failed: i32,
+    pub triggered_by: String,
+    /// The first rejected rows: (line, field, message).
+    pub errors: Vec<(usize, String, String)>,
+    pub error_count: usize,
 }
 
 /// The 360° view of one member (PG-11).

@@ -310,6 +310,47 @@ pub async fn record(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
     })
 }
 
+pub async fn sync_runs(db: &impl ConnectionTrait, page: u64) -> AppResult<crate::ui::Page<super::SyncRunRow>> {
+    use super::entity::sync_run;
+    let per = 20;
+    let page = page.max(1);
+    let pager = sync_run::Entity::find().order_by_desc(sync_run::Column::Id).paginate(db, per);
+    let total = pager.num_items().await?;
+    let runs = pager.fetch_page(page - 1).await?;
+    let ids: Vec<i64> = runs.iter().filter_map(|r| r.triggered_by).collect();
+    let accounts = names::<account::Entity>(db, ids, account::Column::Id, |a| (a.id, a.name)).await?;
+    let items = runs
+        .into_iter()
+        .map(|r| {
+            let errors: Vec<super::cm_sync::RowError> =
+                r.error_report.as_deref().and_then(|e| serde_json::from_str(e).ok()).unwrap_or_default();
+            let general = r.error_report.clone().filter(|_| errors.is_empty() && r.status == "failed");
+            let mut list: Vec<(usize, String, String)> =
+                errors.iter().take(100).map(|e| (e.line, e.field.clone(), e.message.clone())).collect();
+            if let Some(g) = general {
+                list.push((0, String::new(), g));
+            }
+            super::SyncRunRow {
+                id: r.id,
+                kind: r.kind,
+                mode: r.mode,
+                file_name: r.file_name.unwrap_or_default(),
+                started_at: r.started_at,
+                finished_at: r.finished_at,
+                status: r.status,
+                rows_read: r.rows_read,
+                rows_inserted: r.rows_inserted,
+                rows_updated: r.rows_updated,
+                rows_failed: r.rows_failed,
+                triggered_by: r.triggered_by.and_then(|a| accounts.get(&a).cloned()).unwrap_or_else(|| "系统".into()),
+                error_count: errors.len().max(list.len()),
+                errors: list,
+            }
+        })
+        .collect();
+    Ok(crate::ui::Page { items, total, page, per_page: per })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,17 @@ impl TestApp {
         self.db.execute_unprepared(sql).await.unwrap();
     }
 
+    /// The first column of the first row as text.
+    pub async fn text(&self, sql: &str) -> String {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(self.db.get_database_backend(), sql.to_string()))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no row for {sql}"));
+        row.try_get_by_index::<String>(0).unwrap()
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         let row = self
             .db
@@ -177,6 +188,36 @@ impl Client {
         let value =
             serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
         (status, value)
+    }
+
+    /// A POST of raw bytes (a file upload as the browser's `fetch` sends it).
+    pub async fn post_bytes(&mut self, path: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        let req = self.request("POST", path, Body::from(bytes), false);
+        self.send(req).await
+    }
+
+    /// A GET of a file: status, body and Content-Disposition.
+    pub async fn get_file(&mut self, path: &str) -> (StatusCode, Vec<u8>, String) {
+        let req = self.request("GET", path, Body::empty(), false);
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let disposition =
+            res.headers().get(header::CONTENT_DISPOSITION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        (status, axum::body::to_bytes(res.into_body(), 256 << 20).await.unwrap().to_vec(), disposition)
+    }
+
+    /// Polls a background job (export, import) until it ends; returns its last status.
+    pub async fn wait_job(&mut self, job: &Value) -> Value {
+        let id = job["id"].as_str().expect("job id").to_string();
+        for _ in 0..600 {
+            let (status, s) = self.call("jobs/status", serde_json::json!({ "id": id })).await;
+            assert_eq!(status, StatusCode::OK, "{s}");
+            if s["state"] != "running" {
+                return s;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("job {id} did not finish");
     }
 
     /// A page load as a browser makes it (`Accept: text/html`).

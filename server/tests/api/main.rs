@@ -5,3 +5,4 @@ mod auth;
 mod common;
 mod matrix;
 mod members;
+mod sync;

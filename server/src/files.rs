@@ -1,0 +1,108 @@
+//! File routes next to the server functions: downloads of finished export jobs, import
+//! templates, and uploads (raw request body, same-origin checked by the CSRF middleware).
+use app::auth::Perm;
+use app::auth::session::{CurrentUser, RequestMeta, load_user};
+use app::error::AppError;
+use app::members::sync_kind::SyncKind;
+use app::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, Request, State};
+use axum::response::{IntoResponse, Response};
+use http::{StatusCode, header};
+
+/// Largest accepted upload (a 200,000-row CSV is about 40 MB).
+pub const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+
+fn error(status: StatusCode, e: AppError) -> Response {
+    (status, Json(e)).into_response()
+}
+
+/// The signed-in user of a plain HTTP request, holding `perm`.
+async fn user(state: &AppState, parts: &http::request::Parts, perm: Option<Perm>) -> Result<CurrentUser, Response> {
+    let meta = RequestMeta::from_parts(parts, state.settings.trust_proxy);
+    let token = meta.token.clone().ok_or_else(|| error(StatusCode::UNAUTHORIZED, AppError::Unauthenticated))?;
+    let user = match load_user(state, &token, meta).await {
+        Ok(Some(u)) => u,
+        _ => return Err(error(StatusCode::UNAUTHORIZED, AppError::Unauthenticated)),
+    };
+    if perm.is_some_and(|p| !user.has(p)) || user.account.must_change_password {
+        return Err(error(StatusCode::FORBIDDEN, AppError::Forbidden));
+    }
+    Ok(user)
+}
+
+fn attachment(name: &str, ext: &str) -> String {
+    format!("attachment; filename=\"download.{ext}\"; filename*=UTF-8''{}", app::ui::urlencode(name))
+}
+
+/// The file of a finished export job, for the user who started it.
+pub async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    let user = match user(&state, &parts, None).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(out) = state.jobs.get(&id, user.account.id).and_then(|j| j.output()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(file) = tokio::fs::File::open(&out.path).await else { return StatusCode::GONE.into_response() };
+    let len = file.metadata().await.map(|m| m.len()).unwrap_or_default();
+    let ext = out.path.extension().and_then(|e| e.to_str()).unwrap_or("bin").to_string();
+    (
+        [
+            (header::CONTENT_TYPE, out.content_type.to_string()),
+            (header::CONTENT_DISPOSITION, attachment(&out.name, &ext)),
+            (header::CONTENT_LENGTH, len.to_string()),
+        ],
+        axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)),
+    )
+        .into_response()
+}
+
+/// `cm-<kind>.csv`: the documented CM layout of a sync kind, header row only (UTF-8 BOM).
+pub async fn template(Path(name): Path<String>) -> Response {
+    let kind = name.strip_prefix("cm-").and_then(|n| n.strip_suffix(".csv")).and_then(|k| SyncKind::parse(k).ok());
+    let Some(kind) = kind else { return StatusCode::NOT_FOUND.into_response() };
+    let header_row: Vec<&str> = kind.layout().iter().map(|c| c.1).collect();
+    let body = format!("\u{feff}{}\r\n", header_row.join(","));
+    let file = format!("CM{}模板.csv", kind.label().0);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, attachment(&file, "csv")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct UploadQuery {
+    kind: String,
+    name: String,
+}
+
+/// A CM export file (raw body) for 数据同步: starts the sync job and answers with its status.
+pub async fn upload_cm_sync(State(state): State<AppState>, Query(q): Query<UploadQuery>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let user = match user(&state, &parts, Some(Perm::SystemSync)).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let kind = match SyncKind::parse(&q.kind) {
+        Ok(k) => k,
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
+    };
+    let bytes = match axum::body::to_bytes(body, UPLOAD_LIMIT).await {
+        Ok(b) if !b.is_empty() => b,
+        Ok(_) => return error(StatusCode::UNPROCESSABLE_ENTITY, AppError::rejected("文件是空的", "The file is empty")),
+        Err(_) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                AppError::rejected("文件太大(最大 64 MB)", "The file is too large (64 MB at most)"),
+            );
+        }
+    };
+    let status = app::members::cm_sync::start_upload(&state, user, kind, q.name, bytes.to_vec());
+    Json(status).into_response()
+}

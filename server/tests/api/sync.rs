@@ -1,0 +1,189 @@
+//! CM sync (数据同步): file layouts, upsert by CM id, the run log with its error report, and
+//! that a bad or interrupted run writes nothing.
+use app::members::cm_sync::{self, CmRow, SyncKind};
+use http::StatusCode;
+use serde_json::json;
+
+use crate::common::TestApp;
+use crate::members::with_members;
+
+fn csv(lines: &[&str]) -> Vec<u8> {
+    format!("\u{feff}{}\n", lines.join("\n")).into_bytes()
+}
+
+const MEMBER_HEADER: &str = "会员ID,企业名称,登录名,注册邮箱,手机,区域代码,行业代码,组织机构代码,企业状态,企业类别,会员级别,平台注册时间,服务开始时间,服务到期时间,是否设置推送,会员积分";
+
+async fn upload(app: &TestApp, admin: &str, kind: &str, file: Vec<u8>) -> (StatusCode, serde_json::Value) {
+    let mut c = app.login(admin).await;
+    let (status, job) = c.post_bytes(&format!("/upload/cm-sync?kind={kind}&name=cm.csv"), file).await;
+    if status != StatusCode::OK {
+        return (status, job);
+    }
+    (status, c.wait_job(&job).await)
+}
+
+#[tokio::test]
+async fn members_are_inserted_and_updated_by_cm_id() {
+    let app = with_members(30).await;
+    let before = app.count("SELECT COUNT(*) FROM customer").await;
+    let existing = app.count("SELECT id FROM customer WHERE cm_member_id IS NOT NULL ORDER BY id LIMIT 1").await;
+    let cm_id: String = {
+        let row = sea_orm::ConnectionTrait::query_one_raw(
+            &app.db,
+            sea_orm::Statement::from_string(
+                app.db.get_database_backend(),
+                format!("SELECT cm_member_id, login_name FROM customer WHERE id = {existing}"),
+            ),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        row.try_get::<String>("", "cm_member_id").unwrap()
+    };
+    let login: String = app.text(&format!("SELECT login_name FROM customer WHERE id = {existing}")).await;
+    let file = csv(&[
+        MEMBER_HEADER,
+        "CMX001,杭州新锐电子科技有限公司,xinrui_hz,sales@xinrui.example,13900001111,330106,391,,正常,供应商,金牌,2024-05-01 09:30,2026-01-01,2026-12-31,是,120",
+        "CMX002,深圳云帆进出口有限公司,yunfan_sz,,13900002222,440304,,,未激活,二者都有,免费,2025-02-03,,,否,",
+        &format!("{cm_id},改名后的企业有限公司,{login},,,440106,,,正常,采购商,商易通,,2026-03-01,2027-02-28,是,999"),
+    ]);
+    let (status, job) = upload(&app, "manager", "members", file).await;
+    assert_eq!(status, StatusCode::OK, "{job}");
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM customer").await, before + 2);
+    assert_eq!(
+        app.text(&format!("SELECT company_name FROM customer WHERE id = {existing}")).await,
+        "改名后的企业有限公司"
+    );
+    assert_eq!(app.text(&format!("SELECT member_level FROM customer WHERE id = {existing}")).await, "shang_yi_tong");
+    // A new member: codes resolved, organisation by the region's rep office (杭州 has none: HQ).
+    assert_eq!(app.text("SELECT member_level FROM customer WHERE cm_member_id = 'CMX001'").await, "gold");
+    assert_eq!(app.text("SELECT enterprise_status FROM customer WHERE cm_member_id = 'CMX002'").await, "not_activated");
+    let sz_org = app.count("SELECT organization_id FROM customer WHERE cm_member_id = 'CMX002'").await;
+    assert_eq!(sz_org, app.org_id("GZ").await, "深圳 is covered by 广州代表处");
+    assert_eq!(app.count("SELECT rows_inserted FROM sync_run").await, 2);
+    assert_eq!(app.count("SELECT rows_updated FROM sync_run").await, 1);
+    assert_eq!(app.text("SELECT status FROM sync_run").await, "succeeded");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM operation_log WHERE action = 'import' AND target_type = 'sync_run'").await,
+        1
+    );
+    // The new member is searchable by name at once.
+    let mut m = app.login("manager").await;
+    let (_, page) = m.call("members/services", json!({"filter": {"company": "新锐电子", "view": "members"}})).await;
+    assert_eq!(page["total"], 1, "{page}");
+
+    // The run log lists it.
+    let (_, runs) = m.call("sync/runs", json!({"page": 1})).await;
+    assert_eq!(runs["items"][0]["status"], "succeeded");
+}
+
+#[tokio::test]
+async fn a_file_with_a_bad_row_writes_nothing_and_reports_every_error() {
+    let app = with_members(20).await;
+    let before = app.count("SELECT COUNT(*) FROM customer").await;
+    let file = csv(&[
+        MEMBER_HEADER,
+        "CMY001,好公司有限公司,good_one,,,,,,正常,,金牌,,,,,",
+        "CMY002,坏公司,bad_one,not-an-email,,999999,,,正常,,铂金,2024-13-01,,,也许,abc",
+        "CMY001,重复会员ID,dup_login,,,,,,正常,,免费,,,,,",
+    ]);
+    let (_, job) = upload(&app, "manager", "members", file).await;
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(job["message"]["zh"].as_str().unwrap().contains("未写入任何数据"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM customer").await, before, "nothing written");
+    let mut m = app.login("manager").await;
+    let (_, runs) = m.call("sync/runs", json!({"page": 1})).await;
+    let run = &runs["items"][0];
+    assert_eq!(run["status"], "failed");
+    let errors: Vec<String> =
+        run["errors"].as_array().unwrap().iter().map(|e| format!("{}:{}", e[0], e[1].as_str().unwrap())).collect();
+    for expected in [
+        "3:registered_email",
+        "3:region_code",
+        "3:member_level",
+        "3:registered_at",
+        "3:push_enabled",
+        "3:member_points",
+        "4:cm_member_id",
+    ] {
+        assert!(errors.contains(&expected.to_string()), "{expected} in {errors:?}");
+    }
+    // A missing required column is refused before any row is read.
+    let (_, job) = upload(&app, "manager", "members", csv(&["会员ID,企业名称", "A,B"])).await;
+    assert!(job["message"]["zh"].as_str().unwrap().contains("登录名"), "{job}");
+}
+
+#[tokio::test]
+async fn an_interrupted_run_leaves_nothing_half_written() {
+    let app = with_members(10).await;
+    let before = app.count("SELECT COUNT(*) FROM customer").await;
+    let rows: Vec<CmRow> = (0..3000)
+        .map(|i| CmRow {
+            line: i + 2,
+            fields: [
+                ("cm_member_id", format!("CMK{i:05}")),
+                ("company_name", format!("批量测试{i}号有限公司")),
+                ("login_name", format!("bulk{i}")),
+                ("enterprise_status", "正常".into()),
+                ("member_level", "免费".into()),
+            ]
+            .into_iter()
+            .collect(),
+        })
+        .collect();
+    // The process "dies" after the first batch has been written inside the transaction.
+    let db = app.db.clone();
+    let task = tokio::spawn(async move {
+        cm_sync::run(&db, SyncKind::Members, "manual", None, rows, None, |done| {
+            if done > 0 {
+                panic!("killed after {done} rows");
+            }
+        })
+        .await
+    });
+    assert!(task.await.is_err(), "the run was killed");
+    assert_eq!(app.count("SELECT COUNT(*) FROM customer").await, before, "no row of the killed run is visible");
+}
+
+#[tokio::test]
+async fn published_info_and_push_logs_attach_to_synced_members() {
+    let app = with_members(10).await;
+    let cm = app.text("SELECT cm_member_id FROM customer WHERE cm_member_id IS NOT NULL ORDER BY id LIMIT 1").await;
+    let id = app.count(&format!("SELECT id FROM customer WHERE cm_member_id = '{cm}'")).await;
+    let before = app.count(&format!("SELECT COUNT(*) FROM published_info WHERE customer_id = {id}")).await;
+    let file = csv(&[
+        "信息ID,会员ID,信息类型,信息名称,信息状态,行业代码,发布时间,失效时间",
+        &format!("PIX1,{cm},产品信息,太阳能路灯,上架,38,2026-10-01 10:00,2027-10-01"),
+        &format!("PIX2,{cm},求购信息,求购不锈钢板,隐藏,,2026-11-01 08:00,"),
+    ]);
+    let (_, job) = upload(&app, "manager", "published_info", file).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM published_info WHERE customer_id = {id}")).await, before + 2);
+    // Again with a changed title: updated, not duplicated.
+    let file = csv(&[
+        "信息ID,会员ID,信息类型,信息名称,信息状态,发布时间",
+        &format!("PIX1,{cm},产品信息,太阳能路灯(新款),上架,2026-10-01 10:00"),
+    ]);
+    upload(&app, "manager", "published_info", file).await;
+    assert_eq!(app.text("SELECT title FROM published_info WHERE cm_info_id = 'PIX1'").await, "太阳能路灯(新款)");
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM published_info WHERE customer_id = {id}")).await, before + 2);
+
+    let file = csv(&[
+        "日志ID,会员ID,收件邮箱,邮件发送时间,信息名称,信息类型,推送状态",
+        &format!("PLX1,{cm},buyer@example.com,2026-11-20 09:00,求购不锈钢板,求购信息,已打开"),
+        "PLX2,NO_SUCH_MEMBER,x@example.com,2026-11-20 09:00,,,",
+    ]);
+    let (_, job) = upload(&app, "manager", "push_logs", file).await;
+    assert_eq!(job["state"], "failed", "an unknown member is an error");
+    assert_eq!(app.count("SELECT COUNT(*) FROM info_push_log WHERE cm_log_id LIKE 'PLX%'").await, 0);
+
+    // Only accounts with 数据同步 may upload.
+    let (status, _) = upload(&app, "agent", "members", csv(&[MEMBER_HEADER])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut m = app.login("manager").await;
+    let (status, body, disposition) = m.get_file("/templates/cm-members.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8(body).unwrap().contains("会员ID,企业名称,登录名"));
+    assert!(disposition.contains("attachment"));
+}
