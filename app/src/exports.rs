@@ -26,8 +26,14 @@ mod server {
     use crate::auth::{Perm, scope::Scope};
     use crate::error::{AppError, AppResult, Text};
     use crate::jobs::{JobStatus, Output, temp_path};
-    use crate::members::MemberFilter;
     use crate::members::export::{self, Format};
+    use crate::members::info_query::InfoKind;
+    use crate::members::{InfoFilter, MemberFilter};
+
+    enum What {
+        Members(MemberFilter),
+        Info(InfoKind, InfoFilter),
+    }
     use crate::ui::urldecode;
 
     fn params(query: &str) -> ParamsMap {
@@ -37,14 +43,30 @@ mod server {
     }
 
     pub async fn start(ctx: &Ctx, kind: &str, query: &str, format: &str) -> AppResult<JobStatus> {
-        let format = Format::parse(format)?;
         let (perm, title) = match kind {
             "member_services" => (Perm::QueryMemberService, "会员资料及服务查询"),
+            "published_info" => (Perm::QueryPublishedInfo, "会员发布信息查询"),
+            "push_logs" => (Perm::QueryPushLog, "信息推送邮件查询"),
             _ => return Err(AppError::NotFound),
         };
         let user = ctx.require(perm).await?;
-        let filter = MemberFilter::from_query(&params(query));
-        filter.validate().into_result()?;
+        let format = Format::parse(format)?;
+        let q = params(query);
+        let what = match kind {
+            "member_services" => {
+                let f = MemberFilter::from_query(&q);
+                f.validate().into_result()?;
+                What::Members(f)
+            }
+            _ => {
+                let f = InfoFilter::from_query(&q);
+                f.validate().into_result()?;
+                if let Some(id) = f.customer {
+                    crate::members::service::visible_customer(&ctx.state.db, &user, id).await?;
+                }
+                What::Info(if kind == "published_info" { InfoKind::Published } else { InfoKind::Pushes }, f)
+            }
+        };
         let job = ctx.state.jobs.start(user.account.id);
         let status = job.status();
         let db = ctx.state.db.clone();
@@ -54,18 +76,21 @@ mod server {
         tokio::spawn(async move {
             let run = async {
                 let path = temp_path(format.ext()).map_err(AppError::internal)?;
-                job.total.store(
-                    crate::members::query::count_exact(&db, &filter, &scope).await?,
-                    std::sync::atomic::Ordering::Relaxed,
-                );
                 let progress_job = job.clone();
-                let rows =
-                    export::member_services(&db, &filter, &scope, format, &path, move |n| progress_job.progress(n))
-                        .await?;
+                let progress = move |n| progress_job.progress(n);
+                let (rows, criteria) = match &what {
+                    What::Members(f) => {
+                        let total = crate::members::query::count_exact(&db, f, &scope).await?;
+                        job.total.store(total, std::sync::atomic::Ordering::Relaxed);
+                        (export::member_services(&db, f, &scope, format, &path, progress).await?, f.to_query())
+                    }
+                    What::Info(kind, f) => {
+                        (export::info(&db, *kind, f, &scope, format, &path, progress).await?, f.to_query())
+                    }
+                };
                 job.progress(rows);
-                let entry = Entry::new(perm.code(), "export", "export").detail(
-                    json!({ "criteria": filter.to_query(), "rows": rows, "format": format.ext(), "file": name }),
-                );
+                let entry = Entry::new(perm.code(), "export", "export")
+                    .detail(json!({ "criteria": criteria, "rows": rows, "format": format.ext(), "file": name }));
                 audit::record(&db, &user, entry).await?;
                 Ok::<_, AppError>(Output { path, name, content_type: format.content_type() })
             };

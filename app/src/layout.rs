@@ -39,12 +39,23 @@ const MENU: &[MenuGroup] = &[
     MenuGroup {
         zh: "信息查询",
         en: "Information query",
-        items: &[MenuItem {
-            perm: Perm::QueryMemberService,
-            href: "/query/member-services",
-            zh: "会员资料及服务查询",
-            en: "Members & services",
-        }],
+        items: &[
+            MenuItem {
+                perm: Perm::QueryMemberService,
+                href: "/query/member-services",
+                zh: "会员资料及服务查询",
+                en: "Members & services",
+            },
+            MenuItem {
+                perm: Perm::QueryPublishedInfo,
+                href: "/query/published-info",
+                zh: "会员发布信息查询",
+                en: "Published info",
+            },
+            MenuItem {
+                perm: Perm::QueryPushLog, href: "/query/push-logs", zh: "信息推送邮件查询", en: "Push e-mails"
+            },
+        ],
     },
     MenuGroup {
         zh: "客服管理",

@@ -90,6 +90,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/:id") view={Lazy::<routes::MemberDetail>::new()}/>
                     <Route path=path!("/service-records/:id") view={Lazy::<routes::ServiceRecord>::new()}/>
                     <Route path=path!("/admin/sync") view={Lazy::<routes::Sync>::new()}/>
+                    <Route path=path!("/query/published-info") view={Lazy::<routes::PublishedInfo>::new()}/>
+                    <Route path=path!("/customers/:id/published-info") view={Lazy::<routes::MemberPublished>::new()}/>
+                    <Route path=path!("/query/push-logs") view={Lazy::<routes::PushLogs>::new()}/>
+                    <Route path=path!("/customers/:id/push-logs") view={Lazy::<routes::MemberPushLogs>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

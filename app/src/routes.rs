@@ -35,4 +35,8 @@ lazy_pages! {
     MemberDetail => crate::members::detail::MemberDetailPage,
     ServiceRecord => crate::members::detail::ServiceRecordPage,
     Sync => crate::members::sync_page::SyncPage,
+    PublishedInfo => crate::members::info_page::PublishedInfoPage,
+    MemberPublished => crate::members::info_page::MemberPublishedPage,
+    PushLogs => crate::members::info_page::PushLogPage,
+    MemberPushLogs => crate::members::info_page::MemberPushLogPage,
 }

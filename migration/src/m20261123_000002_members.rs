@@ -111,6 +111,10 @@ impl MigrationTrait for Migration {
         for (name, cols) in [
             ("ix_customer_org", &["organization_id", "member_level"][..]),
             ("ix_customer_level", &["member_level", "organization_id"]),
+            // 会员级别 is in most queries, with a region or a service date.
+            ("ix_customer_level_region", &["member_level", "region_province_id"]),
+            ("ix_customer_level_start", &["member_level", "service_start_date"]),
+            ("ix_customer_level_end", &["member_level", "service_end_date"]),
             ("ix_customer_region", &["region_province_id", "region_city_id", "region_district_id"]),
             ("ix_customer_industry", &["industry_l1_id", "industry_l2_id", "industry_l3_id"]),
             ("ix_customer_registered", &["platform_registered_at"]),

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::{MemberDetail, MemberFilter, QueryChoices, RecordDetail, ServiceRow, SyncRunRow};
+use super::{InfoFilter, InfoPage, MemberDetail, MemberFilter, QueryChoices, RecordDetail, ServiceRow, SyncRunRow};
 use crate::error::AppError;
 use crate::ui::Page;
 
@@ -87,6 +87,32 @@ pub async fn list_sync_runs(page: u64) -> Result<Page<SyncRunRow>, AppError> {
         async {
             ctx.require(Perm::SystemSync).await?;
             service::sync_runs(&ctx.state.db, page).await
+        }
+        .await,
+    )
+}
+
+/// 会员发布信息查询 (PG-13), or one member's published items (PG-14, `filter.customer`).
+#[server(endpoint = "members/published", input = Json)]
+pub async fn list_published_info(filter: InfoFilter) -> Result<InfoPage, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::QueryPublishedInfo).await?;
+            service::info_page(&ctx.state.db, &user, crate::members::info_query::InfoKind::Published, &filter).await
+        }
+        .await,
+    )
+}
+
+/// 信息推送邮件查询 (PG-17), or one member's push log (PG-18, `filter.customer`).
+#[server(endpoint = "members/pushes", input = Json)]
+pub async fn list_push_logs(filter: InfoFilter) -> Result<InfoPage, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::QueryPushLog).await?;
+            service::info_page(&ctx.state.db, &user, crate::members::info_query::InfoKind::Pushes, &filter).await
         }
         .await,
     )

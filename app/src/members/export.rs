@@ -238,3 +238,101 @@ pub async fn member_services(
     read?;
     written
 }
+
+/// Export columns of 会员发布信息查询 (the 6 result columns, then 登录名, 会员级别, 组织机构,
+/// 失效时间) and of 信息推送邮件查询 (every displayed column).
+pub const PUBLISHED_COLUMNS: [(&str, f64); 10] = [
+    ("企业名称", 36.0),
+    ("信息名称", 36.0),
+    ("状态", 8.0),
+    ("信息类型", 10.0),
+    ("行业分类", 24.0),
+    ("发布时间", 18.0),
+    ("登录名", 16.0),
+    ("会员级别", 10.0),
+    ("组织机构", 14.0),
+    ("失效时间", 18.0),
+];
+pub const PUSH_COLUMNS: [(&str, f64); 9] = [
+    ("企业名称", 36.0),
+    ("注册邮箱", 28.0),
+    ("信息名称", 36.0),
+    ("状态", 8.0),
+    ("信息类型", 10.0),
+    ("行业分类", 24.0),
+    ("发布时间", 18.0),
+    ("邮件发送时间", 18.0),
+    ("推送状态", 10.0),
+];
+
+fn info_cells(kind: super::info_query::InfoKind, r: super::InfoRow) -> Vec<Cell> {
+    let t = |v: &Option<chrono::DateTime<chrono::Utc>>| Cell::Text(v.as_ref().map(fmt_time).unwrap_or_default());
+    match kind {
+        super::info_query::InfoKind::Published => vec![
+            Cell::Text(r.company_name),
+            Cell::Text(r.title),
+            zh(enums::INFO_STATUSES, &r.status),
+            zh(enums::INFO_TYPES, &r.info_type),
+            Cell::Text(r.industry),
+            t(&r.published_at),
+            Cell::Text(r.login_name),
+            zh(enums::LEVELS, &r.member_level),
+            Cell::Text(r.org_name),
+            t(&r.expires_at),
+        ],
+        super::info_query::InfoKind::Pushes => vec![
+            Cell::Text(r.company_name),
+            Cell::Text(r.email),
+            Cell::Text(r.title),
+            zh(enums::INFO_STATUSES, &r.status),
+            zh(enums::INFO_TYPES, &r.info_type),
+            Cell::Text(r.industry),
+            t(&r.published_at),
+            t(&r.sent_at),
+            zh(enums::PUSH_STATUSES, &r.push_status),
+        ],
+    }
+}
+
+/// Exports every published item or push e-mail of `f` inside `scope`.
+pub async fn info(
+    db: &DatabaseConnection,
+    kind: super::info_query::InfoKind,
+    f: &super::InfoFilter,
+    scope: &Scope,
+    format: Format,
+    path: &Path,
+    progress: impl Fn(u64) + Send + 'static,
+) -> AppResult<u64> {
+    f.validate().into_result()?;
+    let stmt = super::info_query::rows_statement(db.get_database_backend(), kind, f, scope, None);
+    let headers: &'static [(&'static str, f64)] = match kind {
+        super::info_query::InfoKind::Published => &PUBLISHED_COLUMNS,
+        super::info_query::InfoKind::Pushes => &PUSH_COLUMNS,
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(8);
+    let path_buf = path.to_path_buf();
+    let writer = tokio::task::spawn_blocking(move || {
+        write_file(&path_buf, format, headers, std::iter::from_fn(move || rx.blocking_recv()), progress)
+    });
+    let read = async {
+        let mut stream = db.stream(&stmt).await?;
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(row) = stream.next().await {
+            let r = super::info_query::RawInfo::from_query_result(&row?, "")?.into_row();
+            batch.push(info_cells(kind, r));
+            if batch.len() == BATCH && tx.send(std::mem::take(&mut batch)).await.is_err() {
+                return Ok::<(), AppError>(());
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(batch).await;
+        }
+        Ok(())
+    }
+    .await;
+    drop(tx);
+    let written = writer.await.map_err(AppError::internal)?;
+    read?;
+    written
+}

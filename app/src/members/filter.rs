@@ -5,13 +5,14 @@ use serde::{Deserialize, Serialize};
 use super::enums::{self, Choice};
 use crate::error::FieldErrors;
 
-macro_rules! member_filter {
-    (text { $($t:ident = $tk:literal),* $(,)? } id { $($i:ident = $ik:literal),* $(,)? }) => {
-        /// Every filter of PG-10 (SPEC §5.2). Text and code fields are strings ("" = 全部);
-        /// tree and organisation filters are ids.
+/// A filter struct whose every field maps to one URL query parameter. Text and code fields
+/// are strings ("" = 全部); tree and organisation filters are ids.
+macro_rules! url_filter {
+    ($(#[$doc:meta])* $name:ident; text { $($t:ident = $tk:literal),* $(,)? } id { $($i:ident = $ik:literal),* $(,)? }) => {
+        $(#[$doc])*
         #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(default)]
-        pub struct MemberFilter {
+        pub struct $name {
             $(pub $t: String,)*
             $(pub $i: Option<i64>,)*
             /// 精确匹配 for the text filters.
@@ -20,7 +21,7 @@ macro_rules! member_filter {
             pub per_page: u64,
         }
 
-        impl MemberFilter {
+        impl $name {
             /// The URL query string (without `?`) of this filter.
             pub fn to_query(&self) -> String {
                 let mut parts: Vec<String> = vec![];
@@ -48,7 +49,9 @@ macro_rules! member_filter {
     };
 }
 
-member_filter! {
+url_filter! {
+    /// Every filter of PG-10 会员资料及服务查询 (SPEC §5.2).
+    MemberFilter;
     text {
         company = "company", email = "email", login = "login", phone_fixed = "tel", phone_mobile = "mobile",
         registered_from = "reg_from", registered_to = "reg_to", start_from = "start_from", start_to = "start_to",
@@ -56,11 +59,77 @@ member_filter! {
         customer_type = "type", enterprise_status = "status", category = "category", level = "level",
         expiry = "expiry", push = "push", service_mode = "mode", service_dept = "dept", service_type = "svc_type",
         service_result = "result", fulfilment = "fulfil", info_source = "source", qa_status = "qa", qa_result = "qa_result",
-        view = "view", sort = "sort",
+        view = "view", sort = "sort", has_email = "has_email", avatar = "avatar", reg_source = "reg_source",
     }
     id {
         province = "prov", city = "city", district = "district", org = "org",
         industry1 = "ind1", industry2 = "ind2", industry3 = "ind3",
+    }
+}
+
+url_filter! {
+    /// The filters of 会员发布信息查询 (PG-13/14) and 信息推送邮件查询 (PG-17/18): the member's
+    /// (company, login, e-mail, level, region, organisation, …) and the item's own.
+    InfoFilter;
+    text {
+        company = "company", login = "login", email = "email", title = "title", info_type = "info_type",
+        info_status = "status", level = "level", has_email = "has_email", reg_source = "reg_source", avatar = "avatar",
+        from = "from", to = "to", expires_from = "exp_from", expires_to = "exp_to", push_status = "push_status",
+    }
+    id {
+        province = "prov", city = "city", district = "district", org = "org",
+        industry1 = "ind1", industry2 = "ind2", industry3 = "ind3", customer = "customer",
+    }
+}
+
+impl InfoFilter {
+    /// The member side of the filter, as the member query reads it.
+    pub fn member(&self) -> MemberFilter {
+        MemberFilter {
+            company: self.company.clone(),
+            login: self.login.clone(),
+            email: self.email.clone(),
+            level: self.level.clone(),
+            has_email: self.has_email.clone(),
+            avatar: self.avatar.clone(),
+            reg_source: self.reg_source.clone(),
+            province: self.province,
+            city: self.city,
+            district: self.district,
+            org: self.org,
+            ..MemberFilter::default()
+        }
+    }
+
+    pub fn validate(&self) -> FieldErrors {
+        let mut e = self.member().validate();
+        let codes: [(&str, &str, &[Choice]); 3] = [
+            ("info_type", &self.info_type, enums::INFO_TYPES),
+            ("status", &self.info_status, enums::INFO_STATUSES),
+            ("push_status", &self.push_status, enums::PUSH_STATUSES),
+        ];
+        for (field, v, list) in codes {
+            if !v.is_empty() && !enums::valid(list, v) {
+                e.add(field, "请从列表中选择", "Pick a value from the list");
+            }
+        }
+        for (field, from, to) in [("from", &self.from, &self.to), ("exp_from", &self.expires_from, &self.expires_to)] {
+            date_range_errors(&mut e, field, from, to);
+        }
+        e
+    }
+}
+
+fn date_range_errors(e: &mut FieldErrors, field: &str, from: &str, to: &str) {
+    let parse = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d");
+    let (f, t) = (from.trim(), to.trim());
+    let bad = |s: &str| !s.is_empty() && parse(s).is_err();
+    if bad(f) || bad(t) {
+        e.add(field, "日期格式应为 YYYY-MM-DD", "Use the format YYYY-MM-DD");
+    } else if let (Ok(a), Ok(b)) = (parse(f), parse(t))
+        && a > b
+    {
+        e.add(field, "开始日期不能晚于结束日期", "The start date is after the end date");
     }
 }
 
@@ -94,7 +163,8 @@ impl MemberFilter {
             .into_iter()
             .chain([&self.registered_from, &self.registered_to, &self.start_from, &self.start_to, &self.end_from])
             .chain([&self.end_to, &self.customer_type, &self.enterprise_status, &self.category, &self.level])
-            .chain([&self.expiry, &self.push, &self.fulfilment, &self.info_source])
+            .chain([&self.expiry, &self.push, &self.fulfilment, &self.info_source, &self.has_email, &self.avatar])
+            .chain([&self.reg_source])
             .any(|s| !s.trim().is_empty())
             || [self.province, self.city, self.district, self.org, self.industry1, self.industry2, self.industry3]
                 .iter()
@@ -113,7 +183,10 @@ impl MemberFilter {
     /// Checks every code and date; an error names the field.
     pub fn validate(&self) -> FieldErrors {
         let mut e = FieldErrors::default();
-        let codes: [(&str, &str, &[Choice]); 15] = [
+        let codes: [(&str, &str, &[Choice]); 18] = [
+            ("has_email", &self.has_email, enums::YES_NO),
+            ("avatar", &self.avatar, enums::YES_NO),
+            ("reg_source", &self.reg_source, enums::REGISTRATION_SOURCES),
             ("type", &self.customer_type, enums::CUSTOMER_TYPES),
             ("status", &self.enterprise_status, enums::ENTERPRISE_STATUSES),
             ("category", &self.category, enums::CATEGORIES),
@@ -145,16 +218,7 @@ impl MemberFilter {
             ("svc", &self.service_from, &self.service_to),
         ];
         for (field, from, to) in ranges {
-            let parse = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d");
-            let (f, t) = (from.trim(), to.trim());
-            let bad = |s: &str| !s.is_empty() && parse(s).is_err();
-            if bad(f) || bad(t) {
-                e.add(&format!("{field}_from"), "日期格式应为 YYYY-MM-DD", "Use the format YYYY-MM-DD");
-            } else if let (Ok(a), Ok(b)) = (parse(f), parse(t))
-                && a > b
-            {
-                e.add(&format!("{field}_from"), "开始日期不能晚于结束日期", "The start date is after the end date");
-            }
+            date_range_errors(&mut e, &format!("{field}_from"), from, to);
         }
         e
     }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod detail;
 pub mod enums;
 pub mod filter;
+pub mod info_page;
 pub mod query_page;
 pub mod sync_kind;
 pub mod sync_page;
@@ -17,6 +18,8 @@ pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
+pub mod info_query;
+#[cfg(feature = "ssr")]
 pub mod query;
 #[cfg(feature = "ssr")]
 pub mod search;
@@ -26,7 +29,7 @@ pub mod service;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use filter::MemberFilter;
+pub use filter::{InfoFilter, MemberFilter};
 
 /// Counts stop here: a larger result shows as "超过 2000 条" (a hundred pages) until the user
 /// asks for the exact total, which has to read every matching row.
@@ -185,6 +188,60 @@ pub struct RecordDetail {
     pub company_name: String,
     pub member_level: String,
     pub qa_status: String,
+}
+
+/// A published item (PG-13/14) or a push e-mail (PG-17/18) with its member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InfoRow {
+    pub id: i64,
+    pub customer_id: i64,
+    pub company_name: String,
+    pub login_name: String,
+    pub member_level: String,
+    /// The push's recipient, or the member's registered e-mail.
+    pub email: String,
+    pub org_name: String,
+    pub industry: String,
+    pub title: String,
+    pub url: String,
+    pub info_type: String,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub push_status: String,
+    pub source: String,
+}
+
+/// 推送邮件数, 涉及会员数 and opens of a push-log query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InfoSummary {
+    pub emails: u64,
+    pub members: u64,
+    pub opened: u64,
+}
+
+/// One page of PG-13/14/17/18 with the summary (push e-mails only) and, for one member's page,
+/// its header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InfoPage {
+    pub page: crate::ui::Page<InfoRow>,
+    pub summary: Option<InfoSummary>,
+    pub member: Option<MemberHead>,
+}
+
+/// The member summary above PG-14/PG-18.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberHead {
+    pub id: i64,
+    pub company_name: String,
+    pub member_level: String,
+    pub org_name: String,
+    /// (code, count) by 信息类型 and by 信息状态 (PG-14).
+    pub by_type: Vec<(String, u64)>,
+    pub by_status: Vec<(String, u64)>,
+    /// Push e-mails in the current service year (PG-18, target 50).
+    pub pushes_this_year: u64,
 }
 
 /// One CM sync run (PG-94 数据同步).

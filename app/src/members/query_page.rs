@@ -17,7 +17,9 @@ use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
 use crate::ui::{ChoiceSelect, Guard, PageHeader, Pager, fmt_time};
 
 /// `(value, setter)` of a text field of the draft filter.
-macro_rules! bind {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! bind_filter {
     ($draft:ident, $field:ident) => {
         (
             Signal::derive(move || $draft.with(|f| f.$field.clone())),
@@ -27,7 +29,7 @@ macro_rules! bind {
 }
 
 #[component]
-fn TextFilter(
+pub(crate) fn TextFilter(
     label: (&'static str, &'static str),
     id: &'static str,
     value: (Signal<String>, Callback<String>),
@@ -45,7 +47,7 @@ fn TextFilter(
 }
 
 #[component]
-fn SelectFilter(
+pub(crate) fn SelectFilter(
     label: (&'static str, &'static str),
     id: &'static str,
     choices: &'static [enums::Choice],
@@ -65,7 +67,7 @@ fn SelectFilter(
 }
 
 #[component]
-fn FieldError(#[prop(into)] id: String, errors: Signal<FieldErrors>) -> impl IntoView {
+pub(crate) fn FieldError(#[prop(into)] id: String, errors: Signal<FieldErrors>) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         errors
@@ -76,7 +78,7 @@ fn FieldError(#[prop(into)] id: String, errors: Signal<FieldErrors>) -> impl Int
 
 /// 起 – 止 dates (inclusive).
 #[component]
-fn DateRange(
+pub(crate) fn DateRange(
     label: (&'static str, &'static str),
     id: &'static str,
     from: (Signal<String>, Callback<String>),
@@ -259,11 +261,11 @@ fn MemberServices() -> impl IntoView {
             <ExportButtons kind="member_services" query=Signal::derive(move || filter.with(|f| f.to_query()))/>
         </PageHeader>
         <form class="filters member-filters" on:submit=on_search role="search">
-            <TextFilter label=("企业名称", "Company") id="f-company" value=bind!(draft, company) placeholder=("输入部分名称即可", "Any part of the name")/>
-            <TextFilter label=("注册邮箱", "E-mail") id="f-email" value=bind!(draft, email)/>
-            <TextFilter label=("登录名", "Login name") id="f-login" value=bind!(draft, login)/>
-            <TextFilter label=("固定电话", "Landline") id="f-tel" value=bind!(draft, phone_fixed) placeholder=("只比对数字", "Digits only")/>
-            <TextFilter label=("手机", "Mobile") id="f-mobile" value=bind!(draft, phone_mobile) placeholder=("只比对数字", "Digits only")/>
+            <TextFilter label=("企业名称", "Company") id="f-company" value=bind_filter!(draft, company) placeholder=("输入部分名称即可", "Any part of the name")/>
+            <TextFilter label=("注册邮箱", "E-mail") id="f-email" value=bind_filter!(draft, email)/>
+            <TextFilter label=("登录名", "Login name") id="f-login" value=bind_filter!(draft, login)/>
+            <TextFilter label=("固定电话", "Landline") id="f-tel" value=bind_filter!(draft, phone_fixed) placeholder=("只比对数字", "Digits only")/>
+            <TextFilter label=("手机", "Mobile") id="f-mobile" value=bind_filter!(draft, phone_mobile) placeholder=("只比对数字", "Digits only")/>
             <div class="filter-item">
                 <span></span>
                 <label class="check"><input type="checkbox" prop:checked=move || draft.with(|f| f.exact)
@@ -308,7 +310,7 @@ fn MemberServices() -> impl IntoView {
                     <FieldError id="level" errors=errors/>
                 </div>
             </div>
-            <DateRange label=("服务时间", "Service time") id="svc" from=bind!(draft, service_from) to=bind!(draft, service_to) errors=errors/>
+            <DateRange label=("服务时间", "Service time") id="svc" from=bind_filter!(draft, service_from) to=bind_filter!(draft, service_to) errors=errors/>
             <div class="filter-item presets">
                 <span></span>
                 <div>
@@ -319,27 +321,27 @@ fn MemberServices() -> impl IntoView {
                 </div>
             </div>
             <Show when=move || expanded.get()>
-                <DateRange label=("平台注册时间", "Registered") id="reg" from=bind!(draft, registered_from) to=bind!(draft, registered_to) errors=errors/>
-                <DateRange label=("服务开始时间", "Service start") id="start" from=bind!(draft, start_from) to=bind!(draft, start_to) errors=errors/>
-                <DateRange label=("服务到期时间", "Service end") id="end" from=bind!(draft, end_from) to=bind!(draft, end_to) errors=errors/>
-                <SelectFilter label=("客户类型", "Customer type") id="type" choices=enums::CUSTOMER_TYPES value=bind!(draft, customer_type) errors=errors/>
+                <DateRange label=("平台注册时间", "Registered") id="reg" from=bind_filter!(draft, registered_from) to=bind_filter!(draft, registered_to) errors=errors/>
+                <DateRange label=("服务开始时间", "Service start") id="start" from=bind_filter!(draft, start_from) to=bind_filter!(draft, start_to) errors=errors/>
+                <DateRange label=("服务到期时间", "Service end") id="end" from=bind_filter!(draft, end_from) to=bind_filter!(draft, end_to) errors=errors/>
+                <SelectFilter label=("客户类型", "Customer type") id="type" choices=enums::CUSTOMER_TYPES value=bind_filter!(draft, customer_type) errors=errors/>
                 <div class="filter-item filter-wide">
                     <label for="f-ind">{move || i18n.t("行业分类", "Industry")}</label>
                     <TreeSelect kind="industry" id="f-ind" levels=INDUSTRY_LEVELS value=industry
                         on_change=Callback::new(move |v: [Option<i64>; 3]| draft.update(|f| { f.industry1 = v[0]; f.industry2 = v[1]; f.industry3 = v[2]; }))/>
                 </div>
-                <SelectFilter label=("企业状态", "Status") id="status" choices=enums::ENTERPRISE_STATUSES value=bind!(draft, enterprise_status) errors=errors/>
-                <SelectFilter label=("企业类别", "Category") id="category" choices=enums::CATEGORIES value=bind!(draft, category) errors=errors/>
-                <SelectFilter label=("服务是否到期", "Expired") id="expiry" choices=enums::EXPIRY value=bind!(draft, expiry) errors=errors/>
-                <SelectFilter label=("是否设置推送", "Push set") id="push" choices=enums::YES_NO value=bind!(draft, push) errors=errors/>
-                <SelectFilter label=("服务方式", "Service mode") id="mode" choices=enums::SERVICE_MODES value=bind!(draft, service_mode) errors=errors/>
-                <SelectFilter label=("服务部门", "Service dept") id="dept" choices=enums::SERVICE_DEPTS value=bind!(draft, service_dept) errors=errors/>
-                <SelectFilter label=("服务类型", "Service type") id="svc_type" choices=enums::SERVICE_TYPES value=bind!(draft, service_type) errors=errors/>
-                <SelectFilter label=("服务结果", "Result") id="result" choices=enums::SERVICE_RESULTS value=bind!(draft, service_result) errors=errors/>
-                <SelectFilter label=("履约状态", "Fulfilment") id="fulfil" choices=enums::FULFILMENT_STATUSES value=bind!(draft, fulfilment) errors=errors/>
-                <SelectFilter label=("信息来源", "Info source") id="source" choices=enums::INFO_SOURCES value=bind!(draft, info_source) errors=errors/>
-                <SelectFilter label=("是否质检", "QA done") id="qa" choices=enums::QA_STATUSES value=bind!(draft, qa_status) errors=errors/>
-                <SelectFilter label=("质检结果", "QA result") id="qa_result" choices=enums::QA_RESULTS value=bind!(draft, qa_result) errors=errors/>
+                <SelectFilter label=("企业状态", "Status") id="status" choices=enums::ENTERPRISE_STATUSES value=bind_filter!(draft, enterprise_status) errors=errors/>
+                <SelectFilter label=("企业类别", "Category") id="category" choices=enums::CATEGORIES value=bind_filter!(draft, category) errors=errors/>
+                <SelectFilter label=("服务是否到期", "Expired") id="expiry" choices=enums::EXPIRY value=bind_filter!(draft, expiry) errors=errors/>
+                <SelectFilter label=("是否设置推送", "Push set") id="push" choices=enums::YES_NO value=bind_filter!(draft, push) errors=errors/>
+                <SelectFilter label=("服务方式", "Service mode") id="mode" choices=enums::SERVICE_MODES value=bind_filter!(draft, service_mode) errors=errors/>
+                <SelectFilter label=("服务部门", "Service dept") id="dept" choices=enums::SERVICE_DEPTS value=bind_filter!(draft, service_dept) errors=errors/>
+                <SelectFilter label=("服务类型", "Service type") id="svc_type" choices=enums::SERVICE_TYPES value=bind_filter!(draft, service_type) errors=errors/>
+                <SelectFilter label=("服务结果", "Result") id="result" choices=enums::SERVICE_RESULTS value=bind_filter!(draft, service_result) errors=errors/>
+                <SelectFilter label=("履约状态", "Fulfilment") id="fulfil" choices=enums::FULFILMENT_STATUSES value=bind_filter!(draft, fulfilment) errors=errors/>
+                <SelectFilter label=("信息来源", "Info source") id="source" choices=enums::INFO_SOURCES value=bind_filter!(draft, info_source) errors=errors/>
+                <SelectFilter label=("是否质检", "QA done") id="qa" choices=enums::QA_STATUSES value=bind_filter!(draft, qa_status) errors=errors/>
+                <SelectFilter label=("质检结果", "QA result") id="qa_result" choices=enums::QA_RESULTS value=bind_filter!(draft, qa_result) errors=errors/>
             </Show>
             <div class="filter-buttons">
                 <button type="button" class="link" aria-expanded=move || expanded.get().to_string() on:click=move |_| expanded.update(|e| *e = !*e)>

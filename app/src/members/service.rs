@@ -310,6 +310,61 @@ pub async fn record(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
     })
 }
 
+/// PG-13/14/17/18: one page, with the member header when the page is about one member.
+pub async fn info_page(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    kind: super::info_query::InfoKind,
+    f: &super::InfoFilter,
+) -> AppResult<super::InfoPage> {
+    use super::info_query::{InfoKind, list};
+    let member = match f.customer {
+        None => None,
+        Some(id) => {
+            let c = visible_customer(db, user, id).await?;
+            let org =
+                organization::Entity::find_by_id(c.organization_id).one(db).await?.map(|o| o.name).unwrap_or_default();
+            let (mut by_type, mut by_status, mut pushes_this_year) = (vec![], vec![], 0);
+            if kind == InfoKind::Published {
+                for (list, col) in
+                    [(&mut by_type, published_info::Column::InfoType), (&mut by_status, published_info::Column::Status)]
+                {
+                    let rows: Vec<(String, i64)> = published_info::Entity::find()
+                        .select_only()
+                        .column(col)
+                        .column_as(published_info::Column::Id.count(), "n")
+                        .filter(published_info::Column::CustomerId.eq(id))
+                        .group_by(col)
+                        .into_tuple()
+                        .all(db)
+                        .await?;
+                    *list = rows.into_iter().map(|(k, n)| (k, n as u64)).collect();
+                }
+            } else {
+                let start = service_year_start(c.service_start_date, today_cst());
+                let start =
+                    Utc.from_utc_datetime(&start.and_hms_opt(0, 0, 0).expect("midnight")) - chrono::Duration::hours(8);
+                pushes_this_year = info_push_log::Entity::find()
+                    .filter(info_push_log::Column::CustomerId.eq(id))
+                    .filter(info_push_log::Column::SentAt.gte(start))
+                    .count(db)
+                    .await?;
+            }
+            Some(super::MemberHead {
+                id,
+                company_name: c.company_name.unwrap_or_default(),
+                member_level: c.member_level.unwrap_or_default(),
+                org_name: org,
+                by_type,
+                by_status,
+                pushes_this_year,
+            })
+        }
+    };
+    let (page, summary) = list(db, kind, f, &user.scope).await?;
+    Ok(super::InfoPage { page, summary, member })
+}
+
 pub async fn sync_runs(db: &impl ConnectionTrait, page: u64) -> AppResult<crate::ui::Page<super::SyncRunRow>> {
     use super::entity::sync_run;
     let per = 20;

@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod common;
+mod info;
 mod matrix;
 mod members;
 mod sync;

@@ -12,7 +12,9 @@ fn holders(perm: &str) -> &'static [&'static str] {
     match perm {
         "add_admin" | "role_mgmt" | "orgs" => &["manager"],
         "admin_mgmt" | "logs" => &["manager", "supervisor"],
-        "login" | "change_password" => &ROLES,
+        "login" | "change_password" | "member_query" => &ROLES,
+        "published_query" | "push_query" => &["manager", "supervisor", "agent", "qa", "gz_rep", "sh_rep"],
+        "sync" => &["manager"],
         other => panic!("no expectation for {other}"),
     }
 }
@@ -56,6 +58,16 @@ fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])> {
         ),
         ("admin/orgs/active", json!({"id": 999999, "active": false}), &["orgs"]),
         ("dict/regions", json!({"parent": null}), &["login"]),
+        ("dict/tree", json!({"kind": "industry", "parent": null}), &["login"]),
+        ("members/services", json!({"filter": {}}), &["member_query"]),
+        ("members/services/count", json!({"filter": {"level": "gold"}}), &["member_query"]),
+        ("members/choices", json!({}), &["member_query", "published_query", "push_query"]),
+        ("members/detail", json!({"id": 999_999}), &["member_query"]),
+        ("members/record", json!({"id": 999_999}), &["member_query"]),
+        ("members/published", json!({"filter": {}}), &["published_query"]),
+        ("members/pushes", json!({"filter": {}}), &["push_query"]),
+        ("sync/runs", json!({"page": 1}), &["sync"]),
+        ("exports/start", json!({"kind": "member_services", "query": "", "format": "bogus"}), &["login"]),
         ("admin/logs/list", json!({"filter": {}}), &["logs", "admin_mgmt"]),
         ("admin/logs/logins", json!({"filter": {}}), &["logs", "admin_mgmt"]),
         ("me/operations", json!({}), &["login"]),

@@ -98,6 +98,9 @@ fn customer_ok(f: &MemberFilter, c: &customer::Model, orgs: Option<&[i64]>) -> b
         }
         && (f.push.is_empty() || c.push_enabled.to_string() == f.push)
         && code_ok(&c.fulfilment_status, &f.fulfilment)
+        && (f.has_email.is_empty() || c.registered_email.is_some().to_string() == f.has_email)
+        && (f.avatar.is_empty() || c.has_avatar.to_string() == f.avatar)
+        && code_ok(&c.registration_source, &f.reg_source)
         && (f.info_source.is_empty() || c.info_source == f.info_source)
 }
 
@@ -218,6 +221,8 @@ async fn every_filter_alone_and_combined_matches_the_reference() {
         MemberFilter { info_source: s("buyer_meeting"), ..Default::default() },
         MemberFilter { qa_status: s("inspected"), ..Default::default() },
         MemberFilter { qa_result: s("incorrect"), ..Default::default() },
+        MemberFilter { has_email: s("false"), ..Default::default() },
+        MemberFilter { avatar: s("true"), reg_source: s("regional_platform"), ..Default::default() },
         // Combinations.
         MemberFilter { level: s("gold"), province: prov, ..Default::default() },
         MemberFilter {

@@ -1,0 +1,81 @@
+// 信息查询: an agent narrows the member & service query to 金牌 members of one province, opens a
+// member and reads its service records; the published-info and push-log pages; an export.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launch, login, newPage, open, shot } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('an agent filters by 金牌 and a province, opens a member and sees its service records', async () => {
+  const page = await newPage(browser);
+  await login(page, 'agent');
+  await page.click('[data-testid=menu] a:has-text("会员资料及服务查询")');
+  await page.waitForSelector('[data-testid=member-services] tbody tr');
+  await shot(page, 'member-services');
+  await page.click('label.chip:has-text("金牌")');
+  await page.selectOption('#f-prov', { label: '广东省' });
+  // The city list follows the province.
+  await page.waitForSelector('#f-prov-2:not([disabled]) option:has-text("广州市")');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForURL((u) => u.searchParams.get('level') === 'gold' && u.searchParams.has('prov'));
+  await page.waitForSelector('[data-testid=member-services] tbody tr');
+  const levels = await page.locator('[data-testid=member-services] tbody tr td:nth-child(2)').allInnerTexts();
+  assert.ok(levels.length > 0, 'some gold members in 广东');
+  assert.ok(levels.every((l) => l.trim() === '金牌'), levels.join(','));
+  assert.match(await page.textContent('.pager .total'), /共 \d+ 条|超过 2000 条/);
+  await shot(page, 'member-services-gold-guangdong');
+  // The view is in the URL: a reload keeps it.
+  await page.reload();
+  await page.waitForSelector('body[data-hydrated]');
+  assert.ok(await page.isChecked('label.chip:has-text("金牌") input'));
+
+  const company = (await page.textContent('[data-testid=member-services] tbody tr td a')).trim();
+  await page.click('[data-testid=member-services] tbody tr td a');
+  await page.waitForURL(/\/customers\/\d+$/);
+  await page.waitForSelector('.member-title h2');
+  assert.equal((await page.textContent('.member-title h2')).trim(), company);
+  assert.match(await page.textContent('.tab-panel'), /广东省/);
+  await page.click('button.tab:has-text("服务记录")');
+  await page.waitForSelector('[data-testid=member-records] tbody tr');
+  assert.ok(await page.locator('[data-testid=member-records] tbody tr').count() > 0);
+  await shot(page, 'member-detail-records');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a rep-office user only has its own office in the organisation filter', async () => {
+  const page = await newPage(browser);
+  await login(page, 'gz_rep');
+  await open(page, '/query/member-services');
+  await page.waitForSelector('#f-org[disabled]');
+  assert.deepEqual((await page.locator('#f-org option').allInnerTexts()).map((t) => t.trim()), ['广州代表处']);
+  const orgs = await page.locator('[data-testid=member-services] tbody tr td:nth-child(8)').allInnerTexts();
+  assert.ok(orgs.length > 0 && orgs.every((o) => o.trim() === '广州代表处'), orgs.join(','));
+});
+
+test('published info, push e-mails and an export with progress', async () => {
+  const page = await newPage(browser);
+  await login(page, 'manager');
+  await open(page, '/query/published-info?info_type=purchase');
+  await page.waitForSelector('[data-testid=published-info] tbody tr');
+  const types = await page.locator('[data-testid=published-info] tbody tr td:nth-child(4)').allInnerTexts();
+  assert.ok(types.every((t) => t.trim() === '求购信息'), types.join(','));
+  await shot(page, 'published-info');
+  await open(page, '/query/push-logs');
+  await page.waitForSelector('[data-testid=push-summary]');
+  await page.click('[data-testid=push-logs] tbody tr td a');
+  await page.waitForURL(/\/customers\/\d+\/push-logs/);
+  await page.waitForSelector('[data-testid=push-counter]');
+  assert.match(await page.textContent('[data-testid=push-counter]'), /本服务年度已推送 \d+ 条 \/ 目标 50 条/);
+  await shot(page, 'member-push-log');
+
+  await open(page, '/query/member-services?level=shang_qia_tong');
+  const download = page.waitForEvent('download');
+  await page.click('button:has-text("导出 Excel")');
+  const file = await download;
+  assert.match(file.suggestedFilename(), /^会员资料及服务查询_\d{14}\.xlsx$/);
+  await page.waitForSelector('.export .job:has-text("已导出")');
+  assert.deepEqual(page.errors, []);
+});
