@@ -31,8 +31,8 @@ mod server {
     use crate::members::{InfoFilter, MemberFilter};
 
     enum What {
-        Members(MemberFilter),
-        Info(InfoKind, InfoFilter),
+        Members(Box<MemberFilter>),
+        Info(InfoKind, Box<InfoFilter>),
     }
     use crate::ui::urldecode;
 
@@ -56,7 +56,7 @@ mod server {
             "member_services" => {
                 let f = MemberFilter::from_query(&q);
                 f.validate().into_result()?;
-                What::Members(f)
+                What::Members(Box::new(f))
             }
             _ => {
                 let f = InfoFilter::from_query(&q);
@@ -64,7 +64,7 @@ mod server {
                 if let Some(id) = f.customer {
                     crate::members::service::visible_customer(&ctx.state.db, &user, id).await?;
                 }
-                What::Info(if kind == "published_info" { InfoKind::Published } else { InfoKind::Pushes }, f)
+                What::Info(if kind == "published_info" { InfoKind::Published } else { InfoKind::Pushes }, Box::new(f))
             }
         };
         let job = ctx.state.jobs.start(user.account.id);

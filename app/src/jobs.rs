@@ -23,10 +23,10 @@ pub struct JobStatus {
 
 impl JobStatus {
     pub fn percent(&self) -> u64 {
-        if self.total == 0 {
-            if self.state == "running" { 0 } else { 100 }
-        } else {
-            (self.done * 100 / self.total).min(100)
+        match (self.done * 100).checked_div(self.total) {
+            Some(p) => p.min(100),
+            None if self.state == "running" => 0,
+            None => 100,
         }
     }
 }

@@ -765,24 +765,6 @@ async fn published_or_pushes(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_in_cm_formats() {
-        assert_eq!(code_of(enums::LEVELS, "金牌"), Some("gold"));
-        assert_eq!(code_of(enums::LEVELS, "gold"), Some("gold"));
-        assert_eq!(code_of(enums::LEVELS, "铂金"), None);
-        assert_eq!(parse_bool("是"), Some(true));
-        assert_eq!(parse_bool(""), Some(false));
-        assert_eq!(parse_bool("maybe"), None);
-        assert_eq!(parse_time("2026-11-23 08:00").unwrap().to_rfc3339(), "2026-11-23T00:00:00+00:00");
-        assert_eq!(parse_date("2026/1/5"), NaiveDate::from_ymd_opt(2026, 1, 5));
-        assert!(parse_time("23.11.2026").is_none());
-    }
-}
-
 /// Starts a file sync in the background (PG-94 upload): reads the file, runs the sync as
 /// `user` and writes the operation log; the page polls the job.
 pub fn start_upload(
@@ -832,4 +814,22 @@ pub fn start_upload(
         }));
     });
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_in_cm_formats() {
+        assert_eq!(code_of(enums::LEVELS, "金牌"), Some("gold"));
+        assert_eq!(code_of(enums::LEVELS, "gold"), Some("gold"));
+        assert_eq!(code_of(enums::LEVELS, "铂金"), None);
+        assert_eq!(parse_bool("是"), Some(true));
+        assert_eq!(parse_bool(""), Some(false));
+        assert_eq!(parse_bool("maybe"), None);
+        assert_eq!(parse_time("2026-11-23 08:00").unwrap().to_rfc3339(), "2026-11-23T00:00:00+00:00");
+        assert_eq!(parse_date("2026/1/5"), NaiveDate::from_ymd_opt(2026, 1, 5));
+        assert!(parse_time("23.11.2026").is_none());
+    }
 }

@@ -185,7 +185,7 @@ fn MemberServices() -> impl IntoView {
     let expanded = RwSignal::new(has_advanced(&filter.get_untracked()));
     Effect::new(move |_| draft.set(filter.get()));
     let choices = Resource::new(|| (), |_| load_query_choices());
-    let rows = Resource::new(move || filter.get(), |f| list_member_services(f));
+    let rows = Resource::new(move || filter.get(), list_member_services);
     let exact_total = RwSignal::new(None::<u64>);
     let counting = RwSignal::new(false);
     // The same checks the server makes, on the submitted filter: messages next to the fields.

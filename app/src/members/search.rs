@@ -116,7 +116,8 @@ mod tests {
     fn substring_semantics() {
         // Every substring's tokens appear, in order and adjacent, in the text's grams.
         let text = "广州市天河区云帆贸易有限公司";
-        let g: Vec<&str> = grams(text).split(' ').collect::<Vec<_>>();
+        let all = grams(text);
+        let g: Vec<&str> = all.split(' ').collect();
         for q in ["云帆", "天河区云帆贸易", "有限公司", "广"] {
             let t = query_tokens(q);
             assert!(g.windows(t.len()).any(|w| w.iter().zip(&t).all(|(a, b)| a == b)), "{q}");
