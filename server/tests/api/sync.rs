@@ -61,8 +61,8 @@ async fn members_are_inserted_and_updated_by_cm_id() {
     assert_eq!(app.text("SELECT enterprise_status FROM customer WHERE cm_member_id = 'CMX002'").await, "not_activated");
     let sz_org = app.count("SELECT organization_id FROM customer WHERE cm_member_id = 'CMX002'").await;
     assert_eq!(sz_org, app.org_id("GZ").await, "深圳 is covered by 广州代表处");
-    assert_eq!(app.count("SELECT rows_inserted FROM sync_run").await, 2);
-    assert_eq!(app.count("SELECT rows_updated FROM sync_run").await, 1);
+    assert_eq!(app.count("SELECT CAST(rows_inserted AS BIGINT) FROM sync_run").await, 2);
+    assert_eq!(app.count("SELECT CAST(rows_updated AS BIGINT) FROM sync_run").await, 1);
     assert_eq!(app.text("SELECT status FROM sync_run").await, "succeeded");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM operation_log WHERE action = 'import' AND target_type = 'sync_run'").await,
