@@ -30,7 +30,13 @@ export async function newPage(browser) {
 
 export async function open(page, path) {
   await page.goto(BASE + path);
+  await hydrated(page);
+}
+
+/// The shell is hydrated and so is the page (a lazy route hydrates when its chunk arrives).
+export async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated]');
+  await page.waitForFunction(() => !document.querySelector('[data-ready="false"]'));
 }
 
 export async function login(page, adminId, password = DEMO_PASSWORD) {
@@ -39,7 +45,7 @@ export async function login(page, adminId, password = DEMO_PASSWORD) {
   await page.fill('#password', password);
   await page.click('button[type=submit]');
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  await page.waitForSelector('body[data-hydrated]');
+  await hydrated(page);
 }
 
 export async function logout(page) {

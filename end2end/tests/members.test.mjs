@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch, login, newPage, open, shot } from './helpers.mjs';
+import { hydrated, launch, login, newPage, open, shot } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -18,7 +18,7 @@ test('an agent filters by 金牌 and a province, opens a member and sees its ser
   await page.click('label.chip:has-text("金牌")');
   await page.selectOption('#f-prov', { label: '广东省' });
   // The city list follows the province.
-  await page.waitForSelector('#f-prov-2:not([disabled]) option:has-text("广州市")');
+  await page.waitForSelector('#f-prov-2:not([disabled]) option:has-text("广州市")', { state: 'attached' });
   await page.click('form.filters button[type=submit]');
   await page.waitForURL((u) => u.searchParams.get('level') === 'gold' && u.searchParams.has('prov'));
   await page.waitForSelector('[data-testid=member-services] tbody tr');
@@ -29,7 +29,7 @@ test('an agent filters by 金牌 and a province, opens a member and sees its ser
   await shot(page, 'member-services-gold-guangdong');
   // The view is in the URL: a reload keeps it.
   await page.reload();
-  await page.waitForSelector('body[data-hydrated]');
+  await hydrated(page);
   assert.ok(await page.isChecked('label.chip:has-text("金牌") input'));
 
   const company = (await page.textContent('[data-testid=member-services] tbody tr td a')).trim();

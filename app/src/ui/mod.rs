@@ -246,8 +246,12 @@ pub fn NotFound() -> impl IntoView {
 #[component]
 pub fn PageHeader(title: (&'static str, &'static str), #[prop(optional)] children: Option<Children>) -> impl IntoView {
     let i18n = use_i18n();
+    // Set once this page's code has hydrated (a lazy route's chunk arrives after the shell):
+    // until then its buttons do nothing, so the end-to-end tests wait for it.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     view! {
-        <div class="page-header">
+        <div class="page-header" data-ready=move || if ready.get() { "true" } else { "false" }>
             <h1>{move || i18n.t(title.0, title.1)}</h1>
             <div class="page-actions">{children.map(|c| c())}</div>
         </div>
