@@ -174,8 +174,10 @@ async fn load_world(db: &DatabaseConnection) -> AppResult<World> {
         let Some(city) = d.parent_id.and_then(|p| regions.get(&p)) else { continue };
         let Some(prov) = city.parent_id.and_then(|p| regions.get(&p)) else { continue };
         let w = PROVINCE_WEIGHTS.iter().find(|p| p.0 == prov.code).map(|p| p.1 * 20).unwrap_or(1);
-        let short: String = if city.name.ends_with("自治州") || city.name.ends_with("地区") || city.name.ends_with('盟')
-        {
+        // Company names start with the short city name (the county's under 省直辖县级行政区划).
+        let short: String = if city.name.contains("直辖") {
+            d.name.chars().take(2).collect()
+        } else if city.name.ends_with("自治州") || city.name.ends_with("地区") || city.name.ends_with('盟') {
             city.name.chars().take(2).collect()
         } else {
             city.name.trim_end_matches('市').to_string()
@@ -606,7 +608,10 @@ const PUBLISHED_COLS: [&str; 11] = [
     "title_grams",
     "synced_at",
 ];
-const PUSH_COLS: [&str; 11] = [
+const PUSH_COLS: [&str; 14] = [
+    "industry_l1_id",
+    "industry_l2_id",
+    "info_published_at",
     "id",
     "source",
     "cm_log_id",
@@ -680,13 +685,18 @@ impl Extras {
             let id = self.next[2];
             self.next[2] += 1;
             let days = since.map(|s| (now - s).num_days().max(1)).unwrap_or(365);
+            let sent = now - Duration::days(rng.random_range(0..days));
+            // Pushes carry purchase and supply information of the member's own industry.
             self.pushes.push([
+                Some(m.industry.0).into(),
+                Some(m.industry.1).into(),
+                Some(sent - Duration::hours(rng.random_range(2..96))).into(),
                 id.into(),
                 "cm".into(),
                 Some(format!("PL{id:010}")).into(),
                 m.id.into(),
                 email.clone().into(),
-                (now - Duration::days(rng.random_range(0..days))).into(),
+                sent.into(),
                 Some(format!("{}{}", pick(rng, &SHOP).0, pick(rng, &INFO_TITLES))).into(),
                 Some(weighted(rng, &[("purchase", 60), ("supply", 25), ("product", 15)])).into(),
                 Some("listed").into(),
