@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query
 
 use super::api::{list_published_info, list_push_logs, load_query_choices};
 use super::enums::{self, label};
-use super::query_page::{DateRange, SelectFilter, TextFilter};
+use super::query_page::{DateRange, OrgFilter, SelectFilter, TextFilter};
 use super::{COUNT_CAP, InfoFilter, InfoPage, InfoRow, MemberHead};
 use crate::auth::Perm;
 use crate::bind_filter;
@@ -135,22 +135,8 @@ fn InfoList(pushes: bool, customer: Option<i64>) -> impl IntoView {
             })}
             {whole.then(|| view! {
                 <SelectFilter label=("会员级别", "Level") id="level" choices=enums::LEVELS value=bind_filter!(draft, level) errors=errors/>
-                <div class="filter-item">
-                    <label for="f-org">{move || i18n.t("组织机构", "Organisation")}</label>
-                    <Transition fallback=|| view! { <select id="f-org" disabled=true></select> }>
-                        {move || choices.get().and_then(Result::ok).map(|c| {
-                            let locked = c.locked_org;
-                            view! {
-                                <select id="f-org" disabled=locked.is_some() on:change=move |ev| draft.update(|f| f.org = event_target_value(&ev).parse().ok())>
-                                    {locked.is_none().then(|| view! { <option value="">{move || i18n.t("全部", "All")}</option> })}
-                                    {c.orgs.into_iter().map(|o| view! {
-                                        <option value=o.id.to_string() selected=move || locked == Some(o.id) || draft.with(|f| f.org == Some(o.id))>{o.name}</option>
-                                    }).collect_view()}
-                                </select>
-                            }
-                        })}
-                    </Transition>
-                </div>
+                <OrgFilter choices=choices value=Signal::derive(move || draft.with(|f| f.org))
+                    on_change=Callback::new(move |v| draft.update(|f| f.org = v))/>
                 <div class="filter-item filter-wide">
                     <label for="f-prov">{move || i18n.t("区域", "Region")}</label>
                     <TreeSelect kind="region" id="f-prov" levels=REGION_LEVELS value=region

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
-use super::query::{c, count, customer_condition, eq_code, ts_range};
+use super::query::{c, count, customer_condition, eq_code, join_names, ts_range};
 use super::{COUNT_CAP, InfoFilter, InfoRow, InfoSummary};
 use crate::auth::scope::Scope;
 use crate::error::AppResult;
@@ -87,21 +87,8 @@ pub fn rows_statement(
         .expr_as(c("company_name"), Alias::new("company_name"))
         .expr_as(c("login_name"), Alias::new("login_name"))
         .expr_as(c("member_level"), Alias::new("member_level"))
-        .expr_as(c("registered_email"), Alias::new("registered_email"))
-        .expr_as(Expr::col((Alias::new("o"), Alias::new("name"))), Alias::new("org_name"))
-        .expr_as(Expr::col((Alias::new("i"), Alias::new("name"))), Alias::new("industry"))
-        .join_as(
-            JoinType::LeftJoin,
-            Alias::new("organization"),
-            Alias::new("o"),
-            Expr::col((Alias::new("o"), Alias::new("id"))).equals((Alias::new("c"), Alias::new("organization_id"))),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            Alias::new("industry"),
-            Alias::new("i"),
-            Expr::col((Alias::new("i"), Alias::new("id"))).equals((Alias::new("p"), Alias::new("industry_l1_id"))),
-        );
+        .expr_as(c("registered_email"), Alias::new("registered_email"));
+    join_names(&mut q, "p", "industry");
     let time = match kind {
         InfoKind::Published => {
             q.expr_as(p("title"), Alias::new("title"))

@@ -290,6 +290,18 @@ fn matching_records(backend: DbBackend, f: &MemberFilter, scope: &Scope, drive: 
     q
 }
 
+/// Joins the customer `c`'s organisation name (`org_name`) and the level-1 industry name of
+/// `industry_of` (`c` or the listed item) as `industry_as`.
+pub fn join_names(q: &mut SelectStatement, industry_of: &str, industry_as: &str) {
+    let on = |t: &str, col: (&str, &str)| {
+        Expr::col((Alias::new(t), Alias::new("id"))).equals((Alias::new(col.0), Alias::new(col.1)))
+    };
+    q.expr_as(Expr::col((Alias::new("o"), Alias::new("name"))), Alias::new("org_name"))
+        .expr_as(Expr::col((Alias::new("i"), Alias::new("name"))), Alias::new(industry_as))
+        .join_as(JoinType::LeftJoin, Alias::new("organization"), Alias::new("o"), on("o", ("c", "organization_id")))
+        .join_as(JoinType::LeftJoin, Alias::new("industry"), Alias::new("i"), on("i", (industry_of, "industry_l1_id")));
+}
+
 /// The row query with the joined names and the order; `page` = (limit, offset).
 pub fn rows_statement(
     backend: DbBackend,
@@ -352,20 +364,7 @@ pub fn rows_statement(
         let e = if f.by_member() { Expr::cust("NULL") } else { r(col) };
         q.expr_as(e, Alias::new(format!("r_{col}")));
     }
-    q.expr_as(Expr::col((Alias::new("o"), Alias::new("name"))), Alias::new("org_name"))
-        .expr_as(Expr::col((Alias::new("i"), Alias::new("name"))), Alias::new("industry_name"))
-        .join_as(
-            JoinType::LeftJoin,
-            Alias::new("organization"),
-            Alias::new("o"),
-            Expr::col((Alias::new("o"), Alias::new("id"))).equals((Alias::new("c"), Alias::new("organization_id"))),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            Alias::new("industry"),
-            Alias::new("i"),
-            Expr::col((Alias::new("i"), Alias::new("id"))).equals((Alias::new("c"), Alias::new("industry_l1_id"))),
-        );
+    join_names(&mut q, "c", "industry_name");
     let tie = if f.by_member() { c("id") } else { r("id") };
     match sort_col {
         Some(col) => {

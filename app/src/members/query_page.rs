@@ -76,6 +76,38 @@ pub(crate) fn FieldError(#[prop(into)] id: String, errors: Signal<FieldErrors>) 
     }
 }
 
+/// 组织机构: HQ and the rep offices in the user's scope; locked to the user's own office when
+/// that is all it may see.
+#[component]
+pub(crate) fn OrgFilter(
+    choices: Resource<Result<super::QueryChoices, AppError>>,
+    #[prop(into)] value: Signal<Option<i64>>,
+    on_change: Callback<Option<i64>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for="f-org">{move || i18n.t("组织机构", "Organisation")}</label>
+            <Transition fallback=|| view! { <select id="f-org" disabled=true></select> }>
+                {move || choices.get().map(|c| match c {
+                    Ok(c) => {
+                        let locked = c.locked_org;
+                        view! {
+                            <select id="f-org" disabled=locked.is_some() on:change=move |ev| on_change.run(event_target_value(&ev).parse().ok())>
+                                {locked.is_none().then(|| view! { <option value="">{move || i18n.t("全部", "All")}</option> })}
+                                {c.orgs.into_iter().map(|o| view! {
+                                    <option value=o.id.to_string() selected=move || locked == Some(o.id) || value.get() == Some(o.id)>{o.name}</option>
+                                }).collect_view()}
+                            </select>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <span class="field-error">{e.message(i18n.locale())}</span> }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}
+
 /// 起 – 止 dates (inclusive).
 #[component]
 pub(crate) fn DateRange(
@@ -277,26 +309,8 @@ fn MemberServices() -> impl IntoView {
                 <TreeSelect kind="region" id="f-prov" levels=REGION_LEVELS value=region
                     on_change=Callback::new(move |v: [Option<i64>; 3]| draft.update(|f| { f.province = v[0]; f.city = v[1]; f.district = v[2]; }))/>
             </div>
-            <div class="filter-item">
-                <label for="f-org">{move || i18n.t("组织机构", "Organisation")}</label>
-                <Transition fallback=|| view! { <select id="f-org" disabled=true></select> }>
-                    {move || choices.get().map(|c| match c {
-                        Ok(c) => {
-                            let locked = c.locked_org;
-                            view! {
-                                <select id="f-org" disabled=locked.is_some()
-                                    on:change=move |ev| draft.update(|f| f.org = event_target_value(&ev).parse().ok())>
-                                    {locked.is_none().then(|| view! { <option value="">{move || i18n.t("全部", "All")}</option> })}
-                                    {c.orgs.into_iter().map(|o| view! {
-                                        <option value=o.id.to_string() selected=move || locked == Some(o.id) || draft.with(|f| f.org == Some(o.id))>{o.name}</option>
-                                    }).collect_view()}
-                                </select>
-                            }.into_any()
-                        }
-                        Err(e) => view! { <span class="field-error">{e.message(i18n.locale())}</span> }.into_any(),
-                    })}
-                </Transition>
-            </div>
+            <OrgFilter choices=choices value=Signal::derive(move || draft.with(|f| f.org))
+                on_change=Callback::new(move |v| draft.update(|f| f.org = v))/>
             <div class="filter-item filter-wide">
                 <span class="label">{move || i18n.t("会员级别", "Member level")}</span>
                 <div class="chips" role="group" aria-label=move || i18n.t("会员级别", "Member level")>
