@@ -10,8 +10,9 @@ use futures_util::StreamExt;
 use rust_xlsxwriter::{Format as XFormat, Workbook};
 use sea_orm::{DatabaseConnection, FromQueryResult, StreamTrait};
 
+use super::conditions::today_cst;
 use super::enums::{self, Choice};
-use super::query::{RawRow, checked, latest_records, plan, rows_statement, today_cst};
+use super::query::{RawRow, checked, latest_records, plan, rows_statement};
 use super::{MemberFilter, ServiceRow};
 use crate::auth::scope::Scope;
 use crate::error::{AppError, AppResult};

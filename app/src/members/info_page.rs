@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query
 
 use super::api::{list_published_info, list_push_logs, load_query_choices};
 use super::enums::{self, label};
-use super::query_page::{DateRange, OrgFilter, SelectFilter, TextFilter};
+use super::filter_fields::{DateRange, OrgFilter, SelectFilter, TextFilter};
 use super::{COUNT_CAP, InfoFilter, InfoPage, InfoRow, MemberHead};
 use crate::auth::Perm;
 use crate::bind_filter;

@@ -4,13 +4,18 @@ pub mod api;
 pub mod detail;
 pub mod enums;
 pub mod filter;
+pub mod filter_fields;
 pub mod info_page;
 pub mod query_page;
 pub mod sync_kind;
 pub mod sync_page;
 
 #[cfg(feature = "ssr")]
+pub mod bulk;
+#[cfg(feature = "ssr")]
 pub mod cm_sync;
+#[cfg(feature = "ssr")]
+pub mod conditions;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use super::conditions::today_cst;
 use super::entity::{contact, customer, info_push_log, published_info, service_record};
-use super::query::today_cst;
 use super::{
     ContactView, MemberDetail, MemberInfo, OrgChoice, PublishedView, PushView, QueryChoices, RecordDetail, RecordView,
     TreeNode,

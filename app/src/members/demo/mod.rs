@@ -5,15 +5,17 @@
 //! `source_kind = 'legacy'` (imported history with a summary, no source request).
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::sea_query::{Alias, Expr, InsertStatement, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait, Value};
 
-use super::search::{company_norm, digits, grams, normalize};
+mod extras;
+
+use super::bulk::{CustomerRow, Rows, max_id};
 use crate::auth::entity::{account, industry, organization, organization_region, region, role};
 use crate::error::{AppError, AppResult};
+use extras::Extras;
 
 /// How much to generate.
 #[derive(Debug, Clone, Copy)]
@@ -25,7 +27,7 @@ pub struct Scale {
     pub extras: bool,
 }
 
-const SHOP: [(&str, &str); 48] = [
+pub(super) const SHOP: [(&str, &str); 48] = [
     ("云", "yun"),
     ("帆", "fan"),
     ("华", "hua"),
@@ -121,11 +123,11 @@ const PROVINCE_WEIGHTS: [(&str, u32); 8] = [
     ("510000", 4),
 ];
 
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+pub(super) fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
-fn weighted<'a>(rng: &mut StdRng, items: &[(&'a str, u32)]) -> &'a str {
+pub(super) fn weighted<'a>(rng: &mut StdRng, items: &[(&'a str, u32)]) -> &'a str {
     let total: u32 = items.iter().map(|i| i.1).sum();
     let mut x = rng.random_range(0..total);
     for (v, w) in items {
@@ -137,11 +139,11 @@ fn weighted<'a>(rng: &mut StdRng, items: &[(&'a str, u32)]) -> &'a str {
     items[0].0
 }
 
-fn chance(rng: &mut StdRng, percent: u32) -> bool {
+pub(super) fn chance(rng: &mut StdRng, percent: u32) -> bool {
     rng.random_range(0..100) < percent
 }
 
-fn person(rng: &mut StdRng) -> String {
+pub(super) fn person(rng: &mut StdRng) -> String {
     let s: Vec<char> = SURNAMES.chars().collect();
     let g: Vec<char> = GIVEN.chars().collect();
     let mut name = pick(rng, &s).to_string();
@@ -227,54 +229,6 @@ async fn load_world(db: &DatabaseConnection) -> AppResult<World> {
     Ok(World { places, place_weights, industries, hq, cs_dept, coverage, agents })
 }
 
-const CUSTOMER_COLS: [&str; 45] = [
-    "id",
-    "customer_no",
-    "cm_member_id",
-    "customer_type",
-    "company_name",
-    "company_name_norm",
-    "login_name",
-    "login_name_key",
-    "registered_email",
-    "email_key",
-    "contact_name",
-    "phone_fixed",
-    "phone_mobile",
-    "region_province_id",
-    "region_city_id",
-    "region_district_id",
-    "address",
-    "industry_l1_id",
-    "industry_l2_id",
-    "industry_l3_id",
-    "organization_id",
-    "enterprise_status",
-    "enterprise_category",
-    "member_level",
-    "business_category",
-    "platform_registered_at",
-    "service_start_date",
-    "service_end_date",
-    "push_enabled",
-    "registration_source",
-    "has_avatar",
-    "member_points",
-    "info_source",
-    "entry_method",
-    "review_status",
-    "fulfilment_status",
-    "fulfilment_progress",
-    "last_service_at",
-    "cm_synced_at",
-    "name_grams",
-    "login_grams",
-    "email_grams",
-    "phone_grams",
-    "created_at",
-    "updated_at",
-];
-
 const RECORD_COLS: [&str; 18] = [
     "id",
     "customer_id",
@@ -296,46 +250,6 @@ const RECORD_COLS: [&str; 18] = [
     "updated_at",
 ];
 
-/// Rows for one table, inserted in multi-row statements under the bind-parameter limit.
-struct Rows {
-    table: &'static str,
-    cols: &'static [&'static str],
-    rows: Vec<Vec<Value>>,
-}
-
-impl Rows {
-    fn new(table: &'static str, cols: &'static [&'static str]) -> Self {
-        Self { table, cols, rows: vec![] }
-    }
-
-    fn push(&mut self, row: impl Into<Vec<Value>>) {
-        self.rows.push(row.into());
-    }
-
-    async fn flush(&mut self, db: &impl ConnectionTrait) -> AppResult<()> {
-        let per_statement = (30_000 / self.cols.len()).max(1);
-        for chunk in std::mem::take(&mut self.rows).chunks(per_statement) {
-            let mut q: InsertStatement = Query::insert();
-            q.into_table(Alias::new(self.table)).columns(self.cols.iter().map(|c| Alias::new(*c)));
-            for row in chunk {
-                q.values_panic(row.iter().map(|v| Expr::val(v.clone())));
-            }
-            db.execute(&q).await?;
-        }
-        Ok(())
-    }
-}
-
-async fn max_id(db: &impl ConnectionTrait, table: &str) -> AppResult<i64> {
-    let row = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}"),
-        ))
-        .await?;
-    Ok(row.map(|r| r.try_get::<i64>("", "m")).transpose()?.unwrap_or(0))
-}
-
 /// Generates `scale` deterministically (same seed, same data) on top of what exists. Calls
 /// `progress(members_done)` after every batch.
 pub async fn generate(
@@ -355,7 +269,7 @@ pub async fn generate(
     let mut done = 0u64;
     while done < scale.members {
         let n = batch.min(scale.members - done);
-        let mut customers = Rows::new("customer", &CUSTOMER_COLS);
+        let mut customers = Rows::new("customer", &CustomerRow::COLUMNS);
         let mut records = Rows::new("service_record", &RECORD_COLS);
         for _ in 0..n {
             let id = next_customer;
@@ -375,8 +289,8 @@ pub async fn generate(
             customers.push(m.values(last));
         }
         let txn = db.begin().await?;
-        customers.flush(&txn).await?;
-        records.flush(&txn).await?;
+        customers.flush(&txn, None, &|_| {}).await?;
+        records.flush(&txn, None, &|_| {}).await?;
         extras.flush(&txn).await?;
         txn.commit().await?;
         done += n;
@@ -394,21 +308,21 @@ pub async fn generate(
 }
 
 /// One generated member, kept for its service records and extras.
-struct Member {
-    id: i64,
+pub(super) struct Member {
+    pub(super) id: i64,
     org: i64,
-    level: Option<&'static str>,
-    industry: (i64, i64, i64),
-    email: Option<String>,
-    push: bool,
-    service_start: Option<NaiveDate>,
-    vals: Vec<Value>,
+    pub(super) level: Option<&'static str>,
+    pub(super) industry: (i64, i64, i64),
+    pub(super) email: Option<String>,
+    pub(super) push: bool,
+    pub(super) service_start: Option<NaiveDate>,
+    row: CustomerRow,
 }
 
 impl Member {
     fn values(mut self, last: Option<DateTime<Utc>>) -> Vec<Value> {
-        self.vals[37] = last.into();
-        self.vals
+        self.row.last_service_at = last;
+        self.row.values()
     }
 }
 
@@ -465,60 +379,44 @@ fn member(rng: &mut StdRng, w: &World, id: i64, now: DateTime<Utc>, today: Naive
         _ => f64::from(rng.random_range(5..95)),
     });
     let contact = person(rng);
-    let v: Vec<Value> = vec![
-        id.into(),
-        format!("KH{id:08}").into(),
-        is_member.then(|| format!("CM{id:09}")).into(),
-        (if is_member { "member" } else { "non_member" }).into(),
-        Some(company.clone()).into(),
-        company_norm(&company).into(),
-        is_member.then(|| login.clone()).into(),
-        is_member.then(|| normalize(&login)).into(),
-        email.clone().into(),
-        email.as_deref().map(normalize).into(),
-        Some(contact).into(),
-        fixed.clone().into(),
-        Some(mobile.clone()).into(),
-        Some(place.0).into(),
-        Some(place.1).into(),
-        Some(place.2).into(),
-        Some(format!("{}{}路{}号", place.3, pick(rng, &SHOP).0, rng.random_range(1..999))).into(),
-        Some(ind.0).into(),
-        Some(ind.1).into(),
-        Some(ind.2).into(),
-        org.into(),
-        is_member
-            .then(|| weighted(rng, &[("normal", 85), ("not_activated", 7), ("unreviewed", 5), ("review_rejected", 3)]))
-            .into(),
-        Some(weighted(rng, &[("buyer", 35), ("supplier", 45), ("both", 20)])).into(),
-        level.into(),
-        Some(ind.3.clone()).into(),
-        is_member.then_some(registered).into(),
-        start.into(),
-        end.into(),
-        push.into(),
-        is_member
-            .then(|| {
-                weighted(rng, &[("main_site", 55), ("regional_platform", 25), ("admin", 12), ("auto_captured", 8)])
-            })
-            .into(),
-        chance(rng, 50).into(),
-        is_member.then(|| rng.random_range(0..5000)).into(),
-        info_source.into(),
-        entry.into(),
-        "approved".into(),
-        fulfil.into(),
-        progress.into(),
-        Option::<DateTime<Utc>>::None.into(),
-        is_member.then_some(now).into(),
-        grams(&company).into(),
-        (if is_member { grams(&login) } else { String::new() }).into(),
-        email.as_deref().map(grams).unwrap_or_default().into(),
-        grams(&format!("{} {}", digits(&mobile), fixed.as_deref().map(digits).unwrap_or_default())).into(),
-        registered.into(),
-        now.into(),
-    ];
-    Member { id, org, level, industry: (ind.0, ind.1, ind.2), email, push, service_start: start, vals: v }
+    let row = CustomerRow {
+        id,
+        cm_member_id: is_member.then(|| format!("CM{id:09}")),
+        customer_type: if is_member { "member" } else { "non_member" },
+        company_name: company,
+        login_name: is_member.then_some(login),
+        registered_email: email.clone(),
+        contact_name: Some(contact),
+        phone_fixed: fixed,
+        phone_mobile: Some(mobile),
+        region: [Some(place.0), Some(place.1), Some(place.2)],
+        address: Some(format!("{}{}路{}号", place.3, pick(rng, &SHOP).0, rng.random_range(1..999))),
+        industry: [Some(ind.0), Some(ind.1), Some(ind.2)],
+        organization_id: org,
+        enterprise_status: is_member
+            .then(|| weighted(rng, &[("normal", 85), ("not_activated", 7), ("unreviewed", 5), ("review_rejected", 3)])),
+        enterprise_category: Some(weighted(rng, &[("buyer", 35), ("supplier", 45), ("both", 20)])),
+        member_level: level,
+        business_category: Some(ind.3.clone()),
+        platform_registered_at: is_member.then_some(registered),
+        service_start_date: start,
+        service_end_date: end,
+        push_enabled: push,
+        registration_source: is_member.then(|| {
+            weighted(rng, &[("main_site", 55), ("regional_platform", 25), ("admin", 12), ("auto_captured", 8)])
+        }),
+        has_avatar: chance(rng, 50),
+        member_points: is_member.then(|| rng.random_range(0..5000)),
+        info_source,
+        entry_method: entry,
+        fulfilment_status: fulfil,
+        fulfilment_progress: progress,
+        last_service_at: None,
+        cm_synced_at: is_member.then_some(now),
+        created_at: registered,
+        updated_at: now,
+    };
+    Member { id, org, level, industry: (ind.0, ind.1, ind.2), email, push, service_start: start, row }
 }
 
 const SUMMARIES: [(&str, &[&str]); 4] = [
@@ -570,145 +468,4 @@ fn record(rng: &mut StdRng, w: &World, m: &Member, id: i64, now: DateTime<Utc>) 
         at.into(),
     ];
     (v, at)
-}
-
-const INFO_TITLES: [&str; 10] = [
-    "LED 面板灯",
-    "不锈钢保温杯",
-    "棉质 T 恤衫",
-    "工业级 3D 打印机",
-    "家用小型发电机",
-    "实木餐桌椅",
-    "PVC 包装袋",
-    "汽车刹车片",
-    "医用外科口罩",
-    "陶瓷茶具套装",
-];
-
-/// Contacts, published info and push logs of the demo data, batched with their members.
-struct Extras {
-    next: [i64; 3],
-    contacts: Rows,
-    published: Rows,
-    pushes: Rows,
-}
-
-const CONTACT_COLS: [&str; 10] =
-    ["id", "customer_id", "name", "gender", "position", "mobile", "email", "is_primary", "created_at", "updated_at"];
-const PUBLISHED_COLS: [&str; 11] = [
-    "id",
-    "cm_info_id",
-    "customer_id",
-    "info_type",
-    "title",
-    "status",
-    "industry_l1_id",
-    "industry_l2_id",
-    "published_at",
-    "title_grams",
-    "synced_at",
-];
-const PUSH_COLS: [&str; 14] = [
-    "industry_l1_id",
-    "industry_l2_id",
-    "info_published_at",
-    "id",
-    "source",
-    "cm_log_id",
-    "customer_id",
-    "recipient_email",
-    "sent_at",
-    "info_title",
-    "info_type",
-    "info_status",
-    "push_status",
-    "synced_at",
-];
-
-impl Extras {
-    async fn new(db: &impl ConnectionTrait) -> AppResult<Self> {
-        Ok(Self {
-            next: [
-                max_id(db, "contact").await? + 1,
-                max_id(db, "published_info").await? + 1,
-                max_id(db, "info_push_log").await? + 1,
-            ],
-            contacts: Rows::new("contact", &CONTACT_COLS),
-            published: Rows::new("published_info", &PUBLISHED_COLS),
-            pushes: Rows::new("info_push_log", &PUSH_COLS),
-        })
-    }
-
-    fn add(&mut self, rng: &mut StdRng, m: &Member, now: DateTime<Utc>) {
-        for i in 0..rng.random_range(1..=2) {
-            let id = self.next[0];
-            self.next[0] += 1;
-            let positions = ["总经理", "经理", "外贸专员", "采购", "业务员"];
-            self.contacts.push([
-                id.into(),
-                m.id.into(),
-                person(rng).into(),
-                Some(if chance(rng, 50) { "male" } else { "female" }).into(),
-                Some(pick(rng, &positions).to_string()).into(),
-                Some(format!("13{:09}", rng.random_range(0..1_000_000_000u64))).into(),
-                m.email.clone().into(),
-                (i == 0).into(),
-                now.into(),
-                now.into(),
-            ]);
-        }
-        if m.level.is_none() {
-            return;
-        }
-        for _ in 0..rng.random_range(0..=6) {
-            let id = self.next[1];
-            self.next[1] += 1;
-            let title = format!("{}{}", pick(rng, &SHOP).0, pick(rng, &INFO_TITLES));
-            let kind = weighted(rng, &[("product", 50), ("supply", 30), ("purchase", 20)]);
-            self.published.push([
-                id.into(),
-                format!("PI{id:010}").into(),
-                m.id.into(),
-                kind.into(),
-                title.clone().into(),
-                weighted(rng, &[("listed", 75), ("hidden", 10), ("unlisted", 15)]).into(),
-                Some(m.industry.0).into(),
-                Some(m.industry.1).into(),
-                (now - Duration::days(rng.random_range(0..400))).into(),
-                grams(&title).into(),
-                now.into(),
-            ]);
-        }
-        let (Some(email), true) = (m.email.as_ref(), m.push) else { return };
-        let since = m.service_start.map(|d| Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).expect("time")));
-        for _ in 0..rng.random_range(0..=30) {
-            let id = self.next[2];
-            self.next[2] += 1;
-            let days = since.map(|s| (now - s).num_days().max(1)).unwrap_or(365);
-            let sent = now - Duration::days(rng.random_range(0..days));
-            // Pushes carry purchase and supply information of the member's own industry.
-            self.pushes.push([
-                Some(m.industry.0).into(),
-                Some(m.industry.1).into(),
-                Some(sent - Duration::hours(rng.random_range(2..96))).into(),
-                id.into(),
-                "cm".into(),
-                Some(format!("PL{id:010}")).into(),
-                m.id.into(),
-                email.clone().into(),
-                sent.into(),
-                Some(format!("{}{}", pick(rng, &SHOP).0, pick(rng, &INFO_TITLES))).into(),
-                Some(weighted(rng, &[("purchase", 60), ("supply", 25), ("product", 15)])).into(),
-                Some("listed").into(),
-                Some(weighted(rng, &[("sent", 60), ("opened", 35), ("failed", 5)])).into(),
-                now.into(),
-            ]);
-        }
-    }
-
-    async fn flush(&mut self, db: &impl ConnectionTrait) -> AppResult<()> {
-        self.contacts.flush(db).await?;
-        self.published.flush(db).await?;
-        self.pushes.flush(db).await
-    }
 }

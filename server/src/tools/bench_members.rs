@@ -1,6 +1,5 @@
-//! Command-line tools of the server binary, used by `cargo xtask seed` and `cargo xtask bench
-//! members`: they run the application's own code (the page's query builder, the exporter,
-//! the CM importer) against the database in `DATABASE_URL`.
+//! `bench-members`: the 信息查询 query at scale, through the page's code and as hand-written
+//! SQL on the same indexes, combination by combination.
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -10,35 +9,7 @@ use app::auth::scope::Scope;
 use app::members::{MemberFilter, query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
 
-/// `seed --members N`: demo organisations and accounts, then N generated members with about
-/// five service records each, then fresh planner statistics.
-pub async fn seed(url: &str, members: u64) -> Result<()> {
-    let db = crate::connect(url).await?;
-    app::seed::first_run(&db, true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let start = Instant::now();
-    let scale = app::members::demo::Scale { members, records_per_member: 5, extras: false };
-    let step = (members / 20).max(1);
-    app::members::demo::generate(&db, scale, 20261123, |done| {
-        if done % step < 500 || done == members {
-            println!("  {done} / {members} members ({:.0} s)", start.elapsed().as_secs_f64());
-        }
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    db.execute_unprepared("ANALYZE").await?;
-    let n = count(&db, "SELECT COUNT(*) FROM service_record").await?;
-    println!("seeded {members} members and {n} service records in {:.0} s", start.elapsed().as_secs_f64());
-    Ok(())
-}
-
-async fn count(db: &DatabaseConnection, sql: &str) -> Result<i64> {
-    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?.context("no row")?;
-    Ok(row.try_get_by_index::<i64>(0)?)
-}
-
-async fn id_of(db: &DatabaseConnection, sql: &str) -> Result<i64> {
-    count(db, sql).await
-}
+use super::{count, id_of, ms, percentile};
 
 /// One benchmark combination: the filter as the page sends it, the user's scope, and the same
 /// query written by hand: the customer and record conditions beyond visibility, with values.
@@ -133,15 +104,6 @@ async fn run_raw(db: &DatabaseConnection, c: &Combo, plan: query::Plan) -> Resul
     Ok(rows.len())
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
     if db.get_database_backend() != DbBackend::Sqlite {
         bail!("the members benchmark runs on SQLite (its hand-written SQL uses FTS5)");
@@ -170,7 +132,7 @@ async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
     let th = id_of(db, "SELECT region_district_id FROM customer WHERE organization_id = (SELECT id FROM organization WHERE code = 'GZ') AND id >= 5000 LIMIT 1").await?;
     let gzc = id_of(db, &format!("SELECT parent_id FROM region WHERE id = {th}")).await?;
     let gd = id_of(db, &format!("SELECT parent_id FROM region WHERE id = {gzc}")).await?;
-    let today = query::today_cst();
+    let today = app::members::conditions::today_cst();
     let day = |d: i64| (today - chrono::Duration::days(d)).format("%Y-%m-%d").to_string();
     let start_of = |d: i64| {
         let date = today - chrono::Duration::days(d);
@@ -509,139 +471,5 @@ pub async fn bench_members(url: &str, runs: usize) -> Result<()> {
         "summary p95_ms={:.2} ratio_vs_raw={ratio:.2} queries_per_page={max_statements}",
         ms(percentile(&all_code, 95.0))
     );
-    Ok(())
-}
-
-/// Peak resident memory of this process (VmHWM), in MB.
-pub fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
-
-/// `bench-export --out PATH`: all members (按会员, one row each) to xlsx.
-pub async fn bench_export(url: &str, out: &str) -> Result<()> {
-    let db = crate::connect(url).await?;
-    let f = MemberFilter { view: "members".into(), ..MemberFilter::default() };
-    let t = Instant::now();
-    let rows = app::members::export::member_services(
-        &db,
-        &f,
-        &Scope::All,
-        app::members::export::Format::Xlsx,
-        std::path::Path::new(out),
-        |_| {},
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let secs = t.elapsed().as_secs_f64();
-    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0;
-    println!("exported {rows} rows to {out} ({size:.1} MB) in {secs:.1} s, peak RSS {:.0} MB", peak_rss_mb());
-    println!("summary export_1m_s={secs:.1} export_rss_mb={:.0} export_rows={rows}", peak_rss_mb());
-    Ok(())
-}
-
-/// `sql "<statement>"`: the query plan and the time of a statement on this database (for tuning).
-pub async fn sql(url: &str, statement: &str) -> Result<()> {
-    let db = crate::connect(url).await?;
-    let b = db.get_database_backend();
-    let explain = if b == DbBackend::Sqlite { "EXPLAIN QUERY PLAN" } else { "EXPLAIN" };
-    for row in db.query_all_raw(Statement::from_string(b, format!("{explain} {statement}"))).await? {
-        let line =
-            row.try_get::<String>("", "detail").or_else(|_| row.try_get_by_index::<String>(0)).unwrap_or_default();
-        println!("  {line}");
-    }
-    for _ in 0..3 {
-        let t = Instant::now();
-        let rows = db.query_all_raw(Statement::from_string(b, statement)).await?;
-        println!("{} rows in {:.2} ms", rows.len(), ms(t.elapsed()));
-    }
-    Ok(())
-}
-
-/// `bench-import --rows N`: a CM member file of N rows — half of them existing members as CM
-/// exports them every day (unchanged), half new — read, validated (duplicates within the file
-/// and against every member in the database) and upserted by the sync code the 数据同步 page
-/// uses. The new members are removed again afterwards, so the data set stays as seeded.
-pub async fn bench_import(url: &str, rows: usize) -> Result<()> {
-    use app::members::cm_sync::{self, SyncKind};
-    let db = crate::connect(url).await?;
-    let b = db.get_database_backend();
-    let header = "会员ID,企业名称,登录名,注册邮箱,手机,固定电话,区域代码,行业代码,企业状态,企业类别,会员级别,平台注册时间,服务开始时间,服务到期时间,是否设置推送,会员积分";
-    let mut csv = format!("{header}\n");
-    let existing = db
-        .query_all_raw(Statement::from_string(
-            b,
-            format!(
-                "SELECT c.cm_member_id, c.company_name, c.login_name, c.registered_email, c.phone_mobile, c.phone_fixed, \
-                 r.code AS region, i.code AS industry, c.enterprise_status, c.enterprise_category, c.member_level, \
-                 c.service_start_date, c.service_end_date, c.push_enabled, c.member_points \
-                 FROM customer c LEFT JOIN region r ON r.id = c.region_district_id \
-                 LEFT JOIN industry i ON i.id = c.industry_l3_id WHERE c.cm_member_id IS NOT NULL \
-                 ORDER BY c.id LIMIT {}",
-                rows / 2
-            ),
-        ))
-        .await?;
-    for r in &existing {
-        let s = |k: &str| r.try_get::<Option<String>>("", k).ok().flatten().unwrap_or_default();
-        let d = |k: &str| {
-            r.try_get::<Option<chrono::NaiveDate>>("", k).ok().flatten().map(|d| d.to_string()).unwrap_or_default()
-        };
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},,{},{},{},{}\n",
-            s("cm_member_id"),
-            s("company_name"),
-            s("login_name"),
-            s("registered_email"),
-            s("phone_mobile"),
-            s("phone_fixed"),
-            s("region"),
-            s("industry"),
-            s("enterprise_status"),
-            s("enterprise_category"),
-            s("member_level"),
-            d("service_start_date"),
-            d("service_end_date"),
-            if r.try_get::<bool>("", "push_enabled").unwrap_or(false) { "是" } else { "否" },
-            r.try_get::<Option<i32>>("", "member_points").ok().flatten().map(|p| p.to_string()).unwrap_or_default(),
-        ));
-    }
-    let new = rows - existing.len();
-    for i in 0..new {
-        csv.push_str(&format!(
-            "CMB{i:08},杭州新增{i}号贸易有限公司,bench_new_{i},new{i}@example.com,139{:08},,330106,391,正常,供应商,免费,2026-11-01 10:00,,,否,0\n",
-            i
-        ));
-    }
-    let bytes = csv.into_bytes();
-    println!(
-        "CM member file: {} rows ({} existing, {new} new), {:.1} MB",
-        rows,
-        existing.len(),
-        bytes.len() as f64 / 1_048_576.0
-    );
-    let t = Instant::now();
-    let table = app::tabular::read("bench.csv", &bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let parsed = cm_sync::read_file(SyncKind::Members, &table).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let read_s = t.elapsed().as_secs_f64();
-    let outcome = cm_sync::run(&db, SyncKind::Members, "manual", Some("bench.csv"), parsed, None, |_| {})
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let secs = t.elapsed().as_secs_f64();
-    if !outcome.errors.is_empty() {
-        bail!("the bench file was rejected: {:?}", &outcome.errors[..outcome.errors.len().min(5)]);
-    }
-    println!(
-        "imported {} rows ({} new, {} updated) in {secs:.1} s (file read {read_s:.1} s)",
-        outcome.read, outcome.inserted, outcome.updated
-    );
-    let t = Instant::now();
-    db.execute_unprepared("DELETE FROM customer WHERE cm_member_id LIKE 'CMB%'").await?;
-    println!("removed the {new} new members again in {:.1} s", t.elapsed().as_secs_f64());
-    println!("summary import_100k_s={secs:.1}");
     Ok(())
 }

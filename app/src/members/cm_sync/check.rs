@@ -1,0 +1,207 @@
+//! Reading CM values: codes or Chinese labels, 是/否, CM times, tree codes; and the per-row
+//! checker that records every bad value with its line and field.
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use super::{CmRow, RowError};
+use crate::auth::entity::{industry, organization, organization_region, region};
+use crate::error::{AppError, AppResult};
+use crate::members::enums::Choice;
+
+/// A code given as the code or as its Chinese label.
+pub(super) fn code_of(list: &[Choice], v: &str) -> Option<&'static str> {
+    list.iter().find(|c| c.0 == v || c.1 == v).map(|c| c.0)
+}
+
+pub(super) fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_lowercase().as_str() {
+        "" | "否" | "0" | "false" | "n" | "no" => Some(false),
+        "是" | "1" | "true" | "y" | "yes" => Some(true),
+        _ => None,
+    }
+}
+
+pub(super) fn parse_date(v: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(v, "%Y/%m/%d")).ok()
+}
+
+/// A CM time (Asia/Shanghai, `YYYY-MM-DD HH:MM[:SS]` or a date) as UTC.
+pub(super) fn parse_time(v: &str) -> Option<DateTime<Utc>> {
+    let local = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
+        .or_else(|| parse_date(v).and_then(|d| d.and_hms_opt(0, 0, 0)))?;
+    chrono::FixedOffset::east_opt(8 * 3600)?.from_local_datetime(&local).single().map(|t| t.to_utc())
+}
+
+/// Reference data a run resolves codes against, loaded once.
+pub(super) struct Lookups {
+    /// region code → (province, city, district)
+    pub(super) regions: HashMap<String, [Option<i64>; 3]>,
+    pub(super) industries: HashMap<String, [Option<i64>; 3]>,
+    pub(super) orgs: HashMap<String, i64>,
+    pub(super) coverage: HashMap<i64, i64>,
+    pub(super) hq: i64,
+}
+
+fn paths<T>(
+    nodes: &[T],
+    id: impl Fn(&T) -> i64,
+    parent: impl Fn(&T) -> Option<i64>,
+    level: impl Fn(&T) -> i16,
+) -> HashMap<i64, [Option<i64>; 3]> {
+    let by_id: HashMap<i64, &T> = nodes.iter().map(|n| (id(n), n)).collect();
+    nodes
+        .iter()
+        .map(|n| {
+            let mut path = [None; 3];
+            let mut cur = Some(n);
+            while let Some(x) = cur {
+                let l = (level(x) as usize).clamp(1, 3);
+                path[l - 1] = Some(id(x));
+                cur = parent(x).and_then(|p| by_id.get(&p).copied());
+            }
+            (id(n), path)
+        })
+        .collect()
+}
+
+pub(super) async fn lookups(db: &impl ConnectionTrait) -> AppResult<Lookups> {
+    let regions = region::Entity::find().all(db).await?;
+    let region_paths = paths(&regions, |r| r.id, |r| r.parent_id, |r| r.level);
+    let industries = industry::Entity::find().all(db).await?;
+    let industry_paths = paths(&industries, |r| r.id, |r| r.parent_id, |r| r.level);
+    let orgs = organization::Entity::find().all(db).await?;
+    let hq = orgs.iter().find(|o| o.org_type == "hq").map(|o| o.id).ok_or_else(|| AppError::internal("no HQ"))?;
+    Ok(Lookups {
+        regions: regions.iter().map(|r| (r.code.clone(), region_paths[&r.id])).collect(),
+        industries: industries
+            .iter()
+            .flat_map(|i| {
+                let p = industry_paths[&i.id];
+                std::iter::once((i.code.clone(), p)).chain(i.cm_code.clone().map(|c| (c, p)))
+            })
+            .collect(),
+        orgs: orgs
+            .iter()
+            .filter(|o| o.org_type != "department")
+            .flat_map(|o| std::iter::once((o.code.clone(), o.id)).chain(o.cm_org_code.clone().map(|c| (c, o.id))))
+            .collect(),
+        coverage: organization_region::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.region_id, c.organization_id))
+            .collect(),
+        hq,
+    })
+}
+
+/// Checks one value; records the error and yields `None` when it is bad.
+pub(super) struct Check<'a> {
+    pub(super) errors: &'a mut Vec<RowError>,
+    pub(super) line: usize,
+}
+
+impl Check<'_> {
+    pub(super) fn fail(&mut self, field: &str, message: String) {
+        self.errors.push(RowError { line: self.line, field: field.into(), message });
+    }
+
+    pub(super) fn required(&mut self, row: &CmRow, field: &str, label: &str, max: usize) -> Option<String> {
+        let v = row.get(field);
+        if v.is_empty() {
+            self.fail(field, format!("{label}不能为空"));
+            None
+        } else {
+            self.max(row, field, label, max)
+        }
+    }
+
+    pub(super) fn max(&mut self, row: &CmRow, field: &str, label: &str, max: usize) -> Option<String> {
+        let v = row.get(field);
+        if v.chars().count() > max {
+            self.fail(field, format!("{label}最多 {max} 个字"));
+            return None;
+        }
+        (!v.is_empty()).then(|| v.to_string())
+    }
+
+    pub(super) fn choice(&mut self, row: &CmRow, field: &str, label: &str, list: &[Choice]) -> Option<&'static str> {
+        let v = row.get(field);
+        if v.is_empty() {
+            return None;
+        }
+        let c = code_of(list, v);
+        if c.is_none() {
+            let allowed: Vec<&str> = list.iter().map(|c| c.1).collect();
+            self.fail(field, format!("{label}“{v}”无效,应为 {}", allowed.join("/")));
+        }
+        c
+    }
+
+    pub(super) fn time(&mut self, row: &CmRow, field: &str, label: &str) -> Option<DateTime<Utc>> {
+        let v = row.get(field);
+        if v.is_empty() {
+            return None;
+        }
+        let t = parse_time(v);
+        if t.is_none() {
+            self.fail(field, format!("{label}“{v}”格式应为 YYYY-MM-DD HH:MM"));
+        }
+        t
+    }
+
+    pub(super) fn date(&mut self, row: &CmRow, field: &str, label: &str) -> Option<NaiveDate> {
+        let v = row.get(field);
+        if v.is_empty() {
+            return None;
+        }
+        let d = parse_date(v);
+        if d.is_none() {
+            self.fail(field, format!("{label}“{v}”格式应为 YYYY-MM-DD"));
+        }
+        d
+    }
+
+    pub(super) fn tree(
+        &mut self,
+        map: &HashMap<String, [Option<i64>; 3]>,
+        row: &CmRow,
+        field: &str,
+        label: &str,
+    ) -> [Option<i64>; 3] {
+        let v = row.get(field);
+        if v.is_empty() {
+            return [None; 3];
+        }
+        match map.get(v) {
+            Some(p) => *p,
+            None => {
+                self.fail(field, format!("{label}“{v}”不存在"));
+                [None; 3]
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::members::enums;
+
+    #[test]
+    fn values_in_cm_formats() {
+        assert_eq!(code_of(enums::LEVELS, "金牌"), Some("gold"));
+        assert_eq!(code_of(enums::LEVELS, "gold"), Some("gold"));
+        assert_eq!(code_of(enums::LEVELS, "铂金"), None);
+        assert_eq!(parse_bool("是"), Some(true));
+        assert_eq!(parse_bool(""), Some(false));
+        assert_eq!(parse_bool("maybe"), None);
+        assert_eq!(parse_time("2026-11-23 08:00").unwrap().to_rfc3339(), "2026-11-23T00:00:00+00:00");
+        assert_eq!(parse_date("2026/1/5"), NaiveDate::from_ymd_opt(2026, 1, 5));
+        assert!(parse_time("23.11.2026").is_none());
+    }
+}

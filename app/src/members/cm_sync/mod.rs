@@ -1,0 +1,225 @@
+//! CM sync (SPEC §1.3, D1–D3): the member master data, the members' published information and
+//! the info-push log come from the platform's CM back-end. `apply` takes the rows of one sync
+//! kind — from an uploaded file today (`read_file`), from a scheduled connector later (anything
+//! that yields `CmRow`s) — validates every row, and then upserts them by their CM ids in ONE
+//! transaction: a run with a bad row writes nothing and reports every bad row; a run that
+//! fails or is killed half-way leaves nothing behind. Each run is a `sync_run` row with its
+//! counts and error report.
+mod check;
+mod items;
+mod members;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection};
+use serde::Serialize;
+
+pub use super::sync_kind::SyncKind;
+
+use super::entity::sync_run;
+use crate::error::{AppError, AppResult};
+use crate::tabular::Table;
+
+/// One row from CM: field name → text, with where it came from (line of the file).
+#[derive(Debug, Clone, Default)]
+pub struct CmRow {
+    pub line: usize,
+    pub fields: HashMap<&'static str, String>,
+}
+
+impl CmRow {
+    pub(super) fn get(&self, k: &str) -> &str {
+        self.fields.get(k).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// A rejected row: its line, the field and why.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct RowError {
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SyncOutcome {
+    pub run_id: i64,
+    pub read: usize,
+    pub inserted: usize,
+    pub updated: usize,
+    pub errors: Vec<RowError>,
+}
+
+/// The rows of an uploaded file in `kind`'s layout; a missing required column is an error.
+pub fn read_file(kind: SyncKind, table: &Table) -> AppResult<Vec<CmRow>> {
+    let layout = kind.layout();
+    let mut columns = vec![];
+    let mut missing = vec![];
+    for (field, zh, required) in layout {
+        match table.column(&[zh, field]) {
+            Some(i) => columns.push((*field, i)),
+            None if *required => missing.push(*zh),
+            None => {}
+        }
+    }
+    if !missing.is_empty() {
+        let list = missing.join("、");
+        return Err(AppError::rejected(
+            &format!("文件缺少必需的列:{list}"),
+            &format!("Required columns missing: {list}"),
+        ));
+    }
+    Ok(table
+        .rows
+        .iter()
+        .map(|(line, cells)| CmRow {
+            line: *line,
+            fields: columns.iter().map(|(f, i)| (*f, cells.get(*i).cloned().unwrap_or_default())).collect(),
+        })
+        .collect())
+}
+
+/// Runs one sync: records the run, applies `rows` atomically, finishes the run with its
+/// counts (or its error report). `progress` gets the rows processed so far.
+pub async fn run(
+    db: &DatabaseConnection,
+    kind: SyncKind,
+    mode: &str,
+    file_name: Option<&str>,
+    rows: Vec<CmRow>,
+    triggered_by: Option<i64>,
+    progress: impl Fn(u64),
+) -> AppResult<SyncOutcome> {
+    let started = Utc::now();
+    let run = sync_run::ActiveModel {
+        kind: Set(kind.code().into()),
+        mode: Set(mode.into()),
+        file_name: Set(file_name.map(|f| f.chars().take(255).collect())),
+        started_at: Set(started),
+        status: Set("running".into()),
+        rows_read: Set(rows.len() as i32),
+        triggered_by: Set(triggered_by),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let result = apply(db, kind, &rows, &progress).await;
+    let mut done: sync_run::ActiveModel = run.clone().into();
+    done.finished_at = Set(Some(Utc::now()));
+    let outcome = match result {
+        Ok(mut o) => {
+            o.run_id = run.id;
+            if o.errors.is_empty() {
+                done.status = Set("succeeded".into());
+                done.rows_inserted = Set(o.inserted as i32);
+                done.rows_updated = Set(o.updated as i32);
+            } else {
+                done.status = Set("failed".into());
+                done.rows_failed = Set(o.errors.iter().map(|e| e.line).collect::<HashSet<_>>().len() as i32);
+                done.rows_skipped = Set(o.read as i32);
+                done.error_report = Set(Some(serde_json::to_string(&o.errors).unwrap_or_default()));
+            }
+            Ok(o)
+        }
+        Err(e) => {
+            done.status = Set("failed".into());
+            done.error_report = Set(Some(e.message(crate::i18n::Locale::Zh)));
+            Err(e)
+        }
+    };
+    done.update(db).await?;
+    outcome
+}
+
+/// Validates every row, then (only if all are valid) writes them in one transaction.
+async fn apply(
+    db: &DatabaseConnection,
+    kind: SyncKind,
+    rows: &[CmRow],
+    progress: &impl Fn(u64),
+) -> AppResult<SyncOutcome> {
+    let look = check::lookups(db).await?;
+    let mut out = SyncOutcome { read: rows.len(), ..Default::default() };
+    let now = Utc::now().with_timezone(&Utc);
+    match kind {
+        SyncKind::Members => members::upsert(db, &look, rows, now, &mut out, progress).await?,
+        SyncKind::PublishedInfo | SyncKind::PushLogs => {
+            items::upsert(db, kind, &look, rows, now, &mut out, progress).await?
+        }
+    }
+    Ok(out)
+}
+
+/// Existing ids of `keys` in `table.column`, fetched in chunks.
+pub(super) async fn existing(
+    db: &impl ConnectionTrait,
+    table: &str,
+    column: &str,
+    keys: &[String],
+) -> AppResult<HashMap<String, i64>> {
+    let mut map = HashMap::new();
+    for chunk in keys.chunks(5000) {
+        let mut q = Query::select();
+        q.column(Alias::new("id"))
+            .column(Alias::new(column))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new(column)).is_in(chunk.iter().cloned()));
+        for row in db.query_all(&q).await? {
+            map.insert(row.try_get::<String>("", column)?, row.try_get::<i64>("", "id")?);
+        }
+    }
+    Ok(map)
+}
+
+/// Starts a file sync in the background (PG-94 upload): reads the file, runs the sync as
+/// `user` and writes the operation log; the page polls the job.
+pub fn start_upload(
+    state: &crate::state::AppState,
+    user: crate::auth::session::CurrentUser,
+    kind: SyncKind,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> crate::jobs::JobStatus {
+    let job = state.jobs.start(user.account.id);
+    let status = job.status();
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let work = async {
+            let table = tokio::task::spawn_blocking(move || {
+                crate::tabular::read(&file_name.clone(), &bytes).map(|t| (t, file_name))
+            })
+            .await
+            .map_err(AppError::internal)??;
+            let (table, file_name) = table;
+            let rows = read_file(kind, &table)?;
+            job.total.store(rows.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            let progress_job = job.clone();
+            let outcome = run(&db, kind, "file_upload", Some(&file_name), rows, Some(user.account.id), move |n| {
+                progress_job.progress(n)
+            })
+            .await?;
+            let entry = crate::auth::audit::Entry::new(crate::auth::Perm::SystemSync.code(), "import", "sync_run")
+                .target(outcome.run_id, file_name.clone())
+                .detail(serde_json::json!({
+                    "kind": kind.code(), "read": outcome.read, "inserted": outcome.inserted,
+                    "updated": outcome.updated, "rejected_rows": outcome.errors.len(),
+                }));
+            crate::auth::audit::record(&db, &user, entry).await?;
+            if outcome.errors.is_empty() {
+                Ok(())
+            } else {
+                Err(AppError::rejected(
+                    &format!("有 {} 处错误,本次同步未写入任何数据;请修正后重新上传", outcome.errors.len()),
+                    &format!("{} errors: nothing was written; fix the file and upload again", outcome.errors.len()),
+                ))
+            }
+        };
+        let result = work.await;
+        job.finish(result.map(|()| None).map_err(|e| {
+            crate::error::Text::new(e.message(crate::i18n::Locale::Zh), e.message(crate::i18n::Locale::En))
+        }));
+    });
+    status
+}

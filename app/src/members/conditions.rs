@@ -1,0 +1,201 @@
+//! The WHERE conditions of the member queries: every filter of 信息查询 on the customer (`c`)
+//! and on the service record (`r`), the data scope and visibility; text filters go through the
+//! bigram search index.
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use sea_orm::DbBackend;
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func};
+
+use super::MemberFilter;
+use super::search::{company_norm, digits, normalize, query_tokens};
+use crate::auth::scope::Scope;
+
+pub fn c(col: &str) -> Expr {
+    Expr::col((Alias::new("c"), Alias::new(col)))
+}
+
+pub fn r(col: &str) -> Expr {
+    Expr::col((Alias::new("r"), Alias::new(col)))
+}
+
+/// Today in Asia/Shanghai: 服务是否到期 is decided against it.
+pub fn today_cst() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+/// Start of a `YYYY-MM-DD` day in Asia/Shanghai, as UTC.
+fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00");
+    cst.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset").to_utc()
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// `[from, to]` inclusive on a timestamp column, days in Asia/Shanghai.
+pub fn ts_range(col: Expr, from: &str, to: &str) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(f) = date(from) {
+        cond = cond.add(col.clone().gte(day_start(f)));
+    }
+    if let Some(t) = date(to) {
+        cond = cond.add(col.lt(day_start(t) + Duration::days(1)));
+    }
+    cond
+}
+
+/// `[from, to]` inclusive on a DATE column.
+fn date_range(col: Expr, from: &str, to: &str) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(f) = date(from) {
+        cond = cond.add(col.clone().gte(f));
+    }
+    if let Some(t) = date(to) {
+        cond = cond.add(col.lte(t));
+    }
+    cond
+}
+
+/// A substring match on one of the customer's gram columns through the search index.
+pub fn grams_match(backend: DbBackend, column: &str, text: &str) -> Option<Expr> {
+    let tokens = query_tokens(text);
+    if tokens.is_empty() {
+        return None;
+    }
+    let phrase = tokens.join(" ");
+    Some(match backend {
+        DbBackend::Postgres => Expr::cust_with_values(
+            format!("to_tsvector('simple', \"c\".\"{column}\") @@ phraseto_tsquery('simple', $1)"),
+            [phrase],
+        ),
+        _ => Expr::cust_with_values(
+            "\"c\".\"id\" IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)",
+            [format!("{column} : \"{phrase}\"")],
+        ),
+    })
+}
+
+/// Digits of a stored phone number (separators removed), for the digit-contains check.
+fn phone_digits(col: Expr) -> Expr {
+    let mut e = col;
+    for sep in ["-", " ", "(", ")", "+"] {
+        e = Func::cust(Alias::new("replace")).args([e, Expr::val(sep), Expr::val("")]).into();
+    }
+    e
+}
+
+pub fn eq_code(cond: Condition, col: Expr, v: &str) -> Condition {
+    if v.is_empty() { cond } else { cond.add(col.eq(v)) }
+}
+
+/// The conditions on the customer (all filters of rows 1–5 and 7, the scope, and visibility).
+pub fn customer_condition(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> Condition {
+    Condition::all()
+        .add(c("deleted_at").is_null())
+        .add(c("review_status").eq("approved"))
+        .add(customer_filters(backend, f, scope))
+}
+
+/// The filters and the scope without the visibility checks (which no index covers): enough to
+/// estimate how many customers match, from the indexes alone.
+pub(super) fn customer_filters(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> Condition {
+    let mut cond = Condition::all();
+    cond = match scope {
+        Scope::All => cond,
+        Scope::Orgs(ids) => cond.add(c("organization_id").is_in(ids.clone())),
+        Scope::Dept(id) => cond.add(c("organization_id").eq(*id)),
+        Scope::Own(a) => cond.add(Condition::any().add(c("owner_agent_id").eq(*a)).add(c("created_by").eq(*a))),
+    };
+    let text = |cond: Condition, value: &str, grams: &str, exact: Expr| -> Condition {
+        let v = value.trim();
+        if v.is_empty() {
+            cond
+        } else if f.exact {
+            cond.add(exact)
+        } else {
+            match grams_match(backend, grams, v) {
+                Some(m) => cond.add(m),
+                None => cond,
+            }
+        }
+    };
+    cond = text(cond, &f.company, "name_grams", c("company_name_norm").eq(company_norm(&f.company)));
+    cond = text(cond, &f.email, "email_grams", c("email_key").eq(normalize(f.email.trim())));
+    cond = text(cond, &f.login, "login_grams", c("login_name_key").eq(normalize(f.login.trim())));
+    for (value, col) in [(&f.phone_fixed, "phone_fixed"), (&f.phone_mobile, "phone_mobile")] {
+        let d = digits(value);
+        if d.is_empty() {
+            continue;
+        }
+        if f.exact {
+            cond = cond.add(phone_digits(c(col)).eq(d));
+        } else {
+            if let Some(m) = grams_match(backend, "phone_grams", &d) {
+                cond = cond.add(m);
+            }
+            cond = cond.add(phone_digits(c(col)).like(format!("%{d}%")));
+        }
+    }
+    cond = cond.add(ts_range(c("platform_registered_at"), &f.registered_from, &f.registered_to));
+    cond = cond.add(date_range(c("service_start_date"), &f.start_from, &f.start_to));
+    cond = cond.add(date_range(c("service_end_date"), &f.end_from, &f.end_to));
+    if let Some(d) = f.district {
+        cond = cond.add(c("region_district_id").eq(d));
+    } else if let Some(ci) = f.city {
+        cond = cond.add(c("region_city_id").eq(ci));
+    } else if let Some(p) = f.province {
+        cond = cond.add(c("region_province_id").eq(p));
+    }
+    if let Some(i) = f.industry3 {
+        cond = cond.add(c("industry_l3_id").eq(i));
+    } else if let Some(i) = f.industry2 {
+        cond = cond.add(c("industry_l2_id").eq(i));
+    } else if let Some(i) = f.industry1 {
+        cond = cond.add(c("industry_l1_id").eq(i));
+    }
+    if let Some(o) = f.org {
+        cond = cond.add(c("organization_id").eq(o));
+    }
+    cond = eq_code(cond, c("customer_type"), &f.customer_type);
+    cond = eq_code(cond, c("enterprise_status"), &f.enterprise_status);
+    cond = eq_code(cond, c("enterprise_category"), &f.category);
+    let levels = f.levels();
+    if !levels.is_empty() {
+        cond = cond.add(c("member_level").is_in(levels));
+    }
+    match f.expiry.as_str() {
+        "expired" => cond = cond.add(c("service_end_date").lt(today_cst())),
+        "not_expired" => cond = cond.add(c("service_end_date").gte(today_cst())),
+        _ => {}
+    }
+    match f.push.as_str() {
+        "true" => cond = cond.add(c("push_enabled").eq(true)),
+        "false" => cond = cond.add(c("push_enabled").eq(false)),
+        _ => {}
+    }
+    cond = eq_code(cond, c("fulfilment_status"), &f.fulfilment);
+    match f.has_email.as_str() {
+        "true" => cond = cond.add(c("registered_email").is_not_null()),
+        "false" => cond = cond.add(c("registered_email").is_null()),
+        _ => {}
+    }
+    match f.avatar.as_str() {
+        "true" => cond = cond.add(c("has_avatar").eq(true)),
+        "false" => cond = cond.add(c("has_avatar").eq(false)),
+        _ => {}
+    }
+    cond = eq_code(cond, c("registration_source"), &f.reg_source);
+    eq_code(cond, c("info_source"), &f.info_source)
+}
+
+/// The conditions on the service record (row 6–8 filters) and its visibility.
+pub fn record_condition(f: &MemberFilter) -> Condition {
+    let mut cond = Condition::all().add(r("hidden").eq(false));
+    cond = cond.add(ts_range(r("service_at"), &f.service_from, &f.service_to));
+    cond = eq_code(cond, r("service_mode"), &f.service_mode);
+    cond = eq_code(cond, r("service_dept"), &f.service_dept);
+    cond = eq_code(cond, r("service_type"), &f.service_type);
+    cond = eq_code(cond, r("service_result"), &f.service_result);
+    cond = eq_code(cond, r("qa_status"), &f.qa_status);
+    eq_code(cond, r("qa_result"), &f.qa_result)
+}

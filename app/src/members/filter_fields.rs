@@ -1,0 +1,130 @@
+//! The fields of the 信息查询 filter panels: text, enumeration, date range and organisation,
+//! each with its label and the field's error under it.
+use leptos::prelude::*;
+
+use super::QueryChoices;
+use super::enums;
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::use_i18n;
+use crate::ui::ChoiceSelect;
+
+/// `(value, setter)` of a text field of the draft filter.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! bind_filter {
+    ($draft:ident, $field:ident) => {
+        (
+            Signal::derive(move || $draft.with(|f| f.$field.clone())),
+            Callback::new(move |v: String| $draft.update(|f| f.$field = v)),
+        )
+    };
+}
+
+#[component]
+pub fn TextFilter(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    value: (Signal<String>, Callback<String>),
+    #[prop(optional)] placeholder: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for=id>{move || i18n.t(label.0, label.1)}</label>
+            <input id=id type="search" prop:value=value.0
+                placeholder=move || placeholder.map(|p| i18n.t(p.0, p.1)).unwrap_or_default()
+                on:input=move |ev| value.1.run(event_target_value(&ev))/>
+        </div>
+    }
+}
+
+#[component]
+pub fn SelectFilter(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    choices: &'static [enums::Choice],
+    value: (Signal<String>, Callback<String>),
+    errors: Signal<FieldErrors>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for=id>{move || i18n.t(label.0, label.1)}</label>
+            <div>
+                <ChoiceSelect id=id choices=choices value=value.0 on_change=value.1/>
+                <FieldError id=id errors=errors/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn FieldError(#[prop(into)] id: String, errors: Signal<FieldErrors>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        errors
+            .with(|e| e.get(&id).map(|t| t.get(i18n.locale()).to_string()))
+            .map(|m| view! { <div class="field-error" role="alert">{m}</div> })
+    }
+}
+
+/// 组织机构: HQ and the rep offices in the user's scope; locked to the user's own office when
+/// that is all it may see.
+#[component]
+pub fn OrgFilter(
+    choices: Resource<Result<QueryChoices, AppError>>,
+    #[prop(into)] value: Signal<Option<i64>>,
+    on_change: Callback<Option<i64>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for="f-org">{move || i18n.t("组织机构", "Organisation")}</label>
+            <Transition fallback=|| view! { <select id="f-org" disabled=true></select> }>
+                {move || choices.get().map(|c| match c {
+                    Ok(c) => {
+                        let locked = c.locked_org;
+                        view! {
+                            <select id="f-org" disabled=locked.is_some() on:change=move |ev| on_change.run(event_target_value(&ev).parse().ok())>
+                                {locked.is_none().then(|| view! { <option value="">{move || i18n.t("全部", "All")}</option> })}
+                                {c.orgs.into_iter().map(|o| view! {
+                                    <option value=o.id.to_string() selected=move || locked == Some(o.id) || value.get() == Some(o.id)>{o.name}</option>
+                                }).collect_view()}
+                            </select>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <span class="field-error">{e.message(i18n.locale())}</span> }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// 起 – 止 dates (inclusive).
+#[component]
+pub fn DateRange(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    from: (Signal<String>, Callback<String>),
+    to: (Signal<String>, Callback<String>),
+    errors: Signal<FieldErrors>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let from_id = format!("{id}_from");
+    let to_id = format!("{id}_to");
+    view! {
+        <div class="filter-item filter-range">
+            <label for=from_id.clone()>{move || i18n.t(label.0, label.1)}</label>
+            <div>
+                <div class="range">
+                    <input id=from_id type="date" prop:value=from.0 on:input=move |ev| from.1.run(event_target_value(&ev))
+                        aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("起", "from"))/>
+                    <span aria-hidden="true">"–"</span>
+                    <input id=to_id type="date" prop:value=to.0 on:input=move |ev| to.1.run(event_target_value(&ev))
+                        aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("止", "to"))/>
+                </div>
+                <FieldError id=format!("{id}_from") errors=errors/>
+            </div>
+        </div>
+    }
+}

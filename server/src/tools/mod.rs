@@ -1,0 +1,70 @@
+//! Command-line tools of the server binary, used by `cargo xtask seed` and `cargo xtask bench
+//! members`: they run the application's own code (the page's query builder, the exporter,
+//! the CM importer) against the database in `DATABASE_URL`.
+mod bench_io;
+mod bench_members;
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+
+pub use bench_io::{bench_export, bench_import};
+pub use bench_members::bench_members;
+
+/// `seed --members N`: demo organisations and accounts, then N generated members with about
+/// five service records each, then fresh planner statistics.
+pub async fn seed(url: &str, members: u64) -> Result<()> {
+    let db = crate::connect(url).await?;
+    app::seed::first_run(&db, true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let start = Instant::now();
+    let scale = app::members::demo::Scale { members, records_per_member: 5, extras: false };
+    let step = (members / 20).max(1);
+    app::members::demo::generate(&db, scale, 20261123, |done| {
+        if done % step < 500 || done == members {
+            println!("  {done} / {members} members ({:.0} s)", start.elapsed().as_secs_f64());
+        }
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    db.execute_unprepared("ANALYZE").await?;
+    let n = count(&db, "SELECT COUNT(*) FROM service_record").await?;
+    println!("seeded {members} members and {n} service records in {:.0} s", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+pub(crate) async fn count(db: &DatabaseConnection, sql: &str) -> Result<i64> {
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?.context("no row")?;
+    Ok(row.try_get_by_index::<i64>(0)?)
+}
+
+pub(crate) async fn id_of(db: &DatabaseConnection, sql: &str) -> Result<i64> {
+    count(db, sql).await
+}
+
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+pub(crate) fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// `sql "<statement>"`: the query plan and the time of a statement on this database (for tuning).
+pub async fn sql(url: &str, statement: &str) -> Result<()> {
+    let db = crate::connect(url).await?;
+    let b = db.get_database_backend();
+    let explain = if b == DbBackend::Sqlite { "EXPLAIN QUERY PLAN" } else { "EXPLAIN" };
+    for row in db.query_all_raw(Statement::from_string(b, format!("{explain} {statement}"))).await? {
+        let line =
+            row.try_get::<String>("", "detail").or_else(|_| row.try_get_by_index::<String>(0)).unwrap_or_default();
+        println!("  {line}");
+    }
+    for _ in 0..3 {
+        let t = Instant::now();
+        let rows = db.query_all_raw(Statement::from_string(b, statement)).await?;
+        println!("{} rows in {:.2} ms", rows.len(), ms(t.elapsed()));
+    }
+    Ok(())
+}
