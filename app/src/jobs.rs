@@ -19,6 +19,9 @@ pub struct JobStatus {
     pub message: Option<Text>,
     /// Where to fetch the result file, once done.
     pub download: Option<String>,
+    /// The record the job works on (an import job's id), as soon as it exists.
+    #[serde(default)]
+    pub record: Option<i64>,
 }
 
 impl JobStatus {
@@ -113,7 +116,7 @@ pub use server::*;
 mod server {
     use std::collections::HashMap;
     use std::path::PathBuf;
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
     use std::sync::{Arc, Mutex};
     use std::time::{Duration, Instant};
 
@@ -128,6 +131,8 @@ mod server {
         pub owner: i64,
         pub total: AtomicU64,
         pub done: AtomicU64,
+        /// The record the job works on (0 = none yet).
+        pub record: AtomicI64,
         started: Instant,
         outcome: Mutex<Option<Result<Option<Output>, Text>>>,
     }
@@ -170,6 +175,7 @@ mod server {
                 total: self.total.load(Ordering::Relaxed),
                 message,
                 download,
+                record: Some(self.record.load(Ordering::Relaxed)).filter(|r| *r != 0),
             }
         }
     }
@@ -186,6 +192,7 @@ mod server {
                 owner,
                 total: AtomicU64::new(0),
                 done: AtomicU64::new(0),
+                record: AtomicI64::new(0),
                 started: Instant::now(),
                 outcome: Mutex::new(None),
             });

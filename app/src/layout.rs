@@ -70,6 +70,20 @@ const MENU: &[MenuGroup] = &[
         ],
     },
     MenuGroup {
+        zh: "档案管理",
+        en: "Archives",
+        items: &[
+            MenuItem {
+                perm: Perm::ArchiveCustomer,
+                href: "/archive/customers",
+                zh: "客户档案信息管理",
+                en: "Customer archive",
+            },
+            MenuItem { perm: Perm::ArchiveImport, href: "/archive/import", zh: "批量导入", en: "Excel import" },
+            MenuItem { perm: Perm::ArchiveCustomer, href: "/reviews", zh: "审核中心", en: "Review centre" },
+        ],
+    },
+    MenuGroup {
         zh: "系统设置",
         en: "System settings",
         items: &[

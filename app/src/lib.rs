@@ -11,6 +11,7 @@ macro_rules! bind_text {
 }
 
 pub mod admin;
+pub mod archive;
 pub mod auth;
 pub mod error;
 pub mod exports;
@@ -87,6 +88,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/orgs") view={Lazy::<routes::Orgs>::new()}/>
                     <Route path=path!("/admin/logs") view={Lazy::<routes::Logs>::new()}/>
                     <Route path=path!("/query/member-services") view={Lazy::<routes::MemberServices>::new()}/>
+                    <Route path=path!("/archive/customers") view={Lazy::<routes::Archive>::new()}/>
+                    <Route path=path!("/archive/customers/new") view={Lazy::<routes::EntryNew>::new()}/>
+                    <Route path=path!("/archive/customers/:id/edit") view={Lazy::<routes::EntryEdit>::new()}/>
+                    <Route path=path!("/archive/import") view={Lazy::<routes::Import>::new()}/>
+                    <Route path=path!("/archive/import/:id") view={Lazy::<routes::ImportJob>::new()}/>
+                    <Route path=path!("/reviews") view={Lazy::<routes::Reviews>::new()}/>
                     <Route path=path!("/customers/:id") view={Lazy::<routes::MemberDetail>::new()}/>
                     <Route path=path!("/service-records/:id") view={Lazy::<routes::ServiceRecord>::new()}/>
                     <Route path=path!("/admin/sync") view={Lazy::<routes::Sync>::new()}/>

@@ -39,4 +39,10 @@ lazy_pages! {
     MemberPublished => crate::members::info_page::MemberPublishedPage,
     PushLogs => crate::members::info_page::PushLogPage,
     MemberPushLogs => crate::members::info_page::MemberPushLogPage,
+    Archive => crate::archive::archive_page::ArchivePage,
+    EntryNew => crate::archive::entry_page::EntryNewPage,
+    EntryEdit => crate::archive::entry_page::EntryEditPage,
+    Import => crate::archive::import_page::ImportPage,
+    ImportJob => crate::archive::import_page::ImportJobPage,
+    Reviews => crate::archive::review_page::ReviewsPage,
 }

@@ -15,9 +15,13 @@ pub struct Table {
 }
 
 impl Table {
-    /// The column index of the first header equal to one of `names`.
+    /// The column index of the first header equal to one of `names` (a template's required
+    /// mark ※ or * before the header is ignored).
     pub fn column(&self, names: &[&str]) -> Option<usize> {
-        self.headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+        self.headers.iter().position(|h| {
+            let h = h.trim().trim_start_matches(['※', '*']).trim();
+            names.iter().any(|n| h.eq_ignore_ascii_case(n))
+        })
     }
 }
 

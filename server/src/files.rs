@@ -1,5 +1,6 @@
 //! File routes next to the server functions: downloads of finished export jobs, import
 //! templates, and uploads (raw request body, same-origin checked by the CSRF middleware).
+use app::archive::ImportKind;
 use app::auth::Perm;
 use app::auth::session::{CurrentUser, RequestMeta, load_user};
 use app::error::AppError;
@@ -31,6 +32,8 @@ async fn user(state: &AppState, parts: &http::request::Parts, perm: Option<Perm>
     Ok(user)
 }
 
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 fn attachment(name: &str, ext: &str) -> String {
     format!("attachment; filename=\"download.{ext}\"; filename*=UTF-8''{}", app::ui::urlencode(name))
 }
@@ -59,8 +62,24 @@ pub async fn download(State(state): State<AppState>, Path(id): Path<String>, req
         .into_response()
 }
 
-/// `cm-<kind>.csv`: the documented CM layout of a sync kind, header row only (UTF-8 BOM).
+/// `cm-<kind>.csv`: the documented CM layout of a sync kind, header row only (UTF-8 BOM);
+/// `archive-<kind>.xlsx`: the 批量导入 template of an import kind.
 pub async fn template(Path(name): Path<String>) -> Response {
+    if let Some(kind) =
+        name.strip_prefix("archive-").and_then(|n| n.strip_suffix(".xlsx")).and_then(|k| ImportKind::parse(k).ok())
+    {
+        return match app::archive::import::template(kind) {
+            Ok(bytes) => (
+                [
+                    (header::CONTENT_TYPE, XLSX.to_string()),
+                    (header::CONTENT_DISPOSITION, attachment(&kind.template_name(), "xlsx")),
+                ],
+                bytes,
+            )
+                .into_response(),
+            Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        };
+    }
     let kind = name.strip_prefix("cm-").and_then(|n| n.strip_suffix(".csv")).and_then(|k| SyncKind::parse(k).ok());
     let Some(kind) = kind else { return StatusCode::NOT_FOUND.into_response() };
     let header_row: Vec<&str> = kind.layout().iter().map(|c| c.1).collect();
@@ -74,6 +93,18 @@ pub async fn template(Path(name): Path<String>) -> Response {
         body,
     )
         .into_response()
+}
+
+/// An upload's bytes: not empty, at most `UPLOAD_LIMIT`.
+async fn read_body(body: axum::body::Body) -> Result<Vec<u8>, Response> {
+    match axum::body::to_bytes(body, UPLOAD_LIMIT).await {
+        Ok(b) if !b.is_empty() => Ok(b.to_vec()),
+        Ok(_) => Err(error(StatusCode::UNPROCESSABLE_ENTITY, AppError::rejected("文件是空的", "The file is empty"))),
+        Err(_) => Err(error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::rejected("文件太大(最大 64 MB)", "The file is too large (64 MB at most)"),
+        )),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -93,16 +124,60 @@ pub async fn upload_cm_sync(State(state): State<AppState>, Query(q): Query<Uploa
         Ok(k) => k,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
     };
-    let bytes = match axum::body::to_bytes(body, UPLOAD_LIMIT).await {
-        Ok(b) if !b.is_empty() => b,
-        Ok(_) => return error(StatusCode::UNPROCESSABLE_ENTITY, AppError::rejected("文件是空的", "The file is empty")),
-        Err(_) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                AppError::rejected("文件太大(最大 64 MB)", "The file is too large (64 MB at most)"),
-            );
-        }
+    let bytes = match read_body(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
     };
-    let status = app::members::cm_sync::start_upload(&state, user, kind, q.name, bytes.to_vec());
+    let status = app::members::cm_sync::start_upload(&state, user, kind, q.name, bytes);
     Json(status).into_response()
+}
+
+/// A file for 批量导入 (raw body): starts reading and checking it; the status carries the
+/// import job's id (`record`), whose page shows the preview.
+pub async fn upload_archive_import(
+    State(state): State<AppState>,
+    Query(q): Query<UploadQuery>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let user = match user(&state, &parts, Some(Perm::ArchiveImport)).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let kind = match ImportKind::parse(&q.kind) {
+        Ok(k) => k,
+        Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, e),
+    };
+    let bytes = match read_body(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match app::archive::import_run::start_stage(&state, user, kind, q.name, bytes).await {
+        Ok(status) => Json(status).into_response(),
+        Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, e),
+    }
+}
+
+/// The error report of an import: one line per problem (row, column, value, message).
+pub async fn import_errors(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    let user = match user(&state, &parts, None).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if !(user.has(Perm::ArchiveImport) || user.has(Perm::ArchiveReview)) {
+        return error(StatusCode::FORBIDDEN, AppError::Forbidden);
+    }
+    match app::archive::import_view::error_report(&state.db, &user, id).await {
+        Ok((name, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, attachment(&name, "csv")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+    }
 }

@@ -88,6 +88,12 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
             "/upload/cm-sync",
             axum::routing::post(files::upload_cm_sync).layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
         )
+        .route(
+            "/upload/archive-import",
+            axum::routing::post(files::upload_archive_import)
+                .layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
+        )
+        .route("/files/import-errors/{id}", axum::routing::get(files::import_errors))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
             move || provide_context(fallback_state.clone()),
             shell,

@@ -72,6 +72,8 @@ pub struct SessionUser {
     pub role_name_zh: String,
     pub role_name_en: String,
     pub role_category: RoleCategory,
+    /// The role's code (`cs_manager`, …).
+    pub role_code: String,
     pub must_change_password: bool,
     pub permissions: Vec<String>,
 }

@@ -97,6 +97,7 @@ impl CurrentUser {
             role_name_zh: self.role.name.clone(),
             role_name_en: self.role.name_en.clone(),
             role_category: self.category(),
+            role_code: self.role.code.clone(),
             must_change_password: self.account.must_change_password,
             permissions,
         }

@@ -3,7 +3,7 @@
 //! its derived columns (normalised keys and search grams) computed in one place.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::{ConnectionTrait, DbBackend, Value};
 
 use super::search::{company_norm, digits, grams, normalize};
 use crate::error::AppResult;
@@ -70,6 +70,27 @@ pub async fn max_id(db: &impl ConnectionTrait, table: &str) -> AppResult<i64> {
     Ok(row.map(|r| r.try_get::<i64>("", "m")).transpose()?.unwrap_or(0))
 }
 
+/// The first free id of `table` for a writer that numbers its rows itself, inside a
+/// transaction. On PostgreSQL the table is locked against other writers until the transaction
+/// ends (readers go on), so two writers never take the same ids.
+pub async fn next_id(txn: &impl ConnectionTrait, table: &str) -> AppResult<i64> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")).await?;
+    }
+    Ok(max_id(txn, table).await? + 1)
+}
+
+/// After rows were numbered by `next_id`: PostgreSQL's id sequence continues after them.
+pub async fn sync_sequence(txn: &impl ConnectionTrait, table: &str) -> AppResult<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// A customer as bulk writers insert it. `values()` adds the normalised keys and the search
 /// grams the queries rely on.
 #[derive(Debug, Clone, Default)]
@@ -106,11 +127,17 @@ pub struct CustomerRow {
     pub cm_synced_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// E-42; `approved` when not given (CM members, generated data).
+    pub review_status: Option<&'static str>,
+    pub created_by: Option<i64>,
+    pub reviewer_id: Option<i64>,
+    pub import_job_id: Option<i64>,
+    pub remarks: Option<String>,
 }
 
 impl CustomerRow {
     /// The columns of `values()`, in order.
-    pub const COLUMNS: [&'static str; 46] = [
+    pub const COLUMNS: [&'static str; 51] = [
         "id",
         "customer_no",
         "cm_member_id",
@@ -157,10 +184,15 @@ impl CustomerRow {
         "created_at",
         "updated_at",
         "version",
+        "created_by",
+        "reviewer_id",
+        "import_job_id",
+        "remarks",
+        "updated_by",
     ];
 
     /// Columns the CRM owns or sets once: an upsert from CM leaves them as they are.
-    pub const KEPT_ON_UPDATE: [&'static str; 10] = [
+    pub const KEPT_ON_UPDATE: [&'static str; 15] = [
         "id",
         "customer_no",
         "info_source",
@@ -171,6 +203,11 @@ impl CustomerRow {
         "last_service_at",
         "created_at",
         "version",
+        "created_by",
+        "reviewer_id",
+        "import_job_id",
+        "remarks",
+        "updated_by",
     ];
 
     pub fn values(&self) -> Vec<Value> {
@@ -184,7 +221,7 @@ impl CustomerRow {
             format!("KH{:08}", self.id).into(),
             self.cm_member_id.clone().into(),
             self.customer_type.into(),
-            Some(self.company_name.clone()).into(),
+            (!self.company_name.is_empty()).then(|| self.company_name.clone()).into(),
             company_norm(&self.company_name).into(),
             self.login_name.clone().into(),
             self.login_name.as_deref().map(normalize).into(),
@@ -214,7 +251,7 @@ impl CustomerRow {
             self.member_points.into(),
             self.info_source.into(),
             self.entry_method.into(),
-            "approved".into(),
+            self.review_status.unwrap_or("approved").into(),
             self.fulfilment_status.into(),
             self.fulfilment_progress.into(),
             self.last_service_at.into(),
@@ -226,6 +263,11 @@ impl CustomerRow {
             self.created_at.into(),
             self.updated_at.into(),
             1.into(),
+            self.created_by.into(),
+            self.reviewer_id.into(),
+            self.import_job_id.into(),
+            self.remarks.clone().into(),
+            self.created_by.into(),
         ]
     }
 }

@@ -88,6 +88,18 @@ pub fn eq_code(cond: Condition, col: Expr, v: &str) -> Condition {
     if v.is_empty() { cond } else { cond.add(col.eq(v)) }
 }
 
+/// The customers (`c`) inside a data scope: its organisations, or the customers an agent owns
+/// or entered.
+pub fn scope_condition(scope: &Scope) -> Condition {
+    let cond = Condition::all();
+    match scope {
+        Scope::All => cond,
+        Scope::Orgs(ids) => cond.add(c("organization_id").is_in(ids.clone())),
+        Scope::Dept(id) => cond.add(c("organization_id").eq(*id)),
+        Scope::Own(a) => cond.add(Condition::any().add(c("owner_agent_id").eq(*a)).add(c("created_by").eq(*a))),
+    }
+}
+
 /// The conditions on the customer (all filters of rows 1–5 and 7, the scope, and visibility).
 pub fn customer_condition(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> Condition {
     Condition::all()
@@ -99,13 +111,7 @@ pub fn customer_condition(backend: DbBackend, f: &MemberFilter, scope: &Scope) -
 /// The filters and the scope without the visibility checks (which no index covers): enough to
 /// estimate how many customers match, from the indexes alone.
 pub(super) fn customer_filters(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> Condition {
-    let mut cond = Condition::all();
-    cond = match scope {
-        Scope::All => cond,
-        Scope::Orgs(ids) => cond.add(c("organization_id").is_in(ids.clone())),
-        Scope::Dept(id) => cond.add(c("organization_id").eq(*id)),
-        Scope::Own(a) => cond.add(Condition::any().add(c("owner_agent_id").eq(*a)).add(c("created_by").eq(*a))),
-    };
+    let mut cond = scope_condition(scope);
     let text = |cond: Condition, value: &str, grams: &str, exact: Expr| -> Condition {
         let v = value.trim();
         if v.is_empty() {

@@ -105,6 +105,8 @@ pub mod contact {
         pub version: i32,
         pub deleted_at: Option<DateTimeUtc>,
         pub deleted_by: Option<i64>,
+        /// E-42: contacts imported by a non-exempt user wait for review.
+        pub review_status: String,
     }
     no_relations!();
 }

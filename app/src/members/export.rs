@@ -130,7 +130,7 @@ pub fn write_file(
 }
 
 /// A CSV cell that Excel would read as a formula gets a leading apostrophe.
-fn defuse(s: &str) -> String {
+pub(crate) fn defuse(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() }
 }
 

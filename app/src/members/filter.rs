@@ -49,6 +49,8 @@ macro_rules! url_filter {
     };
 }
 
+pub(crate) use url_filter;
+
 url_filter! {
     /// Every filter of PG-10 会员资料及服务查询 (SPEC §5.2).
     MemberFilter;

@@ -12,6 +12,7 @@ use super::{
     TreeNode,
 };
 use crate::admin::service::logs;
+use crate::auth::Perm;
 use crate::auth::entity::{account, industry, operation_log, organization, region};
 use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
@@ -74,11 +75,20 @@ pub async fn visible_customer(db: &impl ConnectionTrait, user: &CurrentUser, id:
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    if may_see(user, &c) { Ok(c) } else { Err(AppError::NotFound) }
+}
+
+/// Whether `user` may open customer `c`: inside the data scope, and — until it is approved
+/// (SM-6, OP-27) — only its entrant, its approver and reviewers (主管/经理) see it.
+pub fn may_see(user: &CurrentUser, c: &customer::Model) -> bool {
+    let me = Some(user.account.id);
     let owner = c.owner_agent_id.or(c.created_by);
-    let in_scope =
-        user.scope.allows(c.organization_id, owner) || matches!(user.scope, Scope::Own(a) if c.created_by == Some(a));
-    let reviewed = c.review_status == "approved" || c.created_by == Some(user.account.id);
-    if in_scope && reviewed { Ok(c) } else { Err(AppError::NotFound) }
+    if c.created_by == me || c.reviewer_id == me {
+        return true;
+    }
+    let in_scope = user.scope.allows(c.organization_id, owner);
+    let reviewed = c.review_status == "approved" || (c.review_status == "pending" && user.has(Perm::ArchiveReview));
+    in_scope && reviewed
 }
 
 /// Start of the member's current service year: the last anniversary of the service start on

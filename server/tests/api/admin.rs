@@ -1,7 +1,5 @@
 //! Accounts, roles and permissions, organisations, the operation log and data scope.
 use app::auth::scope::Scope;
-use app::auth::session::{RequestMeta, load_user};
-use app::state::{AppState, Settings};
 use http::StatusCode;
 use serde_json::{Value, json};
 
@@ -292,20 +290,10 @@ async fn every_mutation_writes_one_audit_entry_with_who_where_and_what() {
     assert_eq!(f["items"][0]["result"], "success");
 }
 
-/// The `CurrentUser` a request of `who` would get, through the real login and session code.
-async fn signed_in(app: &TestApp, who: &str) -> app::auth::session::CurrentUser {
-    let settings = Settings { captcha_enabled: false, ..Settings::default() };
-    let state = AppState { db: app.db.clone(), settings: std::sync::Arc::new(settings), jobs: Default::default() };
-    let meta = RequestMeta { ip: "10.0.0.9".into(), user_agent: None, token: None };
-    let input = app::auth::LoginInput { admin_id: who.into(), password: PW.into(), ..Default::default() };
-    let (_, token) = app::auth::login::login(&state, &meta, input).await.unwrap();
-    load_user(&state, &token, meta).await.unwrap().unwrap()
-}
-
 #[tokio::test]
 async fn scope_limits_a_rep_office_user_to_its_own_organisation() {
     let app = TestApp::spawn().await;
-    let gz_user = signed_in(&app, "gz_rep").await;
+    let gz_user = app.signed_in("gz_rep").await;
     let gz = app.org_id("GZ").await;
     let sh = app.org_id("SH").await;
     assert_eq!(gz_user.scope, Scope::Orgs(vec![gz]));
@@ -319,7 +307,7 @@ async fn scope_limits_a_rep_office_user_to_its_own_organisation() {
     let err = app::admin::service::accounts::get(&app.db, &gz_user, sh_account).await.unwrap_err();
     assert_eq!(err, app::error::AppError::NotFound, "a guessed id outside the scope is not found");
 
-    let manager = signed_in(&app, "manager").await;
+    let manager = app.signed_in("manager").await;
     assert_eq!(manager.scope, Scope::All);
     assert_eq!(app::admin::service::accounts::list(&app.db, &manager, Default::default()).await.unwrap().total, 8);
 
@@ -328,7 +316,7 @@ async fn scope_limits_a_rep_office_user_to_its_own_organisation() {
     assert!(logs.items.iter().all(|l| l.admin_id == "gz_rep"), "{:?}", logs.items);
     assert_eq!(logs.total, 1);
 
-    let biz = signed_in(&app, "biz_tech").await;
+    let biz = app.signed_in("biz_tech").await;
     assert_eq!(biz.scope, Scope::Dept(app.org_id("TECH").await));
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests through the HTTP routes the browser uses, on SQLite (default) or
 //! PostgreSQL (`TEST_DATABASE=postgres TEST_POSTGRES_URL=…`).
 mod admin;
+mod archive;
 mod auth;
 mod common;
 mod info;

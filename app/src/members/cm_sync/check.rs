@@ -23,7 +23,7 @@ pub(super) fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
-pub(super) fn parse_date(v: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(v, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(v, "%Y/%m/%d")).ok()
 }
 
@@ -37,13 +37,17 @@ pub(super) fn parse_time(v: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Reference data a run resolves codes against, loaded once.
-pub(super) struct Lookups {
+pub(crate) struct Lookups {
     /// region code → (province, city, district)
-    pub(super) regions: HashMap<String, [Option<i64>; 3]>,
-    pub(super) industries: HashMap<String, [Option<i64>; 3]>,
-    pub(super) orgs: HashMap<String, i64>,
-    pub(super) coverage: HashMap<i64, i64>,
-    pub(super) hq: i64,
+    pub(crate) regions: HashMap<String, [Option<i64>; 3]>,
+    pub(crate) industries: HashMap<String, [Option<i64>; 3]>,
+    pub(crate) orgs: HashMap<String, i64>,
+    pub(crate) coverage: HashMap<i64, i64>,
+    pub(crate) hq: i64,
+    /// 省/市/区 name paths ("广东省/广州市/天河区", and each shorter prefix) → ids.
+    pub(crate) region_names: HashMap<String, [Option<i64>; 3]>,
+    /// 门类/大类/中类 name paths → ids.
+    pub(crate) industry_names: HashMap<String, [Option<i64>; 3]>,
 }
 
 fn paths<T>(
@@ -68,7 +72,7 @@ fn paths<T>(
         .collect()
 }
 
-pub(super) async fn lookups(db: &impl ConnectionTrait) -> AppResult<Lookups> {
+pub(crate) async fn lookups(db: &impl ConnectionTrait) -> AppResult<Lookups> {
     let regions = region::Entity::find().all(db).await?;
     let region_paths = paths(&regions, |r| r.id, |r| r.parent_id, |r| r.level);
     let industries = industry::Entity::find().all(db).await?;
@@ -96,7 +100,25 @@ pub(super) async fn lookups(db: &impl ConnectionTrait) -> AppResult<Lookups> {
             .map(|c| (c.region_id, c.organization_id))
             .collect(),
         hq,
+        region_names: name_paths(&regions, &region_paths, |r| (r.id, r.name.as_str())),
+        industry_names: name_paths(&industries, &industry_paths, |i| (i.id, i.name.as_str())),
     })
+}
+
+/// Every node's name path ("广东省/广州市/天河区") → its ids.
+fn name_paths<T>(
+    nodes: &[T],
+    paths: &HashMap<i64, [Option<i64>; 3]>,
+    key: impl Fn(&T) -> (i64, &str),
+) -> HashMap<String, [Option<i64>; 3]> {
+    let names: HashMap<i64, &str> = nodes.iter().map(&key).collect();
+    paths
+        .values()
+        .map(|p| {
+            let path: Vec<&str> = p.iter().flatten().filter_map(|id| names.get(id).copied()).collect();
+            (path.join("/"), *p)
+        })
+        .collect()
 }
 
 /// Checks one value; records the error and yields `None` when it is bad.

@@ -11,7 +11,7 @@ use sea_orm::{
 use super::check::{Check, Lookups, parse_bool};
 use super::{CmRow, SyncOutcome, existing};
 use crate::error::AppResult;
-use crate::members::bulk::{CustomerRow, Rows, max_id};
+use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
 use crate::members::entity::customer;
 use crate::members::enums;
 use crate::members::search::normalize;
@@ -158,7 +158,7 @@ pub(super) async fn upsert(
             .await?;
     }
     let linked_ids: HashSet<i64> = linked.iter().map(|l| l.0).collect();
-    let mut next = max_id(&txn, "customer").await? + 1;
+    let mut next = next_id(&txn, "customer").await?;
     let mut insert = Rows::new("customer", &CustomerRow::COLUMNS);
     for (existing_id, mut c) in values {
         if existing_id.is_some() {
@@ -177,12 +177,7 @@ pub(super) async fn upsert(
     insert.flush(&txn, Some(&upsert), progress).await?;
     out.inserted -= linked_ids.len().min(out.inserted);
     out.updated += linked_ids.len();
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared(
-            "SELECT setval(pg_get_serial_sequence('customer', 'id'), (SELECT MAX(id) FROM customer))",
-        )
-        .await?;
-    }
+    sync_sequence(&txn, "customer").await?;
     txn.commit().await?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! transaction: a run with a bad row writes nothing and reports every bad row; a run that
 //! fails or is killed half-way leaves nothing behind. Each run is a `sync_run` row with its
 //! counts and error report.
-mod check;
+pub(crate) mod check;
 mod items;
 mod members;
 

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait, Value};
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait, Value};
 
 mod extras;
 
-use super::bulk::{CustomerRow, Rows, max_id};
+use super::bulk::{CustomerRow, Rows, max_id, sync_sequence};
 use crate::auth::entity::{account, industry, organization, organization_region, region, role};
 use crate::error::{AppError, AppResult};
 use extras::Extras;
@@ -296,13 +296,8 @@ pub async fn generate(
         done += n;
         progress(done);
     }
-    if db.get_database_backend() == DbBackend::Postgres {
-        for t in ["customer", "service_record", "contact", "published_info", "info_push_log"] {
-            db.execute_unprepared(&format!(
-                "SELECT setval(pg_get_serial_sequence('{t}', 'id'), GREATEST((SELECT MAX(id) FROM {t}), 1))"
-            ))
-            .await?;
-        }
+    for t in ["customer", "service_record", "contact", "published_info", "info_push_log"] {
+        sync_sequence(db, t).await?;
     }
     Ok(())
 }
@@ -415,6 +410,7 @@ fn member(rng: &mut StdRng, w: &World, id: i64, now: DateTime<Utc>, today: Naive
         cm_synced_at: is_member.then_some(now),
         created_at: registered,
         updated_at: now,
+        ..Default::default()
     };
     Member { id, org, level, industry: (ind.0, ind.1, ind.2), email, push, service_start: start, row }
 }

@@ -1,0 +1,195 @@
+//! Server functions of 档案管理: each checks the permission, then works inside the user's
+//! scope; the entry, review and import rules live in `entry`, `review` and `import`.
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use super::{
+    ArchiveFilter, ArchiveRow, CustomerInput, EntryOptions, EntryOutcome, EntryRecord, ImportJobView, ImportRowView,
+    ReviewFilter, ReviewRow,
+};
+use crate::error::AppError;
+use crate::jobs::JobStatus;
+use crate::ui::Page;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    archive::{entry, import, import_run, import_view, list, review},
+    auth::{Perm, session::Ctx},
+};
+
+/// Approvers, organisations and whether the user is review-exempt, for the entry forms.
+#[server(endpoint = "archive/options", input = Json)]
+pub async fn load_entry_options() -> Result<EntryOptions, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require_any(&[Perm::ArchiveCustomer, Perm::ArchiveImport]).await?;
+            entry::options(&ctx.state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// Saves a customer entry (`existing` = (id, version) when editing): a draft, or submitted
+/// for review. Suspected duplicates come back instead unless `acknowledge`.
+#[server(endpoint = "archive/save", input = Json)]
+pub async fn save_customer_entry(
+    existing: Option<(i64, i32)>,
+    input: CustomerInput,
+    submit: bool,
+    acknowledge: bool,
+) -> Result<EntryOutcome, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::ArchiveCustomer).await?;
+            entry::save(&ctx.state.db, &user, existing, input, submit, acknowledge).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "archive/load", input = Json)]
+pub async fn load_customer_entry(id: i64) -> Result<EntryRecord, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::ArchiveCustomer).await?;
+            entry::load(&ctx.state.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "archive/list", input = Json)]
+pub async fn list_archive(filter: ArchiveFilter) -> Result<Page<ArchiveRow>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::ArchiveCustomer).await?;
+            list::list(&ctx.state.db, &user, &filter).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "archive/delete", input = Json)]
+pub async fn delete_customer_entry(id: i64) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::ArchiveCustomer).await?;
+            entry::delete(&ctx.state.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+/// 审核中心: one tab of reviews.
+#[server(endpoint = "reviews/list", input = Json)]
+pub async fn list_reviews(filter: ReviewFilter) -> Result<Page<ReviewRow>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require_any(&[Perm::ArchiveCustomer, Perm::ArchiveImport, Perm::ArchiveReview]).await?;
+            review::list(&ctx.state.db, &user, &filter).await
+        }
+        .await,
+    )
+}
+
+/// How many entries wait for the user's decision (the 审核中心 badge).
+#[server(endpoint = "reviews/pending", input = Json)]
+pub async fn count_pending_reviews() -> Result<u64, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require_login().await?;
+            review::pending_count(&ctx.state.db, &user).await
+        }
+        .await,
+    )
+}
+
+/// Approves or rejects (reason required) review `id`; `reject_rows` rejects single records
+/// of an approved import batch.
+#[server(endpoint = "reviews/decide", input = Json)]
+pub async fn decide_review(id: i64, approve: bool, comment: String, reject_rows: Vec<i64>) -> Result<(), AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require_login().await?;
+            review::decide(&ctx.state.db, &user, id, approve, comment, reject_rows).await
+        }
+        .await,
+    )
+}
+
+/// The user's recent imports.
+#[server(endpoint = "imports/recent", input = Json)]
+pub async fn list_recent_imports() -> Result<Vec<ImportJobView>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::ArchiveImport).await?;
+            import_view::recent(&ctx.state.db, &user).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "imports/view", input = Json)]
+pub async fn get_import_job(id: i64) -> Result<ImportJobView, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require_any(&[Perm::ArchiveImport, Perm::ArchiveReview]).await?;
+            import_view::view(&ctx.state.db, &user, id).await
+        }
+        .await,
+    )
+}
+
+/// One page of an import's rows; `status` narrows to valid / error / duplicate rows.
+#[server(endpoint = "imports/rows", input = Json)]
+pub async fn list_import_rows(id: i64, status: String, page: u64) -> Result<Page<ImportRowView>, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require_any(&[Perm::ArchiveImport, Perm::ArchiveReview]).await?;
+            import_view::rows(&ctx.state.db, &user, id, &status, page).await
+        }
+        .await,
+    )
+}
+
+/// Commits an import's valid rows (a background job: the page watches its progress).
+#[server(endpoint = "imports/commit", input = Json)]
+pub async fn commit_import(
+    id: i64,
+    approver_id: Option<i64>,
+    with_duplicates: bool,
+    reason: String,
+) -> Result<JobStatus, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::ArchiveImport).await?;
+            import_run::start_commit(&ctx.state, user, id, approver_id, with_duplicates, reason).await
+        }
+        .await,
+    )
+}
+
+/// Undoes a committed import as a unit; answers how many records were removed.
+#[server(endpoint = "imports/undo", input = Json)]
+pub async fn undo_import(id: i64) -> Result<u64, AppError> {
+    let ctx = Ctx::get()?;
+    ctx.respond(
+        async {
+            let user = ctx.require(Perm::ArchiveImport).await?;
+            import::undo(&ctx.state.db, &user, id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,423 @@
+//! 录入客户信息 (PG-70, SM-6): a customer entered by staff is checked field by field, then
+//! against existing customers (duplicates shown before saving), then saved as a draft, sent to
+//! the approver the entrant chose, or — for review-exempt entrants — published at once. Every
+//! write is one transaction with its review row and its operation-log entry.
+use chrono::Utc;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use serde_json::json;
+
+use super::dedup::{self, Keys, mobile_key};
+use super::entity::{duplicate_candidate, entry_review};
+use super::{Approver, CustomerInput, DupMatch, EntryOptions, EntryOutcome, EntryRecord};
+use crate::admin::service::{conflict, opt};
+use crate::auth::Perm;
+use crate::auth::audit::{self, Entry};
+use crate::auth::entity::{account, organization, role};
+use crate::auth::scope::Scope;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
+use crate::members::entity::customer;
+use crate::members::enums;
+use crate::members::service::visible_customer;
+
+/// Accounts that may approve entries (SM-6 step 4): active, 主管/经理 or flagged 有审核资格,
+/// never the entrant.
+pub async fn approvers(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<Vec<Approver>> {
+    let reviewer_roles: Vec<i64> = role::Entity::find()
+        .filter(role::Column::Code.is_in(["cs_manager", "cs_supervisor"]))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let accounts = account::Entity::find()
+        .filter(account::Column::Status.eq("active"))
+        .filter(account::Column::Id.ne(user.account.id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(account::Column::CanReview.eq(true))
+                .add(account::Column::RoleId.is_in(reviewer_roles)),
+        )
+        .order_by_asc(account::Column::Name)
+        .all(db)
+        .await?;
+    let orgs: std::collections::HashMap<i64, String> =
+        organization::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.name)).collect();
+    Ok(accounts
+        .into_iter()
+        .map(|a| Approver { id: a.id, org: orgs.get(&a.organization_id).cloned().unwrap_or_default(), name: a.name })
+        .collect())
+}
+
+/// Organisations an entry may belong to: a rep office enters for its own office(s); company
+/// CS and business departments for HQ or any rep office. The first is the default.
+pub async fn entry_orgs(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<Vec<(i64, String)>> {
+    let mut orgs: Vec<(i64, String)> = organization::Entity::find()
+        .filter(organization::Column::OrgType.is_in(["hq", "rep_office"]))
+        .filter(organization::Column::IsActive.eq(true))
+        .order_by_asc(organization::Column::SortOrder)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|o| !matches!(user.scope, Scope::Orgs(_)) || user.scope.allows(o.id, None))
+        .map(|o| (o.id, o.name))
+        .collect();
+    if let Some(i) = orgs.iter().position(|o| o.0 == user.account.organization_id) {
+        let own = orgs.remove(i);
+        orgs.insert(0, own);
+    }
+    Ok(orgs)
+}
+
+pub async fn options(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<EntryOptions> {
+    let orgs = entry_orgs(db, user).await?;
+    Ok(EntryOptions {
+        approvers: approvers(db, user).await?,
+        exempt: user.account.review_exempt,
+        default_org: orgs.first().map(|o| o.0).unwrap_or_default(),
+        orgs,
+    })
+}
+
+/// Checks the approver and the organisation of an entry against what the server allows.
+pub(super) async fn check_approver(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    approver: Option<i64>,
+) -> AppResult<Option<Approver>> {
+    let Some(id) = approver else { return Ok(None) };
+    if id == user.account.id {
+        return Err(AppError::field("approver_id", "审批人不能是录入人本人", "You cannot approve your own entry"));
+    }
+    approvers(db, user).await?.into_iter().find(|a| a.id == id).map(Some).ok_or_else(|| {
+        AppError::field("approver_id", "所选审批人没有审核资格或已停用", "This account may not approve entries")
+    })
+}
+
+pub(super) async fn check_org(db: &impl ConnectionTrait, user: &CurrentUser, org: Option<i64>) -> AppResult<i64> {
+    let allowed = entry_orgs(db, user).await?;
+    org.filter(|o| allowed.iter().any(|a| a.0 == *o)).ok_or_else(|| {
+        AppError::field("organization_id", "只能选择您数据范围内的组织机构", "Choose an organisation in your scope")
+    })
+}
+
+fn static_code(list: &[enums::Choice], v: &str) -> Option<&'static str> {
+    list.iter().find(|c| c.0 == v).map(|c| c.0)
+}
+
+/// The customer row of an entry (derived keys and search grams come from `CustomerRow`).
+pub(super) fn row_of(input: &CustomerInput, org: i64, entry_method: &'static str) -> CustomerRow {
+    let now = Utc::now();
+    let info_source = if input.info_source == "buyer_meeting" { "buyer_meeting" } else { "admin_entered" };
+    let mobile = mobile_key(&input.phone_mobile);
+    CustomerRow {
+        customer_type: "non_member",
+        company_name: input.company_name.trim().to_string(),
+        login_name: opt(&input.login_name),
+        registered_email: opt(&input.registered_email),
+        contact_name: opt(&input.contact_name),
+        phone_fixed: opt(&input.phone_fixed),
+        phone_mobile: (!mobile.is_empty()).then_some(mobile),
+        region: input.region,
+        address: opt(&input.address),
+        industry: input.industry,
+        organization_id: org,
+        enterprise_category: static_code(enums::CATEGORIES, &input.enterprise_category),
+        info_source,
+        entry_method,
+        remarks: opt(&input.remarks),
+        created_at: now,
+        updated_at: now,
+        ..Default::default()
+    }
+}
+
+fn keys_of(input: &CustomerInput) -> Keys {
+    Keys::new(&input.company_name, &input.login_name, &input.registered_email, &input.phone_mobile, &input.phone_fixed)
+}
+
+fn label_of(c: &CustomerRow) -> String {
+    if c.company_name.is_empty() { c.contact_name.clone().unwrap_or_default() } else { c.company_name.clone() }
+}
+
+/// The entry as the form edits it again: drafts and rejected entries by their entrant,
+/// approved non-members by anyone who may see them.
+pub async fn load(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<EntryRecord> {
+    let c = visible_customer(db, user, id).await?;
+    editable(user, &c)?;
+    let review = entry_review::Entity::find()
+        .filter(entry_review::Column::TargetType.eq("customer"))
+        .filter(entry_review::Column::TargetId.eq(id))
+        .one(db)
+        .await?;
+    Ok(EntryRecord {
+        id,
+        version: c.version,
+        review_status: c.review_status.clone(),
+        review_comment: review.as_ref().and_then(|r| r.decision_comment.clone()).or(c.review_reason.clone()),
+        input: CustomerInput {
+            company_name: c.company_name.unwrap_or_default(),
+            contact_name: c.contact_name.unwrap_or_default(),
+            phone_mobile: c.phone_mobile.unwrap_or_default(),
+            phone_fixed: c.phone_fixed.unwrap_or_default(),
+            registered_email: c.registered_email.unwrap_or_default(),
+            login_name: c.login_name.unwrap_or_default(),
+            region: [c.region_province_id, c.region_city_id, c.region_district_id],
+            address: c.address.unwrap_or_default(),
+            industry: [c.industry_l1_id, c.industry_l2_id, c.industry_l3_id],
+            enterprise_category: c.enterprise_category.unwrap_or_default(),
+            organization_id: Some(c.organization_id),
+            info_source: c.info_source,
+            remarks: c.remarks.unwrap_or_default(),
+            approver_id: review.and_then(|r| r.approver_id).or(c.reviewer_id),
+            duplicate_reason: String::new(),
+        },
+    })
+}
+
+fn editable(user: &CurrentUser, c: &customer::Model) -> AppResult<()> {
+    if c.customer_type == "member" || c.cm_member_id.is_some() {
+        return Err(AppError::rejected(
+            "会员资料以 CM 系统为准,不能在 CRM 中修改",
+            "Member data is owned by CM and cannot be edited here",
+        ));
+    }
+    let mine = c.created_by == Some(user.account.id);
+    match c.review_status.as_str() {
+        "draft" | "rejected" if mine => Ok(()),
+        "approved" => Ok(()),
+        "pending" => Err(AppError::rejected("该记录正在审核中,审核完成前不能修改", "This entry is under review")),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Saves an entry. `submit`: send to review (or publish when exempt); otherwise a draft.
+/// `acknowledge`: the entrant saw the suspected duplicates and submits anyway.
+pub async fn save(
+    db: &sea_orm::DatabaseConnection,
+    user: &CurrentUser,
+    existing: Option<(i64, i32)>,
+    input: CustomerInput,
+    submit: bool,
+    acknowledge: bool,
+) -> AppResult<EntryOutcome> {
+    let exempt = user.account.review_exempt;
+    let before = match existing {
+        Some((id, _)) => {
+            let c = visible_customer(db, user, id).await?;
+            editable(user, &c)?;
+            Some(c)
+        }
+        None => None,
+    };
+    let was_approved = before.as_ref().is_some_and(|c| c.review_status == "approved");
+    input.validate(submit, exempt || was_approved)?;
+    let org = check_org(db, user, input.organization_id).await?;
+    let approver =
+        if submit && !exempt && !was_approved { check_approver(db, user, input.approver_id).await? } else { None };
+
+    let dups: Vec<DupMatch> =
+        dedup::find(db, user, &[keys_of(&input)], before.as_ref().map(|c| c.id)).await?.pop().unwrap_or_default();
+    if dups.iter().any(|d| d.hard) || (submit && !dups.is_empty() && !acknowledge) {
+        return Ok(EntryOutcome::Duplicates(dups));
+    }
+    let reason = input.duplicate_reason.trim().to_string();
+    if submit && !dups.is_empty() && reason.is_empty() {
+        return Err(AppError::field(
+            "duplicate_reason",
+            "请说明为什么仍然提交(与已有记录的区别)",
+            "Say why you submit despite the suspected duplicates",
+        ));
+    }
+
+    let status = match (submit, was_approved, exempt) {
+        (false, _, _) => "draft",
+        (true, true, _) | (true, _, true) => "approved",
+        _ => "pending",
+    };
+    let entry_method = before
+        .as_ref()
+        .and_then(|c| static_code(enums::ENTRY_METHODS, &c.entry_method))
+        .unwrap_or(if input.info_source == "buyer_meeting" { "buyer_meeting" } else { "manual" });
+    let mut row = row_of(&input, org, entry_method);
+    row.review_status = Some(status);
+    row.created_by = Some(user.account.id);
+    row.reviewer_id = approver.as_ref().map(|a| a.id);
+    let label = label_of(&row);
+    let now = Utc::now();
+
+    let txn = db.begin().await?;
+    let id = match &before {
+        None => {
+            row.id = next_id(&txn, "customer").await?;
+            let mut rows = Rows::new("customer", &CustomerRow::COLUMNS);
+            rows.push(row.values());
+            rows.flush(&txn, None, &|_| ()).await?;
+            sync_sequence(&txn, "customer").await?;
+            row.id
+        }
+        Some(c) => {
+            let (id, version) = existing.expect("editing");
+            row.id = id;
+            row.created_by = c.created_by;
+            row.created_at = c.created_at;
+            if was_approved {
+                row.reviewer_id = c.reviewer_id;
+            }
+            let mut q = customer::Entity::update_many();
+            for (col, v) in CustomerRow::COLUMNS.iter().zip(row.values()) {
+                if !["id", "customer_no", "created_at", "created_by", "import_job_id", "version"].contains(col) {
+                    q = q.col_expr(Alias::new(*col), Expr::val(v));
+                }
+            }
+            let done = q
+                .col_expr(customer::Column::UpdatedBy, Expr::value(user.account.id))
+                .col_expr(customer::Column::Version, Expr::col(customer::Column::Version).add(1))
+                .filter(customer::Column::Id.eq(id))
+                .filter(customer::Column::Version.eq(version))
+                .exec(&txn)
+                .await?;
+            if done.rows_affected == 0 {
+                return Err(conflict(db, c.updated_by).await);
+            }
+            id
+        }
+    };
+    if submit && !was_approved {
+        upsert_review(&txn, user, id, &label, status, approver.as_ref().map(|a| a.id), &reason, &dups, now).await?;
+    }
+    for d in dups.iter().filter(|_| submit) {
+        record_candidate(&txn, id, d, &reason).await?;
+    }
+    let action = if before.is_some() { "update" } else { "create" };
+    let entry = Entry::new(Perm::ArchiveCustomer.code(), action, "customer").target(id, label.clone()).detail(json!({
+        "review_status": status,
+        "approver": approver.as_ref().map(|a| a.name.clone()),
+        "duplicates": dups.iter().map(|d| d.customer_no.clone()).collect::<Vec<_>>(),
+        "duplicate_reason": (!reason.is_empty()).then_some(reason),
+        "before": before.as_ref().map(snapshot),
+        "after": snapshot_input(&input),
+    }));
+    audit::record(&txn, user, entry).await?;
+    txn.commit().await?;
+    Ok(EntryOutcome::Saved { id, status: status.into(), approver: approver.map(|a| a.name) })
+}
+
+/// The review row of a customer entry: created on first submission, resubmitted (revision
+/// + 1) after a rejection.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn upsert_review(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    id: i64,
+    label: &str,
+    status: &str,
+    approver: Option<i64>,
+    reason: &str,
+    dups: &[DupMatch],
+    now: chrono::DateTime<Utc>,
+) -> AppResult<()> {
+    let existing = entry_review::Entity::find()
+        .filter(entry_review::Column::TargetType.eq("customer"))
+        .filter(entry_review::Column::TargetId.eq(id))
+        .one(txn)
+        .await?;
+    let exempt_note = (status == "approved").then(|| "免审".to_string());
+    let mut am = match existing {
+        Some(r) => {
+            let revision = r.revision + 1;
+            let mut am: entry_review::ActiveModel = r.into();
+            am.revision = Set(revision);
+            am
+        }
+        None => entry_review::ActiveModel {
+            target_type: Set("customer".into()),
+            target_id: Set(id),
+            revision: Set(1),
+            ..Default::default()
+        },
+    };
+    am.summary = Set(label.chars().take(300).collect());
+    am.submitted_by = Set(user.account.id);
+    am.organization_id = Set(user.account.organization_id);
+    am.submitted_at = Set(now);
+    am.approver_id = Set(approver);
+    am.status = Set(status.into());
+    am.decided_at = Set((status == "approved").then_some(now));
+    am.decision_comment = Set(exempt_note);
+    am.duplicate_acknowledged = Set(!dups.is_empty());
+    am.duplicate_reason = Set((!dups.is_empty()).then(|| reason.chars().take(255).collect()));
+    am.save(txn).await?;
+    Ok(())
+}
+
+/// A suspected duplicate the entrant acknowledged, kept for 重复数据管理 (K3).
+pub(super) async fn record_candidate(txn: &impl ConnectionTrait, id: i64, d: &DupMatch, reason: &str) -> AppResult<()> {
+    let exists = duplicate_candidate::Entity::find()
+        .filter(duplicate_candidate::Column::EntityType.eq("customer"))
+        .filter(duplicate_candidate::Column::RecordId.eq(id))
+        .filter(duplicate_candidate::Column::MatchedRecordId.eq(d.id))
+        .one(txn)
+        .await?;
+    if exists.is_none() {
+        duplicate_candidate::ActiveModel {
+            entity_type: Set("customer".into()),
+            record_id: Set(id),
+            matched_record_id: Set(d.id),
+            match_rule: Set(d.rules.first().cloned().unwrap_or_default()),
+            score: Set(1.0),
+            status: Set("pending".into()),
+            reason: Set(opt(reason).map(|r| r.chars().take(255).collect())),
+            detected_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn snapshot(c: &customer::Model) -> serde_json::Value {
+    json!({
+        "company_name": c.company_name, "contact_name": c.contact_name, "phone_mobile": c.phone_mobile,
+        "phone_fixed": c.phone_fixed, "registered_email": c.registered_email, "login_name": c.login_name,
+        "address": c.address, "organization_id": c.organization_id, "review_status": c.review_status,
+        "remarks": c.remarks,
+    })
+}
+
+fn snapshot_input(i: &CustomerInput) -> serde_json::Value {
+    json!({
+        "company_name": i.company_name, "contact_name": i.contact_name, "phone_mobile": i.phone_mobile,
+        "phone_fixed": i.phone_fixed, "registered_email": i.registered_email, "login_name": i.login_name,
+        "address": i.address, "organization_id": i.organization_id, "remarks": i.remarks,
+    })
+}
+
+/// Soft-deletes an entry: drafts by their entrant, anything not from CM by a manager.
+pub async fn delete(db: &sea_orm::DatabaseConnection, user: &CurrentUser, id: i64) -> AppResult<()> {
+    let txn = db.begin().await?;
+    let c = visible_customer(&txn, user, id).await?;
+    let own_draft = c.created_by == Some(user.account.id) && matches!(c.review_status.as_str(), "draft" | "rejected");
+    let manager = user.role.code == "cs_manager";
+    if c.cm_member_id.is_some() || !(own_draft || manager) {
+        return Err(AppError::Forbidden);
+    }
+    customer::Entity::update_many()
+        .col_expr(customer::Column::DeletedAt, Expr::value(Utc::now()))
+        .col_expr(customer::Column::DeletedBy, Expr::value(user.account.id))
+        .filter(customer::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    let entry = Entry::new(Perm::ArchiveCustomer.code(), "delete", "customer")
+        .target(id, c.company_name.clone().or(c.contact_name.clone()).unwrap_or_default())
+        .detail(json!({ "before": snapshot(&c) }));
+    audit::record(&txn, user, entry).await?;
+    txn.commit().await?;
+    Ok(())
+}

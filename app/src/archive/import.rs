@@ -1,0 +1,422 @@
+//! 批量导入 (PG-71): ① a template per kind, ② an uploaded file is read and every row checked
+//! and staged (`stage`, a background job), ③ the entrant reviews the preview — errors and
+//! suspected duplicates row by row — and ④ commits: all valid rows in ONE transaction
+//! (`commit`, a background job with progress), as one batch for the chosen approver. An
+//! import is undone as a unit (`undo`) while none of its records has data of its own.
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+
+use super::entity::{entry_review, import_job, import_row};
+use super::entry::{check_approver, record_candidate, row_of};
+use super::import_check::{Staged, check_contacts, check_customers, read_rows};
+use super::import_view::{dependents, visible_job};
+use super::{DupMatch, ImportKind};
+use crate::admin::service::opt;
+use crate::auth::Perm;
+use crate::auth::audit::{self, Entry};
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
+use crate::members::cm_sync::check::parse_date;
+use crate::members::entity::{contact, customer};
+use crate::tabular::Table;
+
+const ROW_COLS: [&str; 6] = ["job_id", "line", "status", "data", "errors", "duplicates"];
+const CONTACT_COLS: [&str; 18] = [
+    "id",
+    "customer_id",
+    "name",
+    "gender",
+    "position",
+    "department",
+    "mobile",
+    "phone",
+    "email",
+    "birthday",
+    "is_primary",
+    "remarks",
+    "import_job_id",
+    "review_status",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "version",
+];
+
+/// Reads and checks `table`, then stages every row of job `job_id` for the preview.
+pub async fn stage(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    job_id: i64,
+    kind: ImportKind,
+    table: &Table,
+    progress: &impl Fn(u64),
+) -> AppResult<import_job::Model> {
+    let mut rows = read_rows(kind, table)?;
+    if rows.is_empty() {
+        return Err(AppError::rejected("文件中没有数据行", "The file has no data rows"));
+    }
+    if rows.len() > 200_000 {
+        return Err(AppError::rejected("一次最多导入 200,000 行,请拆分文件", "At most 200,000 rows per file"));
+    }
+    match kind {
+        ImportKind::Contacts => check_contacts(db, user, &mut rows).await?,
+        _ => {
+            check_customers(db, user, kind, &mut rows).await?;
+        }
+    }
+    let txn = db.begin().await?;
+    let mut staged = Rows::new("import_row", &ROW_COLS);
+    let (mut valid, mut errors, mut dups) = (0, 0, 0);
+    for r in &rows {
+        match r.status() {
+            "error" => errors += 1,
+            "duplicate" => dups += 1,
+            _ => valid += 1,
+        }
+        staged.push(vec![
+            job_id.into(),
+            (r.line as i32).into(),
+            r.status().into(),
+            serde_json::to_string(&r.data).unwrap_or_default().into(),
+            serde_json::to_string(&r.errors).unwrap_or_default().into(),
+            serde_json::to_string(&r.duplicates).unwrap_or_default().into(),
+        ]);
+    }
+    staged.flush(&txn, None, progress).await?;
+    let job = import_job::Entity::find_by_id(job_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let mut am: import_job::ActiveModel = job.into();
+    am.status = Set("awaiting_confirm".into());
+    am.total_rows = Set(rows.len() as i32);
+    am.valid_rows = Set(valid);
+    am.error_rows = Set(errors);
+    am.duplicate_rows = Set(dups);
+    let job = am.update(&txn).await?;
+    txn.commit().await?;
+    Ok(job)
+}
+
+/// The job row an upload starts with.
+pub async fn create_job(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    kind: ImportKind,
+    file_name: &str,
+) -> AppResult<import_job::Model> {
+    Ok(import_job::ActiveModel {
+        kind: Set(kind.code().into()),
+        file_name: Set(file_name.chars().take(255).collect()),
+        uploaded_by: Set(user.account.id),
+        organization_id: Set(user.account.organization_id),
+        uploaded_at: Set(Utc::now()),
+        status: Set("validating".into()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Marks a job whose file could not be read as failed, with the reason.
+pub async fn fail_job(db: &impl ConnectionTrait, job_id: i64, message: String) -> AppResult<()> {
+    import_job::Entity::update_many()
+        .col_expr(import_job::Column::Status, Expr::value("failed"))
+        .col_expr(import_job::Column::Message, Expr::value(message))
+        .filter(import_job::Column::Id.eq(job_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Commits the valid rows of job `id` (and, when `with_duplicates`, the suspected duplicates
+/// with `reason`) in one transaction, as one batch for `approver` (none when the entrant is
+/// exempt). `progress` gets the rows written so far.
+#[allow(clippy::too_many_arguments)]
+pub async fn commit(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    approver: Option<i64>,
+    with_duplicates: bool,
+    reason: String,
+    progress: &impl Fn(u64),
+) -> AppResult<import_job::Model> {
+    let exempt = user.account.review_exempt;
+    let reason = reason.trim().to_string();
+    if with_duplicates && reason.is_empty() {
+        return Err(AppError::field(
+            "duplicate_reason",
+            "导入疑似重复行时必须说明理由",
+            "Say why the suspected duplicates are imported",
+        ));
+    }
+    let approver = if exempt {
+        None
+    } else if approver.is_none() {
+        return Err(AppError::field("approver_id", "请选择审批人", "Choose an approver"));
+    } else {
+        check_approver(db, user, approver).await?
+    };
+    let txn = db.begin().await?;
+    let job = import_job::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    if job.uploaded_by != user.account.id {
+        return Err(AppError::NotFound);
+    }
+    if job.status != "awaiting_confirm" {
+        return Err(AppError::rejected("该导入已提交或已失效,请刷新", "This import was already committed"));
+    }
+    let kind = ImportKind::parse(&job.kind)?;
+    let wanted: &[&str] = if with_duplicates { &["valid", "duplicate"] } else { &["valid"] };
+    let staged = import_row::Entity::find()
+        .filter(import_row::Column::JobId.eq(id))
+        .filter(import_row::Column::Status.is_in(wanted.iter().copied()))
+        .order_by_asc(import_row::Column::Line)
+        .all(&txn)
+        .await?;
+    if staged.is_empty() {
+        return Err(AppError::rejected("没有可导入的有效行", "No valid rows to import"));
+    }
+    // The rows are checked again against the database as it is now.
+    let mut rows: Vec<Staged> = staged
+        .iter()
+        .map(|r| Staged {
+            line: r.line as usize,
+            data: serde_json::from_str(&r.data).unwrap_or_default(),
+            ..Default::default()
+        })
+        .collect();
+    let status = if exempt { "approved" } else { "pending" };
+    let now = Utc::now();
+    let (table, mut next, inputs) = match kind {
+        ImportKind::Contacts => {
+            check_contacts(&txn, user, &mut rows).await?;
+            ("contact", next_id(&txn, "contact").await?, vec![])
+        }
+        _ => {
+            let inputs = check_customers(&txn, user, kind, &mut rows).await?;
+            ("customer", next_id(&txn, "customer").await?, inputs)
+        }
+    };
+    if let Some(bad) = rows.iter().find(|r| !r.errors.is_empty()) {
+        return Err(AppError::rejected(
+            &format!("第 {} 行的数据已有变化:{},请重新上传", bad.line, bad.errors[0].1),
+            &format!("Row {} changed meanwhile; upload again", bad.line),
+        ));
+    }
+    let mut insert = if table == "contact" {
+        Rows::new("contact", &CONTACT_COLS)
+    } else {
+        Rows::new("customer", &CustomerRow::COLUMNS)
+    };
+    let mut line_ids = Vec::with_capacity(rows.len());
+    let mut candidates: Vec<(i64, DupMatch)> = vec![];
+    for (i, r) in rows.iter().enumerate() {
+        let rid = next;
+        next += 1;
+        line_ids.push((r.line as i32, rid));
+        if table == "contact" {
+            insert.push(contact_values(r, rid, id, status, user.account.id, now));
+        } else {
+            let method = if kind == ImportKind::Attendees { "buyer_meeting" } else { "excel_import" };
+            let input = &inputs[i];
+            let mut c = row_of(input, input.organization_id.unwrap_or_default(), method);
+            c.id = rid;
+            c.review_status = Some(status);
+            c.created_by = Some(user.account.id);
+            c.reviewer_id = approver.as_ref().map(|a| a.id);
+            c.import_job_id = Some(id);
+            insert.push(c.values());
+        }
+    }
+    if with_duplicates && table == "customer" {
+        let keys: Vec<_> = inputs
+            .iter()
+            .map(|i| {
+                super::dedup::Keys::new(
+                    &i.company_name,
+                    &i.login_name,
+                    &i.registered_email,
+                    &i.phone_mobile,
+                    &i.phone_fixed,
+                )
+            })
+            .collect();
+        for ((_, rid), found) in line_ids.iter().zip(super::dedup::find(&txn, user, &keys, None).await?) {
+            candidates.extend(found.into_iter().map(|d| (*rid, d)));
+        }
+    }
+    insert.flush(&txn, None, progress).await?;
+    sync_sequence(&txn, table).await?;
+    for (rid, d) in &candidates {
+        record_candidate(&txn, *rid, d, &reason).await?;
+    }
+    link_rows(&txn, id, &line_ids).await?;
+    let summary = format!("{}({} 行)", job.file_name, rows.len());
+    let review = entry_review::ActiveModel {
+        target_type: Set("import_job".into()),
+        target_id: Set(id),
+        summary: Set(summary.chars().take(300).collect()),
+        submitted_by: Set(user.account.id),
+        organization_id: Set(user.account.organization_id),
+        submitted_at: Set(now),
+        approver_id: Set(approver.as_ref().map(|a| a.id)),
+        status: Set(status.into()),
+        decided_at: Set(exempt.then_some(now)),
+        decision_comment: Set(exempt.then(|| "免审".to_string())),
+        revision: Set(1),
+        duplicate_acknowledged: Set(with_duplicates),
+        duplicate_reason: Set(opt(&reason).filter(|_| with_duplicates)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut am: import_job::ActiveModel = job.clone().into();
+    am.status = Set("done".into());
+    am.imported_rows = Set(rows.len() as i32);
+    am.committed_at = Set(Some(now));
+    am.approver_id = Set(approver.as_ref().map(|a| a.id));
+    am.review_id = Set(Some(review.id));
+    let job = am.update(&txn).await?;
+    let entry = Entry::new(Perm::ArchiveImport.code(), "import", "import_job")
+        .target(id, job.file_name.clone())
+        .detail(json!({
+            "kind": job.kind, "imported": rows.len(), "review_status": status,
+            "approver": approver.map(|a| a.name), "with_duplicates": with_duplicates,
+        }));
+    audit::record(&txn, user, entry).await?;
+    txn.commit().await?;
+    Ok(job)
+}
+
+fn contact_values(
+    r: &Staged,
+    id: i64,
+    job: i64,
+    status: &str,
+    by: i64,
+    now: chrono::DateTime<Utc>,
+) -> Vec<sea_orm::Value> {
+    let o = |k: &str| opt(r.get(k));
+    vec![
+        id.into(),
+        r.customer_id.unwrap_or_default().into(),
+        r.get("name").to_string().into(),
+        o("gender").map(|g| if g == "男" { "male" } else { "female" }.to_string()).into(),
+        o("position").into(),
+        o("department").into(),
+        o("mobile").map(|m| super::dedup::mobile_key(&m)).into(),
+        o("phone").into(),
+        o("email").into(),
+        o("birthday").and_then(|b| parse_date(&b)).into(),
+        false.into(),
+        o("remarks").into(),
+        job.into(),
+        status.into(),
+        now.into(),
+        Some(by).into(),
+        now.into(),
+        1.into(),
+    ]
+}
+
+/// Remembers which record each staged line became (the preview then shows its review state).
+async fn link_rows(txn: &impl ConnectionTrait, job: i64, line_ids: &[(i32, i64)]) -> AppResult<()> {
+    // One UPDATE … CASE per chunk instead of one statement per row.
+    for chunk in line_ids.chunks(500) {
+        let mut case = sea_orm::sea_query::CaseStatement::new();
+        for (line, rid) in chunk {
+            case = case.case(Expr::col(import_row::Column::Line).eq(*line), Expr::val(*rid));
+        }
+        import_row::Entity::update_many()
+            .col_expr(import_row::Column::RecordId, case.into())
+            .filter(import_row::Column::JobId.eq(job))
+            .filter(import_row::Column::Line.is_in(chunk.iter().map(|c| c.0)))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Undoes a committed import as a unit: its records are removed in one transaction, as long
+/// as none of them has data of its own. By its entrant or a manager.
+pub async fn undo(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> AppResult<u64> {
+    let txn = db.begin().await?;
+    let job = visible_job(&txn, user, id).await?;
+    if !(job.uploaded_by == user.account.id || user.role.code == "cs_manager") {
+        return Err(AppError::Forbidden);
+    }
+    if job.status != "done" {
+        return Err(AppError::rejected("只能撤销已完成的导入", "Only a committed import can be undone"));
+    }
+    let deps = dependents(&txn, &job).await?;
+    if deps > 0 {
+        return Err(AppError::rejected(
+            &format!("本批客户已有 {deps} 条服务记录或联系人等关联数据,不能撤销"),
+            &format!("{deps} records already refer to this batch: it cannot be undone"),
+        ));
+    }
+    let removed = if job.kind == "contact" {
+        contact::Entity::delete_many().filter(contact::Column::ImportJobId.eq(id)).exec(&txn).await?.rows_affected
+    } else {
+        contact::Entity::delete_many().filter(contact::Column::ImportJobId.eq(id)).exec(&txn).await?;
+        customer::Entity::delete_many().filter(customer::Column::ImportJobId.eq(id)).exec(&txn).await?.rows_affected
+    };
+    let now = Utc::now();
+    entry_review::Entity::update_many()
+        .col_expr(entry_review::Column::Status, Expr::value("rejected"))
+        .col_expr(entry_review::Column::DecidedAt, Expr::value(now))
+        .col_expr(entry_review::Column::DecisionComment, Expr::value("已撤销导入"))
+        .filter(entry_review::Column::TargetType.eq("import_job"))
+        .filter(entry_review::Column::TargetId.eq(id))
+        .filter(entry_review::Column::Status.eq("pending"))
+        .exec(&txn)
+        .await?;
+    let mut am: import_job::ActiveModel = job.clone().into();
+    am.status = Set("undone".into());
+    am.undone_at = Set(Some(now));
+    am.undone_by = Set(Some(user.account.id));
+    am.update(&txn).await?;
+    let entry = Entry::new(Perm::ArchiveImport.code(), "delete", "import_job")
+        .target(id, job.file_name.clone())
+        .detail(json!({ "undo": true, "removed": removed, "kind": job.kind }));
+    audit::record(&txn, user, entry).await?;
+    txn.commit().await?;
+    Ok(removed)
+}
+
+/// The xlsx template of `kind`: headers (required ones marked ※), a hint row under them and
+/// a dropdown on the 企业类别 column.
+pub fn template(kind: ImportKind) -> AppResult<Vec<u8>> {
+    use rust_xlsxwriter::{DataValidation, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let bold = Format::new().set_bold().set_background_color("#E8F0FE");
+    let hint = Format::new().set_italic().set_font_color("#666666");
+    let xl = |e: rust_xlsxwriter::XlsxError| AppError::internal(e);
+    ws.set_name(kind.label().0).map_err(xl)?;
+    for (i, (_, zh, required, note)) in kind.columns().iter().enumerate() {
+        let col = i as u16;
+        let header = if *required { format!("※{zh}") } else { zh.to_string() };
+        ws.write_string_with_format(0, col, &header, &bold).map_err(xl)?;
+        ws.set_column_width(col, 18).map_err(xl)?;
+        if !note.is_empty() {
+            let note = rust_xlsxwriter::Note::new(*note);
+            ws.insert_note(0, col, &note).map_err(xl)?;
+        }
+        if *zh == "企业类别" {
+            let v = DataValidation::new().allow_list_strings(&["采购商", "供应商", "二者都有"]).map_err(xl)?;
+            ws.add_data_validation(1, col, 200_000, col, &v).map_err(xl)?;
+        }
+        if *zh == "性别" {
+            let v = DataValidation::new().allow_list_strings(&["男", "女"]).map_err(xl)?;
+            ws.add_data_validation(1, col, 200_000, col, &v).map_err(xl)?;
+        }
+    }
+    let _ = hint;
+    ws.set_freeze_panes(1, 0).map_err(xl)?;
+    wb.save_to_buffer().map_err(xl)
+}

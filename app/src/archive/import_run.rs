@@ -1,0 +1,98 @@
+//! The import's two long steps as background jobs the page watches: reading and checking an
+//! uploaded file, and committing the checked rows.
+use std::sync::atomic::Ordering;
+
+use super::ImportKind;
+use super::import;
+use crate::auth::Perm;
+use crate::auth::audit::{self, Entry};
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult, Text};
+use crate::i18n::Locale;
+use crate::jobs::JobStatus;
+use crate::state::AppState;
+
+fn text(e: &AppError) -> Text {
+    Text::new(e.message(Locale::Zh), e.message(Locale::En))
+}
+
+/// Starts checking an uploaded file: the import job row exists at once (its id is in the
+/// status), the rows are staged in the background.
+pub async fn start_stage(
+    state: &AppState,
+    user: CurrentUser,
+    kind: ImportKind,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> AppResult<JobStatus> {
+    let row = import::create_job(&state.db, &user, kind, &file_name).await?;
+    let job = state.jobs.start(user.account.id);
+    job.record.store(row.id, Ordering::Relaxed);
+    let status = job.status();
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let work = async {
+            let name = file_name.clone();
+            let table = tokio::task::spawn_blocking(move || crate::tabular::read(&name, &bytes))
+                .await
+                .map_err(AppError::internal)??;
+            job.total.store(table.rows.len() as u64, Ordering::Relaxed);
+            let progress = |n| job.progress(n);
+            import::stage(&db, &user, row.id, kind, &table, &progress).await
+        };
+        match work.await {
+            Ok(_) => job.finish(Ok(None)),
+            Err(e) => {
+                let _ = import::fail_job(&db, row.id, e.message(Locale::Zh)).await;
+                job.finish(Err(text(&e)));
+            }
+        }
+    });
+    Ok(status)
+}
+
+/// Starts committing job `id`; the approver and the reason are checked before it starts.
+pub async fn start_commit(
+    state: &AppState,
+    user: CurrentUser,
+    id: i64,
+    approver: Option<i64>,
+    with_duplicates: bool,
+    reason: String,
+) -> AppResult<JobStatus> {
+    let view = super::import_view::view(&state.db, &user, id).await?;
+    if !view.can_commit {
+        return Err(AppError::rejected("该导入已提交或不属于您", "This import cannot be committed by you"));
+    }
+    if !user.account.review_exempt {
+        if approver.is_none() {
+            return Err(AppError::field("approver_id", "请选择审批人", "Choose an approver"));
+        }
+        super::entry::check_approver(&state.db, &user, approver).await?;
+    }
+    if with_duplicates && reason.trim().is_empty() {
+        return Err(AppError::field(
+            "duplicate_reason",
+            "导入疑似重复行时必须说明理由",
+            "Say why the suspected duplicates are imported",
+        ));
+    }
+    let job = state.jobs.start(user.account.id);
+    job.record.store(id, Ordering::Relaxed);
+    let rows = view.valid_rows + if with_duplicates { view.duplicate_rows } else { 0 };
+    job.total.store(rows.max(0) as u64, Ordering::Relaxed);
+    let status = job.status();
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let progress = |n| job.progress(n);
+        let result = import::commit(&db, &user, id, approver, with_duplicates, reason, &progress).await;
+        if let Err(e) = &result {
+            let entry = Entry::new(Perm::ArchiveImport.code(), "import", "import_job")
+                .target(id, view.file_name.clone())
+                .detail(serde_json::json!({ "failed": e.message(Locale::Zh) }));
+            let _ = audit::write(&db, user.account.id, user.account.organization_id, &user.meta, entry, false).await;
+        }
+        job.finish(result.map(|_| None).map_err(|e| text(&e)));
+    });
+    Ok(status)
+}

@@ -1,0 +1,208 @@
+//! 审核中心 (PG-73, SM-6 step 6): the approver chosen by the entrant approves or rejects (with a
+//! reason) a customer entry or a whole import batch — rejecting single rows of a batch if need
+//! be. Only that approver, holding the review right, decides; the entrant never does.
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+
+use super::entity::{entry_review, import_job};
+use super::{ReviewFilter, ReviewRow};
+use crate::auth::Perm;
+use crate::auth::audit::{self, Entry};
+use crate::auth::entity::account;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::members::conditions::ts_range;
+use crate::members::entity::{contact, customer};
+use crate::ui::{Page, per_page};
+
+/// Whether `user` may act as an approver at all.
+pub fn may_review(user: &CurrentUser) -> bool {
+    user.has(Perm::ArchiveReview) || user.account.can_review
+}
+
+fn col(name: &str) -> sea_orm::sea_query::Expr {
+    Expr::col((entry_review::Entity, sea_orm::sea_query::Alias::new(name)))
+}
+
+pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilter) -> AppResult<Page<ReviewRow>> {
+    let me = user.account.id;
+    let tab = if f.tab.is_empty() { if may_review(user) { "todo" } else { "mine" } } else { f.tab.as_str() };
+    let mut cond = match tab {
+        "todo" => Condition::all()
+            .add(entry_review::Column::ApproverId.eq(me))
+            .add(entry_review::Column::Status.eq("pending")),
+        "done" => Condition::all()
+            .add(entry_review::Column::ApproverId.eq(me))
+            .add(entry_review::Column::Status.is_in(["approved", "rejected"])),
+        "mine" => Condition::all().add(entry_review::Column::SubmittedBy.eq(me)),
+        _ => return Err(AppError::field("tab", "未知的页签", "Unknown tab")),
+    };
+    if !f.target_type.is_empty() {
+        cond = cond.add(entry_review::Column::TargetType.eq(f.target_type.as_str()));
+    }
+    if !f.status.is_empty() {
+        cond = cond.add(entry_review::Column::Status.eq(f.status.as_str()));
+    }
+    cond = cond.add(ts_range(col("submitted_at"), &f.from, &f.to));
+    let per = per_page(f.per_page);
+    let page = f.page.max(1);
+    let paginator = entry_review::Entity::find()
+        .filter(cond)
+        .order_by_desc(entry_review::Column::SubmittedAt)
+        .order_by_desc(entry_review::Column::Id)
+        .paginate(db, per);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page - 1).await?;
+    let ids: Vec<i64> = rows.iter().flat_map(|r| [Some(r.submitted_by), r.approver_id]).flatten().collect();
+    let names: HashMap<i64, String> = account::Entity::find()
+        .filter(account::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let items = rows
+        .into_iter()
+        .map(|r| ReviewRow {
+            id: r.id,
+            target_type: r.target_type,
+            target_id: r.target_id,
+            summary: r.summary,
+            submitted_by: names.get(&r.submitted_by).cloned().unwrap_or_default(),
+            submitted_by_me: r.submitted_by == me,
+            submitted_at: r.submitted_at,
+            approver: r.approver_id.and_then(|a| names.get(&a).cloned()),
+            approver_is_me: r.approver_id == Some(me),
+            status: r.status,
+            decided_at: r.decided_at,
+            comment: r.decision_comment,
+            duplicate_reason: r.duplicate_reason,
+            revision: r.revision,
+        })
+        .collect();
+    Ok(Page { items, total, page, per_page: per })
+}
+
+/// How many entries wait for `user`'s decision.
+pub async fn pending_count(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<u64> {
+    Ok(entry_review::Entity::find()
+        .filter(entry_review::Column::ApproverId.eq(user.account.id))
+        .filter(entry_review::Column::Status.eq("pending"))
+        .count(db)
+        .await?)
+}
+
+/// Approves or rejects review `id`. For an import batch, `reject_rows` names customers or
+/// contacts of the batch rejected on their own while the rest is approved.
+pub async fn decide(
+    db: &sea_orm::DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    approve: bool,
+    comment: String,
+    reject_rows: Vec<i64>,
+) -> AppResult<()> {
+    let comment = comment.trim().to_string();
+    let mut e = FieldErrors::default();
+    if !approve && comment.is_empty() {
+        e.add("comment", "驳回时必须填写原因", "Give the reason for the rejection");
+    }
+    if !reject_rows.is_empty() && comment.is_empty() {
+        e.add("comment", "驳回部分行时必须填写原因", "Give the reason for rejecting rows");
+    }
+    if comment.chars().count() > 500 {
+        e.add("comment", "原因最多 500 个字", "At most 500 characters");
+    }
+    e.into_result()?;
+    let txn = db.begin().await?;
+    let review = entry_review::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    if review.approver_id != Some(user.account.id) {
+        return Err(if review.submitted_by == user.account.id { AppError::Forbidden } else { AppError::NotFound });
+    }
+    if !may_review(user) {
+        return Err(AppError::Forbidden);
+    }
+    if review.status != "pending" {
+        return Err(AppError::rejected("该记录已审核,请刷新", "This entry was already decided; reload"));
+    }
+    let now = Utc::now();
+    let status = if approve { "approved" } else { "rejected" };
+    let reason = (!comment.is_empty()).then(|| comment.clone());
+    let mut rejected_rows = 0u64;
+    match review.target_type.as_str() {
+        "customer" => {
+            customer::Entity::update_many()
+                .col_expr(customer::Column::ReviewStatus, Expr::value(status))
+                .col_expr(customer::Column::ReviewedAt, Expr::value(now))
+                .col_expr(customer::Column::ReviewReason, Expr::value(reason.clone()))
+                .filter(customer::Column::Id.eq(review.target_id))
+                .exec(&txn)
+                .await?;
+        }
+        "import_job" => {
+            let job = import_job::Entity::find_by_id(review.target_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+            if approve && !reject_rows.is_empty() {
+                rejected_rows = set_batch(&txn, &job, &reject_rows, "rejected", now, &reason).await?;
+            }
+            let rest = set_batch(&txn, &job, &[], status, now, &reason).await?;
+            if !approve {
+                rejected_rows = rest;
+            }
+        }
+        _ => return Err(AppError::NotFound),
+    }
+    let summary = review.summary.clone();
+    let target = (review.target_type.clone(), review.target_id);
+    let mut am: entry_review::ActiveModel = review.into();
+    am.status = Set(status.into());
+    am.decided_at = Set(Some(now));
+    am.decision_comment = Set(reason.clone());
+    am.update(&txn).await?;
+    let entry = Entry::new(Perm::ArchiveReview.code(), if approve { "approve" } else { "reject" }, &target.0)
+        .target(target.1, summary)
+        .detail(json!({ "review_id": id, "comment": reason, "rejected_rows": rejected_rows }));
+    audit::record(&txn, user, entry).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets the review state of a batch's still-pending customers or contacts (`only`: just
+/// these ids; empty = all of them). Returns how many changed.
+async fn set_batch(
+    txn: &impl ConnectionTrait,
+    job: &import_job::Model,
+    only: &[i64],
+    status: &str,
+    now: chrono::DateTime<Utc>,
+    reason: &Option<String>,
+) -> AppResult<u64> {
+    let changed = if job.kind == "contact" {
+        let mut q = contact::Entity::update_many()
+            .col_expr(contact::Column::ReviewStatus, Expr::value(status))
+            .filter(contact::Column::ImportJobId.eq(job.id))
+            .filter(contact::Column::ReviewStatus.eq("pending"));
+        if !only.is_empty() {
+            q = q.filter(contact::Column::Id.is_in(only.to_vec()));
+        }
+        q.exec(txn).await?.rows_affected
+    } else {
+        let mut q = customer::Entity::update_many()
+            .col_expr(customer::Column::ReviewStatus, Expr::value(status))
+            .col_expr(customer::Column::ReviewedAt, Expr::value(now))
+            .col_expr(customer::Column::ReviewReason, Expr::value(reason.clone().filter(|_| status == "rejected")))
+            .filter(customer::Column::ImportJobId.eq(job.id))
+            .filter(customer::Column::ReviewStatus.eq("pending"));
+        if !only.is_empty() {
+            q = q.filter(customer::Column::Id.is_in(only.to_vec()));
+        }
+        q.exec(txn).await?.rows_affected
+    };
+    Ok(changed)
+}

@@ -1,0 +1,204 @@
+//! 审核中心 (PG-73): 待我审核 / 我提交的 / 我已审核. The approver approves or rejects (reason
+//! required) each entry; an import batch opens on its own page, where single rows can be
+//! rejected; the entrant edits and resubmits a rejected entry.
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::api::{count_pending_reviews, decide_review, list_reviews};
+use super::{ReviewFilter, ReviewRow, review_badge};
+use crate::auth::Perm;
+use crate::bind_filter;
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::layout::use_session_user;
+use crate::members::enums;
+use crate::members::filter_fields::{DateRange, SelectFilter};
+use crate::ui::{Guard, PageHeader, Pager, fmt_opt_time, fmt_time};
+
+const TARGET_TYPES: &[enums::Choice] = &[("customer", "客户", "Customer"), ("import_job", "导入批次", "Import batch")];
+
+#[component]
+pub fn ReviewsPage() -> impl IntoView {
+    view! {
+        <Guard perms=&[Perm::ArchiveCustomer, Perm::ArchiveImport, Perm::ArchiveReview]>
+            <PageHeader title=("审核中心", "Review centre")/>
+            <Reviews/>
+        </Guard>
+    }
+}
+
+#[component]
+fn Reviews() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let user = use_session_user();
+    let reviewer = user.has(Perm::ArchiveReview);
+    let filter = Memo::new(move |_| {
+        let mut f = ReviewFilter::from_query(&query.get());
+        if f.tab.is_empty() {
+            f.tab = if reviewer { "todo".into() } else { "mine".into() };
+        }
+        f
+    });
+    let draft = RwSignal::new(filter.get_untracked());
+    Effect::new(move |_| draft.set(filter.get()));
+    let version = RwSignal::new(0u32);
+    let rows = Resource::new(move || (filter.get(), version.get()), |(f, _)| list_reviews(f));
+    let pending = Resource::new(move || version.get(), |_| count_pending_reviews());
+    let go = move |f: ReviewFilter| {
+        let q = f.to_query();
+        navigate(
+            &if q.is_empty() { "/reviews".to_string() } else { format!("/reviews?{q}") },
+            NavigateOptions::default(),
+        );
+    };
+    let errors = Signal::derive(crate::error::FieldErrors::default);
+    let tab_go = go.clone();
+    let tab = move |key: &'static str, zh: &'static str, en: &'static str| {
+        let go = tab_go.clone();
+        view! {
+            <button type="button" role="tab" class:active=move || filter.with(|f| f.tab == key)
+                aria-selected=move || filter.with(|f| f.tab == key).to_string()
+                on:click=move |_| go(ReviewFilter { tab: key.into(), ..Default::default() })>
+                {move || i18n.t(zh, en)}
+                {(key == "todo").then(|| view! {
+                    <Transition fallback=|| ()>
+                        {move || pending.get().and_then(Result::ok).filter(|n| *n > 0).map(|n| view! { " " <span class="count">{n}</span> })}
+                    </Transition>
+                })}
+            </button>
+        }
+    };
+    let search = {
+        let go = go.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            go(ReviewFilter { page: 1, ..draft.get_untracked() });
+        }
+    };
+    view! {
+        <div class="toolbar">
+            <div class="segmented" role="tablist" aria-label=move || i18n.t("审核页签", "Review tabs")>
+                {tab("todo", "待我审核", "Waiting for me")}
+                {tab("mine", "我提交的", "Submitted by me")}
+                {tab("done", "我已审核", "Decided by me")}
+            </div>
+        </div>
+        <form class="filters" on:submit=search role="search">
+            <SelectFilter label=("类型", "Type") id="r-type" choices=TARGET_TYPES value=bind_filter!(draft, target_type) errors=errors/>
+            <SelectFilter label=("状态", "Status") id="r-status" choices=&enums::REVIEW_STATUSES[1..] value=bind_filter!(draft, status) errors=errors/>
+            <DateRange label=("提交时间", "Submitted") id="r-at" from=bind_filter!(draft, from) to=bind_filter!(draft, to) errors=errors/>
+            <div class="filter-buttons">
+                <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
+            </div>
+        </form>
+        <div class="table-wrap">
+            <Transition fallback=|| view! { <div class="empty"><p>"查询中…"</p></div> }>
+                {move || rows.get().map(|r| match r {
+                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! {
+                        <div class="empty"><p>{move || match filter.with(|f| f.tab.clone()).as_str() {
+                            "todo" => i18n.t("没有等待您审核的记录", "Nothing waits for your decision"),
+                            "done" => i18n.t("您还没有审核过记录", "You have not decided anything yet"),
+                            _ => i18n.t("您还没有提交过需要审核的记录", "You have not submitted anything for review"),
+                        }}</p></div>
+                    }.into_any(),
+                    Ok(p) => {
+                        let go = go.clone();
+                        view! {
+                            <table class="data" data-testid="reviews">
+                                <thead><tr>
+                                    <th>{move || i18n.t("类型", "Type")}</th><th>{move || i18n.t("摘要", "Summary")}</th>
+                                    <th>{move || i18n.t("提交人", "Submitted by")}</th><th>{move || i18n.t("提交时间", "Submitted")}</th>
+                                    <th>{move || i18n.t("审批人", "Approver")}</th><th>{move || i18n.t("状态", "Status")}</th>
+                                    <th>{move || i18n.t("疑似重复", "Duplicates")}</th><th>{move || i18n.t("操作", "Actions")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|r| view! { <Row r=r version=version/> }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pager total=p.total page=p.page per_page=p.per_page
+                                on_change=Callback::new(move |(n, per): (u64, u64)| go(ReviewFilter { page: n, per_page: per, ..filter.get_untracked() }))/>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn Row(r: ReviewRow, version: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (zh, en, class) = review_badge(&r.status);
+    let kind = enums::label(TARGET_TYPES, &r.target_type);
+    let href = if r.target_type == "import_job" {
+        format!("/archive/import/{}", r.target_id)
+    } else {
+        format!("/customers/{}", r.target_id)
+    };
+    let rejecting = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let id = r.id;
+    let decide = move |approve: bool| {
+        let comment = reason.get_untracked();
+        if !approve && comment.trim().is_empty() {
+            error.set(Some(AppError::field("comment", "驳回时必须填写原因", "Give the reason")));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match decide_review(id, approve, comment, vec![]).await {
+                Ok(()) => version.update(|v| *v += 1),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let can_decide = r.approver_is_me && r.status == "pending";
+    let batch = r.target_type == "import_job";
+    let resubmit = r.submitted_by_me && r.status == "rejected" && r.target_type == "customer";
+    let target_id = r.target_id;
+    let comment = r.comment.clone();
+    view! {
+        <tr>
+            <td>{move || i18n.t(kind.0, kind.1)}</td>
+            <td><a class="link" href=href.clone()>{r.summary.clone()}</a>
+                {(r.revision > 1).then(|| view! { <span class="muted">{format!(" (第 {} 次提交)", r.revision)}</span> })}
+            </td>
+            <td>{r.submitted_by.clone()}</td>
+            <td>{fmt_time(&r.submitted_at)}</td>
+            <td>{r.approver.clone().unwrap_or_else(|| "免审".into())}</td>
+            <td>
+                <span class=class>{move || i18n.t(zh, en)}</span>
+                {comment.map(|c| view! { <div class="muted small">{c}</div> })}
+                {r.decided_at.map(|t| view! { <div class="muted small">{fmt_opt_time(&Some(t))}</div> })}
+            </td>
+            <td>{r.duplicate_reason.clone().map(|d| view! { <span class="badge badge-red">{move || i18n.t("疑似重复", "Duplicate")}</span> " " {d} })}</td>
+            <td class="actions">
+                {(can_decide && batch).then(|| view! { <a class="link" href=href.clone()>{move || i18n.t("查看明细并审核", "Open and decide")}</a> })}
+                {(can_decide && !batch).then(|| view! {
+                    <button type="button" class="btn btn-small btn-primary" disabled=move || busy.get() on:click=move |_| decide(true)>{move || i18n.t("通过", "Approve")}</button>
+                    <button type="button" class="btn btn-small" disabled=move || busy.get() on:click=move |_| rejecting.update(|v| *v = !*v)>{move || i18n.t("驳回", "Reject")}</button>
+                })}
+                {resubmit.then(|| view! { <a class="link" href=format!("/archive/customers/{target_id}/edit")>{move || i18n.t("修改并重新提交", "Edit and resubmit")}</a> })}
+            </td>
+        </tr>
+        <Show when=move || rejecting.get() || error.get().is_some()>
+            <tr class="reject-row"><td colspan="8">
+                <Show when=move || rejecting.get()>
+                    <label for=format!("reason-{id}")>{move || i18n.t("驳回原因", "Reason")}<span class="req">"*"</span></label>
+                    <textarea id=format!("reason-{id}") rows="2" maxlength="500" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <button type="button" class="btn btn-small btn-danger" disabled=move || busy.get() on:click=move |_| decide(false)>{move || i18n.t("确认驳回", "Reject")}</button>
+                </Show>
+                {move || error.get().map(|e| view! { <div class="field-error" role="alert">{
+                    e.field_errors().and_then(|f| f.get("comment").map(|t| t.get(i18n.locale()).to_string())).unwrap_or_else(|| e.message(i18n.locale()))
+                }</div> })}
+            </td></tr>
+        </Show>
+    }
+}
