@@ -128,7 +128,8 @@ pub async fn demo_members(db: &sea_orm::DatabaseConnection) -> AppResult<()> {
         return Ok(());
     }
     let scale = demo::Scale { members: DEMO_MEMBERS, records_per_member: 5, extras: true };
-    demo::generate(db, scale, 2026, |_| {}).await
+    demo::generate(db, scale, 2026, |_| {}).await?;
+    crate::archive::demo::generate(db).await
 }
 
 async fn seed_rep_offices(db: &impl ConnectionTrait) -> AppResult<()> {

@@ -19,7 +19,8 @@ test('the shell and admin pages pass axe-core WCAG 2.1 AA', async () => {
   await login(page, 'manager');
   for (const path of ['/', '/admin/accounts', '/admin/accounts/new', '/admin/roles', '/admin/orgs', '/admin/logs', '/account/password',
     '/query/member-services', '/query/member-services?view=members&level=gold', '/customers/1', '/customers/1?tab=records',
-    '/service-records/1', '/query/published-info', '/query/push-logs', '/customers/1/push-logs', '/admin/sync']) {
+    '/service-records/1', '/query/published-info', '/query/push-logs', '/customers/1/push-logs', '/admin/sync',
+    '/archive/customers', '/archive/customers/new', '/archive/import', '/reviews']) {
     await open(page, path);
     assert.deepEqual(await accessibilityViolations(page), [], path);
   }

@@ -152,12 +152,17 @@ pub async fn get_import_job(id: i64) -> Result<ImportJobView, AppError> {
 
 /// One page of an import's rows; `status` narrows to valid / error / duplicate rows.
 #[server(endpoint = "imports/rows", input = Json)]
-pub async fn list_import_rows(id: i64, status: String, page: u64) -> Result<Page<ImportRowView>, AppError> {
+pub async fn list_import_rows(
+    id: i64,
+    status: String,
+    page: u64,
+    per_page: u64,
+) -> Result<Page<ImportRowView>, AppError> {
     let ctx = Ctx::get()?;
     ctx.respond(
         async {
             let user = ctx.require_any(&[Perm::ArchiveImport, Perm::ArchiveReview]).await?;
-            import_view::rows(&ctx.state.db, &user, id, &status, page).await
+            import_view::rows(&ctx.state.db, &user, id, &status, page, per_page).await
         }
         .await,
     )

@@ -116,7 +116,7 @@ fn Archive() -> impl IntoView {
                     Ok(p) => {
                         let go = go.clone();
                         view! {
-                            <table class="data" data-testid="archive">
+                            <table class="data archive-grid" data-testid="archive">
                                 <thead><tr>
                                     <th>{move || i18n.t("客户编号", "No.")}</th><th>{move || i18n.t("企业名称", "Company")}</th>
                                     <th>{move || i18n.t("客户类型", "Type")}</th><th>{move || i18n.t("联系人", "Contact")}</th>

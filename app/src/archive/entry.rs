@@ -271,7 +271,9 @@ pub async fn save(
             }
             let mut q = customer::Entity::update_many();
             for (col, v) in CustomerRow::COLUMNS.iter().zip(row.values()) {
-                if !["id", "customer_no", "created_at", "created_by", "import_job_id", "version"].contains(col) {
+                if !["id", "customer_no", "created_at", "created_by", "import_job_id", "version", "updated_by"]
+                    .contains(col)
+                {
                     q = q.col_expr(Alias::new(*col), Expr::val(v));
                 }
             }

@@ -235,7 +235,7 @@ fn EntryForm(
                 {(exempt && !approved).then(|| view! {
                     <p class="muted form-wide">{move || i18n.t("您的账号免审核:提交后直接发布。", "Your account is review-exempt: entries are published at once.")}</p>
                 })}
-                <div class="form-actions form-wide">
+                <div class="form-buttons form-wide">
                     {(!approved).then(|| view! {
                         <button type="button" class="btn" disabled=move || pending.get() on:click=move |_| send(false, false)>
                             {move || i18n.t("保存草稿", "Save draft")}
@@ -285,7 +285,7 @@ fn EntryForm(
                                 <textarea id="duplicate_reason" rows="2" maxlength="255" prop:value=reason_v on:input=reason_i></textarea>
                             </Field>
                         })}
-                        <div class="form-actions">
+                        <div class="form-buttons">
                             <button type="button" class="btn" on:click=move |_| dups.set(None)>{move || i18n.t("取消", "Cancel")}</button>
                             {(!hard).then(|| view! {
                                 <button type="button" class="btn btn-primary" disabled=move || pending.get()

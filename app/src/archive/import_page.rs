@@ -199,9 +199,11 @@ fn JobView(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
     let (zh, en, class) = job_status(&job.status);
     let review = job.review_status.clone().map(|s| review_badge(&s));
     let filter = RwSignal::new(if job.error_rows > 0 { "error".to_string() } else { String::new() });
-    let page = RwSignal::new(1u64);
-    let rows =
-        Resource::new(move || (filter.get(), page.get(), version.get()), move |(s, p, _)| list_import_rows(id, s, p));
+    let page = RwSignal::new((1u64, 50u64));
+    let rows = Resource::new(
+        move || (filter.get(), page.get(), version.get()),
+        move |(s, (p, n), _)| list_import_rows(id, s, p, n),
+    );
     let selected = RwSignal::new(Vec::<i64>::new());
     let can_review = job.can_review;
     let action_error = RwSignal::new(None::<AppError>);
@@ -224,23 +226,23 @@ fn JobView(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
     ];
     view! {
         <div class="card import-summary">
-            <dl class="facts">
-                <div><dt>{move || i18n.t("文件", "File")}</dt><dd>{job.file_name.clone()}</dd></div>
-                <div><dt>{move || i18n.t("类型", "Kind")}</dt><dd>{move || i18n.t(kind.label().0, kind.label().1)}</dd></div>
-                <div><dt>{move || i18n.t("上传人", "Uploaded by")}</dt><dd>{job.uploaded_by.clone()}" · "{fmt_time(&job.uploaded_at)}</dd></div>
-                <div><dt>{move || i18n.t("状态", "Status")}</dt><dd><span class=class data-testid="job-status">{move || i18n.t(zh, en)}</span>
-                    {(job.imported_rows > 0).then(|| format!(" {} {}", i18n.t("已导入", "imported"),job.imported_rows))}</dd></div>
+            <dl class="desc">
+                <dt>{move || i18n.t("文件", "File")}</dt><dd>{job.file_name.clone()}</dd>
+                <dt>{move || i18n.t("类型", "Kind")}</dt><dd>{move || i18n.t(kind.label().0, kind.label().1)}</dd>
+                <dt>{move || i18n.t("上传人", "Uploaded by")}</dt><dd>{job.uploaded_by.clone()}" · "{fmt_time(&job.uploaded_at)}</dd>
+                <dt>{move || i18n.t("状态", "Status")}</dt><dd><span class=class data-testid="job-status">{move || i18n.t(zh, en)}</span>
+                    {(job.imported_rows > 0).then(|| format!(" {} {}", i18n.t("已导入", "imported"),job.imported_rows))}</dd>
                 {review.map(|(zh, en, class)| view! {
-                    <div><dt>{move || i18n.t("审核", "Review")}</dt><dd><span class=class data-testid="job-review">{move || i18n.t(zh, en)}</span>
+                    <dt>{move || i18n.t("审核", "Review")}</dt><dd><span class=class data-testid="job-review">{move || i18n.t(zh, en)}</span>
                         " " {job.approver.clone().unwrap_or_else(|| "免审".into())}
-                        {job.comment.clone().map(|c| view! { <span class="muted">" · "{c}</span> })}</dd></div>
+                        {job.comment.clone().map(|c| view! { <span class="muted">" · "{c}</span> })}</dd>
                 })}
             </dl>
             {job.message.clone().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
             <div class="counts">
                 {counts.into_iter().map(|(key, zh, en, n)| view! {
                     <button type="button" class="count-tab" class:active=move || filter.get() == key
-                        on:click=move |_| { filter.set(key.to_string()); page.set(1); }>
+                        on:click=move |_| { filter.set(key.to_string()); page.update(|p| p.0 = 1); }>
                         <strong>{n}</strong><span>{move || i18n.t(zh, en)}</span>
                     </button>
                 }).collect_view()}
@@ -250,7 +252,7 @@ fn JobView(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
             </div>
             {job.can_commit.then(|| view! { <CommitForm job=job.clone() version=version/> })}
             {job.can_undo.then(|| view! {
-                <div class="form-actions">
+                <div class="form-buttons">
                     <button type="button" class="btn btn-danger" on:click=undo>{move || i18n.t("撤销导入", "Undo import")}</button>
                 </div>
             })}
@@ -267,8 +269,8 @@ fn JobView(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
                             <thead><tr>
                                 {can_review.then(|| view! { <th>{move || i18n.t("驳回", "Reject")}</th> })}
                                 <th>{move || i18n.t("行号", "Row")}</th><th>{move || i18n.t("校验", "Check")}</th>
-                                {kind.columns().iter().map(|c| view! { <th>{c.1}</th> }).collect_view()}
                                 <th>{move || i18n.t("问题", "Problems")}</th>
+                                {kind.columns().iter().map(|c| view! { <th>{c.1}</th> }).collect_view()}
                             </tr></thead>
                             <tbody>
                                 {p.items.into_iter().map(|r| {
@@ -293,14 +295,14 @@ fn JobView(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
                                             <td>{r.line}</td>
                                             <td><span class=class>{move || i18n.t(zh, en)}</span>
                                                 {state.map(|(zh, en, class)| view! { " " <span class=class>{move || i18n.t(zh, en)}</span> })}</td>
-                                            {r.cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
                                             <td class="problems">{problems.into_iter().map(|p| view! { <div>{p}</div> }).collect_view()}</td>
+                                            {r.cells.into_iter().map(|c| view! { <td class="cell">{c}</td> }).collect_view()}
                                         </tr>
                                     }
                                 }).collect_view()}
                             </tbody>
                         </table>
-                        <Pager total=p.total page=p.page per_page=p.per_page on_change=Callback::new(move |(n, _): (u64, u64)| page.set(n))/>
+                        <Pager total=p.total page=p.page per_page=p.per_page on_change=Callback::new(move |(n, per): (u64, u64)| page.set((n, per)))/>
                     }.into_any(),
                 })}
             </Transition>
@@ -369,7 +371,7 @@ fn CommitForm(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
                     </Field>
                 </Show>
             })}
-            <div class="form-actions">
+            <div class="form-buttons">
                 <button type="button" class="btn btn-primary" disabled=move || running() || importable() == 0
                     on:click=move |_| { commit.dispatch(CommitImport { id, approver_id: approver.get_untracked(), with_duplicates: with_dups.get_untracked(), reason: reason.get_untracked() }); }>
                     {move || format!("{}({} {})", i18n.t("提交导入", "Import"),importable(),i18n.t("行", "rows"))}
@@ -412,7 +414,7 @@ fn BatchDecision(review_id: i64, selected: RwSignal<Vec<i64>>, version: RwSignal
             <Field label=("审核意见 / 驳回原因", "Comment / reason") id="comment" errors=errors>
                 <textarea id="comment" rows="2" maxlength="500" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             </Field>
-            <div class="form-actions">
+            <div class="form-buttons">
                 <button type="button" class="btn btn-primary" disabled=move || busy.get() on:click=move |_| decide(true)>
                     {move || match selected.with(Vec::len) {
                         0 => i18n.t("全部通过", "Approve all").to_string(),

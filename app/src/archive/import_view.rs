@@ -75,6 +75,7 @@ pub async fn rows(
     id: i64,
     status: &str,
     page: u64,
+    per_page: u64,
 ) -> AppResult<crate::ui::Page<ImportRowView>> {
     let job = visible_job(db, user, id).await?;
     let kind = ImportKind::parse(&job.kind)?;
@@ -82,7 +83,7 @@ pub async fn rows(
     if !status.is_empty() {
         q = q.filter(import_row::Column::Status.eq(status));
     }
-    let per = 50;
+    let per = crate::ui::per_page(per_page);
     let paginator = q.order_by_asc(import_row::Column::Line).paginate(db, per);
     let total = paginator.num_items().await?;
     let page = Ord::max(page, 1);

@@ -12,6 +12,8 @@ pub mod review_page;
 #[cfg(feature = "ssr")]
 pub mod dedup;
 #[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod entry;

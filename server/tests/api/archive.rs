@@ -150,7 +150,10 @@ async fn an_entry_is_reviewed_by_its_approver_and_resubmitted_after_rejection() 
     let (status, v) = save(&mut agent, json!([id, version]), fixed, true, false).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["Saved"]["status"], "pending");
-    assert_eq!(app.count(&format!("SELECT revision FROM entry_review WHERE target_id = {id}")).await, 2);
+    assert_eq!(
+        app.count(&format!("SELECT CAST(revision AS BIGINT) FROM entry_review WHERE target_id = {id}")).await,
+        2
+    );
     // A stale version is refused.
     let (status, v) = save(&mut agent, json!([id, version]), rec["input"].clone(), false, false).await;
     assert_ne!(status, StatusCode::OK, "{v}");
@@ -340,13 +343,14 @@ async fn import_previews_errors_and_duplicates_commits_reviews_and_undoes() {
     assert_eq!((view["total_rows"].as_i64(), view["valid_rows"].as_i64()), (Some(5), Some(2)), "{view}");
     assert_eq!((view["error_rows"].as_i64(), view["duplicate_rows"].as_i64()), (Some(2), Some(1)), "{view}");
     assert_eq!(view["status"], "awaiting_confirm");
-    let (_, errors) = agent.call("imports/rows", json!({"id": id, "status": "error", "page": 1})).await;
+    let (_, errors) = agent.call("imports/rows", json!({"id": id, "status": "error", "page": 1, "per_page": 50})).await;
     let bad = &errors["items"][0];
     assert_eq!(bad["line"], 3);
     let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e[0].as_str().unwrap()).collect();
     assert!(fields.contains(&"phone_mobile") && fields.contains(&"enterprise_category"), "{bad}");
     assert_eq!(errors["items"][1]["line"], 5, "a CM member's login name is an error");
-    let (_, dups) = agent.call("imports/rows", json!({"id": id, "status": "duplicate", "page": 1})).await;
+    let (_, dups) =
+        agent.call("imports/rows", json!({"id": id, "status": "duplicate", "page": 1, "per_page": 50})).await;
     assert!(dups["items"][0]["duplicates"][0].as_str().unwrap().contains("与第 2 行企业名称相同"), "{dups}");
     let (status, report, _) = agent.get_file(&format!("/files/import-errors/{id}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -386,7 +390,7 @@ async fn import_previews_errors_and_duplicates_commits_reviews_and_undoes() {
     let (_, todo) = sup.call("reviews/list", json!({"filter": {"tab": "todo", "target_type": "import_job"}})).await;
     let review = todo["items"][0]["id"].as_i64().unwrap();
     assert_eq!(todo["items"][0]["summary"], "客户.csv(2 行)");
-    let (_, rows) = sup.call("imports/rows", json!({"id": id, "status": "valid", "page": 1})).await;
+    let (_, rows) = sup.call("imports/rows", json!({"id": id, "status": "valid", "page": 1, "per_page": 50})).await;
     let first = rows["items"][0]["record_id"].as_i64().unwrap();
     let (status, v) = sup.call("reviews/decide", json!({"id": review, "approve": true, "comment": "宏达纺织已由代表处跟进,不重复录入", "reject_rows": [first]})).await;
     assert_eq!(status, StatusCode::OK, "{v}");

@@ -82,7 +82,7 @@ fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])> {
         ("reviews/decide", json!({"id": 999_999, "approve": true, "comment": "", "reject_rows": []}), &["login"]),
         ("imports/recent", json!({}), &["archive"]),
         ("imports/view", json!({"id": 999_999}), &["archive"]),
-        ("imports/rows", json!({"id": 999_999, "status": "", "page": 1}), &["archive"]),
+        ("imports/rows", json!({"id": 999_999, "status": "", "page": 1, "per_page": 50}), &["archive"]),
         (
             "imports/commit",
             json!({"id": 999_999, "approver_id": null, "with_duplicates": false, "reason": ""}),
