@@ -58,6 +58,12 @@ fn date_range(col: Expr, from: &str, to: &str) -> Condition {
 
 /// A substring match on one of the customer's gram columns through the search index.
 pub fn grams_match(backend: DbBackend, column: &str, text: &str) -> Option<Expr> {
+    grams_match_as(backend, column, text, false)
+}
+
+/// `checked`: SQLite only tests the ids the index yields (`+c.id`) and does not look customers
+/// up by them, so another filter's index drives the query.
+fn grams_match_as(backend: DbBackend, column: &str, text: &str, checked: bool) -> Option<Expr> {
     let tokens = query_tokens(text);
     if tokens.is_empty() {
         return None;
@@ -69,10 +75,57 @@ pub fn grams_match(backend: DbBackend, column: &str, text: &str) -> Option<Expr>
             [phrase],
         ),
         _ => Expr::cust_with_values(
-            "\"c\".\"id\" IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)",
+            format!(
+                "{}\"c\".\"id\" IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)",
+                if checked { "+" } else { "" }
+            ),
             [format!("{column} : \"{phrase}\"")],
         ),
     })
+}
+
+/// How the text filters (企业名称, 邮箱, 登录名, 电话 — not 精确匹配) reach the search index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum TextMatch {
+    /// Through the index, which the planner may use to find the customers.
+    #[default]
+    Index,
+    /// Through the index, but only to test customers another filter's index finds.
+    Checked,
+    /// The matching customers, looked up beforehand (few).
+    Ids(Vec<i64>),
+}
+
+/// The text filters alone (`None` when there is none or 精确匹配 is on).
+pub fn text_condition(backend: DbBackend, f: &MemberFilter, how: &TextMatch) -> Option<Condition> {
+    if f.exact {
+        return None;
+    }
+    if let TextMatch::Ids(ids) = how {
+        let has_text = text_condition(backend, f, &TextMatch::Index).is_some();
+        return has_text.then(|| Condition::all().add(c("id").is_in(ids.clone())));
+    }
+    let checked = *how == TextMatch::Checked;
+    let mut cond = Condition::all();
+    let mut any = false;
+    for (value, grams) in [(&f.company, "name_grams"), (&f.email, "email_grams"), (&f.login, "login_grams")] {
+        if let Some(m) = grams_match_as(backend, grams, value.trim(), checked) {
+            cond = cond.add(m);
+            any = true;
+        }
+    }
+    for (value, col) in [(&f.phone_fixed, "phone_fixed"), (&f.phone_mobile, "phone_mobile")] {
+        let d = digits(value);
+        if d.is_empty() {
+            continue;
+        }
+        if let Some(m) = grams_match_as(backend, "phone_grams", &d, checked) {
+            cond = cond.add(m);
+        }
+        cond = cond.add(phone_digits(c(col)).like(format!("%{d}%")));
+        any = true;
+    }
+    any.then_some(cond)
 }
 
 /// Digits of a stored phone number (separators removed), for the digit-contains check.
@@ -102,45 +155,39 @@ pub fn scope_condition(scope: &Scope) -> Condition {
 
 /// The conditions on the customer (all filters of rows 1–5 and 7, the scope, and visibility).
 pub fn customer_condition(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> Condition {
+    customer_condition_with(backend, f, scope, &TextMatch::Index)
+}
+
+/// `customer_condition` with the text filters matched as `text` says.
+pub fn customer_condition_with(backend: DbBackend, f: &MemberFilter, scope: &Scope, text: &TextMatch) -> Condition {
     Condition::all()
         .add(c("deleted_at").is_null())
         .add(c("review_status").eq("approved"))
-        .add(customer_filters(backend, f, scope))
+        .add(customer_filters(backend, f, scope, text))
 }
 
 /// The filters and the scope without the visibility checks (which no index covers): enough to
 /// estimate how many customers match, from the indexes alone.
-pub(super) fn customer_filters(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> Condition {
+pub(super) fn customer_filters(backend: DbBackend, f: &MemberFilter, scope: &Scope, text: &TextMatch) -> Condition {
     let mut cond = scope_condition(scope);
-    let text = |cond: Condition, value: &str, grams: &str, exact: Expr| -> Condition {
-        let v = value.trim();
-        if v.is_empty() {
-            cond
-        } else if f.exact {
-            cond.add(exact)
-        } else {
-            match grams_match(backend, grams, v) {
-                Some(m) => cond.add(m),
-                None => cond,
+    if f.exact {
+        for (value, exact) in [
+            (&f.company, c("company_name_norm").eq(company_norm(&f.company))),
+            (&f.email, c("email_key").eq(normalize(f.email.trim()))),
+            (&f.login, c("login_name_key").eq(normalize(f.login.trim()))),
+        ] {
+            if !value.trim().is_empty() {
+                cond = cond.add(exact);
             }
         }
-    };
-    cond = text(cond, &f.company, "name_grams", c("company_name_norm").eq(company_norm(&f.company)));
-    cond = text(cond, &f.email, "email_grams", c("email_key").eq(normalize(f.email.trim())));
-    cond = text(cond, &f.login, "login_grams", c("login_name_key").eq(normalize(f.login.trim())));
-    for (value, col) in [(&f.phone_fixed, "phone_fixed"), (&f.phone_mobile, "phone_mobile")] {
-        let d = digits(value);
-        if d.is_empty() {
-            continue;
-        }
-        if f.exact {
-            cond = cond.add(phone_digits(c(col)).eq(d));
-        } else {
-            if let Some(m) = grams_match(backend, "phone_grams", &d) {
-                cond = cond.add(m);
+        for (value, col) in [(&f.phone_fixed, "phone_fixed"), (&f.phone_mobile, "phone_mobile")] {
+            let d = digits(value);
+            if !d.is_empty() {
+                cond = cond.add(phone_digits(c(col)).eq(d));
             }
-            cond = cond.add(phone_digits(c(col)).like(format!("%{d}%")));
         }
+    } else if let Some(t) = text_condition(backend, f, text) {
+        cond = cond.add(t);
     }
     cond = cond.add(ts_range(c("platform_registered_at"), &f.registered_from, &f.registered_to));
     cond = cond.add(date_range(c("service_start_date"), &f.start_from, &f.start_to));

@@ -88,6 +88,9 @@ pub fn write_file(
         Format::Xlsx => {
             let mut wb = Workbook::new();
             wb.set_tempdir(std::env::temp_dir()).map_err(AppError::internal)?;
+            // Big exports are waited for: deflate level 3 saves a third of the time for a
+            // slightly larger file (rust_xlsxwriter's default is 6).
+            wb.set_zip_compression_level(3);
             let bold = XFormat::new().set_bold();
             let mut sheet = 0usize;
             let mut row = 0u32;
@@ -200,7 +203,7 @@ pub async fn member_services(
     progress: impl Fn(u64) + Send + 'static,
 ) -> AppResult<u64> {
     checked(f)?;
-    let stmt = rows_statement(db.get_database_backend(), f, scope, plan(db, f, scope).await?.rows, None);
+    let stmt = rows_statement(db.get_database_backend(), f, scope, &plan(db, f, scope).await?, None);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(8);
     let path_buf = path.to_path_buf();
     let writer = tokio::task::spawn_blocking(move || {

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, StatementBuilder};
 
-use super::conditions::{c, customer_condition, customer_filters, r, record_condition, today_cst};
+pub use super::conditions::TextMatch;
+use super::conditions::{c, customer_condition_with, customer_filters, r, record_condition, text_condition, today_cst};
 use super::{COUNT_CAP, MemberFilter, ServiceRow};
 use crate::auth::scope::Scope;
 use crate::error::{AppError, AppResult};
@@ -18,51 +19,137 @@ use crate::ui::{Page, per_page};
 /// to scan every customer and sort all their records even when the newest records would do;
 /// so the query says it: unselective customer filters are a correlated `EXISTS` checked while
 /// reading records newest first (stopping after a page), selective ones a list of customer ids
-/// whose records are read by index and sorted (few rows).
+/// whose records are read by index and sorted (few rows). Without record filters a page comes
+/// from the customers with the latest service (`Latest`): the newest N records all belong to
+/// the N matching customers served last (each has its latest record in `last_service_at`), so
+/// only those customers' records are read and sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drive {
     Records,
     Customers,
+    Latest,
 }
 
-/// How the rows and the count of a query are matched (see `Drive`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the rows and the count of a query are matched (see `Drive`). `walk`: so many customers
+/// match that reading them in order of their latest service (the `ix_customer_last_service`
+/// index, newest first) reaches a page sooner than reading them all and sorting. `text`: how
+/// the text filters reach the search index (resolved once when few customers match them).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub rows: Drive,
     pub count: Drive,
+    pub walk: bool,
+    pub text: TextMatch,
+}
+
+impl Plan {
+    pub const RECORDS: Plan = Plan { rows: Drive::Records, count: Drive::Records, walk: false, text: TextMatch::Index };
 }
 
 /// Below this many matching customers the page's rows come from their records (few to sort);
 /// above, records are read newest first and checked against the customer filters until the
-/// page is full.
+/// page is full. From this many on, customers are walked in order of their latest service.
+/// Text filters matching at most this many customers are resolved to their ids once.
 const ROWS_FROM_CUSTOMERS: u64 = 2_000;
 /// Below this many the count, too: listing the customers and counting their records by index
 /// is cheaper than checking records one by one until the count cap.
 const COUNT_FROM_CUSTOMERS: u64 = 20_000;
 
-/// Chooses how to match (at most one statement: a count of matching customers, capped).
+/// Whether the record filters keep a good share of each customer's records (service type, mode
+/// and department only): then counting customer by customer stops soon.
+fn broad_record_filter(f: &MemberFilter) -> bool {
+    [&f.service_from, &f.service_to, &f.service_result, &f.qa_status, &f.qa_result].iter().all(|v| v.trim().is_empty())
+}
+
+/// Chooses how to match, in at most two statements: the customers matching the text filters
+/// (when there are some) and an estimate of all matching customers, both capped.
 pub async fn plan(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) -> AppResult<Plan> {
-    if f.by_member() || !f.has_customer_filter() {
-        return Ok(Plan { rows: Drive::Records, count: Drive::Records });
+    if !f.has_customer_filter() && matches!(scope, Scope::All) {
+        return Ok(Plan::RECORDS);
     }
-    // An estimate (soft-deleted and unreviewed customers included), read from the indexes.
-    let mut inner = Query::select();
-    inner
-        .expr(Expr::val(1))
-        .from_as(Alias::new("customer"), Alias::new("c"))
-        .cond_where(customer_filters(db.get_database_backend(), f, scope))
-        .limit(COUNT_FROM_CUSTOMERS);
-    let mut q = Query::select();
-    q.expr_as(Expr::col(Asterisk).count(), Alias::new("n")).from_subquery(inner, Alias::new("t"));
-    let n = count(db, &q).await?;
+    let backend = db.get_database_backend();
+    let records = f.has_record_filter();
+    let no_text = MemberFilter {
+        company: String::new(),
+        email: String::new(),
+        login: String::new(),
+        phone_fixed: String::new(),
+        phone_mobile: String::new(),
+        ..f.clone()
+    };
+    let others = no_text.has_customer_filter() || !matches!(scope, Scope::All);
+    let mut text = TextMatch::Index;
+    let mut known = None;
+    if let Some(cond) = text_condition(backend, f, &TextMatch::Index) {
+        let mut q = Query::select();
+        q.column((Alias::new("c"), Alias::new("id")))
+            .from_as(Alias::new("customer"), Alias::new("c"))
+            .cond_where(cond)
+            .limit(ROWS_FROM_CUSTOMERS + 1);
+        let ids: Vec<i64> =
+            db.query_all(&q).await?.iter().map(|r| r.try_get::<i64>("", "id")).collect::<Result<_, _>>()?;
+        if ids.len() as u64 <= ROWS_FROM_CUSTOMERS {
+            known = (!others).then_some(ids.len() as u64);
+            text = TextMatch::Ids(ids);
+        } else if others {
+            text = TextMatch::Checked;
+        } else {
+            known = Some(ROWS_FROM_CUSTOMERS);
+        }
+    }
+    let n = match known {
+        Some(n) if !records || f.by_member() => n,
+        _ => {
+            // An estimate (soft-deleted and unreviewed customers included), read from the
+            // indexes, counted only as far as a decision needs.
+            let cap = if records && !f.by_member() { COUNT_FROM_CUSTOMERS } else { ROWS_FROM_CUSTOMERS };
+            let mut inner = Query::select();
+            inner
+                .expr(Expr::val(1))
+                .from_as(Alias::new("customer"), Alias::new("c"))
+                .cond_where(customer_filters(backend, f, scope, &text))
+                .limit(cap);
+            let mut q = Query::select();
+            q.expr_as(Expr::col(Asterisk).count(), Alias::new("n")).from_subquery(inner, Alias::new("t"));
+            count(db, &q).await?
+        }
+    };
+    let walk = !records && n >= ROWS_FROM_CUSTOMERS;
+    if f.by_member() {
+        return Ok(Plan { walk, text, ..Plan::RECORDS });
+    }
+    if !records {
+        // Every record of a matching customer counts: reading customers and their records
+        // (stopping at the cap) never reads more than the cap's worth of records.
+        return Ok(Plan { rows: Drive::Latest, count: Drive::Customers, walk, text });
+    }
     let side = |limit| if n < limit { Drive::Customers } else { Drive::Records };
-    Ok(Plan { rows: side(ROWS_FROM_CUSTOMERS), count: side(COUNT_FROM_CUSTOMERS) })
+    let count = if broad_record_filter(f) { Drive::Customers } else { side(COUNT_FROM_CUSTOMERS) };
+    Ok(Plan { rows: side(ROWS_FROM_CUSTOMERS), count, walk: false, text })
+}
+
+/// A select that SQLite runs walking the customers' last-service index when `walk` is set
+/// (`INDEXED BY`: its planner would rather read every matching customer and sort them).
+pub struct Hinted {
+    pub q: SelectStatement,
+    pub walk: bool,
+}
+
+impl StatementBuilder for Hinted {
+    fn build(&self, backend: &DbBackend) -> Statement {
+        let mut stmt = StatementBuilder::build(&self.q, backend);
+        if self.walk && *backend == DbBackend::Sqlite {
+            let from = r#"FROM "customer" AS "c""#;
+            stmt.sql = stmt.sql.replacen(from, &format!(r#"{from} INDEXED BY "ix_customer_last_service""#), 1);
+        }
+        stmt
+    }
 }
 
 /// 按会员: the matching customers as `c` (with a matching record when a record filter is set).
-fn matching_customers(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> SelectStatement {
+fn matching_customers(backend: DbBackend, f: &MemberFilter, scope: &Scope, text: &TextMatch) -> SelectStatement {
     let mut q = Query::select();
-    q.from_as(Alias::new("customer"), Alias::new("c")).cond_where(customer_condition(backend, f, scope));
+    q.from_as(Alias::new("customer"), Alias::new("c")).cond_where(customer_condition_with(backend, f, scope, text));
     if f.has_record_filter() {
         let mut sub = Query::select();
         sub.expr(Expr::val(1))
@@ -75,12 +162,29 @@ fn matching_customers(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> Se
     q
 }
 
-/// 服务明细: the matching service records as `r`.
-fn matching_records(backend: DbBackend, f: &MemberFilter, scope: &Scope, drive: Drive) -> SelectStatement {
+/// 服务明细: the matching service records as `r`; `latest` = the number of customers served
+/// last whose records hold the page (`Drive::Latest`).
+fn matching_records(
+    backend: DbBackend,
+    f: &MemberFilter,
+    scope: &Scope,
+    (drive, text): (Drive, &TextMatch),
+    latest: Option<u64>,
+) -> SelectStatement {
     let mut customers = Query::select();
-    customers.from_as(Alias::new("customer"), Alias::new("c")).cond_where(customer_condition(backend, f, scope));
+    customers
+        .from_as(Alias::new("customer"), Alias::new("c"))
+        .cond_where(customer_condition_with(backend, f, scope, text));
     let mut q = Query::select();
     q.from_as(Alias::new("service_record"), Alias::new("r")).cond_where(record_condition(f));
+    let drive = match (drive, latest) {
+        (Drive::Latest, Some(n)) => {
+            customers.order_by_expr(c("last_service_at"), Order::Desc).order_by_expr(c("id"), Order::Desc).limit(n);
+            Drive::Customers
+        }
+        (Drive::Latest, None) => Drive::Customers,
+        (d, _) => d,
+    };
     match drive {
         Drive::Records => {
             // `LIMIT 1` keeps SQLite from turning the EXISTS into a join with a Bloom filter,
@@ -91,7 +195,7 @@ fn matching_records(backend: DbBackend, f: &MemberFilter, scope: &Scope, drive: 
                 .limit(1);
             q.and_where(Expr::exists(customers));
         }
-        Drive::Customers => {
+        Drive::Customers | Drive::Latest => {
             customers.expr(c("id"));
             q.and_where(r("customer_id").in_subquery(customers));
         }
@@ -116,9 +220,9 @@ pub fn rows_statement(
     backend: DbBackend,
     f: &MemberFilter,
     scope: &Scope,
-    drive: Drive,
+    plan: &Plan,
     page: Option<(u64, u64)>,
-) -> SelectStatement {
+) -> Hinted {
     let (key, desc) = f.sort_key();
     let order = if desc { Order::Desc } else { Order::Asc };
     let sort_col = match key {
@@ -133,11 +237,15 @@ pub fn rows_statement(
         _ => None,
     };
     let mut q = if f.by_member() {
-        matching_customers(backend, f, scope)
+        matching_customers(backend, f, scope, &plan.text)
     } else {
         // The page of records is chosen first (by service time: newest first, from the index),
         // then joined to its customers for their columns.
-        let mut records = matching_records(backend, f, scope, drive);
+        let latest = match (page, sort_col.is_none() && !f.has_record_filter()) {
+            (Some((limit, offset)), true) => Some(limit + offset),
+            _ => None,
+        };
+        let mut records = matching_records(backend, f, scope, (plan.rows, &plan.text), latest);
         records.column((Alias::new("r"), Asterisk));
         if sort_col.is_none() {
             records.order_by_expr(r("service_at"), order.clone()).order_by_expr(r("id"), order.clone());
@@ -186,7 +294,10 @@ pub fn rows_statement(
             q.order_by_expr(r("service_at"), order.clone()).order_by_expr(tie, order);
         }
     }
-    q
+    // The walk serves the default order: latest service first.
+    let walk =
+        plan.walk && page.is_some() && key == "service_at" && desc && (f.by_member() || plan.rows == Drive::Latest);
+    Hinted { q, walk }
 }
 
 /// The number of matching rows, counted up to `cap` (exact when below it).
@@ -194,11 +305,24 @@ pub fn count_statement(
     backend: DbBackend,
     f: &MemberFilter,
     scope: &Scope,
-    drive: Drive,
+    plan: &Plan,
     cap: Option<u64>,
 ) -> SelectStatement {
-    let mut inner =
-        if f.by_member() { matching_customers(backend, f, scope) } else { matching_records(backend, f, scope, drive) };
+    let mut inner = if f.by_member() {
+        matching_customers(backend, f, scope, &plan.text)
+    } else if matches!(plan.count, Drive::Customers | Drive::Latest) {
+        // Customers first, each one's records by index, stopping at the cap: a count never
+        // reads more records than it counts (`CROSS JOIN` keeps SQLite's join order).
+        let mut q = Query::select();
+        q.from_as(Alias::new("customer"), Alias::new("c"))
+            .join_as(JoinType::CrossJoin, Alias::new("service_record"), Alias::new("r"), Expr::cust("TRUE"))
+            .cond_where(customer_condition_with(backend, f, scope, &plan.text))
+            .and_where(r("customer_id").equals((Alias::new("c"), Alias::new("id"))))
+            .cond_where(record_condition(f));
+        q
+    } else {
+        matching_records(backend, f, scope, (plan.count, &plan.text), None)
+    };
     inner.expr(Expr::val(1));
     if let Some(cap) = cap {
         inner.limit(cap + 1);
@@ -257,7 +381,7 @@ impl RawRow {
 }
 
 /// Rows of a statement from `rows_statement`, in order.
-pub async fn fetch_rows(db: &impl ConnectionTrait, q: &SelectStatement) -> AppResult<Vec<ServiceRow>> {
+pub async fn fetch_rows(db: &impl ConnectionTrait, q: &Hinted) -> AppResult<Vec<ServiceRow>> {
     let today = today_cst();
     db.query_all(q)
         .await?
@@ -284,8 +408,8 @@ pub async fn list(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) ->
     let per = per_page(f.per_page);
     let page = Ord::max(f.page, 1);
     let plan = plan(db, f, scope).await?;
-    let total = count(db, &count_statement(backend, f, scope, plan.count, Some(COUNT_CAP))).await?;
-    let q = rows_statement(backend, f, scope, plan.rows, Some((per, (page - 1) * per)));
+    let total = count(db, &count_statement(backend, f, scope, &plan, Some(COUNT_CAP))).await?;
+    let q = rows_statement(backend, f, scope, &plan, Some((per, (page - 1) * per)));
     let mut items = fetch_rows(db, &q).await?;
     if f.by_member() && !items.is_empty() {
         latest_records(db, f, &mut items).await?;
@@ -297,7 +421,7 @@ pub async fn list(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) ->
 pub async fn count_exact(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) -> AppResult<u64> {
     checked(f)?;
     let plan = plan(db, f, scope).await?;
-    count(db, &count_statement(db.get_database_backend(), f, scope, plan.count, None)).await
+    count(db, &count_statement(db.get_database_backend(), f, scope, &plan, None)).await
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -13,6 +13,7 @@ use super::{count, id_of, ms, percentile};
 
 /// One benchmark combination: the filter as the page sends it, the user's scope, and the same
 /// query written by hand: the customer and record conditions beyond visibility, with values.
+#[derive(Clone)]
 struct Combo {
     name: &'static str,
     filter: MemberFilter,
@@ -29,12 +30,34 @@ const RAW_COLUMNS: &str = "c.id, c.company_name, c.member_level, c.enterprise_st
 const RAW_JOINS: &str =
     "LEFT JOIN organization o ON o.id = c.organization_id LEFT JOIN industry i ON i.id = c.industry_l1_id";
 
-/// The count and the rows statements with their values, as written by hand.
-fn raw_statements(c: &Combo, plan: query::Plan) -> [(String, Vec<Value>); 2] {
+const FTS: &str = "c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)";
+
+/// A search-index phrase among a combination's values.
+fn is_phrase(v: &Value) -> bool {
+    matches!(v, Value::String(Some(s)) if s.contains("_grams : \""))
+}
+
+/// The count and the rows statements with their values, as written by hand; `ids`: the
+/// customers matching the text filters, looked up beforehand (as the plan says).
+fn raw_statements(c: &Combo, plan: &query::Plan, ids: Option<&[i64]>) -> [(String, Vec<Value>); 2] {
     let and = |base: &str, extra: &str| if extra.is_empty() { base.to_string() } else { format!("{base} AND {extra}") };
+    let (cust_sql, cust_values) = match (ids, &plan.text) {
+        (Some(ids), _) => {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let list = if list.is_empty() { "NULL".to_string() } else { list };
+            (
+                c.cust.replacen(FTS, &format!("c.id IN ({list})"), 1),
+                c.cust_values.iter().filter(|v| !is_phrase(v)).cloned().collect(),
+            )
+        }
+        (None, query::TextMatch::Checked) => (c.cust.replacen(FTS, &format!("+{FTS}"), 1), c.cust_values.clone()),
+        _ => (c.cust.clone(), c.cust_values.clone()),
+    };
+    let c = &Combo { cust: cust_sql, cust_values, ..c.clone() };
     let cust = and("c.deleted_at IS NULL AND c.review_status = 'approved'", &c.cust);
     let rec = and("r.hidden = false", &c.rec);
     let offset = (c.filter.page.max(1) - 1) * 20;
+    let walk = if plan.walk { "INDEXED BY ix_customer_last_service" } else { "" };
     if c.filter.by_member() {
         let mut values = c.cust_values.clone();
         let mut filter = cust;
@@ -48,27 +71,49 @@ fn raw_statements(c: &Combo, plan: query::Plan) -> [(String, Vec<Value>); 2] {
             (format!("SELECT COUNT(*) FROM (SELECT 1 FROM customer c WHERE {filter} LIMIT 2001) t"), values.clone()),
             (
                 format!(
-                    "SELECT {RAW_COLUMNS} FROM customer c {RAW_JOINS} WHERE {filter} \
+                    "SELECT {RAW_COLUMNS} FROM customer c {walk} {RAW_JOINS} WHERE {filter} \
                      ORDER BY c.last_service_at DESC, c.id DESC LIMIT 20 OFFSET {offset}"
                 ),
                 values,
             ),
         ];
     }
-    let filter = |drive| match drive {
+    let filter_of = |drive| match drive {
         query::Drive::Records => {
             format!("{rec} AND EXISTS (SELECT 1 FROM customer c WHERE c.id = r.customer_id AND {cust} LIMIT 1)")
         }
         query::Drive::Customers => format!("{rec} AND r.customer_id IN (SELECT c.id FROM customer c WHERE {cust})"),
+        query::Drive::Latest => format!(
+            "{rec} AND r.customer_id IN (SELECT c.id FROM customer c {walk} WHERE {cust} \
+             ORDER BY c.last_service_at DESC, c.id DESC LIMIT {})",
+            offset + 20
+        ),
     };
-    let (count_filter, filter) = (filter(plan.count), filter(plan.rows));
+    let filter = filter_of(plan.rows);
     let mut values = c.rec_values.clone();
     values.extend(c.cust_values.clone());
-    [
-        (
-            format!("SELECT COUNT(*) FROM (SELECT 1 FROM service_record r WHERE {count_filter} LIMIT 2001) t"),
+    let count = match plan.count {
+        query::Drive::Records => (
+            format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM service_record r WHERE {} LIMIT 2001) t",
+                filter_of(plan.count)
+            ),
             values.clone(),
         ),
+        query::Drive::Customers | query::Drive::Latest => {
+            let mut v = c.cust_values.clone();
+            v.extend(c.rec_values.clone());
+            (
+                format!(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM customer c CROSS JOIN service_record r \
+                     WHERE {cust} AND r.customer_id = c.id AND {rec} LIMIT 2001) t"
+                ),
+                v,
+            )
+        }
+    };
+    [
+        count,
         (
             format!(
                 "SELECT {RAW_COLUMNS}, r.id, r.service_at, r.service_type, r.service_mode, r.service_dept, r.qa_result \
@@ -81,9 +126,23 @@ fn raw_statements(c: &Combo, plan: query::Plan) -> [(String, Vec<Value>); 2] {
     ]
 }
 
-async fn run_raw(db: &DatabaseConnection, c: &Combo, plan: query::Plan) -> Result<usize> {
-    let [(count_sql, count_values), (rows_sql, rows_values)] = raw_statements(c, plan);
+async fn run_raw(db: &DatabaseConnection, c: &Combo, plan: &query::Plan) -> Result<usize> {
     let b = db.get_database_backend();
+    let ids = match &plan.text {
+        query::TextMatch::Ids(_) => {
+            let phrase = c.cust_values.iter().find(|v| is_phrase(v)).cloned().context("phrase")?;
+            let rows = db
+                .query_all_raw(Statement::from_sql_and_values(
+                    b,
+                    "SELECT rowid FROM customer_fts WHERE customer_fts MATCH ? LIMIT 2001",
+                    [phrase],
+                ))
+                .await?;
+            Some(rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect::<Result<Vec<_>, _>>()?)
+        }
+        _ => None,
+    };
+    let [(count_sql, count_values), (rows_sql, rows_values)] = raw_statements(c, plan, ids.as_deref());
     let n = db.query_one_raw(Statement::from_sql_and_values(b, count_sql, count_values)).await?.context("count")?;
     let _: i64 = n.try_get_by_index(0)?;
     let rows = db.query_all_raw(Statement::from_sql_and_values(b, rows_sql, rows_values)).await?;
@@ -141,7 +200,7 @@ async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
     };
     let date_of = |d: i64| Value::from(today - chrono::Duration::days(d));
     let f = MemberFilter::default;
-    let fts = "c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)";
+    let fts = FTS;
     let phrase = |col: &str, text: &str| {
         Value::from(format!("{col} : \"{}\"", app::members::search::query_tokens(text).join(" ")))
     };
@@ -379,8 +438,13 @@ pub async fn bench_members(url: &str, runs: usize) -> Result<()> {
     let mut db = crate::connect(url).await?;
     let statements = Arc::new(AtomicU64::new(0));
     let counter = statements.clone();
-    db.set_metric_callback(move |_| {
+    // BENCH_TRACE=1 prints every statement with its time (to see which one a slow page waits on).
+    let trace = std::env::var("BENCH_TRACE").is_ok();
+    db.set_metric_callback(move |info| {
         counter.fetch_add(1, Ordering::Relaxed);
+        if trace {
+            println!("    {:>8.2} ms  {}", ms(info.elapsed), info.statement.sql);
+        }
     });
     let members = count(&db, "SELECT COUNT(*) FROM customer").await?;
     let records = count(&db, "SELECT COUNT(*) FROM service_record").await?;
@@ -408,7 +472,7 @@ pub async fn bench_members(url: &str, runs: usize) -> Result<()> {
             max_statements = max_statements.max(used);
             total = page.total;
             let t = Instant::now();
-            run_raw(&db, c, drive).await.with_context(|| format!("raw SQL of {}", c.name))?;
+            run_raw(&db, c, &drive).await.with_context(|| format!("raw SQL of {}", c.name))?;
             let r = t.elapsed();
             if i >= 2 {
                 code.push(d);
@@ -451,7 +515,7 @@ pub async fn bench_members(url: &str, runs: usize) -> Result<()> {
             DbBackend::Sqlite,
             &c.filter,
             &c.scope,
-            drive.rows,
+            &drive,
             Some((20, 0)),
         ));
         println!("plan: {drive:?}");

@@ -3,7 +3,7 @@
 use app::auth::scope::Scope;
 use app::members::demo::{Scale, generate};
 use app::members::entity::{customer, service_record};
-use app::members::query::{self, Drive};
+use app::members::query::{self, Drive, Plan, TextMatch};
 use app::members::search::{company_norm, digits, normalize};
 use app::members::{MemberFilter, ServiceRow};
 use chrono::{Duration, NaiveDate};
@@ -148,14 +148,30 @@ async fn check(c: &mut Client, d: &Data, f: MemberFilter, orgs: Option<&[i64]>) 
 async fn check_both_drives(app: &TestApp, d: &Data, f: &MemberFilter) {
     let want = expected(d, f, None);
     let backend = app.db.get_database_backend();
-    for drive in [Drive::Records, Drive::Customers] {
-        let q = query::rows_statement(backend, f, &Scope::All, drive, Some((100, 0)));
-        let got: Vec<i64> =
-            query::fetch_rows(&app.db, &q).await.unwrap().iter().map(|r| r.record_id.unwrap()).collect();
-        assert_eq!(got, want.iter().take(100).copied().collect::<Vec<_>>(), "rows of {f:?} by {drive:?}");
-        let n = query::count(&app.db, &query::count_statement(backend, f, &Scope::All, drive, None)).await.unwrap();
-        assert_eq!(n as usize, want.len(), "count of {f:?} by {drive:?}");
+    // The text filters through the index, only checked against it, or resolved to ids first.
+    let resolved = query::plan(&app.db, f, &Scope::All).await.unwrap().text;
+    for text in [TextMatch::Index, TextMatch::Checked, resolved.clone()] {
+        for (drive, walk) in
+            [(Drive::Records, false), (Drive::Customers, false), (Drive::Latest, false), (Drive::Latest, true)]
+        {
+            let plan = Plan { rows: drive, count: drive, walk, text: text.clone() };
+            let q = query::rows_statement(backend, f, &Scope::All, &plan, Some((100, 0)));
+            let got: Vec<i64> =
+                query::fetch_rows(&app.db, &q).await.unwrap().iter().map(|r| r.record_id.unwrap()).collect();
+            assert_eq!(got, want.iter().take(100).copied().collect::<Vec<_>>(), "rows of {f:?} by {plan:?}");
+            let n = query::count(&app.db, &query::count_statement(backend, f, &Scope::All, &plan, None)).await.unwrap();
+            assert_eq!(n as usize, want.len(), "count of {f:?} by {plan:?}");
+        }
     }
+    // 按会员: walking the customers by their latest service gives the same page as sorting them.
+    let members = MemberFilter { view: "members".into(), ..f.clone() };
+    let mut pages = vec![];
+    for walk in [false, true] {
+        let plan = Plan { walk, text: resolved.clone(), ..Plan::RECORDS };
+        let q = query::rows_statement(backend, &members, &Scope::All, &plan, Some((50, 0)));
+        pages.push(query::fetch_rows(&app.db, &q).await.unwrap().iter().map(|r| r.customer_id).collect::<Vec<_>>());
+    }
+    assert_eq!(pages[0], pages[1], "按会员 of {f:?}");
 }
 
 #[tokio::test]
