@@ -25,6 +25,33 @@ impl Table {
     }
 }
 
+impl Table {
+    /// Where the columns of a documented layout — (field, 中文 header, required) — are: the
+    /// header may be the Chinese name or the field name. A missing required column is an error.
+    pub fn layout_columns<'a>(
+        &self,
+        layout: impl IntoIterator<Item = (&'a str, &'a str, bool)>,
+    ) -> AppResult<Vec<(&'a str, usize)>> {
+        let mut columns = vec![];
+        let mut missing = vec![];
+        for (field, zh, required) in layout {
+            match self.column(&[zh, field]) {
+                Some(i) => columns.push((field, i)),
+                None if required => missing.push(zh),
+                None => {}
+            }
+        }
+        if !missing.is_empty() {
+            let list = missing.join("、");
+            return Err(AppError::rejected(
+                &format!("文件缺少必需的列:{list}(请使用下载的模板)"),
+                &format!("Required columns missing: {list} (use the template)"),
+            ));
+        }
+        Ok(columns)
+    }
+}
+
 fn rejected(zh: &str, en: &str) -> AppError {
     AppError::rejected(zh, en)
 }

@@ -5,6 +5,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_members;
 mod m20261123_000003_archive;
 mod reference;
+mod util;
 
 pub struct Migrator;
 

@@ -4,29 +4,10 @@
 //! over `to_tsvector('simple', …)` expressions.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::util::{a, fk, id, idx};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(s: &str) -> Alias {
-    Alias::new(s)
-}
-
-fn id() -> ColumnDef {
-    ColumnDef::new(a("id")).big_integer().not_null().auto_increment().primary_key().take()
-}
-
-fn fk(table: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(a(table), a(col)).to(a(to), a("id")).take()
-}
-
-fn idx(table: &str, name: &str, cols: &[&str]) -> IndexCreateStatement {
-    let mut s = Index::create();
-    s.name(name).table(a(table));
-    for c in cols {
-        s.col(a(c));
-    }
-    s.take()
-}
 
 /// created/updated audit columns, optimistic lock and (optionally) soft delete.
 fn audit(t: &mut TableCreateStatement, soft_delete: bool) {

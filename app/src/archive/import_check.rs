@@ -46,22 +46,7 @@ impl Staged {
 
 /// The rows of `table` in `kind`'s layout; a missing required column is an error.
 pub fn read_rows(kind: ImportKind, table: &Table) -> AppResult<Vec<Staged>> {
-    let mut columns = vec![];
-    let mut missing = vec![];
-    for (field, zh, required, _) in kind.columns() {
-        match table.column(&[zh, field]) {
-            Some(i) => columns.push((*field, i)),
-            None if *required => missing.push(*zh),
-            None => {}
-        }
-    }
-    if !missing.is_empty() {
-        let list = missing.join("、");
-        return Err(AppError::rejected(
-            &format!("文件缺少必需的列:{list}(请使用下载的模板)"),
-            &format!("Required columns missing: {list} (use the template)"),
-        ));
-    }
+    let columns = table.layout_columns(kind.columns().iter().map(|(f, zh, req, _)| (*f, *zh, *req)))?;
     if columns.is_empty() {
         return Err(AppError::rejected("文件中没有可识别的列,请使用下载的模板", "No known column: use the template"));
     }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, NullOrdering, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, StatementBuilder};
 
 pub use super::conditions::TextMatch;
@@ -179,7 +179,12 @@ fn matching_records(
     q.from_as(Alias::new("service_record"), Alias::new("r")).cond_where(record_condition(f));
     let drive = match (drive, latest) {
         (Drive::Latest, Some(n)) => {
-            customers.order_by_expr(c("last_service_at"), Order::Desc).order_by_expr(c("id"), Order::Desc).limit(n);
+            // Customers never served have no records to show (and PostgreSQL sorts them first).
+            customers
+                .and_where(c("last_service_at").is_not_null())
+                .order_by_expr(c("last_service_at"), Order::Desc)
+                .order_by_expr(c("id"), Order::Desc)
+                .limit(n);
             Drive::Customers
         }
         (Drive::Latest, None) => Drive::Customers,
@@ -285,7 +290,13 @@ pub fn rows_statement(
     let tie = if f.by_member() { c("id") } else { r("id") };
     match sort_col {
         Some(col) => {
-            q.order_by_expr(col, order.clone()).order_by_expr(tie, order);
+            // Empty values sort as SQLite sorts them (smallest) on PostgreSQL too.
+            let nulls = if desc { NullOrdering::Last } else { NullOrdering::First };
+            match backend {
+                DbBackend::Postgres => q.order_by_expr_with_nulls(col, order.clone(), nulls),
+                _ => q.order_by_expr(col, order.clone()),
+            };
+            q.order_by_expr(tie, order);
             if let Some((limit, offset)) = page {
                 q.limit(limit).offset(offset);
             }

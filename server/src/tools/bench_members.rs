@@ -85,7 +85,7 @@ fn raw_statements(c: &Combo, plan: &query::Plan, ids: Option<&[i64]>) -> [(Strin
         query::Drive::Customers => format!("{rec} AND r.customer_id IN (SELECT c.id FROM customer c WHERE {cust})"),
         query::Drive::Latest => format!(
             "{rec} AND r.customer_id IN (SELECT c.id FROM customer c {walk} WHERE {cust} \
-             ORDER BY c.last_service_at DESC, c.id DESC LIMIT {})",
+             AND c.last_service_at IS NOT NULL ORDER BY c.last_service_at DESC, c.id DESC LIMIT {})",
             offset + 20
         ),
     };

@@ -54,23 +54,7 @@ pub struct SyncOutcome {
 
 /// The rows of an uploaded file in `kind`'s layout; a missing required column is an error.
 pub fn read_file(kind: SyncKind, table: &Table) -> AppResult<Vec<CmRow>> {
-    let layout = kind.layout();
-    let mut columns = vec![];
-    let mut missing = vec![];
-    for (field, zh, required) in layout {
-        match table.column(&[zh, field]) {
-            Some(i) => columns.push((*field, i)),
-            None if *required => missing.push(*zh),
-            None => {}
-        }
-    }
-    if !missing.is_empty() {
-        let list = missing.join("、");
-        return Err(AppError::rejected(
-            &format!("文件缺少必需的列:{list}"),
-            &format!("Required columns missing: {list}"),
-        ));
-    }
+    let columns = table.layout_columns(kind.layout().iter().map(|(f, zh, req)| (*f, *zh, *req)))?;
     Ok(table
         .rows
         .iter()
