@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_members;
 mod m20261123_000003_archive;
+mod m20261123_000004_search_trigger;
 mod reference;
 mod util;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_members::Migration),
             Box::new(m20261123_000003_archive::Migration),
+            Box::new(m20261123_000004_search_trigger::Migration),
         ]
     }
 }

@@ -165,6 +165,12 @@ async fn an_entry_is_reviewed_by_its_approver_and_resubmitted_after_rejection() 
     assert_eq!(status, StatusCode::OK, "published once approved");
     let (_, list) = agent.call("members/services", json!({"filter": {"company": "佳美贸易", "view": "members"}})).await;
     assert_eq!(list["total"], 1);
+    // The search index follows the edit: the new mobile is found, the old one no longer.
+    for (mobile, n) in [("13957400012", 1), ("13957400011", 0)] {
+        let (_, list) =
+            agent.call("members/services", json!({"filter": {"phone_mobile": mobile, "view": "members"}})).await;
+        assert_eq!(list["total"], n, "mobile {mobile}: {list}");
+    }
     let (_, done) = sup.call("reviews/list", json!({"filter": {"tab": "done"}})).await;
     assert_eq!(done["items"][0]["status"], "approved");
     let (_, mine) = agent.call("reviews/list", json!({"filter": {"tab": "mine"}})).await;
