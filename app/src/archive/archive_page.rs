@@ -2,8 +2,7 @@
 //! import, edit and delete start here.
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{delete_customer_entry, list_archive};
 use super::{ArchiveFilter, ArchiveRow, review_badge};
@@ -15,7 +14,7 @@ use crate::layout::use_session_user;
 use crate::members::api::load_query_choices;
 use crate::members::enums;
 use crate::members::filter_fields::{DateRange, OrgFilter, SelectFilter, TextFilter};
-use crate::ui::{Guard, PageHeader, Pager, confirm, fmt_time};
+use crate::ui::{Guard, PageHeader, Pager, confirm, fmt_time, use_query_navigate};
 
 #[component]
 pub fn ArchivePage() -> impl IntoView {
@@ -30,8 +29,6 @@ pub fn ArchivePage() -> impl IntoView {
 fn Archive() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let location = use_location();
-    let navigate = use_navigate();
     let filter = Memo::new(move |_| ArchiveFilter::from_query(&query.get()));
     let draft = RwSignal::new(filter.get_untracked());
     Effect::new(move |_| draft.set(filter.get()));
@@ -43,11 +40,8 @@ fn Archive() -> impl IntoView {
     let user = use_session_user();
     let can_import = user.has(Perm::ArchiveImport);
     let manager = user.role_code == "cs_manager";
-    let go = move |f: ArchiveFilter| {
-        let q = f.to_query();
-        let path = location.pathname.get_untracked();
-        navigate(&if q.is_empty() { path } else { format!("{path}?{q}") }, NavigateOptions::default());
-    };
+    let nav = use_query_navigate();
+    let go = move |f: ArchiveFilter| nav(f.to_query());
     let on_search = {
         let go = go.clone();
         move |ev: SubmitEvent| {

@@ -31,6 +31,11 @@ pub fn mobile_key(s: &str) -> String {
 pub struct Keys(pub Vec<(&'static str, String)>);
 
 impl Keys {
+    /// The keys of an entered customer.
+    pub fn of(c: &super::CustomerInput) -> Self {
+        Self::new(&c.company_name, &c.login_name, &c.registered_email, &c.phone_mobile, &c.phone_fixed)
+    }
+
     pub fn new(company: &str, login: &str, email: &str, mobile: &str, fixed: &str) -> Self {
         let mut k = vec![];
         let mut add = |rule, v: String| {

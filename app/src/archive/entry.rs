@@ -137,10 +137,6 @@ pub(super) fn row_of(input: &CustomerInput, org: i64, entry_method: &'static str
     }
 }
 
-fn keys_of(input: &CustomerInput) -> Keys {
-    Keys::new(&input.company_name, &input.login_name, &input.registered_email, &input.phone_mobile, &input.phone_fixed)
-}
-
 fn label_of(c: &CustomerRow) -> String {
     if c.company_name.is_empty() { c.contact_name.clone().unwrap_or_default() } else { c.company_name.clone() }
 }
@@ -222,7 +218,7 @@ pub async fn save(
         if submit && !exempt && !was_approved { check_approver(db, user, input.approver_id).await? } else { None };
 
     let dups: Vec<DupMatch> =
-        dedup::find(db, user, &[keys_of(&input)], before.as_ref().map(|c| c.id)).await?.pop().unwrap_or_default();
+        dedup::find(db, user, &[Keys::of(&input)], before.as_ref().map(|c| c.id)).await?.pop().unwrap_or_default();
     if dups.iter().any(|d| d.hard) || (submit && !dups.is_empty() && !acknowledge) {
         return Ok(EntryOutcome::Duplicates(dups));
     }

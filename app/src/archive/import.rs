@@ -11,11 +11,11 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::ImportKind;
 use super::entity::{entry_review, import_job, import_row};
 use super::entry::{check_approver, record_candidate, row_of};
 use super::import_check::{Staged, check_contacts, check_customers, read_rows};
 use super::import_view::{dependents, visible_job};
-use super::{DupMatch, ImportKind};
 use crate::admin::service::opt;
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
@@ -132,6 +132,31 @@ pub async fn fail_job(db: &impl ConnectionTrait, job_id: i64, message: String) -
     Ok(())
 }
 
+/// The approver and reason of a commit, checked: an approver unless the entrant is exempt, a
+/// reason when the suspected duplicates are imported too.
+pub(super) async fn commit_input(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    approver: Option<i64>,
+    with_duplicates: bool,
+    reason: &str,
+) -> AppResult<Option<super::Approver>> {
+    if with_duplicates && reason.trim().is_empty() {
+        return Err(AppError::field(
+            "duplicate_reason",
+            "导入疑似重复行时必须说明理由",
+            "Say why the suspected duplicates are imported",
+        ));
+    }
+    if user.account.review_exempt {
+        Ok(None)
+    } else if approver.is_none() {
+        Err(AppError::field("approver_id", "请选择审批人", "Choose an approver"))
+    } else {
+        check_approver(db, user, approver).await
+    }
+}
+
 /// Commits the valid rows of job `id` (and, when `with_duplicates`, the suspected duplicates
 /// with `reason`) in one transaction, as one batch for `approver` (none when the entrant is
 /// exempt). `progress` gets the rows written so far.
@@ -147,20 +172,7 @@ pub async fn commit(
 ) -> AppResult<import_job::Model> {
     let exempt = user.account.review_exempt;
     let reason = reason.trim().to_string();
-    if with_duplicates && reason.is_empty() {
-        return Err(AppError::field(
-            "duplicate_reason",
-            "导入疑似重复行时必须说明理由",
-            "Say why the suspected duplicates are imported",
-        ));
-    }
-    let approver = if exempt {
-        None
-    } else if approver.is_none() {
-        return Err(AppError::field("approver_id", "请选择审批人", "Choose an approver"));
-    } else {
-        check_approver(db, user, approver).await?
-    };
+    let approver = commit_input(db, user, approver, with_duplicates, &reason).await?;
     let txn = db.begin().await?;
     let job = import_job::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
     if job.uploaded_by != user.account.id {
@@ -213,7 +225,6 @@ pub async fn commit(
         Rows::new("customer", &CustomerRow::COLUMNS)
     };
     let mut line_ids = Vec::with_capacity(rows.len());
-    let mut candidates: Vec<(i64, DupMatch)> = vec![];
     for (i, r) in rows.iter().enumerate() {
         let rid = next;
         next += 1;
@@ -232,27 +243,14 @@ pub async fn commit(
             insert.push(c.values());
         }
     }
-    if with_duplicates && table == "customer" {
-        let keys: Vec<_> = inputs
-            .iter()
-            .map(|i| {
-                super::dedup::Keys::new(
-                    &i.company_name,
-                    &i.login_name,
-                    &i.registered_email,
-                    &i.phone_mobile,
-                    &i.phone_fixed,
-                )
-            })
-            .collect();
-        for ((_, rid), found) in line_ids.iter().zip(super::dedup::find(&txn, user, &keys, None).await?) {
-            candidates.extend(found.into_iter().map(|d| (*rid, d)));
-        }
-    }
     insert.flush(&txn, None, progress).await?;
     sync_sequence(&txn, table).await?;
-    for (rid, d) in &candidates {
-        record_candidate(&txn, *rid, d, &reason).await?;
+    if with_duplicates {
+        for ((_, rid), r) in line_ids.iter().zip(&rows) {
+            for d in &r.matches {
+                record_candidate(&txn, *rid, d, &reason).await?;
+            }
+        }
     }
     link_rows(&txn, id, &line_ids).await?;
     let summary = format!("{}({} 行)", job.file_name, rows.len());

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::dedup::{self, Keys, mobile_key};
-use super::{CustomerInput, ImportKind, rule_label, valid_email, valid_fixed_phone, valid_mobile};
+use super::{CustomerInput, DupMatch, ImportKind, rule_label, valid_email, valid_fixed_phone, valid_mobile};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::members::cm_sync::check::{Lookups, lookups};
@@ -22,6 +22,8 @@ pub struct Staged {
     pub data: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
     pub duplicates: Vec<String>,
+    /// Customers: the existing customers the row looks like.
+    pub matches: Vec<DupMatch>,
     /// Contacts: the customer the row belongs to.
     pub customer_id: Option<i64>,
 }
@@ -177,10 +179,7 @@ pub async fn check_customers(
     let default_org = orgs.first().map(|o| o.0).unwrap_or(look.hq);
     let inputs: Vec<CustomerInput> =
         rows.iter_mut().map(|r| customer_input(r, kind, &look, &orgs, default_org)).collect();
-    let keys: Vec<Keys> = inputs
-        .iter()
-        .map(|i| Keys::new(&i.company_name, &i.login_name, &i.registered_email, &i.phone_mobile, &i.phone_fixed))
-        .collect();
+    let keys: Vec<Keys> = inputs.iter().map(Keys::of).collect();
     // Repeats inside the file: a later row repeating an earlier one's key.
     let mut first: HashMap<(&str, &str), usize> = HashMap::new();
     for (i, k) in keys.iter().enumerate() {
@@ -208,7 +207,7 @@ pub async fn check_customers(
     }
     let found = dedup::find(db, user, &keys, None).await?;
     for (row, matches) in rows.iter_mut().zip(found) {
-        for m in matches {
+        for m in &matches {
             let what = m.rules.iter().map(|r| rule_label(r).0).collect::<Vec<_>>().join("、");
             let who = if m.company_name.is_empty() { m.contact_name.clone() } else { m.company_name.clone() };
             let member = if m.is_member { "会员" } else { "客户" };
@@ -218,6 +217,7 @@ pub async fn check_customers(
                 row.duplicates.push(format!("{what}:已有{member} {} {who}", m.customer_no));
             }
         }
+        row.matches = matches;
     }
     Ok(inputs)
 }

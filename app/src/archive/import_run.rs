@@ -64,19 +64,8 @@ pub async fn start_commit(
     if !view.can_commit {
         return Err(AppError::rejected("该导入已提交或不属于您", "This import cannot be committed by you"));
     }
-    if !user.account.review_exempt {
-        if approver.is_none() {
-            return Err(AppError::field("approver_id", "请选择审批人", "Choose an approver"));
-        }
-        super::entry::check_approver(&state.db, &user, approver).await?;
-    }
-    if with_duplicates && reason.trim().is_empty() {
-        return Err(AppError::field(
-            "duplicate_reason",
-            "导入疑似重复行时必须说明理由",
-            "Say why the suspected duplicates are imported",
-        ));
-    }
+    // Checked here too, so that a missing approver or reason is shown at its field.
+    import::commit_input(&state.db, &user, approver, with_duplicates, &reason).await?;
     let job = state.jobs.start(user.account.id);
     job.record.store(id, Ordering::Relaxed);
     let rows = view.valid_rows + if with_duplicates { view.duplicate_rows } else { 0 };

@@ -8,10 +8,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use super::entity::{entry_review, import_job, import_row};
 use super::{ImportJobView, ImportKind, ImportRowView};
 use crate::auth::Perm;
-use crate::auth::entity::account;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::members::entity::{contact, customer, service_record};
+use crate::members::service::account_names;
 
 /// The job `id` if `user` may see it: its entrant, its approver, or a manager in scope.
 pub(super) async fn visible_job(
@@ -31,13 +31,7 @@ pub async fn view(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> App
         Some(r) => entry_review::Entity::find_by_id(r).one(db).await?,
         None => None,
     };
-    let names: HashMap<i64, String> = account::Entity::find()
-        .filter(account::Column::Id.is_in([Some(job.uploaded_by), job.approver_id].into_iter().flatten()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
+    let names = account_names(db, [Some(job.uploaded_by), job.approver_id].into_iter().flatten().collect()).await?;
     let me = user.account.id;
     let can_undo = job.status == "done"
         && (job.uploaded_by == me || user.role.code == "cs_manager")

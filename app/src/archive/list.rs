@@ -4,15 +4,16 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
 
 use super::{ArchiveFilter, ArchiveRow};
 use crate::auth::Perm;
-use crate::auth::entity::{account, organization, region};
+use crate::auth::entity::{organization, region};
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::members::conditions::{c, grams_match, scope_condition, ts_range};
 use crate::members::entity::customer;
+use crate::members::service::{account_names, names};
 use crate::ui::{Page, per_page};
 
 fn condition(db: &impl ConnectionTrait, user: &CurrentUser, f: &ArchiveFilter) -> Condition {
@@ -120,20 +121,8 @@ impl Names {
             .collect();
         Ok(Self {
             orgs: organization::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.name)).collect(),
-            accounts: account::Entity::find()
-                .filter(account::Column::Id.is_in(accounts))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a.name))
-                .collect(),
-            regions: region::Entity::find()
-                .filter(region::Column::Id.is_in(regions))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|r| (r.id, r.name))
-                .collect(),
+            accounts: account_names(db, accounts).await?,
+            regions: names::<region::Entity>(db, regions, region::Column::Id, |r| (r.id, r.name)).await?,
         })
     }
 

@@ -168,8 +168,6 @@ pub fn rule_label(rule: &str) -> (&'static str, &'static str) {
         "phone_mobile" => ("手机相同", "Same mobile"),
         "phone_fixed" => ("固定电话相同", "Same phone"),
         "company_name" => ("企业名称相同或相近", "Same or similar company name"),
-        "in_file" => ("与文件中其他行重复", "Repeats another row of the file"),
-        "customer_name" => ("同一客户下姓名相同", "Same name at this customer"),
         _ => ("疑似重复", "Suspected duplicate"),
     }
 }

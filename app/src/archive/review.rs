@@ -1,8 +1,6 @@
 //! 审核中心 (PG-73, SM-6 step 6): the approver chosen by the entrant approves or rejects (with a
 //! reason) a customer entry or a whole import batch — rejecting single rows of a batch if need
 //! be. Only that approver, holding the review right, decides; the entrant never does.
-use std::collections::HashMap;
-
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -15,11 +13,11 @@ use super::entity::{entry_review, import_job};
 use super::{ReviewFilter, ReviewRow};
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
-use crate::auth::entity::account;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::members::conditions::ts_range;
 use crate::members::entity::{contact, customer};
+use crate::members::service::account_names;
 use crate::ui::{Page, per_page};
 
 /// Whether `user` may act as an approver at all.
@@ -61,13 +59,7 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilte
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page - 1).await?;
     let ids: Vec<i64> = rows.iter().flat_map(|r| [Some(r.submitted_by), r.approver_id]).flatten().collect();
-    let names: HashMap<i64, String> = account::Entity::find()
-        .filter(account::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
+    let names = account_names(db, ids).await?;
     let items = rows
         .into_iter()
         .map(|r| ReviewRow {

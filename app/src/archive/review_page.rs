@@ -2,8 +2,7 @@
 //! required) each entry; an import batch opens on its own page, where single rows can be
 //! rejected; the entrant edits and resubmits a rejected entry.
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{count_pending_reviews, decide_review, list_reviews};
 use super::{ReviewFilter, ReviewRow, review_badge};
@@ -14,7 +13,7 @@ use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
 use crate::members::enums;
 use crate::members::filter_fields::{DateRange, SelectFilter};
-use crate::ui::{Guard, PageHeader, Pager, fmt_opt_time, fmt_time};
+use crate::ui::{Guard, PageHeader, Pager, fmt_opt_time, fmt_time, use_query_navigate};
 
 const TARGET_TYPES: &[enums::Choice] = &[("customer", "客户", "Customer"), ("import_job", "导入批次", "Import batch")];
 
@@ -32,7 +31,6 @@ pub fn ReviewsPage() -> impl IntoView {
 fn Reviews() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let navigate = use_navigate();
     let user = use_session_user();
     let reviewer = user.has(Perm::ArchiveReview);
     let filter = Memo::new(move |_| {
@@ -47,13 +45,8 @@ fn Reviews() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let rows = Resource::new(move || (filter.get(), version.get()), |(f, _)| list_reviews(f));
     let pending = Resource::new(move || version.get(), |_| count_pending_reviews());
-    let go = move |f: ReviewFilter| {
-        let q = f.to_query();
-        navigate(
-            &if q.is_empty() { "/reviews".to_string() } else { format!("/reviews?{q}") },
-            NavigateOptions::default(),
-        );
-    };
+    let nav = use_query_navigate();
+    let go = move |f: ReviewFilter| nav(f.to_query());
     let errors = Signal::derive(crate::error::FieldErrors::default);
     let tab_go = go.clone();
     let tab = move |key: &'static str, zh: &'static str, en: &'static str| {

@@ -102,8 +102,8 @@ pub fn text_condition(backend: DbBackend, f: &MemberFilter, how: &TextMatch) -> 
         return None;
     }
     if let TextMatch::Ids(ids) = how {
-        let has_text = text_condition(backend, f, &TextMatch::Index).is_some();
-        return has_text.then(|| Condition::all().add(c("id").is_in(ids.clone())));
+        // Only a plan that found text filters resolves them.
+        return Some(Condition::all().add(c("id").is_in(ids.clone())));
     }
     let checked = *how == TextMatch::Checked;
     let mut cond = Condition::all();

@@ -161,9 +161,20 @@ impl MemberFilter {
 
     /// Whether any filter on the customer is set (besides the data scope).
     pub fn has_customer_filter(&self) -> bool {
+        self.has_text_filter() || self.has_attribute_filter()
+    }
+
+    /// Whether a text filter (企业名称, 邮箱, 登录名, 电话) is set.
+    pub fn has_text_filter(&self) -> bool {
         [&self.company, &self.email, &self.login, &self.phone_fixed, &self.phone_mobile]
+            .iter()
+            .any(|s| !s.trim().is_empty())
+    }
+
+    /// Whether a customer filter other than the text filters is set.
+    pub fn has_attribute_filter(&self) -> bool {
+        [&self.registered_from, &self.registered_to, &self.start_from, &self.start_to, &self.end_from]
             .into_iter()
-            .chain([&self.registered_from, &self.registered_to, &self.start_from, &self.start_to, &self.end_from])
             .chain([&self.end_to, &self.customer_type, &self.enterprise_status, &self.category, &self.level])
             .chain([&self.expiry, &self.push, &self.fulfilment, &self.info_source, &self.has_email, &self.avatar])
             .chain([&self.reg_source])

@@ -2,8 +2,7 @@
 //! one list component over the CM data, with the filters of each page kept in the URL.
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{list_published_info, list_push_logs, load_query_choices};
 use super::enums::{self, label};
@@ -15,7 +14,7 @@ use crate::error::AppError;
 use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
 use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
-use crate::ui::{Guard, PageHeader, Pager, fmt_opt_time};
+use crate::ui::{Guard, PageHeader, Pager, fmt_opt_time, use_query_navigate};
 
 #[component]
 pub fn PublishedInfoPage() -> impl IntoView {
@@ -71,8 +70,6 @@ pub fn MemberPushLogPage() -> impl IntoView {
 fn InfoList(pushes: bool, customer: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let location = use_location();
-    let navigate = use_navigate();
     let filter = Memo::new(move |_| InfoFilter { customer, ..InfoFilter::from_query(&query.get()) });
     let draft = RwSignal::new(filter.get_untracked());
     Effect::new(move |_| draft.set(filter.get()));
@@ -82,11 +79,8 @@ fn InfoList(pushes: bool, customer: Option<i64>) -> impl IntoView {
         move |f| async move { if pushes { list_push_logs(f).await } else { list_published_info(f).await } },
     );
     let choices = Resource::new(|| (), |_| load_query_choices());
-    let go = move |f: InfoFilter| {
-        let q = InfoFilter { customer: None, ..f }.to_query();
-        let path = location.pathname.get_untracked();
-        navigate(&if q.is_empty() { path } else { format!("{path}?{q}") }, NavigateOptions::default());
-    };
+    let nav = use_query_navigate();
+    let go = move |f: InfoFilter| nav(InfoFilter { customer: None, ..f }.to_query());
     let on_search = {
         let go = go.clone();
         move |ev: SubmitEvent| {

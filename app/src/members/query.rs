@@ -69,15 +69,7 @@ pub async fn plan(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) ->
     }
     let backend = db.get_database_backend();
     let records = f.has_record_filter();
-    let no_text = MemberFilter {
-        company: String::new(),
-        email: String::new(),
-        login: String::new(),
-        phone_fixed: String::new(),
-        phone_mobile: String::new(),
-        ..f.clone()
-    };
-    let others = no_text.has_customer_filter() || !matches!(scope, Scope::All);
+    let others = f.has_attribute_filter() || !matches!(scope, Scope::All);
     let mut text = TextMatch::Index;
     let mut known = None;
     if let Some(cond) = text_condition(backend, f, &TextMatch::Index) {

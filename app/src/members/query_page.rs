@@ -3,8 +3,7 @@
 //! sortable columns, paging, the 服务明细 / 按会员 toggle, and export.
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{count_member_services, list_member_services, load_query_choices};
 use super::enums::{self, label};
@@ -16,7 +15,7 @@ use crate::error::AppError;
 use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
 use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
-use crate::ui::{Guard, PageHeader, Pager, fmt_time};
+use crate::ui::{Guard, PageHeader, Pager, fmt_time, use_query_navigate};
 
 /// Sets a date range to a preset, counted back from today in the browser's time zone.
 fn preset(draft: RwSignal<MemberFilter>, which: &'static str) {
@@ -91,8 +90,6 @@ pub fn MemberServicesPage() -> impl IntoView {
 fn MemberServices() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let location = use_location();
-    let navigate = use_navigate();
     let filter = Memo::new(move |_| MemberFilter::from_query(&query.get()));
     let draft = RwSignal::new(filter.get_untracked());
     let expanded = RwSignal::new(has_advanced(&filter.get_untracked()));
@@ -104,11 +101,8 @@ fn MemberServices() -> impl IntoView {
     // The same checks the server makes, on the submitted filter: messages next to the fields.
     let errors = Signal::derive(move || filter.with(MemberFilter::validate));
 
-    let go = move |f: MemberFilter| {
-        let q = f.to_query();
-        let path = location.pathname.get_untracked();
-        navigate(&if q.is_empty() { path } else { format!("{path}?{q}") }, NavigateOptions::default());
-    };
+    let nav = use_query_navigate();
+    let go = move |f: MemberFilter| nav(f.to_query());
     let on_search = {
         let go = go.clone();
         move |ev: SubmitEvent| {

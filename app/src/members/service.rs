@@ -105,7 +105,13 @@ pub fn service_year_start(start: Option<NaiveDate>, today: NaiveDate) -> NaiveDa
     at(years)
 }
 
-async fn names<E: EntityTrait>(
+/// Names of accounts by id (for "录入人", "审批人" … columns).
+pub async fn account_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<HashMap<i64, String>> {
+    names::<account::Entity>(db, ids, account::Column::Id, |a| (a.id, a.name)).await
+}
+
+/// `f`'s (id, name) of the rows of `E` with these ids.
+pub async fn names<E: EntityTrait>(
     db: &impl ConnectionTrait,
     ids: Vec<i64>,
     pk: E::Column,
@@ -143,7 +149,7 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
     let records = records.limit(50).all(db).await?;
     let mut account_ids: Vec<i64> = records.iter().map(|r| r.agent_id).collect();
     account_ids.extend(c.created_by.iter().chain(c.owner_agent_id.iter()));
-    let accounts = names::<account::Entity>(db, account_ids, account::Column::Id, |a| (a.id, a.name)).await?;
+    let accounts = account_names(db, account_ids).await?;
     let mut org_ids: Vec<i64> = records.iter().map(|r| r.organization_id).collect();
     org_ids.push(c.organization_id);
     let orgs = names::<organization::Entity>(db, org_ids, organization::Column::Id, |o| (o.id, o.name)).await?;
@@ -383,7 +389,7 @@ pub async fn sync_runs(db: &impl ConnectionTrait, page: u64) -> AppResult<crate:
     let total = pager.num_items().await?;
     let runs = pager.fetch_page(page - 1).await?;
     let ids: Vec<i64> = runs.iter().filter_map(|r| r.triggered_by).collect();
-    let accounts = names::<account::Entity>(db, ids, account::Column::Id, |a| (a.id, a.name)).await?;
+    let accounts = account_names(db, ids).await?;
     let items = runs
         .into_iter()
         .map(|r| {

@@ -271,6 +271,16 @@ pub fn confirm(message: &str) -> bool {
     }
 }
 
+/// Goes to the current page with URL query `q` (a list page's filters live in its URL).
+pub fn use_query_navigate() -> impl Fn(String) + Clone {
+    let location = leptos_router::hooks::use_location();
+    let navigate = leptos_router::hooks::use_navigate();
+    move |q: String| {
+        let path = location.pathname.get_untracked();
+        navigate(&if q.is_empty() { path } else { format!("{path}?{q}") }, leptos_router::NavigateOptions::default());
+    }
+}
+
 /// Moves the browser to `href` with a full page load (used after login and logout so every
 /// resource is loaded again with the new session).
 pub fn hard_navigate(href: &str) {

@@ -1,6 +1,7 @@
 //! Command-line tools of the server binary, used by `cargo xtask seed` and `cargo xtask bench
 //! members`: they run the application's own code (the page's query builder, the exporter,
 //! the CM importer) against the database in `DATABASE_URL`.
+mod bench_combos;
 mod bench_io;
 mod bench_members;
 

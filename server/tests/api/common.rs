@@ -251,6 +251,11 @@ impl Client {
     }
 }
 
+/// A CSV file (UTF-8 with BOM, as Excel saves it) of `lines`.
+pub fn csv(lines: &[&str]) -> Vec<u8> {
+    format!("\u{feff}{}\n", lines.join("\n")).into_bytes()
+}
+
 /// The zh message of a `Rejected` error body.
 pub fn rejected(v: &Value) -> String {
     v["Rejected"]["zh"].as_str().unwrap_or_default().to_string()

@@ -2,6 +2,7 @@
 //! PostgreSQL (`TEST_DATABASE=postgres TEST_POSTGRES_URL=…`).
 mod admin;
 mod archive;
+mod archive_import;
 mod auth;
 mod common;
 mod info;

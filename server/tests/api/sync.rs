@@ -4,12 +4,8 @@ use app::members::cm_sync::{self, CmRow, SyncKind};
 use http::StatusCode;
 use serde_json::json;
 
-use crate::common::TestApp;
+use crate::common::{TestApp, csv};
 use crate::members::with_members;
-
-fn csv(lines: &[&str]) -> Vec<u8> {
-    format!("\u{feff}{}\n", lines.join("\n")).into_bytes()
-}
 
 const MEMBER_HEADER: &str = "会员ID,企业名称,登录名,注册邮箱,手机,区域代码,行业代码,组织机构代码,企业状态,企业类别,会员级别,平台注册时间,服务开始时间,服务到期时间,是否设置推送,会员积分";
 
