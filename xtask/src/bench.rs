@@ -17,13 +17,14 @@ const WARM_UP: usize = 50;
 const REQUESTS: usize = 1_000;
 
 /// The benchmarks `bench` knows; anything else is a usage error.
-pub const NAMES: &[&str] = &["login", "members"];
+pub const NAMES: &[&str] = &["login", "members", "web"];
 
 /// Runs the benchmark `name`. The caller checks the name against [`NAMES`].
 pub fn run(ws: &Workspace, name: &str) -> Result<()> {
     match name {
         "login" => login(ws),
         "members" => members(ws),
+        "web" => crate::bench_web::run(ws),
         _ => bail!("unknown bench `{name}`"),
     }
 }
@@ -145,7 +146,7 @@ fn members(ws: &Workspace) -> Result<()> {
 }
 
 /// Nearest-rank percentile of an ascending, non-empty slice.
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
 }

@@ -47,6 +47,63 @@ pub fn get(addr: SocketAddr, path: &str, timeout: Duration) -> io::Result<Respon
     Ok(Response { status, ttfb })
 }
 
+/// A whole answer: status, headers and body.
+#[derive(Debug, Clone)]
+pub struct Full {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Full {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one request (`Connection: close`) with extra `headers` and `body`, and reads the
+/// whole answer. Chunked bodies are returned as sent (only the status and headers of those
+/// are meant to be read).
+pub fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    timeout: Duration,
+) -> io::Result<Full> {
+    let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    stream.set_nodelay(true)?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: xtask\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "incomplete response head"))?;
+    let status =
+        parse_status(&raw).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "malformed status line"))?;
+    let headers = String::from_utf8_lossy(&raw[..split])
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Ok(Full { status, headers, body: raw[split + 4..].to_vec() })
+}
+
 /// Extracts the code from a status line such as `HTTP/1.1 200 OK`.
 fn parse_status(head: &[u8]) -> Option<u16> {
     let line = head.split(|&b| b == b'\r' || b == b'\n').next()?;

@@ -4,6 +4,7 @@
 //! `cargo run --quiet --package xtask --`. Run `cargo xtask help` for the commands.
 
 mod bench;
+mod bench_web;
 mod http;
 mod pg;
 mod server;
@@ -32,6 +33,8 @@ commands:
   bench login                 time to first byte of GET /login, release build
   bench members               信息查询 at 1M members (seeds it first if missing):
                               query latency vs raw SQL, export 1M, import 100k
+  bench web                   64 connections for 60 s over the signed-in main pages
+                              (BENCH_WEB_CONNECTIONS, BENCH_WEB_SECONDS): errors, p95
   help                        this text
 
 environment for `run` (defaults in brackets):
