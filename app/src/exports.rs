@@ -42,6 +42,9 @@ mod server {
         )
     }
 
+    /// Exports of more than this many rows are for 主管 and 经理 only (NFR-29).
+    pub const LARGE_EXPORT_ROWS: u64 = 5_000;
+
     pub async fn start(ctx: &Ctx, kind: &str, query: &str, format: &str) -> AppResult<JobStatus> {
         let (perm, title) = match kind {
             "member_services" => (Perm::QueryMemberService, "会员资料及服务查询"),
@@ -67,6 +70,21 @@ mod server {
                 What::Info(if kind == "published_info" { InfoKind::Published } else { InfoKind::Pushes }, Box::new(f))
             }
         };
+        if !user.may_export_large() {
+            let (db, cap) = (&ctx.state.db, LARGE_EXPORT_ROWS + 1);
+            let n = match &what {
+                What::Members(f) => crate::members::query::count_upto(db, f, &user.scope, cap).await?,
+                What::Info(kind, f) => crate::members::info_query::count_upto(db, *kind, f, &user.scope, cap).await?,
+            };
+            if n > LARGE_EXPORT_ROWS {
+                return Err(AppError::rejected(
+                    &format!("一次导出超过 {LARGE_EXPORT_ROWS} 行需由主管或经理操作,请缩小查询范围后再导出"),
+                    &format!(
+                        "Exports of more than {LARGE_EXPORT_ROWS} rows are for supervisors and managers; narrow the query"
+                    ),
+                ));
+            }
+        }
         let job = ctx.state.jobs.start(user.account.id);
         let status = job.status();
         let db = ctx.state.db.clone();

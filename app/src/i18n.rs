@@ -75,6 +75,7 @@ impl I18n {
                 if let Some(root) = doc.document_element() {
                     let _ = root.set_attribute("lang", locale.html_lang());
                 }
+                doc.set_title(crate::app_title(locale));
             }
         }
         self.0.set(locale);

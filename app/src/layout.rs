@@ -22,7 +22,8 @@ pub fn use_session_user() -> SessionUser {
 }
 
 struct MenuItem {
-    perm: Perm,
+    /// The permission that shows the entry; `None`: every signed-in account.
+    perm: Option<Perm>,
     href: &'static str,
     zh: &'static str,
     en: &'static str,
@@ -41,19 +42,22 @@ const MENU: &[MenuGroup] = &[
         en: "Information query",
         items: &[
             MenuItem {
-                perm: Perm::QueryMemberService,
+                perm: Some(Perm::QueryMemberService),
                 href: "/query/member-services",
                 zh: "会员资料及服务查询",
                 en: "Members & services",
             },
             MenuItem {
-                perm: Perm::QueryPublishedInfo,
+                perm: Some(Perm::QueryPublishedInfo),
                 href: "/query/published-info",
                 zh: "会员发布信息查询",
                 en: "Published info",
             },
             MenuItem {
-                perm: Perm::QueryPushLog, href: "/query/push-logs", zh: "信息推送邮件查询", en: "Push e-mails"
+                perm: Some(Perm::QueryPushLog),
+                href: "/query/push-logs",
+                zh: "信息推送邮件查询",
+                en: "Push e-mails",
             },
         ],
     },
@@ -61,11 +65,18 @@ const MENU: &[MenuGroup] = &[
         zh: "客服管理",
         en: "CS management",
         items: &[
-            MenuItem { perm: Perm::AddAdmin, href: "/admin/accounts/new", zh: "添加管理员", en: "Add account" },
-            MenuItem { perm: Perm::AdminMgmt, href: "/admin/accounts", zh: "管理员管理", en: "Accounts" },
-            MenuItem { perm: Perm::RoleMgmt, href: "/admin/roles", zh: "角色管理", en: "Roles & permissions" },
             MenuItem {
-                perm: Perm::ChangePassword, href: "/account/password", zh: "修改密码", en: "Change password"
+                perm: Some(Perm::AddAdmin), href: "/admin/accounts/new", zh: "添加管理员", en: "Add account"
+            },
+            MenuItem { perm: Some(Perm::AdminMgmt), href: "/admin/accounts", zh: "管理员管理", en: "Accounts" },
+            MenuItem {
+                perm: Some(Perm::RoleMgmt), href: "/admin/roles", zh: "角色管理", en: "Roles & permissions"
+            },
+            MenuItem {
+                perm: Some(Perm::ChangePassword),
+                href: "/account/password",
+                zh: "修改密码",
+                en: "Change password",
             },
         ],
     },
@@ -74,22 +85,24 @@ const MENU: &[MenuGroup] = &[
         en: "Archives",
         items: &[
             MenuItem {
-                perm: Perm::ArchiveCustomer,
+                perm: Some(Perm::ArchiveCustomer),
                 href: "/archive/customers",
                 zh: "客户档案信息管理",
                 en: "Customer archive",
             },
-            MenuItem { perm: Perm::ArchiveImport, href: "/archive/import", zh: "批量导入", en: "Excel import" },
-            MenuItem { perm: Perm::ArchiveCustomer, href: "/reviews", zh: "审核中心", en: "Review centre" },
+            MenuItem {
+                perm: Some(Perm::ArchiveImport), href: "/archive/import", zh: "批量导入", en: "Excel import"
+            },
+            MenuItem { perm: None, href: "/reviews", zh: "审核中心", en: "Review centre" },
         ],
     },
     MenuGroup {
         zh: "系统设置",
         en: "System settings",
         items: &[
-            MenuItem { perm: Perm::SystemOrgs, href: "/admin/orgs", zh: "组织机构", en: "Organisations" },
-            MenuItem { perm: Perm::SystemSync, href: "/admin/sync", zh: "数据同步", en: "CM data sync" },
-            MenuItem { perm: Perm::SystemLogs, href: "/admin/logs", zh: "系统日志", en: "Operation logs" },
+            MenuItem { perm: Some(Perm::SystemOrgs), href: "/admin/orgs", zh: "组织机构", en: "Organisations" },
+            MenuItem { perm: Some(Perm::SystemSync), href: "/admin/sync", zh: "数据同步", en: "CM data sync" },
+            MenuItem { perm: Some(Perm::SystemLogs), href: "/admin/logs", zh: "系统日志", en: "Operation logs" },
         ],
     },
 ];
@@ -122,7 +135,7 @@ fn Layout(user: SessionUser) -> impl IntoView {
     let groups: Vec<_> = MENU
         .iter()
         .filter_map(|g| {
-            let items: Vec<_> = g.items.iter().filter(|i| user.has(i.perm)).collect();
+            let items: Vec<_> = g.items.iter().filter(|i| i.perm.is_none_or(|p| user.has(p))).collect();
             (!items.is_empty()).then_some((g, items))
         })
         .collect();

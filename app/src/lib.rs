@@ -13,6 +13,8 @@ macro_rules! bind_text {
 pub mod admin;
 pub mod archive;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod error;
 pub mod exports;
 pub mod home;
@@ -58,6 +60,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document title in `locale`.
+pub fn app_title(locale: i18n::Locale) -> &'static str {
+    match locale {
+        i18n::Locale::Zh => "诚商网客户关系管理系统",
+        i18n::Locale::En => "Chengshang CRM",
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -72,7 +82,11 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || i18n.t("诚商网客户关系管理系统", "Chengshang CRM")/>
+        // A plain string, not a closure over the locale signal: the server renders the
+        // <title> after the response's reactive owner may already be disposed (async routes,
+        // concurrent requests), and reading a disposed signal there panicked. The browser
+        // retitles the document when the language changes (`I18n::set`).
+        <Title text=app_title(i18n.0.get_untracked())/>
         <Router>
             <Routes fallback=|| view! { <ui::NotFound/> }>
                 <Route path=path!("/login") view=auth::pages::LoginPage/>

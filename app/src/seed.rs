@@ -5,7 +5,6 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use crate::auth::entity::{account, organization, organization_region, region, role};
@@ -62,25 +61,29 @@ const REP_OFFICES: [RepOffice; 4] = [
     },
 ];
 
-/// Demo accounts: login, name, role code, organisation code, can review.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str, &str, bool); 8] = [
-    ("manager", "王经理", "cs_manager", "CS", true),
-    ("supervisor", "李主管", "cs_supervisor", "CS", true),
-    ("agent", "张坐席", "cs_agent", "CS", false),
-    ("qa", "赵质检", "cs_qa", "CS", false),
-    ("gz_rep", "陈广州", "rep_office_cs", "GZ", false),
-    ("sh_rep", "周上海", "rep_office_cs", "SH", false),
-    ("biz_tech", "孙技术", "business_dept", "TECH", false),
-    ("biz_buyer", "吴买家", "business_dept", "BUYER", false),
+/// Demo accounts: login, name, role code, organisation code. Their review flags follow
+/// their role and department ([`crate::admin::review_defaults`]).
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, &str); 8] = [
+    ("manager", "王经理", "cs_manager", "CS"),
+    ("supervisor", "李主管", "cs_supervisor", "CS"),
+    ("agent", "张坐席", "cs_agent", "CS"),
+    ("qa", "赵质检", "cs_qa", "CS"),
+    ("gz_rep", "陈广州", "rep_office_cs", "GZ"),
+    ("sh_rep", "周上海", "rep_office_cs", "SH"),
+    ("biz_tech", "孙技术", "business_dept", "TECH"),
+    ("biz_buyer", "吴买家", "business_dept", "BUYER"),
 ];
 
-async fn org_id(db: &impl ConnectionTrait, code: &str) -> AppResult<i64> {
+async fn org(db: &impl ConnectionTrait, code: &str) -> AppResult<organization::Model> {
     organization::Entity::find()
         .filter(organization::Column::Code.eq(code))
         .one(db)
         .await?
-        .map(|o| o.id)
         .ok_or_else(|| AppError::internal(format!("organisation {code} missing")))
+}
+
+async fn org_id(db: &impl ConnectionTrait, code: &str) -> AppResult<i64> {
+    Ok(org(db, code).await?.id)
 }
 
 async fn region_id(db: &impl ConnectionTrait, code: &str) -> AppResult<Option<i64>> {
@@ -92,17 +95,17 @@ pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResul
     if account::Entity::find().count(db).await? > 0 {
         return Ok(None);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let generated = if demo {
         seed_rep_offices(&txn).await?;
         let hash = password::hash(DEMO_PASSWORD.into()).await?;
-        for (login, name, role_code, org, can_review) in DEMO_ACCOUNTS {
+        for (login, name, role_code, org) in DEMO_ACCOUNTS {
             let r = role::Entity::find()
                 .filter(role::Column::Code.eq(role_code))
                 .one(&txn)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            insert_account(&txn, login, name, &r, org_id(&txn, org).await?, &hash, can_review, false).await?;
+            insert_account(&txn, login, name, &r, &self::org(&txn, org).await?, &hash, false).await?;
         }
         None
     } else {
@@ -113,7 +116,7 @@ pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResul
             .one(&txn)
             .await?
             .ok_or(AppError::NotFound)?;
-        insert_account(&txn, "admin", "系统管理员", &r, org_id(&txn, "CS").await?, &hash, true, true).await?;
+        insert_account(&txn, "admin", "系统管理员", &r, &org(&txn, "CS").await?, &hash, true).await?;
         Some(pw)
     };
     txn.commit().await?;
@@ -164,18 +167,17 @@ async fn seed_rep_offices(db: &impl ConnectionTrait) -> AppResult<()> {
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn insert_account(
     db: &impl ConnectionTrait,
     login: &str,
     name: &str,
     r: &role::Model,
-    org: i64,
+    org: &organization::Model,
     hash: &str,
-    can_review: bool,
     must_change: bool,
 ) -> AppResult<()> {
     let now = Utc::now();
+    let (can_review, review_exempt) = crate::admin::review_defaults(&r.code, org.department_kind.as_deref());
     account::ActiveModel {
         admin_id: Set(login.into()),
         admin_id_key: Set(login.to_lowercase()),
@@ -186,10 +188,10 @@ async fn insert_account(
         status: Set("active".into()),
         role_category: Set(r.role_category.clone()),
         role_id: Set(r.id),
-        organization_id: Set(org),
+        organization_id: Set(org.id),
         permission_mode: Set("inherit".into()),
         opened_at: Set(now),
-        review_exempt: Set(r.code == "business_dept" && login.contains("buyer")),
+        review_exempt: Set(review_exempt),
         can_review: Set(can_review),
         must_change_password: Set(must_change),
         failed_login_count: Set(0),

@@ -1,5 +1,6 @@
 //! The axum server: configuration, database, migrations, first-run data and the router.
 //! `main.rs` only wires these together so the integration tests build the very same router.
+pub mod api_errors;
 pub mod config;
 pub mod files;
 pub mod security;
@@ -98,6 +99,7 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
             move || provide_context(fallback_state.clone()),
             shell,
         ))
+        .layer(axum::middleware::from_fn(api_errors::api_errors))
         .layer(axum::middleware::from_fn(security::same_origin))
         .layer(security::headers())
         .with_state(state)

@@ -69,7 +69,7 @@ async fn serve() -> anyhow::Result<()> {
     println!("诚商网 CRM listening on http://{}", config.addr);
     if config.demo {
         println!("Demo accounts (demo only), password {}:", app::seed::DEMO_PASSWORD);
-        for (login, name, role, org, _) in app::seed::DEMO_ACCOUNTS {
+        for (login, name, role, org) in app::seed::DEMO_ACCOUNTS {
             println!("  {login:<11} {name}  {role}  {org}");
         }
     }

@@ -90,6 +90,25 @@ pub fn AccountForm(options: AccountFormOptions, initial: AccountInput, editing: 
             }
         });
     };
+    // A new account takes the review flags of its role and department until the
+    // administrator sets them by hand.
+    let flags_touched = RwSignal::new(editing.is_some());
+    Effect::new(move |_| {
+        let (role, org) = form.with(|f| (f.role_id, f.organization_id));
+        if flags_touched.get_untracked() {
+            return;
+        }
+        let code = options.with_value(|o| o.roles.iter().find(|r| Some(r.id) == role).map(|r| r.code.clone()));
+        let kind =
+            options.with_value(|o| o.orgs.iter().find(|x| Some(x.id) == org).and_then(|x| x.department_kind.clone()));
+        let (can_review, exempt) = super::review_defaults(code.as_deref().unwrap_or(""), kind.as_deref());
+        if form.with_untracked(|f| (f.can_review, f.review_exempt)) != (can_review, exempt) {
+            form.update(|f| {
+                f.can_review = can_review;
+                f.review_exempt = exempt;
+            });
+        }
+    });
     // Fills the dependent selects for the initial category.
     set_category(form.with_untracked(|f| f.role_category.code().to_string()));
 
@@ -178,12 +197,12 @@ pub fn AccountForm(options: AccountFormOptions, initial: AccountInput, editing: 
                     <div class="form-control">
                         <label class="checkbox-row">
                             <input type="checkbox" prop:checked=move || form.with(|f| f.review_exempt)
-                                on:change=move |ev| form.update(|f| f.review_exempt = event_target_checked(&ev))/>
+                                on:change=move |ev| { flags_touched.set(true); form.update(|f| f.review_exempt = event_target_checked(&ev)) }/>
                             {move || i18n.t("免审核(录入的数据无需审核)", "Review-exempt")}
                         </label>
                         <label class="checkbox-row">
                             <input type="checkbox" prop:checked=move || form.with(|f| f.can_review)
-                                on:change=move |ev| form.update(|f| f.can_review = event_target_checked(&ev))/>
+                                on:change=move |ev| { flags_touched.set(true); form.update(|f| f.can_review = event_target_checked(&ev)) }/>
                             {move || i18n.t("有审核资格", "May approve entries")}
                         </label>
                         <label class="checkbox-row">

@@ -224,9 +224,20 @@ pub struct AccountDetail {
     pub role_name_en: String,
 }
 
+/// The review flags a new account starts with (SPEC A3, OP-26): 经理 and 主管 may approve
+/// entries (有审核资格), the 买家部 publishes its own entries directly (免审核). By role and
+/// department; an administrator may change both afterwards.
+pub fn review_defaults(role_code: &str, department_kind: Option<&str>) -> (bool, bool) {
+    let can_review = matches!(role_code, "cs_manager" | "cs_supervisor");
+    let review_exempt = department_kind == Some("buyer_dept");
+    (can_review, review_exempt)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleOption {
     pub id: i64,
+    /// The role's code (`cs_manager`, …).
+    pub code: String,
     pub name_zh: String,
     pub name_en: String,
     pub category: RoleCategory,

@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::DupMatch;
+use crate::auth::entity::organization;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::members::entity::customer;
 use crate::members::search::{company_norm, normalize};
-use crate::members::service::may_see;
+use crate::members::service::{may_see, names};
 
 /// Matches kept per key value: enough to show, bounded for very common names.
 const PER_KEY: usize = 10;
@@ -109,22 +110,17 @@ pub async fn find(
             }
         }
     }
+    let org_ids = found.values().flatten().map(|c| c.organization_id).collect::<HashSet<_>>();
+    let orgs =
+        names::<organization::Entity>(db, org_ids.into_iter().collect(), organization::Column::Id, |o| (o.id, o.name))
+            .await?;
     Ok(entries
         .iter()
         .map(|k| {
             let mut by_id: BTreeMap<i64, DupMatch> = BTreeMap::new();
             for (rule, v) in &k.0 {
                 for c in found.get(&(*rule, v.clone())).into_iter().flatten() {
-                    let m = by_id.entry(c.id).or_insert_with(|| DupMatch {
-                        id: c.id,
-                        customer_no: c.customer_no.clone(),
-                        company_name: c.company_name.clone().unwrap_or_default(),
-                        contact_name: c.contact_name.clone().unwrap_or_default(),
-                        is_member: c.customer_type == "member",
-                        rules: vec![],
-                        hard: false,
-                        visible: may_see(user, c),
-                    });
+                    let m = by_id.entry(c.id).or_insert_with(|| matched(user, c, &orgs));
                     m.rules.push(rule.to_string());
                     m.hard |= *rule == "login_name";
                 }
@@ -134,6 +130,25 @@ pub async fn find(
             list
         })
         .collect())
+}
+
+/// A match as the entrant may see it: a record outside the entrant's scope keeps its details
+/// to itself and says only which organisation holds it (SPEC A5, issue 9 §1.4).
+fn matched(user: &CurrentUser, c: &customer::Model, orgs: &HashMap<i64, String>) -> DupMatch {
+    let visible = may_see(user, c);
+    let shown = |v: &Option<String>| if visible { v.clone().unwrap_or_default() } else { String::new() };
+    DupMatch {
+        id: if visible { c.id } else { 0 },
+        record_id: c.id,
+        customer_no: if visible { c.customer_no.clone() } else { String::new() },
+        company_name: shown(&c.company_name),
+        contact_name: shown(&c.contact_name),
+        is_member: c.customer_type == "member",
+        rules: vec![],
+        hard: false,
+        visible,
+        owner_org: orgs.get(&c.organization_id).cloned().unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! state (published, waiting for 李主管 or 王经理, rejected with a reason, a draft), so a first
 //! run shows the review workflow with something in it.
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use super::entity::entry_review;
 use crate::auth::entity::{account, organization};
@@ -89,7 +89,7 @@ pub async fn generate(db: &DatabaseConnection) -> AppResult<()> {
     let orgs: std::collections::HashMap<String, i64> =
         organization::Entity::find().all(db).await?.into_iter().map(|o| (o.code, o.id)).collect();
     let who = |id: &str| accounts.get(id).ok_or_else(|| AppError::internal(format!("demo account {id}")));
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let mut next = next_id(&txn, "customer").await?;
     let mut rows = Rows::new("customer", &CustomerRow::COLUMNS);
     let mut reviews = vec![];

@@ -4,10 +4,7 @@
 //! write is one transaction with its review row and its operation-log entry.
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::dedup::{self, Keys, mobile_key};
@@ -212,13 +209,21 @@ pub async fn save(
         None => None,
     };
     let was_approved = before.as_ref().is_some_and(|c| c.review_status == "approved");
+    // An approved record stays in circulation (OP-28): editing it is always a full save,
+    // never a draft, whatever the client asks for.
+    let submit = submit || was_approved;
     input.validate(submit, exempt || was_approved)?;
     let org = check_org(db, user, input.organization_id).await?;
     let approver =
         if submit && !exempt && !was_approved { check_approver(db, user, input.approver_id).await? } else { None };
 
+    // The duplicate check and the write are one transaction holding the write lock (SQLite:
+    // BEGIN IMMEDIATE; PostgreSQL: the table lock `next_id` takes), so the same entry sent
+    // twice at once is saved once and the second request sees the first as a duplicate.
+    let txn = crate::db::write_txn(db).await?;
+    let new_id = if before.is_none() { Some(next_id(&txn, "customer").await?) } else { None };
     let dups: Vec<DupMatch> =
-        dedup::find(db, user, &[Keys::of(&input)], before.as_ref().map(|c| c.id)).await?.pop().unwrap_or_default();
+        dedup::find(&txn, user, &[Keys::of(&input)], before.as_ref().map(|c| c.id)).await?.pop().unwrap_or_default();
     if dups.iter().any(|d| d.hard) || (submit && !dups.is_empty() && !acknowledge) {
         return Ok(EntryOutcome::Duplicates(dups));
     }
@@ -247,10 +252,9 @@ pub async fn save(
     let label = label_of(&row);
     let now = Utc::now();
 
-    let txn = db.begin().await?;
     let id = match &before {
         None => {
-            row.id = next_id(&txn, "customer").await?;
+            row.id = new_id.expect("a new entry is numbered above");
             let mut rows = Rows::new("customer", &CustomerRow::COLUMNS);
             rows.push(row.values());
             rows.flush(&txn, None, &|_| ()).await?;
@@ -296,7 +300,7 @@ pub async fn save(
     let entry = Entry::new(Perm::ArchiveCustomer.code(), action, "customer").target(id, label.clone()).detail(json!({
         "review_status": status,
         "approver": approver.as_ref().map(|a| a.name.clone()),
-        "duplicates": dups.iter().map(|d| d.customer_no.clone()).collect::<Vec<_>>(),
+        "duplicates": dups.iter().map(|d| d.record_id).collect::<Vec<_>>(),
         "duplicate_reason": (!reason.is_empty()).then_some(reason),
         "before": before.as_ref().map(snapshot),
         "after": snapshot_input(&input),
@@ -359,14 +363,14 @@ pub(super) async fn record_candidate(txn: &impl ConnectionTrait, id: i64, d: &Du
     let exists = duplicate_candidate::Entity::find()
         .filter(duplicate_candidate::Column::EntityType.eq("customer"))
         .filter(duplicate_candidate::Column::RecordId.eq(id))
-        .filter(duplicate_candidate::Column::MatchedRecordId.eq(d.id))
+        .filter(duplicate_candidate::Column::MatchedRecordId.eq(d.record_id))
         .one(txn)
         .await?;
     if exists.is_none() {
         duplicate_candidate::ActiveModel {
             entity_type: Set("customer".into()),
             record_id: Set(id),
-            matched_record_id: Set(d.id),
+            matched_record_id: Set(d.record_id),
             match_rule: Set(d.rules.first().cloned().unwrap_or_default()),
             score: Set(1.0),
             status: Set("pending".into()),
@@ -399,7 +403,7 @@ fn snapshot_input(i: &CustomerInput) -> serde_json::Value {
 
 /// Soft-deletes an entry: drafts by their entrant, anything not from CM by a manager.
 pub async fn delete(db: &sea_orm::DatabaseConnection, user: &CurrentUser, id: i64) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let c = visible_customer(&txn, user, id).await?;
     let own_draft = c.created_by == Some(user.account.id) && matches!(c.review_status.as_str(), "draft" | "rejected");
     let manager = user.role.code == "cs_manager";

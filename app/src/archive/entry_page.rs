@@ -269,8 +269,15 @@ fn EntryForm(
                                     view! {
                                         <tr>
                                             <td>{d.customer_no.clone()}{d.is_member.then(|| view! { " " <span class="badge badge-blue">{move || i18n.t("会员", "Member")}</span> })}</td>
-                                            <td>{d.company_name.clone()}</td>
-                                            <td>{d.contact_name.clone()}</td>
+                                            {if d.visible {
+                                                view! { <td>{d.company_name.clone()}</td><td>{d.contact_name.clone()}</td> }.into_any()
+                                            } else {
+                                                let owner = d.owner_org.clone();
+                                                view! { <td colspan="2" class="muted" data-testid="dup-out-of-scope">{move || i18n.pick(
+                                                    &format!("不在您的数据范围内,请联系 {owner}"),
+                                                    &format!("Outside your data scope; ask {owner}"),
+                                                )}</td> }.into_any()
+                                            }}
                                             <td>{move || rules.iter().map(|r| i18n.t(r.0, r.1)).collect::<Vec<_>>().join("、")}</td>
                                             <td>{d.visible.then(|| view! {
                                                 <a class="link" href=format!("/customers/{}", d.id) target="_blank">{move || i18n.t("查看已有记录", "Open")}</a>

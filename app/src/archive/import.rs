@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 
@@ -70,7 +70,7 @@ pub async fn stage(
             check_customers(db, user, kind, &mut rows).await?;
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let mut staged = Rows::new("import_row", &ROW_COLS);
     let (mut valid, mut errors, mut dups) = (0, 0, 0);
     for r in &rows {
@@ -173,7 +173,7 @@ pub async fn commit(
     let exempt = user.account.review_exempt;
     let reason = reason.trim().to_string();
     let approver = commit_input(db, user, approver, with_duplicates, &reason).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let job = import_job::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
     if job.uploaded_by != user.account.id {
         return Err(AppError::NotFound);
@@ -342,7 +342,7 @@ async fn link_rows(txn: &impl ConnectionTrait, job: i64, line_ids: &[(i32, i64)]
 /// Undoes a committed import as a unit: its records are removed in one transaction, as long
 /// as none of them has data of its own. By its entrant or a manager.
 pub async fn undo(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> AppResult<u64> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let job = visible_job(&txn, user, id).await?;
     if !(job.uploaded_by == user.account.id || user.role.code == "cs_manager") {
         return Err(AppError::Forbidden);

@@ -209,12 +209,10 @@ pub async fn check_customers(
     for (row, matches) in rows.iter_mut().zip(found) {
         for m in &matches {
             let what = m.rules.iter().map(|r| rule_label(r).0).collect::<Vec<_>>().join("、");
-            let who = if m.company_name.is_empty() { m.contact_name.clone() } else { m.company_name.clone() };
-            let member = if m.is_member { "会员" } else { "客户" };
             if m.hard {
-                row.fail("login_name", format!("登录名已被{member} {} {who} 使用", m.customer_no));
+                row.fail("login_name", format!("登录名已被{}使用", m.describe_zh()));
             } else {
-                row.duplicates.push(format!("{what}:已有{member} {} {who}", m.customer_no));
+                row.duplicates.push(format!("{what}:已有{}", m.describe_zh()));
             }
         }
         row.matches = matches;

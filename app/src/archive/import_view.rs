@@ -80,7 +80,7 @@ pub async fn rows(
     let per = crate::ui::per_page(per_page);
     let paginator = q.order_by_asc(import_row::Column::Line).paginate(db, per);
     let total = paginator.num_items().await?;
-    let page = Ord::max(page, 1);
+    let page = crate::ui::page_number(page);
     let list = paginator.fetch_page(page - 1).await?;
     let records: Vec<i64> = list.iter().filter_map(|r| r.record_id).collect();
     let states: HashMap<i64, String> = if kind == ImportKind::Contacts {

@@ -67,7 +67,7 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ArchiveFilt
     f.validate()?;
     let cond = condition(db, user, f);
     let per = per_page(f.per_page);
-    let page = Ord::max(f.page, 1);
+    let page = crate::ui::page_number(f.page);
     let mut count = select(cond.clone());
     count.expr_as(Func::count(Expr::col(Alias::new("id"))), Alias::new("n"));
     let total = match db.query_one(&count).await? {

@@ -148,7 +148,11 @@ impl CustomerInput {
 /// An existing customer that looks like the one being entered, and by which rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DupMatch {
+    /// The record's id when the entrant may open it, else 0.
     pub id: i64,
+    /// The record's id, for the server only (the suspected-duplicate log); never sent.
+    #[serde(skip)]
+    pub record_id: i64,
     pub customer_no: String,
     pub company_name: String,
     pub contact_name: String,
@@ -157,8 +161,24 @@ pub struct DupMatch {
     pub rules: Vec<String>,
     /// A hard key (login name): saving is refused.
     pub hard: bool,
-    /// Whether the entrant may open the existing record.
+    /// Whether the entrant may open the existing record. When not, the number, company and
+    /// contact are left empty: the entrant learns only that a record exists and whom to ask.
     pub visible: bool,
+    /// The organisation holding the record (who to ask when it is outside the entrant's scope).
+    pub owner_org: String,
+}
+
+impl DupMatch {
+    /// "会员 C0001 上海云帆科技", or for a record outside the entrant's scope only whom to ask:
+    /// "会员(不在您的数据范围内,请联系 上海代表处)".
+    pub fn describe_zh(&self) -> String {
+        let member = if self.is_member { "会员" } else { "客户" };
+        if !self.visible {
+            return format!("{member}(不在您的数据范围内,请联系 {})", self.owner_org);
+        }
+        let who = if self.company_name.is_empty() { &self.contact_name } else { &self.company_name };
+        format!("{member} {} {who}", self.customer_no)
+    }
 }
 
 pub fn rule_label(rule: &str) -> (&'static str, &'static str) {

@@ -5,7 +5,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -50,7 +50,7 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilte
     }
     cond = cond.add(ts_range(col("submitted_at"), &f.from, &f.to));
     let per = per_page(f.per_page);
-    let page = f.page.max(1);
+    let page = crate::ui::page_number(f.page);
     let paginator = entry_review::Entity::find()
         .filter(cond)
         .order_by_desc(entry_review::Column::SubmittedAt)
@@ -113,7 +113,7 @@ pub async fn decide(
         e.add("comment", "原因最多 500 个字", "At most 500 characters");
     }
     e.into_result()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let review = entry_review::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
     if review.approver_id != Some(user.account.id) {
         return Err(if review.submitted_by == user.account.id { AppError::Forbidden } else { AppError::NotFound });

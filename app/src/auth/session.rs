@@ -82,6 +82,10 @@ impl CurrentUser {
     pub fn has(&self, p: Perm) -> bool {
         self.permissions.contains(p.code())
     }
+    /// 主管 and 经理 of the company CS department: exports of any size (NFR-29).
+    pub fn may_export_large(&self) -> bool {
+        matches!(self.role.code.as_str(), "cs_manager" | "cs_supervisor")
+    }
     pub fn category(&self) -> RoleCategory {
         RoleCategory::from_code(&self.account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin)
     }

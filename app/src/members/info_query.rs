@@ -181,7 +181,7 @@ pub async fn list(
     f.validate().into_result()?;
     let backend = db.get_database_backend();
     let per = per_page(f.per_page);
-    let page = Ord::max(f.page, 1);
+    let page = crate::ui::page_number(f.page);
     let mut inner = base(backend, kind, f, scope);
     inner.expr(Expr::val(1)).limit(COUNT_CAP + 1);
     let mut cq = Query::select();
@@ -214,4 +214,19 @@ pub async fn list(
         None
     };
     Ok((Page { items, total, page, per_page: per }, summary))
+}
+
+/// How many rows `f` matches, counting no further than `cap` (a check, not a display).
+pub async fn count_upto(
+    db: &impl ConnectionTrait,
+    kind: InfoKind,
+    f: &InfoFilter,
+    scope: &Scope,
+    cap: u64,
+) -> AppResult<u64> {
+    let mut inner = base(db.get_database_backend(), kind, f, scope);
+    inner.expr(Expr::val(1)).limit(cap);
+    let mut cq = Query::select();
+    cq.expr_as(Expr::cust("COUNT(*)"), Alias::new("n")).from_subquery(inner, Alias::new("t"));
+    count(db, &cq).await
 }

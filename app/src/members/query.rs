@@ -409,7 +409,7 @@ pub async fn list(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) ->
     checked(f)?;
     let backend = db.get_database_backend();
     let per = per_page(f.per_page);
-    let page = Ord::max(f.page, 1);
+    let page = crate::ui::page_number(f.page);
     let plan = plan(db, f, scope).await?;
     let total = count(db, &count_statement(backend, f, scope, &plan, Some(COUNT_CAP))).await?;
     let q = rows_statement(backend, f, scope, &plan, Some((per, (page - 1) * per)));
@@ -425,6 +425,13 @@ pub async fn count_exact(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Sc
     checked(f)?;
     let plan = plan(db, f, scope).await?;
     count(db, &count_statement(db.get_database_backend(), f, scope, &plan, None)).await
+}
+
+/// The number of matching rows, counting no further than `cap` (a check, not a display).
+pub async fn count_upto(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope, cap: u64) -> AppResult<u64> {
+    checked(f)?;
+    let plan = plan(db, f, scope).await?;
+    count(db, &count_statement(db.get_database_backend(), f, scope, &plan, Some(cap))).await
 }
 
 #[derive(Debug, FromQueryResult)]

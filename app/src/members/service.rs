@@ -384,7 +384,7 @@ pub async fn info_page(
 pub async fn sync_runs(db: &impl ConnectionTrait, page: u64) -> AppResult<crate::ui::Page<super::SyncRunRow>> {
     use super::entity::sync_run;
     let per = 20;
-    let page = page.max(1);
+    let page = crate::ui::page_number(page);
     let pager = sync_run::Entity::find().order_by_desc(sync_run::Column::Id).paginate(db, per);
     let total = pager.num_items().await?;
     let runs = pager.fetch_page(page - 1).await?;

@@ -26,6 +26,15 @@ pub fn per_page(n: u64) -> u64 {
     if PER_PAGE_CHOICES.contains(&n) { n } else { 20 }
 }
 
+/// The highest page number served. Past it every list is empty anyway, and `(page - 1) *
+/// per_page` stays far below `i64::MAX`, which the SQL binders need.
+pub const MAX_PAGE: u64 = 1_000_000;
+
+/// A requested page number (1-based) made safe: 0 → 1, huge → [`MAX_PAGE`].
+pub fn page_number(n: u64) -> u64 {
+    n.clamp(1, MAX_PAGE)
+}
+
 /// A URL query value parsed as `T` (absent or malformed: `None`), for filters kept in the URL.
 pub fn query_parse<T: std::str::FromStr>(q: &leptos_router::params::ParamsMap, key: &str) -> Option<T> {
     q.get(key).and_then(|v| v.parse().ok())

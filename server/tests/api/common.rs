@@ -157,7 +157,9 @@ impl TestApp {
     }
 }
 
-/// A browser-like client: keeps the session cookie, sends JSON to server functions.
+/// A browser-like client: keeps the session cookie, sends JSON to server functions. A clone
+/// is the same session in another tab (for parallel requests).
+#[derive(Clone)]
 pub struct Client {
     router: Router,
     pub cookie: Option<String>,

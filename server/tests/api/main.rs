@@ -5,6 +5,7 @@ mod archive;
 mod archive_import;
 mod auth;
 mod common;
+mod hardening;
 mod info;
 mod matrix;
 mod members;

@@ -77,7 +77,7 @@ fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])> {
         ("archive/load", json!({"id": 999_999}), &["archive"]),
         ("archive/list", json!({"filter": {}}), &["archive"]),
         ("archive/delete", json!({"id": 999_999}), &["archive"]),
-        ("reviews/list", json!({"filter": {}}), &["archive"]),
+        ("reviews/list", json!({"filter": {}}), &["login"]),
         ("reviews/pending", json!({}), &["login"]),
         ("reviews/decide", json!({"id": 999_999, "approve": true, "comment": "", "reject_rows": []}), &["login"]),
         ("imports/recent", json!({}), &["archive"]),

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::{Value, json};
 
@@ -28,6 +28,7 @@ pub async fn form_options(db: &impl ConnectionTrait) -> AppResult<AccountFormOpt
         .filter_map(|r| {
             Some(RoleOption {
                 id: r.id,
+                code: r.code,
                 category: RoleCategory::from_code(&r.role_category)?,
                 name_zh: r.name,
                 name_en: r.name_en,
@@ -69,7 +70,7 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: AccountFilte
         cond = cond.add(account::Column::Status.eq(f.status.clone()));
     }
     let per = per_page(f.per_page);
-    let page = f.page.max(1);
+    let page = crate::ui::page_number(f.page);
     let pager = account::Entity::find().filter(cond).order_by_desc(account::Column::Id).paginate(db, per);
     let total = pager.num_items().await?;
     let rows = pager.fetch_page(page - 1).await?;
@@ -214,7 +215,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, input: AccountInput) -
     let (_role, _org) = check_consistency(&state.db, &input, None).await?;
     let hash = password::hash(input.password.clone()).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let created = account::ActiveModel {
         admin_id: Set(input.admin_id.trim().to_string()),
         admin_id_key: Set(input.admin_id.trim().to_lowercase()),
@@ -278,7 +279,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, version: i32,
     let new_hash = if input.password.is_empty() { None } else { Some(password::hash(input.password.clone()).await?) };
     let role_changed = input.role_id != Some(before.role_id);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let mut am: account::ActiveModel = before.clone().into();
     am.name = Set(input.name.trim().to_string());
     am.email = Set(input.email.trim().to_string());
@@ -338,7 +339,7 @@ pub async fn set_status(state: &AppState, user: &CurrentUser, id: i64, status: &
     if before.status == status {
         return Ok(());
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let mut am: account::ActiveModel = before.clone().into();
     am.status = Set(status.to_string());
     am.updated_at = Set(Utc::now());

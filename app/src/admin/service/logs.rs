@@ -61,7 +61,7 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: LogFilter) -
         cond = cond.add(operation_log::Column::Module.starts_with(&f.module));
     }
     let per = per_page(f.per_page);
-    let page = f.page.max(1);
+    let page = crate::ui::page_number(f.page);
     let pager = operation_log::Entity::find().filter(cond).order_by_desc(operation_log::Column::Id).paginate(db, per);
     let total = pager.num_items().await?;
     let rows = pager.fetch_page(page - 1).await?;
@@ -129,7 +129,7 @@ pub async fn list_logins(db: &impl ConnectionTrait, f: LogFilter) -> AppResult<P
         cond = cond.add(login_log::Column::Result.eq(f.action.clone()));
     }
     let per = per_page(f.per_page);
-    let page = f.page.max(1);
+    let page = crate::ui::page_number(f.page);
     let pager = login_log::Entity::find().filter(cond).order_by_desc(login_log::Column::Id).paginate(db, per);
     let total = pager.num_items().await?;
     let items = pager

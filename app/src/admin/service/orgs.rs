@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 
@@ -136,7 +136,7 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
         .ok_or_else(|| AppError::internal("no HQ organisation"))?;
     let now = Utc::now();
     let dept_kind = (input.org_type == "department").then(|| input.department_kind.clone()).flatten();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let (id, action, before) = match input.id {
         Some(id) => {
             let o = organization::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
@@ -220,7 +220,7 @@ pub async fn set_active(state: &AppState, user: &CurrentUser, id: i64, active: b
     if o.org_type == "hq" {
         return Err(AppError::rejected("总部不能停用", "HQ cannot be deactivated"));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let mut am: organization::ActiveModel = o.clone().into();
     am.is_active = Set(active);
     am.updated_at = Set(Utc::now());

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 
@@ -112,7 +112,7 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: RoleInput) -> App
     }
     let perms = normalise(&state.db, &input.permissions, input.role_category, None).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let (id, before_perms, label) = match input.id {
         Some(id) => {
             let r = role::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
@@ -227,7 +227,7 @@ pub async fn save_account(
     };
     let custom = wanted != defaults;
     let before = account_permissions(&state.db, user, id).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let mut am: account::ActiveModel = a.clone().into();
     am.role_id = Set(role_id);
     am.permission_mode = Set(if custom { "custom" } else { "inherit" }.into());

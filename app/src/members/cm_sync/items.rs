@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, OnConflict};
-use sea_orm::{DatabaseConnection, TransactionTrait, Value};
+use sea_orm::{DatabaseConnection, Value};
 
 use super::check::{Check, Lookups};
 use super::{CmRow, SyncKind, SyncOutcome, existing};
@@ -158,7 +158,7 @@ pub(super) async fn upsert(
     }
     let update = cols.iter().filter(|c| **c != key && **c != "source").map(|c| Alias::new(*c));
     let upsert = OnConflict::column(Alias::new(key)).update_columns(update).to_owned();
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     insert.flush(&txn, Some(&upsert), progress).await?;
     txn.commit().await?;
     Ok(())

@@ -4,9 +4,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter};
 
 use super::check::{Check, Lookups, parse_bool};
 use super::{CmRow, SyncOutcome, existing};
@@ -143,7 +141,7 @@ pub(super) async fn upsert(
     if !out.errors.is_empty() {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // New ids are taken from MAX(id); keep concurrent writers of customers out meanwhile.
         txn.execute_unprepared("LOCK TABLE customer IN SHARE ROW EXCLUSIVE MODE").await?;

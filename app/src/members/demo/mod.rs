@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait, Value};
+use sea_orm::{DatabaseConnection, EntityTrait, Value};
 
 mod extras;
 
@@ -288,7 +288,7 @@ pub async fn generate(
             }
             customers.push(m.values(last));
         }
-        let txn = db.begin().await?;
+        let txn = crate::db::write_txn(db).await?;
         customers.flush(&txn, None, &|_| {}).await?;
         records.flush(&txn, None, &|_| {}).await?;
         extras.flush(&txn).await?;
