@@ -115,11 +115,16 @@ pub fn load(
 }
 
 pub fn run(ws: &Workspace) -> Result<()> {
-    site::build(ws)?;
-    server::build_server(ws, true)?;
+    // BENCH_WEB_PROFILE=debug: the debug server as built by the tests, for a quick check of
+    // errors (its latencies mean little).
+    let release = std::env::var("BENCH_WEB_PROFILE").as_deref() != Ok("debug");
+    if release {
+        site::build(ws)?;
+    }
+    server::build_server(ws, release)?;
     let tmp = TempDir::new("crm-bench-web")?;
     let log = ws.target.join("bench-web-server.log");
-    let server = TestServer::start(ws, &ws.server_bin(true), &tmp.path().join("web.db"), &log)?;
+    let server = TestServer::start(ws, &ws.server_bin(release), &tmp.path().join("web.db"), &log)?;
     let cookie = login(server.addr, "agent")?;
     let member = some_member(server.addr, &cookie)?;
     let pages = vec![
