@@ -4,6 +4,7 @@ mod admin;
 mod archive;
 mod archive_import;
 mod auth;
+mod auth_races;
 mod common;
 mod info;
 mod matrix;
