@@ -7,6 +7,7 @@ mod auth;
 mod auth_races;
 mod common;
 mod info;
+mod initial_password;
 mod matrix;
 mod members;
 mod sync;
