@@ -5,6 +5,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_members;
 mod m20261123_000003_archive;
 mod m20261123_000004_search_trigger;
+mod m20261202_000005_login_throttle;
 mod reference;
 mod util;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_members::Migration),
             Box::new(m20261123_000003_archive::Migration),
             Box::new(m20261123_000004_search_trigger::Migration),
+            Box::new(m20261202_000005_login_throttle::Migration),
         ]
     }
 }

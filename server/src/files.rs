@@ -2,7 +2,7 @@
 //! templates, and uploads (raw request body, same-origin checked by the CSRF middleware).
 use app::archive::ImportKind;
 use app::auth::Perm;
-use app::auth::session::{CurrentUser, RequestMeta, load_user};
+use app::auth::session::{CurrentUser, RequestMeta, authenticate};
 use app::error::AppError;
 use app::members::sync_kind::SyncKind;
 use app::state::AppState;
@@ -18,15 +18,18 @@ fn error(status: StatusCode, e: AppError) -> Response {
     (status, Json(e)).into_response()
 }
 
-/// The signed-in user of a plain HTTP request, holding `perm`.
+/// The signed-in user of a plain HTTP request, holding `perm`: the same check as every server
+/// function ([`authenticate`]), so a session with an initial password still to replace gets
+/// the same 403 here.
 async fn user(state: &AppState, parts: &http::request::Parts, perm: Option<Perm>) -> Result<CurrentUser, Response> {
     let meta = RequestMeta::from_parts(parts, state.settings.trust_proxy);
-    let token = meta.token.clone().ok_or_else(|| error(StatusCode::UNAUTHORIZED, AppError::Unauthenticated))?;
-    let user = match load_user(state, &token, meta).await {
-        Ok(Some(u)) => u,
-        _ => return Err(error(StatusCode::UNAUTHORIZED, AppError::Unauthenticated)),
+    let user = match authenticate(state, &meta).await {
+        Ok(u) => u,
+        Err(e @ AppError::Rejected(_)) => return Err(error(StatusCode::FORBIDDEN, e)),
+        Err(AppError::Unauthenticated) => return Err(error(StatusCode::UNAUTHORIZED, AppError::Unauthenticated)),
+        Err(e) => return Err(error(StatusCode::INTERNAL_SERVER_ERROR, e)),
     };
-    if perm.is_some_and(|p| !user.has(p)) || user.account.must_change_password {
+    if perm.is_some_and(|p| !user.has(p)) {
         return Err(error(StatusCode::FORBIDDEN, AppError::Forbidden));
     }
     Ok(user)

@@ -29,7 +29,7 @@ pub async fn login(input: LoginInput) -> Result<LoginOutcome, AppError> {
 #[server(endpoint = "auth/logout", input = Json)]
 pub async fn logout() -> Result<(), AppError> {
     let ctx = Ctx::get()?;
-    if let Some(user) = ctx.user().await? {
+    if let Some(user) = ctx.user_before_password_change().await? {
         super::login::logout(&ctx.state, &user).await?;
     }
     ctx.set_cookie(None);
@@ -40,7 +40,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "auth/me", input = Json)]
 pub async fn whoami() -> Result<Option<SessionUser>, AppError> {
     let ctx = Ctx::get()?;
-    Ok(ctx.user().await?.map(|u| u.to_session_user()))
+    Ok(ctx.user_before_password_change().await?.map(|u| u.to_session_user()))
 }
 
 #[server(endpoint = "auth/password", input = Json)]
@@ -48,7 +48,7 @@ pub async fn change_password(input: ChangePasswordInput) -> Result<(), AppError>
     let ctx = Ctx::get()?;
     ctx.respond(
         async {
-            let user = ctx.require(super::Perm::ChangePassword).await?;
+            let user = ctx.require_password_change().await?;
             super::login::change_password(&ctx.state, &user, input).await
         }
         .await,

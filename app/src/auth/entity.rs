@@ -226,6 +226,21 @@ pub mod captcha_challenge {
     no_relations!();
 }
 
+/// Login attempts of one address in its current throttling window (migration
+/// `m20261202_000005_login_throttle`).
+pub mod login_throttle {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_throttle")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ip: String,
+        pub window_start: DateTimeUtc,
+        pub attempts: i32,
+    }
+    no_relations!();
+}
+
 pub mod login_log {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

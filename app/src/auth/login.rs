@@ -1,13 +1,16 @@
-//! Captcha, login with per-account lock-out and per-IP throttling, logout and password change.
+//! Captcha, login with per-account lock-out and per-IP throttling (counted atomically, see
+//! [`super::throttle`]), logout and password change.
 use base64::Engine;
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
+    TransactionTrait,
 };
 
 use super::audit::{self, Entry};
 use super::entity::{account, captcha_challenge, login_log};
 use super::session::{self, CurrentUser, RequestMeta};
+use super::throttle;
 use super::token::{random_id, sha256_hex};
 use super::{Captcha, ChangePasswordInput, LoginInput, LoginOutcome, password};
 use crate::error::{AppError, AppResult};
@@ -55,11 +58,20 @@ pub async fn new_captcha(state: &AppState) -> AppResult<Option<Captcha>> {
     Ok(Some(Captcha { id, image }))
 }
 
-/// Checks and consumes a captcha answer: every attempt deletes the challenge.
+/// Checks and consumes a captcha answer in one statement: the challenge is deleted by the
+/// first attempt that names it, right or wrong, so of any number of parallel attempts exactly
+/// one can use it.
 async fn check_captcha(state: &AppState, id: &str, answer: &str) -> AppResult<bool> {
-    let found = captcha_challenge::Entity::find_by_id(id.to_string()).one(&state.db).await?;
-    captcha_challenge::Entity::delete_by_id(id.to_string()).exec(&state.db).await?;
-    Ok(found.is_some_and(|c| c.expires_at > Utc::now() && c.answer_hash == captcha_key(answer)))
+    let mut consume = captcha_challenge::Entity::delete_many()
+        .filter(captcha_challenge::Column::Id.eq(id))
+        .filter(captcha_challenge::Column::ExpiresAt.gt(Utc::now()))
+        .into_query();
+    consume.returning_col(captcha_challenge::Column::AnswerHash);
+    let stored = match state.db.query_one(&consume).await? {
+        Some(row) => row.try_get::<String>("", "answer_hash")?,
+        None => return Ok(false),
+    };
+    Ok(stored == captcha_key(answer))
 }
 
 async fn log_attempt(
@@ -99,15 +111,11 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> A
     input.validate(s.captcha_enabled)?;
     let admin_id = input.admin_id.trim().to_string();
     let now = Utc::now();
-    let window = now - Duration::minutes(s.lock_minutes);
 
-    let ip_failures = login_log::Entity::find()
-        .filter(login_log::Column::Ip.eq(meta.ip.clone()))
-        .filter(login_log::Column::At.gt(window))
-        .filter(login_log::Column::Result.ne("success"))
-        .count(&state.db)
-        .await?;
-    if ip_failures >= s.ip_max_failures {
+    // Every attempt is counted against its address before anything is checked; a successful
+    // login gives its attempt back.
+    let ip_attempt = throttle::reserve_ip(&state.db, &meta.ip, s.lock_minutes).await?;
+    if ip_attempt.number > i64::try_from(s.ip_max_failures).unwrap_or(i64::MAX) {
         log_attempt(state, meta, &admin_id, None, "throttled").await?;
         return Err(AppError::rejected("尝试过于频繁,请稍后再试", "Too many attempts from your address, try later"));
     }
@@ -124,21 +132,16 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> A
         log_attempt(state, meta, &admin_id, None, "unknown_account").await?;
         return Err(bad_credentials());
     };
-    if acc.locked_until.is_some_and(|t| t > now) {
+    let Some(failures) = throttle::reserve_account(&state.db, acc.id, s.max_failures, s.lock_minutes).await? else {
         log_attempt(state, meta, &admin_id, Some(acc.id), "locked").await?;
         return Err(locked(s.lock_minutes));
-    }
+    };
     if !password::verify(input.password, Some(acc.password_hash.clone())).await? {
-        let failures = acc.failed_login_count + 1;
-        let lock = failures >= s.max_failures;
-        let mut am: account::ActiveModel = acc.clone().into();
-        am.failed_login_count = Set(if lock { 0 } else { failures });
-        am.locked_until = Set(lock.then(|| now + Duration::minutes(s.lock_minutes)));
-        am.update(&state.db).await?;
         log_attempt(state, meta, &admin_id, Some(acc.id), "bad_password").await?;
-        return Err(if lock { locked(s.lock_minutes) } else { bad_credentials() });
+        return Err(if failures >= s.max_failures { locked(s.lock_minutes) } else { bad_credentials() });
     }
     if acc.status != "active" {
+        throttle::clear_account(&state.db, acc.id).await?;
         log_attempt(state, meta, &admin_id, Some(acc.id), "suspended").await?;
         return Err(AppError::rejected("账号已悬挂,请联系公司客服", "This account is suspended, contact company CS"));
     }
@@ -159,6 +162,8 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> A
     audit::write(&txn, acc.id, acc.organization_id, meta, entry, true).await?;
     txn.commit().await?;
     log_attempt(state, meta, &admin_id, Some(acc.id), "success").await?;
+    throttle::release_ip(&state.db, &meta.ip, &ip_attempt).await?;
+    throttle::prune_ips(&state.db, s.lock_minutes).await?;
     Ok((LoginOutcome { must_change_password: must_change }, token))
 }
 

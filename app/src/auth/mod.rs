@@ -17,6 +17,8 @@ pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
 pub mod token;
 
 use serde::{Deserialize, Serialize};

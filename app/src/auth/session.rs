@@ -126,15 +126,39 @@ impl Ctx {
         Ok(Self { state, meta, response: use_context::<leptos_axum::ResponseOptions>() })
     }
 
-    /// The account of this request, or `None` when there is no valid session.
-    pub async fn user(&self) -> AppResult<Option<CurrentUser>> {
-        let Some(token) = self.meta.token.clone() else { return Ok(None) };
-        load_user(&self.state, &token, self.meta.clone()).await
+    /// The signed-in user, or `Unauthenticated` (HTTP 401); an account that still has to
+    /// replace its initial password is refused here (HTTP 403), so every guard built on this
+    /// one — [`Ctx::require`], [`Ctx::require_any`] — refuses it too.
+    pub async fn require_login(&self) -> AppResult<CurrentUser> {
+        authenticate(&self.state, &self.meta).await.inspect_err(|e| match e {
+            AppError::Unauthenticated => self.set_status(401),
+            AppError::Rejected(_) => self.set_status(403),
+            _ => {}
+        })
     }
 
-    /// The signed-in user, or `Unauthenticated` (HTTP 401).
-    pub async fn require_login(&self) -> AppResult<CurrentUser> {
-        self.user().await?.ok_or(AppError::Unauthenticated).inspect_err(|_| self.set_status(401))
+    /// The account of this request even while it still has to replace its initial password,
+    /// `None` without a valid session. Only for what the password-change page itself needs:
+    /// who is signed in (`auth/me`), logging out, and [`Ctx::require_password_change`].
+    /// Everything else goes through [`Ctx::require_login`].
+    pub async fn user_before_password_change(&self) -> AppResult<Option<CurrentUser>> {
+        let Some(token) = self.meta.token.as_deref() else { return Ok(None) };
+        load_user(&self.state, token, self.meta.clone()).await
+    }
+
+    /// The signed-in user for the password change: allowed with the change-password permission,
+    /// and always while the initial password is still to be replaced.
+    pub async fn require_password_change(&self) -> AppResult<CurrentUser> {
+        let Some(user) = self.user_before_password_change().await? else {
+            self.set_status(401);
+            return Err(AppError::Unauthenticated);
+        };
+        if user.account.must_change_password || user.has(Perm::ChangePassword) {
+            Ok(user)
+        } else {
+            self.set_status(403);
+            Err(AppError::Forbidden)
+        }
     }
 
     /// The signed-in user if it holds `perm`; `Forbidden` (HTTP 403) otherwise.
@@ -142,14 +166,9 @@ impl Ctx {
         self.require_any(&[perm]).await
     }
 
-    /// Like [`Ctx::require`] for any of `perms`. An account that still has to replace its
-    /// initial password may do nothing else first.
+    /// Like [`Ctx::require`] for any of `perms`.
     pub async fn require_any(&self, perms: &[Perm]) -> AppResult<CurrentUser> {
         let user = self.require_login().await?;
-        if user.account.must_change_password && !perms.contains(&Perm::ChangePassword) {
-            self.set_status(403);
-            return Err(AppError::rejected("请先修改初始密码", "Please change your initial password first"));
-        }
         if perms.iter().any(|p| user.has(*p)) {
             Ok(user)
         } else {
@@ -196,7 +215,26 @@ impl Ctx {
     }
 }
 
-pub async fn load_user(state: &AppState, token: &str, meta: RequestMeta) -> AppResult<Option<CurrentUser>> {
+/// The refusal of every request but the password change while the initial password is unchanged.
+pub fn initial_password_pending() -> AppError {
+    AppError::rejected("请先修改初始密码", "Please change your initial password first")
+}
+
+/// The one check every request of a signed-in user passes, server function or plain route:
+/// a valid session (else `Unauthenticated`) of an account that has replaced its initial
+/// password (else [`initial_password_pending`], answered with HTTP 403).
+pub async fn authenticate(state: &AppState, meta: &RequestMeta) -> AppResult<CurrentUser> {
+    let token = meta.token.as_deref().ok_or(AppError::Unauthenticated)?;
+    let user = load_user(state, token, meta.clone()).await?.ok_or(AppError::Unauthenticated)?;
+    if user.account.must_change_password {
+        return Err(initial_password_pending());
+    }
+    Ok(user)
+}
+
+/// The account of a session token, whatever its password state: private, so that a request
+/// can only get a user through [`authenticate`] or the narrow [`Ctx`] methods built on it.
+async fn load_user(state: &AppState, token: &str, meta: RequestMeta) -> AppResult<Option<CurrentUser>> {
     let db = &state.db;
     let now = Utc::now();
     let idle = Duration::minutes(state.settings.session_idle_minutes);

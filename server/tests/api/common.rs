@@ -5,7 +5,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use app::auth::session::{RequestMeta, load_user};
+use app::auth::session::{RequestMeta, authenticate};
 use app::state::{AppState, Settings};
 use axum::Router;
 use axum::body::Body;
@@ -140,10 +140,11 @@ impl TestApp {
     pub async fn signed_in(&self, who: &str) -> app::auth::session::CurrentUser {
         let settings = Settings { captcha_enabled: false, ..Settings::default() };
         let state = AppState { db: self.db.clone(), settings: std::sync::Arc::new(settings), jobs: Default::default() };
-        let meta = RequestMeta { ip: "10.0.0.9".into(), user_agent: None, token: None };
+        let mut meta = RequestMeta { ip: "10.0.0.9".into(), user_agent: None, token: None };
         let input = app::auth::LoginInput { admin_id: who.into(), password: PW.into(), ..Default::default() };
         let (_, token) = app::auth::login::login(&state, &meta, input).await.unwrap();
-        load_user(&state, &token, meta).await.unwrap().unwrap()
+        meta.token = Some(token);
+        authenticate(&state, &meta).await.unwrap()
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

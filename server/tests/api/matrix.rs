@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::common::TestApp;
 
-const ROLES: [&str; 8] = ["manager", "supervisor", "agent", "qa", "gz_rep", "sh_rep", "biz_tech", "biz_buyer"];
+pub const ROLES: [&str; 8] = ["manager", "supervisor", "agent", "qa", "gz_rep", "sh_rep", "biz_tech", "biz_buyer"];
 
 /// Which demo accounts hold a permission by default (SPEC §7.2).
 fn holders(perm: &str) -> &'static [&'static str] {
@@ -20,8 +20,9 @@ fn holders(perm: &str) -> &'static [&'static str] {
     }
 }
 
-/// (endpoint, body, permissions any of which allows the call)
-fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])> {
+/// (endpoint, body, permissions any of which allows the call): every server function but the
+/// five of the login flow (see `initial_password::LOGIN_FLOW`).
+pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])> {
     vec![
         ("admin/accounts/list", json!({"filter": {}}), &["admin_mgmt", "add_admin"]),
         ("admin/accounts/options", json!({}), &["add_admin", "admin_mgmt", "role_mgmt"]),
@@ -90,6 +91,7 @@ fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])> {
         ),
         ("imports/undo", json!({"id": 999_999}), &["archive"]),
         ("exports/start", json!({"kind": "member_services", "query": "", "format": "bogus"}), &["login"]),
+        ("jobs/status", json!({"id": "nope"}), &["login"]),
         ("admin/logs/list", json!({"filter": {}}), &["logs", "admin_mgmt"]),
         ("admin/logs/logins", json!({"filter": {}}), &["logs", "admin_mgmt"]),
         ("me/operations", json!({}), &["login"]),
