@@ -35,6 +35,18 @@ test('an unauthenticated visit goes to the login page; English can be chosen', a
   assert.match(await page.textContent('button[type=submit]'), /Sign in/);
 });
 
+test('a deep link opened without a session comes back after the login', async () => {
+  const page = await newPage(browser);
+  await page.goto(process.env.BASE_URL + '/query/member-services?company=%E7%A7%91%E6%8A%80');
+  await page.waitForURL((u) => u.pathname === '/login');
+  await page.waitForSelector('body[data-hydrated]');
+  await page.fill('#admin_id', 'agent');
+  await page.fill('#password', 'Demo@2026');
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/query/member-services');
+  assert.equal(new URL(page.url()).searchParams.get('company'), '科技');
+});
+
 test('an admin grants a role only some menus; its holder sees exactly those', async () => {
   const page = await newPage(browser);
   await login(page, 'manager');

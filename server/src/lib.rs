@@ -99,6 +99,7 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
             move || provide_context(fallback_state.clone()),
             shell,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.app.clone(), security::pages_need_session))
         .layer(axum::middleware::from_fn(api_errors::api_errors))
         .layer(axum::middleware::from_fn(security::same_origin))
         .layer(security::headers())

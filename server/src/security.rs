@@ -60,3 +60,39 @@ pub fn headers() -> Headers {
         ),
     )
 }
+
+/// A page requested without a valid session answers a real redirect to the login page,
+/// which returns to the page afterwards (`/login?next=…`); an account that still has to
+/// replace its initial password is sent to the password change. Server functions, files and
+/// assets answer for themselves (401/403).
+pub async fn pages_need_session(
+    axum::extract::State(state): axum::extract::State<app::state::AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let page = *req.method() == Method::GET
+        && !["/login", "/api/", "/pkg/", "/download/", "/templates/", "/upload/", "/files/", "/healthz"]
+            .iter()
+            .any(|p| path.starts_with(p))
+        && req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_none_or(|a| a.contains("text/html"));
+    if !page {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let meta = app::auth::session::RequestMeta::from_parts(&parts, state.settings.trust_proxy);
+    let target = match app::auth::session::authenticate(&state, &meta).await {
+        Err(app::error::AppError::Unauthenticated) => {
+            let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            Some(if here == "/" { "/login".to_string() } else { format!("/login?next={}", app::ui::urlencode(here)) })
+        }
+        Err(app::error::AppError::Rejected(_)) if parts.uri.path() != "/account/password" => {
+            Some("/account/password".to_string())
+        }
+        _ => None,
+    };
+    match target.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        Some(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
+        None => next.run(Request::from_parts(parts, body)).await,
+    }
+}

@@ -8,6 +8,12 @@ use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Locale, use_i18n};
 use crate::ui::{ErrorBanner, Field, PageHeader, SuccessBanner, field_errors, hard_navigate};
 
+/// `next` if it is a path on this site (`/…`, not `//host` or `/\host`), else `/`.
+pub fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    if local && !next.starts_with("/login") { next } else { "/" }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -18,6 +24,8 @@ pub fn LoginPage() -> impl IntoView {
     let captcha = Resource::new(move || refresh.get(), |_| new_captcha());
     let error = RwSignal::new(None::<AppError>);
     let login = ServerAction::<Login>::new();
+    // Where a deep link sent the user before signing in (`/login?next=…`).
+    let query = leptos_router::hooks::use_query_map();
 
     let captcha_required = move || captcha.get().and_then(|c| c.ok()).flatten().is_some();
     let captcha_id = move || captcha.get().and_then(|c| c.ok()).flatten().map(|c| c.id).unwrap_or_default();
@@ -26,7 +34,9 @@ pub fn LoginPage() -> impl IntoView {
         if let Some(result) = login.value().get() {
             match result {
                 Ok(outcome) => {
-                    hard_navigate(if outcome.must_change_password { "/account/password" } else { "/" });
+                    let next = query.with_untracked(|q| q.get("next")).unwrap_or_default();
+                    let next = safe_next(&next);
+                    hard_navigate(if outcome.must_change_password { "/account/password" } else { next });
                 }
                 Err(e) => {
                     error.set(Some(e));
@@ -203,5 +213,19 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 </div>
             </form>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_returned_to() {
+        assert_eq!(safe_next("/query/member-services?company=x"), "/query/member-services?company=x");
+        for bad in ["", "https://evil.example/", "//evil.example", "/\\evil.example", "/login?next=/x", "javascript:x"]
+        {
+            assert_eq!(safe_next(bad), "/", "{bad}");
+        }
     }
 }

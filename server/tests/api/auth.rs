@@ -269,7 +269,18 @@ async fn pages_redirect_to_login_without_a_session_and_render_with_one() {
     assert!(body.contains("管理员ID") && body.contains("lang=\"zh-CN\""));
     let (status, location) = anon.get("/admin/accounts").await;
     assert_eq!(status, StatusCode::FOUND);
-    assert_eq!(location, "/login");
+    assert_eq!(location, "/login?next=%2Fadmin%2Faccounts");
+    // A deep link with filters, a lazily loaded page: a real redirect that keeps the link.
+    let (status, location) = anon.get("/query/member-services?company=%E7%A7%91%E6%8A%80&level=gold").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(
+        location,
+        "/login?next=%2Fquery%2Fmember-services%3Fcompany%3D%25E7%25A7%2591%25E6%258A%2580%26level%3Dgold"
+    );
+    assert_eq!(anon.get("/").await, (StatusCode::FOUND, "/login".to_string()));
+    // A stale cookie is no session.
+    anon.cookie = Some("crm_session=stale".into());
+    assert_eq!(anon.get("/reviews").await, (StatusCode::FOUND, "/login?next=%2Freviews".to_string()));
     let mut manager = app.login("manager").await;
     let (status, body) = manager.get("/admin/accounts").await;
     assert_eq!(status, StatusCode::OK);
