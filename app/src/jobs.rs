@@ -37,14 +37,10 @@ impl JobStatus {
 /// The progress of one of the user's jobs.
 #[server(endpoint = "jobs/status", input = Json)]
 pub async fn get_job_status(id: String) -> Result<JobStatus, AppError> {
-    let ctx = crate::auth::session::Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_login().await?;
-            ctx.state.jobs.get(&id, user.account.id).map(|j| j.status()).ok_or(AppError::NotFound)
-        }
-        .await,
-    )
+    crate::auth::session::serve(crate::auth::session::Access::Login, |ctx, user| async move {
+        ctx.state.jobs.get(&id, user.account.id).map(|j| j.status()).ok_or(AppError::NotFound)
+    })
+    .await
 }
 
 /// Polls a job until it ends, showing each state in `shown`; returns the final state.

@@ -13,127 +13,70 @@ use crate::ui::Page;
 #[cfg(feature = "ssr")]
 use crate::{
     admin::service::{accounts, logs, orgs, roles},
-    auth::{Perm, session::Ctx},
+    auth::{
+        Perm,
+        session::{Access, serve},
+    },
 };
 
 #[server(endpoint = "admin/accounts/list", input = Json)]
 pub async fn list_accounts(filter: AccountFilter) -> Result<Page<AccountRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_any(&[Perm::AdminMgmt, Perm::AddAdmin]).await?;
-            accounts::list(&ctx.state.db, &user, filter).await
-        }
-        .await,
-    )
+    serve(Access::Any(&[Perm::AdminMgmt, Perm::AddAdmin]), |ctx, user| async move {
+        accounts::list(&ctx.state.db, &user, filter).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/accounts/options", input = Json)]
 pub async fn load_account_options() -> Result<AccountFormOptions, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            ctx.require_any(&[Perm::AddAdmin, Perm::AdminMgmt, Perm::RoleMgmt]).await?;
-            accounts::form_options(&ctx.state.db).await
-        }
-        .await,
-    )
+    serve(Access::Any(&[Perm::AddAdmin, Perm::AdminMgmt, Perm::RoleMgmt]), |ctx, _| async move {
+        accounts::form_options(&ctx.state.db).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/accounts/get", input = Json)]
 pub async fn get_account(id: i64) -> Result<AccountDetail, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_any(&[Perm::AdminMgmt, Perm::AddAdmin]).await?;
-            accounts::get(&ctx.state.db, &user, id).await
-        }
-        .await,
-    )
+    serve(Access::Any(&[Perm::AdminMgmt, Perm::AddAdmin]), |ctx, user| async move {
+        accounts::get(&ctx.state.db, &user, id).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/accounts/create", input = Json)]
 pub async fn create_account(input: AccountInput) -> Result<i64, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::AddAdmin).await?;
-            accounts::create(&ctx.state, &user, input).await
-        }
-        .await,
-    )
+    serve(Perm::AddAdmin, |ctx, user| async move { accounts::create(&ctx.state, &user, input).await }).await
 }
 
 #[server(endpoint = "admin/accounts/update", input = Json)]
 pub async fn update_account(id: i64, version: i32, input: AccountInput) -> Result<(), AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::AddAdmin).await?;
-            accounts::update(&ctx.state, &user, id, version, input).await
-        }
-        .await,
-    )
+    serve(Perm::AddAdmin, |ctx, user| async move { accounts::update(&ctx.state, &user, id, version, input).await })
+        .await
 }
 
 #[server(endpoint = "admin/accounts/status", input = Json)]
 pub async fn set_account_status(id: i64, status: String) -> Result<(), AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::AddAdmin).await?;
-            accounts::set_status(&ctx.state, &user, id, &status).await
-        }
-        .await,
-    )
+    serve(Perm::AddAdmin, |ctx, user| async move { accounts::set_status(&ctx.state, &user, id, &status).await }).await
 }
 
 #[server(endpoint = "admin/permissions/tree", input = Json)]
 pub async fn permission_tree() -> Result<Vec<PermNode>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            ctx.require(Perm::RoleMgmt).await?;
-            roles::tree(&ctx.state.db).await
-        }
-        .await,
-    )
+    serve(Perm::RoleMgmt, |ctx, _| async move { roles::tree(&ctx.state.db).await }).await
 }
 
 #[server(endpoint = "admin/roles/list", input = Json)]
 pub async fn list_roles() -> Result<Vec<RoleRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            ctx.require(Perm::RoleMgmt).await?;
-            roles::list(&ctx.state.db).await
-        }
-        .await,
-    )
+    serve(Perm::RoleMgmt, |ctx, _| async move { roles::list(&ctx.state.db).await }).await
 }
 
 #[server(endpoint = "admin/roles/save", input = Json)]
 pub async fn save_role(input: RoleInput) -> Result<i64, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::RoleMgmt).await?;
-            roles::save(&ctx.state, &user, input).await
-        }
-        .await,
-    )
+    serve(Perm::RoleMgmt, |ctx, user| async move { roles::save(&ctx.state, &user, input).await }).await
 }
 
 #[server(endpoint = "admin/accounts/permissions", input = Json)]
 pub async fn get_account_permissions(id: i64) -> Result<AccountPermissions, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::RoleMgmt).await?;
-            roles::account_permissions(&ctx.state.db, &user, id).await
-        }
-        .await,
-    )
+    serve(Perm::RoleMgmt, |ctx, user| async move { roles::account_permissions(&ctx.state.db, &user, id).await }).await
 }
 
 /// `permissions: None` restores the role defaults.
@@ -144,97 +87,53 @@ pub async fn save_account_permissions(
     version: i32,
     permissions: Option<Vec<String>>,
 ) -> Result<(), AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::RoleMgmt).await?;
-            roles::save_account(&ctx.state, &user, id, role_id, version, permissions).await
-        }
-        .await,
-    )
+    serve(Perm::RoleMgmt, |ctx, user| async move {
+        roles::save_account(&ctx.state, &user, id, role_id, version, permissions).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/orgs/list", input = Json)]
 pub async fn list_orgs() -> Result<Vec<OrgRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            ctx.require_any(&[Perm::SystemOrgs, Perm::AddAdmin, Perm::AdminMgmt]).await?;
-            orgs::list(&ctx.state.db).await
-        }
-        .await,
-    )
+    serve(Access::Any(&[Perm::SystemOrgs, Perm::AddAdmin, Perm::AdminMgmt]), |ctx, _| async move {
+        orgs::list(&ctx.state.db).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/orgs/save", input = Json)]
 pub async fn save_org(input: OrgInput) -> Result<i64, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::SystemOrgs).await?;
-            orgs::save(&ctx.state, &user, input).await
-        }
-        .await,
-    )
+    serve(Perm::SystemOrgs, |ctx, user| async move { orgs::save(&ctx.state, &user, input).await }).await
 }
 
 #[server(endpoint = "admin/orgs/active", input = Json)]
 pub async fn set_org_active(id: i64, active: bool) -> Result<(), AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::SystemOrgs).await?;
-            orgs::set_active(&ctx.state, &user, id, active).await
-        }
-        .await,
-    )
+    serve(Perm::SystemOrgs, |ctx, user| async move { orgs::set_active(&ctx.state, &user, id, active).await }).await
 }
 
 /// Children of a region (provinces for `None`): the cascading 省/市/区 selects.
 #[server(endpoint = "dict/regions", input = Json)]
 pub async fn list_regions(parent: Option<i64>) -> Result<Vec<RegionRef>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            ctx.require_login().await?;
-            orgs::regions(&ctx.state.db, parent).await
-        }
-        .await,
-    )
+    serve(Access::Login, |ctx, _| async move { orgs::regions(&ctx.state.db, parent).await }).await
 }
 
 #[server(endpoint = "admin/logs/list", input = Json)]
 pub async fn list_operation_logs(filter: LogFilter) -> Result<Page<LogRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_any(&[Perm::SystemLogs, Perm::AdminMgmt]).await?;
-            logs::list(&ctx.state.db, &user, filter).await
-        }
-        .await,
-    )
+    serve(Access::Any(&[Perm::SystemLogs, Perm::AdminMgmt]), |ctx, user| async move {
+        logs::list(&ctx.state.db, &user, filter).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/logs/logins", input = Json)]
 pub async fn list_login_logs(filter: LogFilter) -> Result<Page<LoginLogRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            ctx.require_any(&[Perm::SystemLogs, Perm::AdminMgmt]).await?;
-            logs::list_logins(&ctx.state.db, filter).await
-        }
-        .await,
-    )
+    serve(Access::Any(&[Perm::SystemLogs, Perm::AdminMgmt]), |ctx, _| async move {
+        logs::list_logins(&ctx.state.db, filter).await
+    })
+    .await
 }
 
 #[server(endpoint = "me/operations", input = Json)]
 pub async fn my_recent_operations() -> Result<Vec<LogRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_login().await?;
-            logs::recent(&ctx.state.db, &user).await
-        }
-        .await,
-    )
+    serve(Access::Login, |ctx, user| async move { logs::recent(&ctx.state.db, &user).await }).await
 }

@@ -14,20 +14,19 @@ use crate::ui::Page;
 #[cfg(feature = "ssr")]
 use crate::{
     archive::{entry, import, import_run, import_view, list, review},
-    auth::{Perm, session::Ctx},
+    auth::{
+        Perm,
+        session::{Access, serve},
+    },
 };
 
 /// Approvers, organisations and whether the user is review-exempt, for the entry forms.
 #[server(endpoint = "archive/options", input = Json)]
 pub async fn load_entry_options() -> Result<EntryOptions, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_any(&[Perm::ArchiveCustomer, Perm::ArchiveImport]).await?;
-            entry::options(&ctx.state.db, &user).await
-        }
-        .await,
-    )
+    serve(Access::Any(&[Perm::ArchiveCustomer, Perm::ArchiveImport]), |ctx, user| async move {
+        entry::options(&ctx.state.db, &user).await
+    })
+    .await
 }
 
 /// Saves a customer entry (`existing` = (id, version) when editing): a draft, or submitted
@@ -39,116 +38,62 @@ pub async fn save_customer_entry(
     submit: bool,
     acknowledge: bool,
 ) -> Result<EntryOutcome, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::ArchiveCustomer).await?;
-            entry::save(&ctx.state.db, &user, existing, input, submit, acknowledge).await
-        }
-        .await,
-    )
+    serve(Perm::ArchiveCustomer, |ctx, user| async move {
+        entry::save(&ctx.state.db, &user, existing, input, submit, acknowledge).await
+    })
+    .await
 }
 
 #[server(endpoint = "archive/load", input = Json)]
 pub async fn load_customer_entry(id: i64) -> Result<EntryRecord, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::ArchiveCustomer).await?;
-            entry::load(&ctx.state.db, &user, id).await
-        }
-        .await,
-    )
+    serve(Perm::ArchiveCustomer, |ctx, user| async move { entry::load(&ctx.state.db, &user, id).await }).await
 }
 
 #[server(endpoint = "archive/list", input = Json)]
 pub async fn list_archive(filter: ArchiveFilter) -> Result<Page<ArchiveRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::ArchiveCustomer).await?;
-            list::list(&ctx.state.db, &user, &filter).await
-        }
-        .await,
-    )
+    serve(Perm::ArchiveCustomer, |ctx, user| async move { list::list(&ctx.state.db, &user, &filter).await }).await
 }
 
 #[server(endpoint = "archive/delete", input = Json)]
 pub async fn delete_customer_entry(id: i64) -> Result<(), AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::ArchiveCustomer).await?;
-            entry::delete(&ctx.state.db, &user, id).await
-        }
-        .await,
-    )
+    serve(Perm::ArchiveCustomer, |ctx, user| async move { entry::delete(&ctx.state.db, &user, id).await }).await
 }
 
 /// 审核中心: one tab of reviews.
 #[server(endpoint = "reviews/list", input = Json)]
 pub async fn list_reviews(filter: ReviewFilter) -> Result<Page<ReviewRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            // 审核中心 is every account's (PG-73): what one submitted or is asked to decide.
-            let user = ctx.require_login().await?;
-            review::list(&ctx.state.db, &user, &filter).await
-        }
-        .await,
-    )
+    // 审核中心 is every account's (PG-73): what one submitted or is asked to decide.
+    serve(Access::Login, |ctx, user| async move { review::list(&ctx.state.db, &user, &filter).await }).await
 }
 
 /// How many entries wait for the user's decision (the 审核中心 badge).
 #[server(endpoint = "reviews/pending", input = Json)]
 pub async fn count_pending_reviews() -> Result<u64, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_login().await?;
-            review::pending_count(&ctx.state.db, &user).await
-        }
-        .await,
-    )
+    serve(Access::Login, |ctx, user| async move { review::pending_count(&ctx.state.db, &user).await }).await
 }
 
 /// Approves or rejects (reason required) review `id`; `reject_rows` rejects single records
 /// of an approved import batch.
 #[server(endpoint = "reviews/decide", input = Json)]
 pub async fn decide_review(id: i64, approve: bool, comment: String, reject_rows: Vec<i64>) -> Result<(), AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_login().await?;
-            review::decide(&ctx.state.db, &user, id, approve, comment, reject_rows).await
-        }
-        .await,
-    )
+    serve(Access::Login, |ctx, user| async move {
+        review::decide(&ctx.state.db, &user, id, approve, comment, reject_rows).await
+    })
+    .await
 }
 
 /// The user's recent imports.
 #[server(endpoint = "imports/recent", input = Json)]
 pub async fn list_recent_imports() -> Result<Vec<ImportJobView>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::ArchiveImport).await?;
-            import_view::recent(&ctx.state.db, &user).await
-        }
-        .await,
-    )
+    serve(Perm::ArchiveImport, |ctx, user| async move { import_view::recent(&ctx.state.db, &user).await }).await
 }
 
 #[server(endpoint = "imports/view", input = Json)]
 pub async fn get_import_job(id: i64) -> Result<ImportJobView, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_any(&[Perm::ArchiveImport, Perm::ArchiveReview]).await?;
-            import_view::view(&ctx.state.db, &user, id).await
-        }
-        .await,
-    )
+    serve(Access::Any(&[Perm::ArchiveImport, Perm::ArchiveReview]), |ctx, user| async move {
+        import_view::view(&ctx.state.db, &user, id).await
+    })
+    .await
 }
 
 /// One page of an import's rows; `status` narrows to valid / error / duplicate rows.
@@ -159,14 +104,10 @@ pub async fn list_import_rows(
     page: u64,
     per_page: u64,
 ) -> Result<Page<ImportRowView>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_any(&[Perm::ArchiveImport, Perm::ArchiveReview]).await?;
-            import_view::rows(&ctx.state.db, &user, id, &status, page, per_page).await
-        }
-        .await,
-    )
+    serve(Access::Any(&[Perm::ArchiveImport, Perm::ArchiveReview]), |ctx, user| async move {
+        import_view::rows(&ctx.state.db, &user, id, &status, page, per_page).await
+    })
+    .await
 }
 
 /// Commits an import's valid rows (a background job: the page watches its progress).
@@ -177,25 +118,14 @@ pub async fn commit_import(
     with_duplicates: bool,
     reason: String,
 ) -> Result<JobStatus, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::ArchiveImport).await?;
-            import_run::start_commit(&ctx.state, user, id, approver_id, with_duplicates, reason).await
-        }
-        .await,
-    )
+    serve(Perm::ArchiveImport, |ctx, user| async move {
+        import_run::start_commit(&ctx.state, user, id, approver_id, with_duplicates, reason).await
+    })
+    .await
 }
 
 /// Undoes a committed import as a unit; answers how many records were removed.
 #[server(endpoint = "imports/undo", input = Json)]
 pub async fn undo_import(id: i64) -> Result<u64, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::ArchiveImport).await?;
-            import::undo(&ctx.state.db, &user, id).await
-        }
-        .await,
-    )
+    serve(Perm::ArchiveImport, |ctx, user| async move { import::undo(&ctx.state.db, &user, id).await }).await
 }

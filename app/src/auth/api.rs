@@ -6,7 +6,7 @@ use super::{Captcha, ChangePasswordInput, LoginInput, LoginOutcome, SessionUser}
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::session::Ctx;
+use super::session::{Access, Ctx, serve};
 
 #[server(endpoint = "auth/captcha", input = Json)]
 pub async fn new_captcha() -> Result<Option<Captcha>, AppError> {
@@ -45,12 +45,9 @@ pub async fn whoami() -> Result<Option<SessionUser>, AppError> {
 
 #[server(endpoint = "auth/password", input = Json)]
 pub async fn change_password(input: ChangePasswordInput) -> Result<(), AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require_password_change().await?;
-            super::login::change_password(&ctx.state, &user, input).await
-        }
-        .await,
+    serve(
+        Access::PasswordChange,
+        |ctx, user| async move { super::login::change_password(&ctx.state, &user, input).await },
     )
+    .await
 }

@@ -108,6 +108,51 @@ impl CurrentUser {
     }
 }
 
+/// Who may call a server function.
+#[derive(Debug, Clone, Copy)]
+pub enum Access {
+    /// Every signed-in account (that has replaced its initial password).
+    Login,
+    /// Accounts holding this permission.
+    Perm(Perm),
+    /// Accounts holding any of these permissions.
+    Any(&'static [Perm]),
+    /// The password change itself: also while the initial password is still to be replaced.
+    PasswordChange,
+}
+
+impl From<Perm> for Access {
+    fn from(p: Perm) -> Self {
+        Access::Perm(p)
+    }
+}
+
+/// The frame of every server function, so that a new one is three lines:
+///
+/// ```ignore
+/// #[server(endpoint = "archive/list", input = Json)]
+/// pub async fn list_archive(filter: ArchiveFilter) -> Result<Page<ArchiveRow>, AppError> {
+///     serve(Perm::ArchiveCustomer, |ctx, user| async move { list::list(&ctx.state.db, &user, &filter).await }).await
+/// }
+/// ```
+///
+/// It captures the request (before the first `.await`, while Leptos' context is reliable),
+/// checks the session, the initial password and `access`, runs `f` with the context and the
+/// signed-in user — whose `scope` the data access applies — and gives the result its HTTP
+/// status (401, 403, 404, 409, 422, 500).
+pub async fn serve<T, F, Fut>(access: impl Into<Access>, f: F) -> AppResult<T>
+where
+    F: FnOnce(Ctx, CurrentUser) -> Fut,
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    let ctx = Ctx::get()?;
+    let result = match ctx.guard(access.into()).await {
+        Ok(user) => f(ctx.clone(), user).await,
+        Err(e) => Err(e),
+    };
+    ctx.respond(result)
+}
+
 /// Everything a server function needs from the request, captured synchronously at its start:
 /// Leptos' context is only reliable before the first `.await` (SSR resource fetches resume
 /// outside the reactive owner).
@@ -158,6 +203,16 @@ impl Ctx {
         } else {
             self.set_status(403);
             Err(AppError::Forbidden)
+        }
+    }
+
+    /// The signed-in user if `access` lets it in (see [`serve`]).
+    pub async fn guard(&self, access: Access) -> AppResult<CurrentUser> {
+        match access {
+            Access::Login => self.require_login().await,
+            Access::Perm(p) => self.require(p).await,
+            Access::Any(perms) => self.require_any(perms).await,
+            Access::PasswordChange => self.require_password_change().await,
         }
     }
 

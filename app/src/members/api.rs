@@ -9,111 +9,72 @@ use crate::ui::Page;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    auth::{Perm, session::Ctx},
+    auth::{
+        Perm,
+        session::{Access, serve},
+    },
     members::{query, service},
 };
 
 /// 会员资料及服务查询: one page of rows; the total is exact up to 10,000.
 #[server(endpoint = "members/services", input = Json)]
 pub async fn list_member_services(filter: MemberFilter) -> Result<Page<ServiceRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::QueryMemberService).await?;
-            query::list(&ctx.state.db, &filter, &user.scope).await
-        }
-        .await,
-    )
+    serve(Perm::QueryMemberService, |ctx, user| async move { query::list(&ctx.state.db, &filter, &user.scope).await })
+        .await
 }
 
 /// The exact number of rows of a filter whose result is beyond the page's count cap.
 #[server(endpoint = "members/services/count", input = Json)]
 pub async fn count_member_services(filter: MemberFilter) -> Result<u64, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::QueryMemberService).await?;
-            query::count_exact(&ctx.state.db, &filter, &user.scope).await
-        }
-        .await,
+    serve(
+        Perm::QueryMemberService,
+        |ctx, user| async move { query::count_exact(&ctx.state.db, &filter, &user.scope).await },
     )
+    .await
 }
 
 /// The organisations the user may filter by, and whether the filter is locked.
 #[server(endpoint = "members/choices", input = Json)]
 pub async fn load_query_choices() -> Result<QueryChoices, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user =
-                ctx.require_any(&[Perm::QueryMemberService, Perm::QueryPublishedInfo, Perm::QueryPushLog]).await?;
-            service::choices(&ctx.state.db, &user).await
-        }
-        .await,
+    serve(
+        Access::Any(&[Perm::QueryMemberService, Perm::QueryPublishedInfo, Perm::QueryPushLog]),
+        |ctx, user| async move { service::choices(&ctx.state.db, &user).await },
     )
+    .await
 }
 
 /// The 360° view of one member (PG-11).
 #[server(endpoint = "members/detail", input = Json)]
 pub async fn get_member_detail(id: i64) -> Result<MemberDetail, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::QueryMemberService).await?;
-            service::detail(&ctx.state.db, &user, id).await
-        }
-        .await,
-    )
+    serve(Perm::QueryMemberService, |ctx, user| async move { service::detail(&ctx.state.db, &user, id).await }).await
 }
 
 /// One service record (PG-12), if its member is visible to the user.
 #[server(endpoint = "members/record", input = Json)]
 pub async fn get_service_record(id: i64) -> Result<RecordDetail, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::QueryMemberService).await?;
-            service::record(&ctx.state.db, &user, id).await
-        }
-        .await,
-    )
+    serve(Perm::QueryMemberService, |ctx, user| async move { service::record(&ctx.state.db, &user, id).await }).await
 }
 
 /// 数据同步 (PG-94): the latest CM sync runs, newest first.
 #[server(endpoint = "sync/runs", input = Json)]
 pub async fn list_sync_runs(page: u64) -> Result<Page<SyncRunRow>, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            ctx.require(Perm::SystemSync).await?;
-            service::sync_runs(&ctx.state.db, page).await
-        }
-        .await,
-    )
+    serve(Perm::SystemSync, |ctx, _| async move { service::sync_runs(&ctx.state.db, page).await }).await
 }
 
 /// 会员发布信息查询 (PG-13), or one member's published items (PG-14, `filter.customer`).
 #[server(endpoint = "members/published", input = Json)]
 pub async fn list_published_info(filter: InfoFilter) -> Result<InfoPage, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::QueryPublishedInfo).await?;
-            service::info_page(&ctx.state.db, &user, crate::members::info_query::InfoKind::Published, &filter).await
-        }
-        .await,
-    )
+    serve(Perm::QueryPublishedInfo, |ctx, user| async move {
+        service::info_page(&ctx.state.db, &user, crate::members::info_query::InfoKind::Published, &filter).await
+    })
+    .await
 }
 
 /// 信息推送邮件查询 (PG-17), or one member's push log (PG-18, `filter.customer`).
 #[server(endpoint = "members/pushes", input = Json)]
 pub async fn list_push_logs(filter: InfoFilter) -> Result<InfoPage, AppError> {
-    let ctx = Ctx::get()?;
-    ctx.respond(
-        async {
-            let user = ctx.require(Perm::QueryPushLog).await?;
-            service::info_page(&ctx.state.db, &user, crate::members::info_query::InfoKind::Pushes, &filter).await
-        }
-        .await,
-    )
+    serve(Perm::QueryPushLog, |ctx, user| async move {
+        service::info_page(&ctx.state.db, &user, crate::members::info_query::InfoKind::Pushes, &filter).await
+    })
+    .await
 }

@@ -11,14 +11,10 @@ use crate::members::TreeNode;
 /// `None`), active nodes only.
 #[server(endpoint = "dict/tree", input = Json)]
 pub async fn tree_children(kind: String, parent: Option<i64>) -> Result<Vec<TreeNode>, AppError> {
-    let ctx = crate::auth::session::Ctx::get()?;
-    ctx.respond(
-        async {
-            ctx.require_login().await?;
-            crate::members::service::tree_children(&ctx.state.db, &kind, parent).await
-        }
-        .await,
-    )
+    crate::auth::session::serve(crate::auth::session::Access::Login, |ctx, _| async move {
+        crate::members::service::tree_children(&ctx.state.db, &kind, parent).await
+    })
+    .await
 }
 
 /// The level labels of the two trees.
