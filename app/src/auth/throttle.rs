@@ -111,8 +111,8 @@ pub async fn reserve_account(
 /// A correct password: the count starts again and a lock set by the attempt is lifted.
 pub async fn clear_account(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
     account::Entity::update_many()
-        .col_expr(account::Column::FailedLoginCount, Expr::val(0).into())
-        .col_expr(account::Column::LockedUntil, Expr::val(Option::<DateTime<Utc>>::None).into())
+        .col_expr(account::Column::FailedLoginCount, Expr::val(0))
+        .col_expr(account::Column::LockedUntil, Expr::val(Option::<DateTime<Utc>>::None))
         .filter(account::Column::Id.eq(id))
         .exec(db)
         .await?;
