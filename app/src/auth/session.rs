@@ -271,7 +271,7 @@ impl Ctx {
 }
 
 /// The refusal of every request but the password change while the initial password is unchanged.
-pub fn initial_password_pending() -> AppError {
+fn initial_password_pending() -> AppError {
     AppError::rejected("请先修改初始密码", "Please change your initial password first")
 }
 

@@ -126,3 +126,24 @@ async fn successful_logins_do_not_count_against_the_address() {
     app.client().login("a3", "whatever1").await;
     assert_eq!(rejected(&app.client().login("agent", PW).await.1), THROTTLED);
 }
+
+#[tokio::test]
+async fn the_fifth_attempt_with_the_right_password_still_logs_in() {
+    // The fifth attempt locks the account before its password is checked; a right password
+    // lifts that lock again, so only five failures lock.
+    let app = TestApp::spawn().await;
+    for _ in 0..4 {
+        assert_eq!(rejected(&app.client().login("agent", "bad-pass1").await.1), "管理员ID或密码错误");
+    }
+    let (status, body) = app.client().login("agent", PW).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let unlocked =
+        "SELECT COUNT(*) FROM account WHERE admin_id = 'agent' AND failed_login_count = 0 AND locked_until IS NULL";
+    assert_eq!(app.count(unlocked).await, 1);
+    // A suspended account with the right password is refused without keeping a count.
+    app.exec("UPDATE account SET status = 'suspended' WHERE admin_id = 'agent'").await;
+    for _ in 0..6 {
+        assert_eq!(rejected(&app.client().login("agent", PW).await.1), "账号已悬挂,请联系公司客服");
+    }
+    assert_eq!(app.count(unlocked).await, 1);
+}
