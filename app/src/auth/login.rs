@@ -2,10 +2,7 @@
 //! [`super::throttle`]), logout and password change.
 use base64::Engine;
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::audit::{self, Entry};
 use super::entity::{account, captcha_challenge, login_log};
@@ -146,7 +143,7 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> A
         return Err(AppError::rejected("账号已悬挂,请联系公司客服", "This account is suspended, contact company CS"));
     }
 
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     if let Some(old) = &meta.token {
         session::revoke_token(&txn, old).await?;
     }
@@ -168,7 +165,7 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> A
 }
 
 pub async fn logout(state: &AppState, user: &CurrentUser) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     if let Some(t) = &user.meta.token {
         session::revoke_token(&txn, t).await?;
     }
@@ -184,7 +181,7 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, input: Change
         return Err(AppError::field("old_password", "原密码不正确", "The current password is wrong"));
     }
     let hash = password::hash(input.new_password).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::write_txn(&state.db).await?;
     let mut am: account::ActiveModel = user.account.clone().into();
     am.password_hash = Set(hash);
     am.must_change_password = Set(false);
