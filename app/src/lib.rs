@@ -13,6 +13,8 @@ macro_rules! bind_text {
 pub mod admin;
 pub mod archive;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod error;
 pub mod exports;
 pub mod home;

@@ -5,7 +5,9 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_members;
 mod m20261123_000003_archive;
 mod m20261123_000004_search_trigger;
+mod m20261202_000001_customer_name_text;
 mod reference;
+pub mod text;
 mod util;
 
 pub struct Migrator;
@@ -18,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_members::Migration),
             Box::new(m20261123_000003_archive::Migration),
             Box::new(m20261123_000004_search_trigger::Migration),
+            Box::new(m20261202_000001_customer_name_text::Migration),
         ]
     }
 }

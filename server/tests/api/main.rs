@@ -8,4 +8,5 @@ mod common;
 mod info;
 mod matrix;
 mod members;
+mod search;
 mod sync;
