@@ -18,6 +18,7 @@ pub fn contains_ignoring_case(backend: DbBackend, haystack: Expr, needle: &str) 
 
 /// `haystack` starts with `prefix` literally (no `LIKE` pattern either).
 pub fn starts_with(haystack: Expr, prefix: &str) -> Expr {
-    let n = prefix.chars().count() as i64;
+    // INT4 on PostgreSQL: `substr(text, integer, integer)`.
+    let n = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
     Expr::from(Func::cust(Alias::new("substr")).args([haystack, Expr::val(1), Expr::val(n)])).eq(prefix)
 }

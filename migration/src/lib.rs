@@ -10,6 +10,9 @@ mod reference;
 pub mod text;
 mod util;
 
+/// Rebuilds `customer.name_text` from the company names (what the migration adding it does).
+pub use m20261202_000001_customer_name_text::backfill as backfill_name_text;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

@@ -15,9 +15,8 @@ pub struct Migration;
 const BATCH: u64 = 5_000;
 
 /// Fills `name_text` of every customer with a company name, one UPDATE per batch.
-async fn backfill(m: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let db = m.get_connection();
-    let backend = m.get_database_backend();
+pub async fn backfill(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
     let mut last = 0i64;
     loop {
         let mut q = Query::select();
@@ -64,7 +63,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        backfill(m).await
+        backfill(m.get_connection()).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -185,7 +185,8 @@ pub fn text_condition(backend: DbBackend, f: &MemberFilter, how: &TextMatch) -> 
     let checked = *how == TextMatch::Checked;
     let mut cond = Condition::all();
     let mut any = false;
-    for (value, field) in [(&f.company, TextField::Company), (&f.email, TextField::Email), (&f.login, TextField::Login)] {
+    for (value, field) in [(&f.company, TextField::Company), (&f.email, TextField::Email), (&f.login, TextField::Login)]
+    {
         if let Some(m) = text_match_as(backend, field, value, checked) {
             cond = cond.add(m);
             any = true;

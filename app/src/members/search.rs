@@ -145,7 +145,8 @@ mod tests {
     #[test]
     fn the_index_proposes_every_text_containing_the_query() {
         let text = "广州市天河区云帆贸易（集团）有限公司 Ｈ＆Ｊ Trading";
-        for q in ["云帆", "天河区云帆贸易", "有限公司", "广", "团）有限", "（集团）", "h&j", "j trad", "司 h"] {
+        for q in ["云帆", "天河区云帆贸易", "有限公司", "广", "团）有限", "（集团）", "h&j", "j trad", "司 h"]
+        {
             assert!(search_text(text).contains(&search_text(q)), "{q} is a substring");
             assert!(proposed(text, q), "{q} is proposed");
         }

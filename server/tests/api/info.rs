@@ -155,8 +155,12 @@ async fn title_filter_takes_wildcards_literally() {
     }
     let mut m = app.login("manager").await;
     for (endpoint, total) in [("members/published", items.len()), ("members/pushes", logs.len())] {
-        for (q, want) in [("%", "九折 10% 优惠采购"), ("_", "A_B 型号求购"), ("\\", "路径 C:\\tmp 说明"), ("a_b 型号", "A_B 型号求购")]
-        {
+        for (q, want) in [
+            ("%", "九折 10% 优惠采购"),
+            ("_", "A_B 型号求购"),
+            ("\\", "路径 C:\\tmp 说明"),
+            ("a_b 型号", "A_B 型号求购"),
+        ] {
             let (status, page) = m.call(endpoint, json!({"filter": {"title": q, "per_page": 100}})).await;
             assert_eq!(status, StatusCode::OK, "{page}");
             let titles: Vec<&str> =

@@ -5,10 +5,11 @@ use std::collections::BTreeSet;
 
 use app::members::MemberFilter;
 use app::members::bulk::{CustomerRow, Rows, max_id, sync_sequence};
+use app::members::entity::customer;
 use app::members::search::search_text;
 use chrono::{Duration, Timelike, Utc};
 use http::StatusCode;
-use sea_orm::Value;
+use sea_orm::{EntityTrait, QueryOrder, Value};
 use serde_json::json;
 
 use crate::common::{Client, TestApp, field_error};
@@ -158,8 +159,7 @@ async fn company_search_is_exact_for_symbols_brackets_width_and_case() {
     let mut m = app.login("manager").await;
     for (q, want) in QUERIES {
         // The rule itself, on the names alone.
-        let mine: Vec<usize> =
-            (0..NAMES.len()).filter(|i| search_text(NAMES[*i]).contains(&search_text(q))).collect();
+        let mine: Vec<usize> = (0..NAMES.len()).filter(|i| search_text(NAMES[*i]).contains(&search_text(q))).collect();
         assert_eq!(mine, want, "the rule for {q:?}");
         // The page: exactly the approved customers whose name contains the query.
         let f = MemberFilter { company: q.to_string(), ..Default::default() };
@@ -257,14 +257,16 @@ async fn parallel_and_hostile_queries() {
         assert_eq!(got.len(), n, "{q:?}");
     }
     // FTS5 syntax and quotes in a query are text, not query syntax.
-    for q in ["\"", "\"集团\" OR \"有限\"", "name_grams : 集团", "集团*", "NEAR(集团 有限)", "'; DROP TABLE customer; --"] {
+    for q in
+        ["\"", "\"集团\" OR \"有限\"", "name_grams : 集团", "集团*", "NEAR(集团 有限)", "'; DROP TABLE customer; --"]
+    {
         let got = member_ids(&mut m, &MemberFilter { company: q.into(), ..Default::default() }).await;
-        let n = d.customers.iter().filter(|c| c.review_status == "approved" && text_ok(&c.company_name, q, false)).count();
+        let n =
+            d.customers.iter().filter(|c| c.review_status == "approved" && text_ok(&c.company_name, q, false)).count();
         assert_eq!(got.len(), n, "{q:?}");
     }
     // A query longer than any company name is refused, not run.
-    let (status, body) =
-        query(&mut m, &MemberFilter { company: "集团".repeat(5_000), ..Default::default() }).await;
+    let (status, body) = query(&mut m, &MemberFilter { company: "集团".repeat(5_000), ..Default::default() }).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(field_error(&body, "company").is_some(), "{body}");
 }
@@ -293,10 +295,37 @@ async fn account_and_log_filters_take_wildcards_literally() {
     let (_, none) = m.call("admin/logs/logins", json!({"filter": {"admin_id": "%", "per_page": 100}})).await;
     assert_eq!(none["total"], 0, "{none}");
     let (_, ops) = m.call("admin/logs/list", json!({"filter": {"admin_id": "_", "per_page": 100}})).await;
-    assert!(
-        ops["items"].as_array().unwrap().iter().all(|r| r["admin_id"].as_str().unwrap().contains('_')),
-        "{ops}"
-    );
+    assert!(ops["items"].as_array().unwrap().iter().all(|r| r["admin_id"].as_str().unwrap().contains('_')), "{ops}");
     let (_, ops) = m.call("admin/logs/list", json!({"filter": {"module": "%", "per_page": 100}})).await;
     assert_eq!(ops["total"], 0, "{ops}");
+}
+
+/// The migration that added `name_text` fills it for customers that existed before, exactly as
+/// the writer does (PostgreSQL and SQLite alike).
+#[tokio::test]
+async fn the_name_text_backfill_matches_the_writer() {
+    let (app, _) = with_names().await;
+    let written: Vec<(i64, String)> = customer::Entity::find()
+        .order_by_asc(customer::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.name_text))
+        .collect();
+    assert!(written.iter().any(|(_, t)| t == "h&j贸易(深圳)有限公司"), "the writer normalises");
+    app.exec("UPDATE customer SET name_text = ''").await;
+    migration::backfill_name_text(&app.db).await.unwrap();
+    let filled: Vec<(i64, String)> = customer::Entity::find()
+        .order_by_asc(customer::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.name_text))
+        .collect();
+    assert_eq!(filled, written);
+    let mut m = app.login("manager").await;
+    let got = member_ids(&mut m, &MemberFilter { company: "Ｈ＆Ｊ".into(), ..Default::default() }).await;
+    assert_eq!(got.len(), 2);
 }

@@ -2,11 +2,11 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, TransactionTrait,
 };
-use sea_orm::sea_query::Expr;
 use serde_json::{Value, json};
 
 use super::{conflict, opt, update_versioned};
