@@ -5,9 +5,14 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_members;
 mod m20261123_000003_archive;
 mod m20261123_000004_search_trigger;
+mod m20261202_000001_customer_name_text;
 mod m20261202_000005_login_throttle;
 mod reference;
+pub mod text;
 mod util;
+
+/// Rebuilds `customer.name_text` from the company names (what the migration adding it does).
+pub use m20261202_000001_customer_name_text::backfill as backfill_name_text;
 
 pub struct Migrator;
 
@@ -19,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_members::Migration),
             Box::new(m20261123_000003_archive::Migration),
             Box::new(m20261123_000004_search_trigger::Migration),
+            Box::new(m20261202_000001_customer_name_text::Migration),
             Box::new(m20261202_000005_login_throttle::Migration),
         ]
     }

@@ -10,8 +10,9 @@ use super::{ArchiveFilter, ArchiveRow};
 use crate::auth::Perm;
 use crate::auth::entity::{organization, region};
 use crate::auth::session::CurrentUser;
+use crate::db::contains_ignoring_case;
 use crate::error::AppResult;
-use crate::members::conditions::{c, grams_match, scope_condition, ts_range};
+use crate::members::conditions::{TextField, any_phone_match, c, scope_condition, text_match, ts_range};
 use crate::members::entity::customer;
 use crate::members::service::{account_names, names};
 use crate::ui::{Page, per_page};
@@ -31,15 +32,15 @@ fn condition(db: &impl ConnectionTrait, user: &CurrentUser, f: &ArchiveFilter) -
         .add(c("info_source").is_in(["admin_entered", "buyer_meeting"]))
         .add(visible);
     let backend = db.get_database_backend();
-    if let Some(m) = grams_match(backend, "name_grams", &f.company) {
+    if let Some(m) = text_match(backend, TextField::Company, &f.company) {
         cond = cond.add(m);
     }
-    if let Some(m) = grams_match(backend, "phone_grams", &crate::members::search::digits(&f.phone)) {
+    if let Some(m) = any_phone_match(backend, &crate::members::search::digits(&f.phone)) {
         cond = cond.add(m);
     }
     let contact = f.contact.trim();
     if !contact.is_empty() {
-        cond = cond.add(c("contact_name").like(format!("%{}%", contact.replace(['%', '_'], ""))));
+        cond = cond.add(contains_ignoring_case(backend, c("contact_name"), contact));
     }
     for (col, v) in
         [("info_source", &f.info_source), ("entry_method", &f.entry_method), ("review_status", &f.review_status)]

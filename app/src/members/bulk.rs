@@ -1,11 +1,11 @@
 //! Bulk writes shared by the CM sync and the data generator: multi-row INSERTs under the
 //! bind-parameter limit (optionally upserting), and the customer row both of them write, with
-//! its derived columns (normalised keys and search grams) computed in one place.
+//! its derived columns (normalised keys, search grams and text) computed in one place.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbBackend, Value};
 
-use super::search::{company_norm, digits, grams, normalize};
+use super::search::{company_norm, digits, grams, normalize, search_text};
 use crate::error::AppResult;
 
 /// Rows for one table, inserted in multi-row statements of at most 30,000 values.
@@ -137,7 +137,7 @@ pub struct CustomerRow {
 
 impl CustomerRow {
     /// The columns of `values()`, in order.
-    pub const COLUMNS: [&'static str; 51] = [
+    pub const COLUMNS: [&'static str; 52] = [
         "id",
         "customer_no",
         "cm_member_id",
@@ -181,6 +181,7 @@ impl CustomerRow {
         "login_grams",
         "email_grams",
         "phone_grams",
+        "name_text",
         "created_at",
         "updated_at",
         "version",
@@ -260,6 +261,7 @@ impl CustomerRow {
             self.login_name.as_deref().map(grams).unwrap_or_default().into(),
             self.registered_email.as_deref().map(grams).unwrap_or_default().into(),
             grams(&phones).into(),
+            search_text(&self.company_name).into(),
             self.created_at.into(),
             self.updated_at.into(),
             1.into(),

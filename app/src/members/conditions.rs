@@ -1,13 +1,14 @@
 //! The WHERE conditions of the member queries: every filter of 信息查询 on the customer (`c`)
 //! and on the service record (`r`), the data scope and visibility; text filters go through the
-//! bigram search index.
+//! bigram search index, which proposes candidates, and a substring test, which decides.
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use sea_orm::DbBackend;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func};
 
 use super::MemberFilter;
-use super::search::{company_norm, digits, normalize, query_tokens};
+use super::search::{QueryGrams, company_norm, digits, normalize, query_grams, search_text};
 use crate::auth::scope::Scope;
+use crate::db::contains;
 
 pub fn c(col: &str) -> Expr {
     Expr::col((Alias::new("c"), Alias::new(col)))
@@ -56,32 +57,108 @@ fn date_range(col: Expr, from: &str, to: &str) -> Condition {
     cond
 }
 
-/// A substring match on one of the customer's gram columns through the search index.
-pub fn grams_match(backend: DbBackend, column: &str, text: &str) -> Option<Expr> {
-    grams_match_as(backend, column, text, false)
+/// A text filter on the customer: the column of its search grams and the column of its
+/// normalised text (`search_text` of the company name; the e-mail and login keys are
+/// `normalize`d and hold no white space).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    Company,
+    Email,
+    Login,
 }
 
-/// `checked`: SQLite only tests the ids the index yields (`+c.id`) and does not look customers
-/// up by them, so another filter's index drives the query.
-fn grams_match_as(backend: DbBackend, column: &str, text: &str, checked: bool) -> Option<Expr> {
-    let tokens = query_tokens(text);
-    if tokens.is_empty() {
+impl TextField {
+    fn grams(self) -> &'static str {
+        match self {
+            TextField::Company => "name_grams",
+            TextField::Email => "email_grams",
+            TextField::Login => "login_grams",
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            TextField::Company => "name_text",
+            TextField::Email => "email_key",
+            TextField::Login => "login_name_key",
+        }
+    }
+}
+
+/// The customers whose `field` contains `query` (SPEC §8.3.4): the search index proposes them,
+/// a substring test on the normalised text decides. A query without a letter, digit or CJK
+/// character (`%`, `（`, `&`) is the substring test alone, over the customers the other
+/// conditions leave. `None` only for a blank query.
+pub fn text_match(backend: DbBackend, field: TextField, query: &str) -> Option<Condition> {
+    text_match_as(backend, field, query, false)
+}
+
+fn text_match_as(backend: DbBackend, field: TextField, query: &str, checked: bool) -> Option<Condition> {
+    let needle = search_text(query);
+    if needle.is_empty() {
         return None;
     }
-    let phrase = tokens.join(" ");
+    let mut cond = Condition::all();
+    if let Some(m) = index_match(backend, field.grams(), &query_grams(&needle), checked) {
+        cond = cond.add(m);
+    }
+    Some(cond.add(contains(backend, c(field.text()), &needle)))
+}
+
+/// The customers the search index proposes for gram column `column`: the phrase and every
+/// lone character among their grams (`None` when the query has nothing to look up).
+/// `checked`: SQLite only tests the ids the index yields (`+c.id`) and does not look customers
+/// up by them, so another filter's index drives the query.
+fn index_match(backend: DbBackend, column: &str, q: &QueryGrams, checked: bool) -> Option<Expr> {
+    if q.is_empty() {
+        return None;
+    }
+    let phrase = q.phrase.join(" ");
+    let singles = q.singles.join(" ");
     Some(match backend {
-        DbBackend::Postgres => Expr::cust_with_values(
-            format!("to_tsvector('simple', \"c\".\"{column}\") @@ phraseto_tsquery('simple', $1)"),
-            [phrase],
-        ),
-        _ => Expr::cust_with_values(
-            format!(
-                "{}\"c\".\"id\" IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)",
-                if checked { "+" } else { "" }
-            ),
-            [format!("{column} : \"{phrase}\"")],
-        ),
+        DbBackend::Postgres => {
+            let (query, values) = match (phrase.is_empty(), singles.is_empty()) {
+                (false, true) => ("phraseto_tsquery('simple', $1)", vec![phrase]),
+                (true, false) => ("plainto_tsquery('simple', $1)", vec![singles]),
+                _ => ("(phraseto_tsquery('simple', $1) && plainto_tsquery('simple', $2))", vec![phrase, singles]),
+            };
+            Expr::cust_with_values(format!("to_tsvector('simple', \"c\".\"{column}\") @@ {query}"), values)
+        }
+        _ => {
+            // Tokens hold only letters, digits and CJK characters: nothing to escape.
+            let terms: Vec<String> = std::iter::once(phrase)
+                .filter(|p| !p.is_empty())
+                .chain(q.singles.iter().cloned())
+                .map(|t| format!("\"{t}\""))
+                .collect();
+            Expr::cust_with_values(
+                format!(
+                    "{}\"c\".\"id\" IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)",
+                    if checked { "+" } else { "" }
+                ),
+                [format!("{column} : ({})", terms.join(" AND "))],
+            )
+        }
     })
+}
+
+/// The customers one of whose phone numbers holds `digits` (the index proposes, the digits of
+/// the stored numbers decide); `columns` the phone columns to test.
+fn phone_match(backend: DbBackend, columns: &[&str], digits: &str, checked: bool) -> Condition {
+    let mut cond = Condition::all();
+    if let Some(m) = index_match(backend, "phone_grams", &query_grams(digits), checked) {
+        cond = cond.add(m);
+    }
+    let mut any = Condition::any();
+    for col in columns {
+        any = any.add(contains(backend, phone_digits(c(col)), digits));
+    }
+    cond.add(any)
+}
+
+/// 客户档案 list: a customer with `digits` in either phone number.
+pub fn any_phone_match(backend: DbBackend, digits: &str) -> Option<Condition> {
+    (!digits.is_empty()).then(|| phone_match(backend, &["phone_mobile", "phone_fixed"], digits, false))
 }
 
 /// How the text filters (企业名称, 邮箱, 登录名, 电话 — not 精确匹配) reach the search index.
@@ -108,22 +185,19 @@ pub fn text_condition(backend: DbBackend, f: &MemberFilter, how: &TextMatch) -> 
     let checked = *how == TextMatch::Checked;
     let mut cond = Condition::all();
     let mut any = false;
-    for (value, grams) in [(&f.company, "name_grams"), (&f.email, "email_grams"), (&f.login, "login_grams")] {
-        if let Some(m) = grams_match_as(backend, grams, value.trim(), checked) {
+    for (value, field) in [(&f.company, TextField::Company), (&f.email, TextField::Email), (&f.login, TextField::Login)]
+    {
+        if let Some(m) = text_match_as(backend, field, value, checked) {
             cond = cond.add(m);
             any = true;
         }
     }
     for (value, col) in [(&f.phone_fixed, "phone_fixed"), (&f.phone_mobile, "phone_mobile")] {
         let d = digits(value);
-        if d.is_empty() {
-            continue;
+        if !d.is_empty() {
+            cond = cond.add(phone_match(backend, &[col], &d, checked));
+            any = true;
         }
-        if let Some(m) = grams_match_as(backend, "phone_grams", &d, checked) {
-            cond = cond.add(m);
-        }
-        cond = cond.add(phone_digits(c(col)).like(format!("%{d}%")));
-        any = true;
     }
     any.then_some(cond)
 }

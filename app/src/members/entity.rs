@@ -64,6 +64,8 @@ pub mod customer {
         pub login_grams: String,
         pub email_grams: String,
         pub phone_grams: String,
+        /// `search_text` of the company name: what 企业名称 queries are matched against.
+        pub name_text: String,
         pub created_at: DateTimeUtc,
         pub created_by: Option<i64>,
         pub updated_at: DateTimeUtc,

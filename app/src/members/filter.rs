@@ -118,7 +118,24 @@ impl InfoFilter {
         for (field, from, to) in [("from", &self.from, &self.to), ("exp_from", &self.expires_from, &self.expires_to)] {
             date_range_errors(&mut e, field, from, to);
         }
+        text_length_errors(&mut e, &[("title", &self.title)]);
         e
+    }
+}
+
+/// Longest text a filter takes: no stored name, title or address is longer, so a longer query
+/// could only find nothing (and would cost an index lookup per character).
+pub const MAX_FILTER_TEXT: usize = 300;
+
+fn text_length_errors(e: &mut FieldErrors, fields: &[(&str, &str)]) {
+    for (field, v) in fields {
+        if v.chars().count() > MAX_FILTER_TEXT {
+            e.add(
+                field,
+                &format!("查询内容过长(最多 {MAX_FILTER_TEXT} 个字符)"),
+                &format!("Too long to search (at most {MAX_FILTER_TEXT} characters)"),
+            );
+        }
     }
 }
 
@@ -233,6 +250,16 @@ impl MemberFilter {
         for (field, from, to) in ranges {
             date_range_errors(&mut e, &format!("{field}_from"), from, to);
         }
+        text_length_errors(
+            &mut e,
+            &[
+                ("company", &self.company),
+                ("email", &self.email),
+                ("login", &self.login),
+                ("tel", &self.phone_fixed),
+                ("mobile", &self.phone_mobile),
+            ],
+        );
         e
     }
 }

@@ -9,6 +9,7 @@ use super::conditions::{c, customer_condition, eq_code, ts_range};
 use super::query::{count, join_names};
 use super::{COUNT_CAP, InfoFilter, InfoRow, InfoSummary};
 use crate::auth::scope::Scope;
+use crate::db::contains_ignoring_case;
 use crate::error::AppResult;
 use crate::ui::{Page, per_page};
 
@@ -49,7 +50,7 @@ fn base(backend: DbBackend, kind: InfoKind, f: &InfoFilter, scope: &Scope) -> Se
             cond = eq_code(cond, p("info_type"), &f.info_type);
             cond = eq_code(cond, p("status"), &f.info_status);
             if !f.title.trim().is_empty() {
-                cond = cond.add(p("title").like(format!("%{}%", f.title.trim())));
+                cond = cond.add(contains_ignoring_case(backend, p("title"), f.title.trim()));
             }
         }
         InfoKind::Pushes => {
@@ -57,7 +58,7 @@ fn base(backend: DbBackend, kind: InfoKind, f: &InfoFilter, scope: &Scope) -> Se
             cond = eq_code(cond, p("info_status"), &f.info_status);
             cond = eq_code(cond, p("push_status"), &f.push_status);
             if !f.title.trim().is_empty() {
-                cond = cond.add(p("info_title").like(format!("%{}%", f.title.trim())));
+                cond = cond.add(contains_ignoring_case(backend, p("info_title"), f.title.trim()));
             }
         }
     }

@@ -1,11 +1,13 @@
-//! Substring search over Chinese and Latin text without a second store (DESIGN §4): a text is
-//! normalised (NFKC, lower case), split into runs of CJK characters and runs of Latin letters
-//! and digits (everything else separates runs), and each run becomes overlapping bigrams,
-//! followed by the distinct single characters. A query becomes the same bigrams as a phrase, so
-//! a hit is an exact substring; a one-character query matches the single characters.
+//! Substring search over Chinese and Latin text without a second store (DESIGN §4, SPEC
+//! §8.3.4): a text is normalised (NFKC, lower case), split into runs of CJK characters and runs
+//! of Latin letters and digits (everything else separates runs), and each run becomes
+//! overlapping bigrams, followed by the distinct single characters. The index only proposes
+//! candidates: a query's bigrams as a phrase and its lone characters; a substring test on the
+//! normalised text (`search_text`) decides, so punctuation, symbols and brackets in a query
+//! count, and a query without any indexable character is still a filter.
 //! SQLite indexes the grams with FTS5 (`unicode61`), PostgreSQL with GIN over
 //! `to_tsvector('simple', …)`; both give the same rows.
-use unicode_normalization::UnicodeNormalization;
+pub use migration::text::{normalize, search_text};
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
@@ -19,11 +21,6 @@ fn class(c: char) -> u8 {
     } else {
         0
     }
-}
-
-/// NFKC + lower case: full-width letters, digits and brackets become half-width.
-pub fn normalize(s: &str) -> String {
-    s.nfkc().collect::<String>().to_lowercase()
 }
 
 /// The runs of CJK characters and of ASCII letters/digits of `s`.
@@ -60,17 +57,29 @@ pub fn grams(s: &str) -> String {
     out.join(" ")
 }
 
-/// The tokens a query must match in order: its bigrams, or its one character. Empty when the
-/// query holds no letter, digit or CJK character.
-pub fn query_tokens(q: &str) -> Vec<String> {
-    let runs = runs(q);
-    let total: usize = runs.iter().map(Vec::len).sum();
-    if total == 1 {
-        return runs.iter().flatten().map(|c| c.to_string()).collect();
+/// What the index is asked for a query: `phrase`, its bigrams in order (one phrase across
+/// its runs: runs between two separators are whole runs of the text too), and `singles`, the
+/// characters of its one-character runs (they have no bigram). Both empty when the query holds
+/// no letter, digit or CJK character. Every text containing the query matches them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryGrams {
+    pub phrase: Vec<String>,
+    pub singles: Vec<String>,
+}
+
+impl QueryGrams {
+    pub fn is_empty(&self) -> bool {
+        self.phrase.is_empty() && self.singles.is_empty()
     }
-    // A one-character run next to longer ones (the "a" of "a云帆") has no bigram of its own;
-    // it is left out, so such a query matches a little more widely.
-    runs.iter().flat_map(|r| bigrams(r)).collect()
+}
+
+pub fn query_grams(q: &str) -> QueryGrams {
+    let runs = runs(q);
+    let phrase = runs.iter().flat_map(|r| bigrams(r)).collect();
+    let mut singles: Vec<String> = runs.iter().filter(|r| r.len() == 1).map(|r| r[0].to_string()).collect();
+    singles.sort_unstable();
+    singles.dedup();
+    QueryGrams { phrase, singles }
 }
 
 /// Digits only, for phone numbers (SPEC §5.0: phone filters match digits only).
@@ -104,26 +113,44 @@ mod tests {
         assert_eq!(grams("zs@163.com"), "zs 16 63 co om 1 3 6 c m o s z");
     }
 
-    #[test]
-    fn query_tokens_form_a_phrase() {
-        assert_eq!(query_tokens("云帆科技"), ["云帆", "帆科", "科技"]);
-        assert_eq!(query_tokens("续"), ["续"]);
-        assert_eq!(query_tokens("  "), Vec::<String>::new());
-        assert_eq!(query_tokens("a云帆"), ["云帆"]);
+    fn grams_of(phrase: &[&str], singles: &[&str]) -> QueryGrams {
+        let v = |s: &[&str]| s.iter().map(|t| t.to_string()).collect();
+        QueryGrams { phrase: v(phrase), singles: v(singles) }
     }
 
     #[test]
-    fn substring_semantics() {
-        // Every substring's tokens appear, in order and adjacent, in the text's grams.
-        let text = "广州市天河区云帆贸易有限公司";
+    fn query_grams_form_a_phrase_and_keep_lone_characters() {
+        assert_eq!(query_grams("云帆科技"), grams_of(&["云帆", "帆科", "科技"], &[]));
+        assert_eq!(query_grams("续"), grams_of(&[], &["续"]));
+        assert!(query_grams("  ").is_empty());
+        assert_eq!(query_grams("a云帆"), grams_of(&["云帆"], &["a"]));
+        assert_eq!(query_grams("团）有限"), grams_of(&["有限"], &["团"]));
+        assert_eq!(query_grams("（集团）"), grams_of(&["集团"], &[]));
+        assert_eq!(query_grams("Ｈ＆Ｊ"), grams_of(&[], &["h", "j"]));
+        for q in ["%", "&", "（", "_", "（）"] {
+            assert!(query_grams(q).is_empty(), "{q}");
+        }
+    }
+
+    /// Whether the index would propose `text` for query `q`: the phrase adjacent and in order
+    /// among the text's grams, every lone character among them.
+    fn proposed(text: &str, q: &str) -> bool {
         let all = grams(text);
         let g: Vec<&str> = all.split(' ').collect();
-        for q in ["云帆", "天河区云帆贸易", "有限公司", "广"] {
-            let t = query_tokens(q);
-            assert!(g.windows(t.len()).any(|w| w.iter().zip(&t).all(|(a, b)| a == b)), "{q}");
+        let QueryGrams { phrase, singles } = query_grams(q);
+        (phrase.is_empty() || g.windows(phrase.len()).any(|w| w.iter().zip(&phrase).all(|(a, b)| a == b)))
+            && singles.iter().all(|s| g.contains(&s.as_str()))
+    }
+
+    #[test]
+    fn the_index_proposes_every_text_containing_the_query() {
+        let text = "广州市天河区云帆贸易（集团）有限公司 Ｈ＆Ｊ Trading";
+        for q in ["云帆", "天河区云帆贸易", "有限公司", "广", "团）有限", "（集团）", "h&j", "j trad", "司 h"]
+        {
+            assert!(search_text(text).contains(&search_text(q)), "{q} is a substring");
+            assert!(proposed(text, q), "{q} is proposed");
         }
-        let t = query_tokens("云帆有限");
-        assert!(!g.windows(t.len()).any(|w| w.iter().zip(&t).all(|(a, b)| a == b)));
+        assert!(!proposed(text, "云帆有限"));
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
     let f = MemberFilter::default;
     let fts = FTS;
     let phrase = |col: &str, text: &str| {
-        Value::from(format!("{col} : \"{}\"", app::members::search::query_tokens(text).join(" ")))
+        Value::from(format!("{col} : \"{}\"", app::members::search::query_grams(text).phrase.join(" ")))
     };
     let combo = |name, filter, scope, cust: &str, cust_values: Vec<Value>, rec: &str, rec_values: Vec<Value>| Combo {
         name,

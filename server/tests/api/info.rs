@@ -137,3 +137,39 @@ async fn exports_hold_exactly_the_filtered_rows() {
     let (status, _, _) = app.login("agent").await.get_file(&format!("/download/{}", "nope")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Fault 8: `%` and `_` in the title filter are characters, not `LIKE` wildcards.
+#[tokio::test]
+async fn title_filter_takes_wildcards_literally() {
+    let app = with_members(60).await;
+    let items = published_info::Entity::find().all(&app.db).await.unwrap();
+    let logs = info_push_log::Entity::find().all(&app.db).await.unwrap();
+    for (table, col, rows) in [
+        ("published_info", "title", items.iter().map(|p| p.id).collect::<Vec<_>>()),
+        ("info_push_log", "info_title", logs.iter().map(|l| l.id).collect()),
+    ] {
+        assert!(rows.len() > 3, "{table} has data");
+        for (id, title) in rows.iter().zip(["九折 10% 优惠采购", "A_B 型号求购", "路径 C:\\tmp 说明"]) {
+            app.exec(&format!("UPDATE {table} SET {col} = '{title}' WHERE id = {id}")).await;
+        }
+    }
+    let mut m = app.login("manager").await;
+    for (endpoint, total) in [("members/published", items.len()), ("members/pushes", logs.len())] {
+        for (q, want) in [
+            ("%", "九折 10% 优惠采购"),
+            ("_", "A_B 型号求购"),
+            ("\\", "路径 C:\\tmp 说明"),
+            ("a_b 型号", "A_B 型号求购"),
+        ] {
+            let (status, page) = m.call(endpoint, json!({"filter": {"title": q, "per_page": 100}})).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            let titles: Vec<&str> =
+                page["page"]["items"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap()).collect();
+            assert_eq!(titles, vec![want], "{endpoint} {q:?} of {total}");
+        }
+        let (_, page) = m.call(endpoint, json!({"filter": {"title": "%%", "per_page": 100}})).await;
+        assert_eq!(page["page"]["total"], 0, "{endpoint}");
+        let (status, page) = m.call(endpoint, json!({"filter": {"title": "采".repeat(301)}})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    }
+}

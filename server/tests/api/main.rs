@@ -11,4 +11,5 @@ mod info;
 mod initial_password;
 mod matrix;
 mod members;
+mod search;
 mod sync;

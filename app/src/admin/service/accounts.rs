@@ -2,6 +2,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder,
@@ -14,6 +15,7 @@ use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, role};
 use crate::auth::session::{self, CurrentUser};
 use crate::auth::{Perm, RoleCategory, password};
+use crate::db::contains_ignoring_case;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::state::AppState;
 use crate::ui::{Page, per_page};
@@ -56,8 +58,11 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: AccountFilte
     let mut cond = user.scope.condition(account::Column::OrganizationId, account::Column::Id);
     let q = f.admin_id.trim().to_lowercase();
     if !q.is_empty() {
+        let b = db.get_database_backend();
         cond = cond.add(
-            Condition::any().add(account::Column::AdminIdKey.contains(&q)).add(account::Column::Name.contains(&q)),
+            Condition::any()
+                .add(contains_ignoring_case(b, Expr::col(account::Column::AdminIdKey), &q))
+                .add(contains_ignoring_case(b, Expr::col(account::Column::Name), &q)),
         );
     }
     if let Some(o) = f.org_id {

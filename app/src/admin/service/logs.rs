@@ -3,11 +3,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::admin::{LogFilter, LogRow, LoginLogRow};
 use crate::auth::entity::{account, login_log, operation_log, permission};
 use crate::auth::session::CurrentUser;
+use crate::db::{contains_ignoring_case, starts_with};
 use crate::error::{AppError, AppResult};
 use crate::ui::{Page, per_page};
 
@@ -25,8 +27,13 @@ fn day_start(s: &str, field: &str) -> AppResult<Option<DateTime<Utc>>> {
 
 async fn account_ids_matching(db: &impl ConnectionTrait, admin_id: &str) -> AppResult<Vec<i64>> {
     let q = admin_id.trim().to_lowercase();
+    let b = db.get_database_backend();
     Ok(account::Entity::find()
-        .filter(Condition::any().add(account::Column::AdminIdKey.contains(&q)).add(account::Column::Name.contains(&q)))
+        .filter(
+            Condition::any()
+                .add(contains_ignoring_case(b, Expr::col(account::Column::AdminIdKey), &q))
+                .add(contains_ignoring_case(b, Expr::col(account::Column::Name), &q)),
+        )
         .all(db)
         .await?
         .into_iter()
@@ -58,7 +65,7 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: LogFilter) -
         cond = cond.add(operation_log::Column::Action.eq(f.action.clone()));
     }
     if !f.module.is_empty() {
-        cond = cond.add(operation_log::Column::Module.starts_with(&f.module));
+        cond = cond.add(starts_with(Expr::col(operation_log::Column::Module), &f.module));
     }
     let per = per_page(f.per_page);
     let page = crate::ui::page_number(f.page);
@@ -123,7 +130,8 @@ pub async fn list_logins(db: &impl ConnectionTrait, f: LogFilter) -> AppResult<P
         cond = cond.add(login_log::Column::AccountId.eq(a));
     }
     if !f.admin_id.trim().is_empty() {
-        cond = cond.add(login_log::Column::AdminIdAttempted.contains(f.admin_id.trim()));
+        let b = db.get_database_backend();
+        cond = cond.add(contains_ignoring_case(b, Expr::col(login_log::Column::AdminIdAttempted), f.admin_id.trim()));
     }
     if !f.action.is_empty() {
         cond = cond.add(login_log::Column::Result.eq(f.action.clone()));
