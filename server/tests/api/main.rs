@@ -9,3 +9,4 @@ mod info;
 mod matrix;
 mod members;
 mod sync;
+mod uploads;

@@ -157,26 +157,25 @@ pub(super) async fn existing(
     Ok(map)
 }
 
-/// Starts a file sync in the background (PG-94 upload): reads the file, runs the sync as
+/// Starts a file sync in the background (PG-94 upload): checks the file at once (a file that
+/// cannot be read or is beyond the limits is refused here), then reads it, runs the sync as
 /// `user` and writes the operation log; the page polls the job.
-pub fn start_upload(
+pub async fn start_upload(
     state: &crate::state::AppState,
     user: crate::auth::session::CurrentUser,
     kind: SyncKind,
     file_name: String,
     bytes: Vec<u8>,
-) -> crate::jobs::JobStatus {
+) -> AppResult<crate::jobs::JobStatus> {
+    let name = file_name.clone();
+    let upload =
+        tokio::task::spawn_blocking(move || crate::tabular::open(&name, bytes)).await.map_err(AppError::internal)??;
     let job = state.jobs.start(user.account.id);
     let status = job.status();
     let db = state.db.clone();
     tokio::spawn(async move {
         let work = async {
-            let table = tokio::task::spawn_blocking(move || {
-                crate::tabular::read(&file_name.clone(), &bytes).map(|t| (t, file_name))
-            })
-            .await
-            .map_err(AppError::internal)??;
-            let (table, file_name) = table;
+            let table = tokio::task::spawn_blocking(move || upload.table()).await.map_err(AppError::internal)??;
             let rows = read_file(kind, &table)?;
             job.total.store(rows.len() as u64, std::sync::atomic::Ordering::Relaxed);
             let progress_job = job.clone();
@@ -205,5 +204,5 @@ pub fn start_upload(
             crate::error::Text::new(e.message(crate::i18n::Locale::Zh), e.message(crate::i18n::Locale::En))
         }));
     });
-    status
+    Ok(status)
 }
