@@ -183,3 +183,77 @@ async fn published_info_and_push_logs_attach_to_synced_members() {
     assert!(String::from_utf8(body).unwrap().contains("会员ID,企业名称,登录名"));
     assert!(disposition.contains("attachment"));
 }
+
+#[tokio::test]
+async fn runs_and_import_checks_left_running_by_a_crash_are_marked_interrupted_at_start() {
+    let app = with_members(10).await;
+    // A sync run whose process died: its row stays "running" (its writes were rolled back).
+    let rows: Vec<CmRow> = (0..1500)
+        .map(|i| CmRow {
+            line: i + 2,
+            fields: [
+                ("cm_member_id", format!("CMR{i:05}")),
+                ("company_name", format!("中断测试{i}号有限公司")),
+                ("login_name", format!("crash{i}")),
+                ("enterprise_status", "正常".into()),
+                ("member_level", "免费".into()),
+            ]
+            .into_iter()
+            .collect(),
+        })
+        .collect();
+    let db = app.db.clone();
+    let task = tokio::spawn(async move {
+        cm_sync::run(&db, SyncKind::Members, "file_upload", Some("crash.csv"), rows, None, |done| {
+            if done > 0 {
+                panic!("killed after {done} rows");
+            }
+        })
+        .await
+    });
+    assert!(task.await.is_err(), "the run was killed");
+    assert_eq!(app.text("SELECT status FROM sync_run").await, "running");
+    // An import check the process was doing.
+    let agent = app.signed_in("agent").await;
+    let job = app::archive::import::create_job(&app.db, &agent, app::archive::ImportKind::Customers, "客户.csv")
+        .await
+        .unwrap();
+    let done_job =
+        app::archive::import::create_job(&app.db, &agent, app::archive::ImportKind::Customers, "旧.csv").await.unwrap();
+    app.exec(&format!("UPDATE import_job SET status = 'awaiting_confirm' WHERE id = {}", done_job.id)).await;
+
+    // What the server does at start-up, before serving.
+    assert_eq!(app::jobs::recover_interrupted(&app.db).await.unwrap(), 2);
+    assert_eq!(app::jobs::recover_interrupted(&app.db).await.unwrap(), 0, "once is enough");
+    assert_eq!(app.text("SELECT status FROM sync_run").await, "interrupted");
+    assert_eq!(app.text(&format!("SELECT status FROM import_job WHERE id = {}", job.id)).await, "interrupted");
+    assert_eq!(
+        app.text(&format!("SELECT status FROM import_job WHERE id = {}", done_job.id)).await,
+        "awaiting_confirm",
+        "only running work is touched"
+    );
+    let mut m = app.login("manager").await;
+    let (_, runs) = m.call("sync/runs", json!({"page": 1})).await;
+    assert_eq!(runs["items"][0]["status"], "interrupted");
+    assert!(runs["items"][0]["finished_at"].is_string(), "{runs}");
+    assert_eq!(runs["items"][0]["errors"][0][2], "服务重启,任务中断,请重新运行", "{runs}");
+    let mut a = app.login("agent").await;
+    let (_, view) = a.call("imports/view", json!({ "id": job.id })).await;
+    assert_eq!(
+        (view["status"].as_str(), view["message"].as_str()),
+        (Some("interrupted"), Some("服务重启,任务中断,请重新运行"))
+    );
+    // A job id from the previous process answers why, not "not found".
+    let (status, gone) = a.call("jobs/status", json!({ "id": "from-before-the-restart" })).await;
+    assert_eq!(
+        (status, crate::common::rejected(&gone).as_str()),
+        (StatusCode::CONFLICT, "服务重启,任务中断,请重新运行")
+    );
+
+    // A new run starts and succeeds.
+    let file = csv(&[MEMBER_HEADER, "CMR00001,中断后重新同步有限公司,crash1,,,,,,正常,,免费,,,,,"]);
+    let (_, job) = upload(&app, "manager", "members", file).await;
+    assert_eq!(job["state"], "done", "{job}");
+    let (_, runs) = m.call("sync/runs", json!({"page": 1})).await;
+    assert_eq!((runs["items"][0]["status"].as_str(), runs["total"].as_i64()), (Some("succeeded"), Some(2)));
+}

@@ -117,6 +117,22 @@ pub async fn run(
     outcome
 }
 
+/// At start-up: runs a previous server process left `running` can never finish (their writes
+/// were one transaction, rolled back); they are marked `interrupted`, the note in their report.
+/// Answers how many.
+pub async fn mark_interrupted(db: &impl ConnectionTrait) -> AppResult<u64> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let note = [RowError { line: 0, field: String::new(), message: crate::jobs::INTERRUPTED.0.into() }];
+    let done = sync_run::Entity::update_many()
+        .col_expr(sync_run::Column::Status, Expr::value("interrupted"))
+        .col_expr(sync_run::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(sync_run::Column::ErrorReport, Expr::value(serde_json::to_string(&note).unwrap_or_default()))
+        .filter(sync_run::Column::Status.eq("running"))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 /// Validates every row, then (only if all are valid) writes them in one transaction.
 async fn apply(
     db: &DatabaseConnection,
