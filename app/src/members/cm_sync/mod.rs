@@ -50,6 +50,9 @@ pub struct SyncOutcome {
     pub inserted: usize,
     pub updated: usize,
     pub errors: Vec<RowError>,
+    /// Enumeration values CM sent that the CRM does not know (mapped and logged, OP-01).
+    #[serde(skip)]
+    pub unmapped: check::Unmapped,
 }
 
 /// The rows of an uploaded file in `kind`'s layout; a missing required column is an error.
@@ -95,15 +98,20 @@ pub async fn run(
     let outcome = match result {
         Ok(mut o) => {
             o.run_id = run.id;
+            // The report: every bad row, then one line per field with unknown values.
+            let report: Vec<RowError> = o.errors.iter().cloned().chain(o.unmapped.report()).collect();
+            if !report.is_empty() {
+                done.error_report = Set(Some(serde_json::to_string(&report).unwrap_or_default()));
+            }
             if o.errors.is_empty() {
                 done.status = Set("succeeded".into());
                 done.rows_inserted = Set(o.inserted as i32);
                 done.rows_updated = Set(o.updated as i32);
+                done.rows_skipped = Set(o.unmapped.skipped_rows() as i32);
             } else {
                 done.status = Set("failed".into());
                 done.rows_failed = Set(o.errors.iter().map(|e| e.line).collect::<HashSet<_>>().len() as i32);
                 done.rows_skipped = Set(o.read as i32);
-                done.error_report = Set(Some(serde_json::to_string(&o.errors).unwrap_or_default()));
             }
             Ok(o)
         }
@@ -204,6 +212,8 @@ pub async fn start_upload(
                 .detail(serde_json::json!({
                     "kind": kind.code(), "read": outcome.read, "inserted": outcome.inserted,
                     "updated": outcome.updated, "rejected_rows": outcome.errors.len(),
+                    "skipped_rows": outcome.unmapped.skipped_rows(),
+                    "unmapped": outcome.unmapped.report().into_iter().map(|e| e.message).collect::<Vec<_>>(),
                 }));
             crate::auth::audit::record(&db, &user, entry).await?;
             if outcome.errors.is_empty() {
