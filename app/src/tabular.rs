@@ -21,6 +21,9 @@ pub const MAX_ROWS: usize = 200_000;
 pub const MAX_COLUMNS: usize = 200;
 /// At most this many filled cells per file (`MAX_ROWS` rows of a 40-column layout).
 pub const MAX_CELLS: usize = 8_000_000;
+/// An .xlsx's parts may inflate to this much together, and its shared strings (which are
+/// read into memory whole) to this much: a zip bomb is refused before anything is inflated.
+const MAX_UNZIPPED: (u64, u64) = (1 << 30, 256 << 20);
 
 pub struct Table {
     pub headers: Vec<String>,
@@ -101,6 +104,7 @@ enum Source {
 pub fn open(file_name: &str, bytes: Vec<u8>) -> AppResult<Upload> {
     let lower = file_name.to_lowercase();
     if lower.ends_with(".xlsx") {
+        check_unzipped(&bytes, MAX_UNZIPPED)?;
         let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(bad_xlsx)?;
         let sheet = book
             .sheet_names()
@@ -206,6 +210,26 @@ impl Rows {
 
 fn bad_xlsx(e: calamine::XlsxError) -> AppError {
     rejected(&format!("无法读取 Excel 文件:{e}"), &format!("Cannot read the Excel file: {e}"))
+}
+
+/// Refuses an .xlsx whose parts declare more than `total` bytes inflated, or whose shared
+/// strings more than `strings` (the zip reader then holds each part to its declared size).
+fn check_unzipped(bytes: &[u8], (total, strings): (u64, u64)) -> AppResult<()> {
+    let bad = |e: zip::result::ZipError| bad_xlsx(calamine::XlsxError::Zip(e));
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
+    let mut sum = 0u64;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(bad)?;
+        sum = sum.saturating_add(part.size());
+        let name = part.name().map_err(bad)?;
+        if sum > total || (name.ends_with("sharedStrings.xml") && part.size() > strings) {
+            return Err(rejected(
+                &format!("Excel 文件解压后过大({name}),请拆分文件或另存为 CSV 后上传"),
+                &format!("The Excel file inflates too much ({name}); split it or save it as CSV"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a sheet whose declared dimension (`<dimension ref="A1:XFD1048576"/>`) is beyond

@@ -197,6 +197,16 @@ fn filled_cells_are_capped() {
 }
 
 #[test]
+fn an_xlsx_inflating_beyond_the_limits_is_refused_before_inflating() {
+    let bytes = xlsx(&[(0, 0, "企业名称"), (1, 0, "云帆科技")]);
+    assert!(check_unzipped(&bytes, MAX_UNZIPPED).is_ok());
+    let msg = message(check_unzipped(&bytes, (1 << 30, 10)).expect_err("shared strings over the limit"));
+    assert!(msg.contains("解压后过大(xl/sharedStrings.xml)"), "{msg}");
+    assert!(check_unzipped(&bytes, (1000, 1 << 20)).is_err(), "all parts over the limit");
+    assert!(read("not-a-zip.xlsx", b"PK\x03\x04 but nothing more").is_err());
+}
+
+#[test]
 fn column_letters() {
     let letters: Vec<String> = [0, 25, 26, 51, 52, 200, 16_383].into_iter().map(column_letter).collect();
     assert_eq!(letters, ["A", "Z", "AA", "AZ", "BA", "GS", "XFD"]);
