@@ -1,12 +1,17 @@
 //! Long-running work started from a page (exports, imports): the server runs it in the
 //! background and the page polls its progress. Jobs live in this server process; a file a job
 //! produced is downloaded from the same process (behind a load balancer, route `/download/…`
-//! with session affinity).
+//! with session affinity). Work a stopped process left unfinished is marked interrupted at the
+//! next start (`recover_interrupted`).
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Text};
+
+/// The note on a sync run or import that a stopped server process left unfinished (zh, en).
+pub const INTERRUPTED: (&str, &str) =
+    ("服务重启,任务中断,请重新运行", "The server restarted and the task was interrupted; run it again");
 
 /// What the page shows of a job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,7 +43,9 @@ impl JobStatus {
 #[server(endpoint = "jobs/status", input = Json)]
 pub async fn get_job_status(id: String) -> Result<JobStatus, AppError> {
     crate::auth::session::serve(crate::auth::session::Access::Login, |ctx, user| async move {
-        ctx.state.jobs.get(&id, user.account.id).map(|j| j.status()).ok_or(AppError::NotFound)
+        // A job this process does not know was started by an earlier one (or expired).
+        let gone = || AppError::rejected(INTERRUPTED.0, INTERRUPTED.1);
+        ctx.state.jobs.get(&id, user.account.id).map(|j| j.status()).ok_or_else(gone)
     })
     .await
 }
@@ -116,8 +123,19 @@ mod server {
     use std::sync::{Arc, Mutex};
     use std::time::{Duration, Instant};
 
+    use sea_orm::DatabaseConnection;
+
     use super::JobStatus;
-    use crate::error::Text;
+    use crate::error::{AppResult, Text};
+
+    /// At start-up, before serving: the 数据同步 runs and 批量导入 checks that an earlier
+    /// process left running are marked interrupted (their writes were one transaction each, so
+    /// nothing is half-written); the pages show 已中断 with a note and a new run may start.
+    /// Answers how many were marked. With several server instances on one database this must
+    /// run only when no other instance is working (a deploy restarting all of them).
+    pub async fn recover_interrupted(db: &DatabaseConnection) -> AppResult<u64> {
+        Ok(crate::members::cm_sync::mark_interrupted(db).await? + crate::archive::import::mark_interrupted(db).await?)
+    }
 
     /// Finished jobs and their files are dropped after this long.
     const KEEP: Duration = Duration::from_secs(3600);

@@ -116,7 +116,8 @@ pub struct UploadQuery {
     name: String,
 }
 
-/// A CM export file (raw body) for 数据同步: starts the sync job and answers with its status.
+/// A CM export file (raw body) for 数据同步: starts the sync job and answers with its status;
+/// a file that cannot be read or is beyond the limits is refused at once (422).
 pub async fn upload_cm_sync(State(state): State<AppState>, Query(q): Query<UploadQuery>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let user = match user(&state, &parts, Some(Perm::SystemSync)).await {
@@ -131,8 +132,10 @@ pub async fn upload_cm_sync(State(state): State<AppState>, Query(q): Query<Uploa
         Ok(b) => b,
         Err(r) => return r,
     };
-    let status = app::members::cm_sync::start_upload(&state, user, kind, q.name, bytes);
-    Json(status).into_response()
+    match app::members::cm_sync::start_upload(&state, user, kind, q.name, bytes).await {
+        Ok(status) => Json(status).into_response(),
+        Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, e),
+    }
 }
 
 /// A file for 批量导入 (raw body): starts reading and checking it; the status carries the

@@ -52,6 +52,12 @@ async fn serve() -> anyhow::Result<()> {
     }
     tracing::info!("database: {}", redact(&config.database_url));
     let db = connect(&config.database_url).await?;
+    let interrupted = app::jobs::recover_interrupted(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if interrupted > 0 {
+        tracing::warn!(
+            "{interrupted} sync runs / import checks left running by the previous process marked interrupted"
+        );
+    }
     if let Some(pw) = app::seed::first_run(&db, config.demo).await.map_err(|e| anyhow::anyhow!("{e}"))? {
         tracing::warn!("created the initial account `admin` with one-time password `{pw}`: change it at first login");
     }

@@ -22,6 +22,7 @@ fn job_status(s: &str) -> (&'static str, &'static str, &'static str) {
         "awaiting_confirm" => ("待确认", "Awaiting confirmation", "badge badge-blue"),
         "done" => ("已导入", "Imported", "badge badge-green"),
         "undone" => ("已撤销", "Undone", "badge badge-gray"),
+        "interrupted" => ("已中断", "Interrupted", "badge badge-gray"),
         _ => ("失败", "Failed", "badge badge-red"),
     }
 }

@@ -16,8 +16,9 @@ fn text(e: &AppError) -> Text {
     Text::new(e.message(Locale::Zh), e.message(Locale::En))
 }
 
-/// Starts checking an uploaded file: the import job row exists at once (its id is in the
-/// status), the rows are staged in the background.
+/// Starts checking an uploaded file: a file that cannot be read or is beyond the limits is
+/// refused at once; otherwise the import job row exists at once (its id is in the status) and
+/// the rows are read and staged in the background.
 pub async fn start_stage(
     state: &AppState,
     user: CurrentUser,
@@ -25,6 +26,9 @@ pub async fn start_stage(
     file_name: String,
     bytes: Vec<u8>,
 ) -> AppResult<JobStatus> {
+    let name = file_name.clone();
+    let upload =
+        tokio::task::spawn_blocking(move || crate::tabular::open(&name, bytes)).await.map_err(AppError::internal)??;
     let row = import::create_job(&state.db, &user, kind, &file_name).await?;
     let job = state.jobs.start(user.account.id);
     job.record.store(row.id, Ordering::Relaxed);
@@ -32,10 +36,7 @@ pub async fn start_stage(
     let db = state.db.clone();
     tokio::spawn(async move {
         let work = async {
-            let name = file_name.clone();
-            let table = tokio::task::spawn_blocking(move || crate::tabular::read(&name, &bytes))
-                .await
-                .map_err(AppError::internal)??;
+            let table = tokio::task::spawn_blocking(move || upload.table()).await.map_err(AppError::internal)??;
             job.total.store(table.rows.len() as u64, Ordering::Relaxed);
             let progress = |n| job.progress(n);
             import::stage(&db, &user, row.id, kind, &table, &progress).await

@@ -126,7 +126,15 @@ fn Sync() -> impl IntoView {
                                     let (zh, en, class) = match r.status.as_str() {
                                         "succeeded" => ("成功", "Succeeded", "badge badge-green"),
                                         "running" => ("进行中", "Running", "badge badge-blue"),
+                                        "interrupted" => ("已中断", "Interrupted", "badge badge-gray"),
                                         _ => ("失败", "Failed", "badge badge-red"),
+                                    };
+                                    // A failed run lists its errors; a succeeded one the values it
+                                    // could not map; an interrupted one why.
+                                    let report = match r.status.as_str() {
+                                        "succeeded" => ("提示", "Notes"),
+                                        "interrupted" => ("说明", "Note"),
+                                        _ => ("错误报告", "Error report"),
                                     };
                                     let errors = r.errors.clone();
                                     let count = r.error_count;
@@ -144,7 +152,7 @@ fn Sync() -> impl IntoView {
                                         {(!errors.is_empty()).then(|| view! {
                                             <tr class="error-report"><td colspan="10">
                                                 <details>
-                                                    <summary>{move || format!("{} ({count})", i18n.t("错误报告", "Error report"))}</summary>
+                                                    <summary>{move || format!("{} ({count})", i18n.t(report.0, report.1))}</summary>
                                                     <ul>
                                                         {errors.into_iter().map(|(line, field, msg)| view! {
                                                             <li>{if line > 0 { format!("第 {line} 行 {field}:{msg}") } else { msg }}</li>

@@ -13,3 +13,4 @@ mod matrix;
 mod members;
 mod search;
 mod sync;
+mod uploads;

@@ -97,7 +97,6 @@ async fn a_file_with_a_bad_row_writes_nothing_and_reports_every_error() {
     for expected in [
         "3:registered_email",
         "3:region_code",
-        "3:member_level",
         "3:registered_at",
         "3:push_enabled",
         "3:member_points",
@@ -105,6 +104,9 @@ async fn a_file_with_a_bad_row_writes_nothing_and_reports_every_error() {
     ] {
         assert!(errors.contains(&expected.to_string()), "{expected} in {errors:?}");
     }
+    // An unknown 会员级别 (铂金) is no error (OP-01): listed after the errors.
+    assert!(!errors.contains(&"3:member_level".to_string()), "{errors:?}");
+    assert!(errors.contains(&"0:member_level".to_string()), "{errors:?}");
     // A missing required column is refused before any row is read.
     let (_, job) = upload(&app, "manager", "members", csv(&["会员ID,企业名称", "A,B"])).await;
     assert!(job["message"]["zh"].as_str().unwrap().contains("登录名"), "{job}");
@@ -182,4 +184,206 @@ async fn published_info_and_push_logs_attach_to_synced_members() {
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8(body).unwrap().contains("会员ID,企业名称,登录名"));
     assert!(disposition.contains("attachment"));
+}
+
+#[tokio::test]
+async fn runs_and_import_checks_left_running_by_a_crash_are_marked_interrupted_at_start() {
+    let app = with_members(10).await;
+    // A sync run whose process died: its row stays "running" (its writes were rolled back).
+    let rows: Vec<CmRow> = (0..1500)
+        .map(|i| CmRow {
+            line: i + 2,
+            fields: [
+                ("cm_member_id", format!("CMR{i:05}")),
+                ("company_name", format!("中断测试{i}号有限公司")),
+                ("login_name", format!("crash{i}")),
+                ("enterprise_status", "正常".into()),
+                ("member_level", "免费".into()),
+            ]
+            .into_iter()
+            .collect(),
+        })
+        .collect();
+    let db = app.db.clone();
+    let task = tokio::spawn(async move {
+        cm_sync::run(&db, SyncKind::Members, "file_upload", Some("crash.csv"), rows, None, |done| {
+            if done > 0 {
+                panic!("killed after {done} rows");
+            }
+        })
+        .await
+    });
+    assert!(task.await.is_err(), "the run was killed");
+    assert_eq!(app.text("SELECT status FROM sync_run").await, "running");
+    // An import check the process was doing.
+    let agent = app.signed_in("agent").await;
+    let job = app::archive::import::create_job(&app.db, &agent, app::archive::ImportKind::Customers, "客户.csv")
+        .await
+        .unwrap();
+    let done_job =
+        app::archive::import::create_job(&app.db, &agent, app::archive::ImportKind::Customers, "旧.csv").await.unwrap();
+    app.exec(&format!("UPDATE import_job SET status = 'awaiting_confirm' WHERE id = {}", done_job.id)).await;
+
+    // What the server does at start-up, before serving.
+    assert_eq!(app::jobs::recover_interrupted(&app.db).await.unwrap(), 2);
+    assert_eq!(app::jobs::recover_interrupted(&app.db).await.unwrap(), 0, "once is enough");
+    assert_eq!(app.text("SELECT status FROM sync_run").await, "interrupted");
+    assert_eq!(app.text(&format!("SELECT status FROM import_job WHERE id = {}", job.id)).await, "interrupted");
+    assert_eq!(
+        app.text(&format!("SELECT status FROM import_job WHERE id = {}", done_job.id)).await,
+        "awaiting_confirm",
+        "only running work is touched"
+    );
+    let mut m = app.login("manager").await;
+    let (_, runs) = m.call("sync/runs", json!({"page": 1})).await;
+    assert_eq!(runs["items"][0]["status"], "interrupted");
+    assert!(runs["items"][0]["finished_at"].is_string(), "{runs}");
+    assert_eq!(runs["items"][0]["errors"][0][2], "服务重启,任务中断,请重新运行", "{runs}");
+    let mut a = app.login("agent").await;
+    let (_, view) = a.call("imports/view", json!({ "id": job.id })).await;
+    assert_eq!(
+        (view["status"].as_str(), view["message"].as_str()),
+        (Some("interrupted"), Some("服务重启,任务中断,请重新运行"))
+    );
+    // A job id from the previous process answers why, not "not found".
+    let (status, gone) = a.call("jobs/status", json!({ "id": "from-before-the-restart" })).await;
+    assert_eq!(
+        (status, crate::common::rejected(&gone).as_str()),
+        (StatusCode::CONFLICT, "服务重启,任务中断,请重新运行")
+    );
+
+    // A new run starts and succeeds.
+    let file = csv(&[MEMBER_HEADER, "CMR00001,中断后重新同步有限公司,crash1,,,,,,正常,,免费,,,,,"]);
+    let (_, job) = upload(&app, "manager", "members", file).await;
+    assert_eq!(job["state"], "done", "{job}");
+    let (_, runs) = m.call("sync/runs", json!({"page": 1})).await;
+    assert_eq!((runs["items"][0]["status"].as_str(), runs["total"].as_i64()), (Some("succeeded"), Some(2)));
+}
+
+/// The run log's report lines (line 0 = a note for the whole run) as "field: message".
+async fn run_notes(app: &TestApp) -> (serde_json::Value, Vec<String>) {
+    let mut m = app.login("manager").await;
+    let (_, runs) = m.call("sync/runs", json!({"page": 1})).await;
+    let run = runs["items"][0].clone();
+    let notes = run["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e[0] == 0)
+        .map(|e| format!("{}: {}", e[1].as_str().unwrap(), e[2].as_str().unwrap()))
+        .collect();
+    (run, notes)
+}
+
+#[tokio::test]
+async fn unknown_enumeration_values_are_mapped_and_logged_not_fatal() {
+    let app = with_members(10).await;
+    let file = csv(&[
+        MEMBER_HEADER,
+        "CMV001,铂金会员一号有限公司,platinum1,,,,,,已冻结,代理商,铂金,,,,,",
+        "CMV002,铂金会员二号有限公司,platinum2,,,,,,正常,供应商,铂金,,,,,",
+        "CMV003,钻石会员有限公司,diamond1,,,,,,正常,,钻石,,,,,",
+        "CMV004,普通会员有限公司,ordinary1,,,,,,未激活,采购商,金牌,,,,,",
+    ]);
+    let (_, job) = upload(&app, "manager", "members", file).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM customer WHERE cm_member_id LIKE 'CMV%'").await, 4);
+    // 企业状态 not known to the CRM → 正常 (SPEC OP-01); other unknown values → left empty.
+    assert_eq!(app.text("SELECT enterprise_status FROM customer WHERE cm_member_id = 'CMV001'").await, "normal");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customer WHERE cm_member_id = 'CMV001' AND enterprise_category IS NULL").await,
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM customer WHERE cm_member_id IN ('CMV001','CMV002','CMV003') AND member_level IS NULL"
+        )
+        .await,
+        3
+    );
+    assert_eq!(app.text("SELECT member_level FROM customer WHERE cm_member_id = 'CMV004'").await, "gold");
+    let (run, notes) = run_notes(&app).await;
+    assert_eq!(run["status"], "succeeded");
+    assert_eq!((run["rows_inserted"].as_i64(), run["error_count"].as_i64()), (Some(4), Some(3)), "{run}");
+    assert!(
+        notes.contains(&"member_level: 会员级别有 3 行的值无法识别(“钻石”×1、“铂金”×2),已留空".to_string()),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"enterprise_status: 企业状态有 1 行的值无法识别(“已冻结”×1),已按“正常”同步".to_string()),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"enterprise_category: 企业类别有 1 行的值无法识别(“代理商”×1),已留空".to_string()),
+        "{notes:?}"
+    );
+
+    // 信息类型 cannot be empty: a row with an unknown one is skipped and logged, the rest synced.
+    let file = csv(&[
+        "信息ID,会员ID,信息类型,信息名称,信息状态,发布时间",
+        "PIV1,CMV004,产品信息,不锈钢板,上架,2026-10-01 10:00",
+        "PIV2,CMV004,招聘信息,招聘业务员,上架,2026-10-02 10:00",
+        "PIV3,CMV004,求购信息,求购钢管,已下架,2026-10-03 10:00",
+    ]);
+    let (_, job) = upload(&app, "manager", "published_info", file).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM published_info WHERE cm_info_id LIKE 'PIV%'").await, 1);
+    let (run, notes) = run_notes(&app).await;
+    assert_eq!((run["rows_inserted"].as_i64(), run["status"].as_str()), (Some(1), Some("succeeded")), "{run}");
+    assert_eq!(app.count("SELECT CAST(rows_skipped AS BIGINT) FROM sync_run ORDER BY id DESC LIMIT 1").await, 2);
+    assert!(
+        notes.contains(&"info_type: 信息类型有 1 行的值无法识别(“招聘信息”×1),这些行未同步".to_string()),
+        "{notes:?}"
+    );
+    assert!(notes.contains(&"status: 信息状态有 1 行的值无法识别(“已下架”×1),这些行未同步".to_string()), "{notes:?}");
+}
+
+#[tokio::test]
+async fn a_new_cm_member_takes_over_the_crm_customer_with_its_email_and_company_name() {
+    let app = with_members(10).await;
+    // A customer entered in the CRM (no 会员ID, no login name) who later registers on the platform.
+    let org = app.count("SELECT id FROM organization WHERE org_type = 'hq'").await;
+    let (company, email) = ("宁波ABC国际贸易有限公司", "Sales@nb-abc.example");
+    let mut buyer = app.login("biz_buyer").await;
+    let (_, saved) = buyer
+        .call(
+            "archive/save",
+            json!({"existing": null, "submit": true, "acknowledge": false, "input": {
+                "company_name": company, "contact_name": "孙经理", "phone_mobile": "", "phone_fixed": "",
+                "registered_email": email, "login_name": "", "region": [null, null, null], "address": "",
+                "industry": [null, null, null], "enterprise_category": "", "organization_id": org,
+                "info_source": "buyer_meeting", "remarks": "", "approver_id": null, "duplicate_reason": "",
+            }}),
+        )
+        .await;
+    let id = saved["Saved"]["id"].as_i64().unwrap_or_else(|| panic!("{saved}"));
+    let before = app.count("SELECT COUNT(*) FROM customer").await;
+    // CM spells them differently: upper-case e-mail, full-width and spaced company name.
+    let cm_company: String = company
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c })
+        .collect::<String>()
+        + " ";
+    let file = csv(&[
+        MEMBER_HEADER,
+        &format!("CMW001,{cm_company},newly_registered,{},,,,,正常,,免费,,,,,", email.to_uppercase()),
+        // Same e-mail, another company: a new member.
+        &format!("CMW002,另一家完全不同的贸易有限公司,other_company,{email},,,,,正常,,免费,,,,,"),
+    ]);
+    let (_, job) = upload(&app, "manager", "members", file).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM customer").await, before + 1, "one taken over, one new");
+    assert_eq!(app.text(&format!("SELECT cm_member_id FROM customer WHERE id = {id}")).await, "CMW001");
+    assert_eq!(app.text(&format!("SELECT login_name FROM customer WHERE id = {id}")).await, "newly_registered");
+    assert_eq!(app.text(&format!("SELECT info_source FROM customer WHERE id = {id}")).await, "system_captured");
+    assert_eq!(app.text(&format!("SELECT customer_type FROM customer WHERE id = {id}")).await, "member");
+    assert_ne!(app.count("SELECT id FROM customer WHERE cm_member_id = 'CMW002'").await, id);
+    let (run, _) = run_notes(&app).await;
+    assert_eq!((run["rows_inserted"].as_i64(), run["rows_updated"].as_i64()), (Some(1), Some(1)), "{run}");
+    // Synced again: matched by 会员ID now, still one record.
+    let file = csv(&[MEMBER_HEADER, &format!("CMW001,{company},newly_registered,{email},,,,,正常,,金牌,,,,,")]);
+    let (_, job) = upload(&app, "manager", "members", file).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM customer").await, before + 1);
+    assert_eq!(app.text(&format!("SELECT member_level FROM customer WHERE id = {id}")).await, "gold");
 }

@@ -1,6 +1,6 @@
 //! Reading CM values: codes or Chinese labels, 是/否, CM times, tree codes; and the per-row
 //! checker that records every bad value with its line and field.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
@@ -121,9 +121,81 @@ fn name_paths<T>(
         .collect()
 }
 
+/// What a run does with a value of an enumeration that CM sent but the CRM does not know
+/// (OP-01: mapped and logged, the run goes on).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum IfUnknown {
+    /// Use this code (SPEC gives a fallback: 企业状态 → 正常).
+    Use(&'static str),
+    /// Leave the field empty (unknown).
+    Empty,
+    /// The field cannot be empty: the row is not synced.
+    SkipRow,
+}
+
+/// The enumeration values a run could not map, per field, for the run's report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unmapped {
+    /// field → (label, what was done, value → rows)
+    fields: BTreeMap<&'static str, (&'static str, String, BTreeMap<String, usize>)>,
+    skipped: BTreeSet<usize>,
+}
+
+/// Distinct values listed per field in the report.
+const LISTED: usize = 20;
+
+impl Unmapped {
+    fn note(
+        &mut self,
+        line: usize,
+        field: &'static str,
+        label: &'static str,
+        list: &[Choice],
+        how: IfUnknown,
+        v: &str,
+    ) {
+        let done = || match how {
+            IfUnknown::Use(code) => format!("已按“{}”同步", list.iter().find(|c| c.0 == code).map_or(code, |c| c.1)),
+            IfUnknown::Empty => "已留空".to_string(),
+            IfUnknown::SkipRow => "这些行未同步".to_string(),
+        };
+        let entry = self.fields.entry(field).or_insert_with(|| (label, done(), BTreeMap::new()));
+        *entry.2.entry(v.to_string()).or_default() += 1;
+        if how == IfUnknown::SkipRow {
+            self.skipped.insert(line);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// Rows not synced because a required enumeration could not be mapped.
+    pub fn skipped_rows(&self) -> usize {
+        self.skipped.len()
+    }
+
+    /// One report line per field: how many rows, which values, what was done.
+    pub fn report(&self) -> Vec<RowError> {
+        self.fields
+            .iter()
+            .map(|(field, (label, done, values))| {
+                let rows: usize = values.values().sum();
+                let mut shown: Vec<String> = values.iter().take(LISTED).map(|(v, n)| format!("“{v}”×{n}")).collect();
+                if values.len() > LISTED {
+                    shown.push(format!("等 {} 种", values.len()));
+                }
+                let message = format!("{label}有 {rows} 行的值无法识别({}),{done}", shown.join("、"));
+                RowError { line: 0, field: field.to_string(), message }
+            })
+            .collect()
+    }
+}
+
 /// Checks one value; records the error and yields `None` when it is bad.
 pub(super) struct Check<'a> {
     pub(super) errors: &'a mut Vec<RowError>,
+    pub(super) unmapped: &'a mut Unmapped,
     pub(super) line: usize,
 }
 
@@ -151,17 +223,27 @@ impl Check<'_> {
         (!v.is_empty()).then(|| v.to_string())
     }
 
-    pub(super) fn choice(&mut self, row: &CmRow, field: &str, label: &str, list: &[Choice]) -> Option<&'static str> {
+    /// A value of an enumeration CM owns: its code, or — for a value the CRM does not know —
+    /// what `how` says, noted for the run's report (OP-01).
+    pub(super) fn mapped(
+        &mut self,
+        row: &CmRow,
+        field: &'static str,
+        label: &'static str,
+        list: &[Choice],
+        how: IfUnknown,
+    ) -> Option<&'static str> {
         let v = row.get(field);
         if v.is_empty() {
             return None;
         }
-        let c = code_of(list, v);
-        if c.is_none() {
-            let allowed: Vec<&str> = list.iter().map(|c| c.1).collect();
-            self.fail(field, format!("{label}“{v}”无效,应为 {}", allowed.join("/")));
-        }
-        c
+        code_of(list, v).or_else(|| {
+            self.unmapped.note(self.line, field, label, list, how, v);
+            match how {
+                IfUnknown::Use(code) => Some(code),
+                IfUnknown::Empty | IfUnknown::SkipRow => None,
+            }
+        })
     }
 
     pub(super) fn time(&mut self, row: &CmRow, field: &str, label: &str) -> Option<DateTime<Utc>> {

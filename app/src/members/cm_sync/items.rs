@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, OnConflict};
 use sea_orm::{DatabaseConnection, Value};
 
-use super::check::{Check, Lookups};
+use super::check::{Check, IfUnknown, Lookups};
 use super::{CmRow, SyncKind, SyncOutcome, existing};
 use crate::error::AppResult;
 use crate::members::bulk::Rows;
@@ -34,7 +34,7 @@ pub(super) async fn upsert(
     let mut seen = HashSet::new();
     let mut values: Vec<Vec<Value>> = vec![];
     for row in rows {
-        let mut ck = Check { errors: &mut out.errors, line: row.line };
+        let mut ck = Check { errors: &mut out.errors, unmapped: &mut out.unmapped, line: row.line };
         let id = ck.required(row, key, if kind == SyncKind::PublishedInfo { "信息ID" } else { "日志ID" }, 64);
         let member = ck.required(row, "cm_member_id", "会员ID", 64);
         let customer = member.as_ref().and_then(|m| {
@@ -52,9 +52,15 @@ pub(super) async fn upsert(
         }
         let v = match kind {
             SyncKind::PublishedInfo => {
-                let info_type = ck.choice(row, "info_type", "信息类型", enums::INFO_TYPES);
+                // Both are required: a value the CRM does not know skips the row (logged).
+                let info_type = ck.mapped(row, "info_type", "信息类型", enums::INFO_TYPES, IfUnknown::SkipRow);
                 let title = ck.required(row, "title", "信息名称", 300);
-                let status = ck.choice(row, "status", "信息状态", enums::INFO_STATUSES);
+                let status = ck.mapped(row, "status", "信息状态", enums::INFO_STATUSES, IfUnknown::SkipRow);
+                for (field, label) in [("info_type", "信息类型"), ("status", "信息状态")] {
+                    if row.get(field).is_empty() {
+                        ck.fail(field, format!("{label}不能为空"));
+                    }
+                }
                 let published = ck.time(row, "published_at", "发布时间");
                 if row.get("published_at").is_empty() {
                     ck.fail("published_at", "发布时间不能为空".into());
@@ -66,6 +72,7 @@ pub(super) async fn upsert(
                 else {
                     continue;
                 };
+                out.updated += usize::from(known.contains_key(&id));
                 vec![
                     Value::from(id),
                     c.into(),
@@ -89,11 +96,12 @@ pub(super) async fn upsert(
                     ck.fail("sent_at", "邮件发送时间不能为空".into());
                 }
                 let title = ck.max(row, "info_title", "信息名称", 300);
-                let info_type = ck.choice(row, "info_type", "信息类型", enums::INFO_TYPES);
-                let info_status = ck.choice(row, "info_status", "信息状态", enums::INFO_STATUSES);
+                let info_type = ck.mapped(row, "info_type", "信息类型", enums::INFO_TYPES, IfUnknown::Empty);
+                let info_status = ck.mapped(row, "info_status", "信息状态", enums::INFO_STATUSES, IfUnknown::Empty);
                 let published = ck.time(row, "info_published_at", "发布时间");
-                let status = ck.choice(row, "push_status", "推送状态", enums::PUSH_STATUSES);
+                let status = ck.mapped(row, "push_status", "推送状态", enums::PUSH_STATUSES, IfUnknown::Empty);
                 let (Some(id), Some(c), Some(e), Some(s)) = (id, customer, email, sent) else { continue };
+                out.updated += usize::from(known.contains_key(&id));
                 vec![
                     Value::from("cm"),
                     Some(id).into(),
@@ -150,7 +158,6 @@ pub(super) async fn upsert(
             "synced_at",
         ],
     };
-    out.updated = keys.iter().filter(|k| known.contains_key(*k)).count();
     out.inserted = values.len() - out.updated;
     let mut insert = Rows::new(table, cols);
     for v in values {

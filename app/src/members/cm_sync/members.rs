@@ -1,18 +1,20 @@
 //! 会员资料 from CM: every row checked (codes, dates, duplicates in the file, a login owned by
-//! another member), then all upserted by 会员ID in one transaction.
-use std::collections::HashSet;
+//! another member), then all upserted by 会员ID in one transaction. A row whose 会员ID is new
+//! takes over the CRM-entered customer it matches (OP-40): by login name, else by 注册邮箱 +
+//! normalised company name (the duplicate-check keys).
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
-use super::check::{Check, Lookups, parse_bool};
+use super::check::{Check, IfUnknown, Lookups, parse_bool};
 use super::{CmRow, SyncOutcome, existing};
 use crate::error::AppResult;
 use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
 use crate::members::entity::customer;
 use crate::members::enums;
-use crate::members::search::normalize;
+use crate::members::search::{company_norm, normalize};
 
 pub(super) async fn upsert(
     db: &DatabaseConnection,
@@ -26,12 +28,13 @@ pub(super) async fn upsert(
     let logins: Vec<String> = rows.iter().map(|r| normalize(r.get("login_name"))).collect();
     let known = existing(db, "customer", "cm_member_id", &ids).await?;
     let login_owner = existing(db, "customer", "login_name_key", &logins).await?;
+    let by_email_company = crm_by_email_company(db, rows).await?;
     let mut seen_ids = HashSet::new();
     let mut seen_logins = HashSet::new();
     let mut values: Vec<(Option<i64>, CustomerRow)> = Vec::with_capacity(rows.len());
     let mut linked: Vec<(i64, String)> = vec![];
     for row in rows {
-        let mut ck = Check { errors: &mut out.errors, line: row.line };
+        let mut ck = Check { errors: &mut out.errors, unmapped: &mut out.unmapped, line: row.line };
         let cm_id = ck.required(row, "cm_member_id", "会员ID", 64);
         let company = ck.required(row, "company_name", "企业名称", 200);
         let login = ck.required(row, "login_name", "登录名", 64);
@@ -53,12 +56,15 @@ pub(super) async fn upsert(
                 look.hq
             }),
         };
-        let status = ck.choice(row, "enterprise_status", "企业状态", enums::ENTERPRISE_STATUSES);
+        // OP-01: an enterprise state CM has and the CRM does not is 正常; other unknown values
+        // are left empty. Either way the run goes on and its report lists them.
+        let normal = IfUnknown::Use("normal");
+        let status = ck.mapped(row, "enterprise_status", "企业状态", enums::ENTERPRISE_STATUSES, normal);
         if row.get("enterprise_status").is_empty() {
             ck.fail("enterprise_status", "企业状态不能为空".into());
         }
-        let category = ck.choice(row, "enterprise_category", "企业类别", enums::CATEGORIES);
-        let level = ck.choice(row, "member_level", "会员级别", enums::LEVELS);
+        let category = ck.mapped(row, "enterprise_category", "企业类别", enums::CATEGORIES, IfUnknown::Empty);
+        let level = ck.mapped(row, "member_level", "会员级别", enums::LEVELS, IfUnknown::Empty);
         if row.get("member_level").is_empty() {
             ck.fail("member_level", "会员级别不能为空".into());
         }
@@ -79,7 +85,7 @@ pub(super) async fn upsert(
             ck.fail("has_avatar", "是否有头像应为 是/否".into());
             false
         });
-        let source = ck.choice(row, "registration_source", "注册来源", enums::REGISTRATION_SOURCES);
+        let source = ck.mapped(row, "registration_source", "注册来源", enums::REGISTRATION_SOURCES, IfUnknown::Empty);
         let points = match row.get("member_points") {
             "" => None,
             v => v.parse::<i32>().map(Some).unwrap_or_else(|_| {
@@ -101,6 +107,15 @@ pub(super) async fn upsert(
                 ck.fail("login_name", format!("登录名“{login}”已属于另一个会员"));
             }
             (None, Some(owner)) => linked.push((*owner, cm_id.clone())),
+            (None, None) => {
+                // The third key: one CRM-entered customer with this e-mail and company name.
+                let key = email.as_deref().map(|e| (normalize(e), company_norm(&company)));
+                if let Some(&[id]) = key.and_then(|k| by_email_company.get(&k)).map(Vec::as_slice)
+                    && !linked.iter().any(|l| l.0 == id)
+                {
+                    linked.push((id, cm_id.clone()));
+                }
+            }
             _ => {}
         }
         values.push((
@@ -178,4 +193,36 @@ pub(super) async fn upsert(
     sync_sequence(&txn, "customer").await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// CRM-entered customers (no 会员ID yet) by (e-mail key, normalised company name), for the
+/// rows' e-mails: the keys the duplicate check and the stored `email_key` /
+/// `company_name_norm` use.
+async fn crm_by_email_company(
+    db: &impl ConnectionTrait,
+    rows: &[CmRow],
+) -> AppResult<HashMap<(String, String), Vec<i64>>> {
+    let emails: Vec<String> = rows
+        .iter()
+        .map(|r| r.get("registered_email"))
+        .filter(|e| !e.is_empty())
+        .map(normalize)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut map: HashMap<(String, String), Vec<i64>> = HashMap::new();
+    for chunk in emails.chunks(5000) {
+        let found: Vec<(i64, Option<String>, String)> = customer::Entity::find()
+            .select_only()
+            .columns([customer::Column::Id, customer::Column::EmailKey, customer::Column::CompanyNameNorm])
+            .filter(customer::Column::EmailKey.is_in(chunk.iter().cloned()))
+            .filter(customer::Column::CmMemberId.is_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, email, company) in found {
+            map.entry((email.unwrap_or_default(), company)).or_default().push(id);
+        }
+    }
+    Ok(map)
 }

@@ -50,6 +50,9 @@ pub struct SyncOutcome {
     pub inserted: usize,
     pub updated: usize,
     pub errors: Vec<RowError>,
+    /// Enumeration values CM sent that the CRM does not know (mapped and logged, OP-01).
+    #[serde(skip)]
+    pub unmapped: check::Unmapped,
 }
 
 /// The rows of an uploaded file in `kind`'s layout; a missing required column is an error.
@@ -95,15 +98,20 @@ pub async fn run(
     let outcome = match result {
         Ok(mut o) => {
             o.run_id = run.id;
+            // The report: every bad row, then one line per field with unknown values.
+            let report: Vec<RowError> = o.errors.iter().cloned().chain(o.unmapped.report()).collect();
+            if !report.is_empty() {
+                done.error_report = Set(Some(serde_json::to_string(&report).unwrap_or_default()));
+            }
             if o.errors.is_empty() {
                 done.status = Set("succeeded".into());
                 done.rows_inserted = Set(o.inserted as i32);
                 done.rows_updated = Set(o.updated as i32);
+                done.rows_skipped = Set(o.unmapped.skipped_rows() as i32);
             } else {
                 done.status = Set("failed".into());
                 done.rows_failed = Set(o.errors.iter().map(|e| e.line).collect::<HashSet<_>>().len() as i32);
                 done.rows_skipped = Set(o.read as i32);
-                done.error_report = Set(Some(serde_json::to_string(&o.errors).unwrap_or_default()));
             }
             Ok(o)
         }
@@ -115,6 +123,22 @@ pub async fn run(
     };
     done.update(db).await?;
     outcome
+}
+
+/// At start-up: runs a previous server process left `running` can never finish (their writes
+/// were one transaction, rolled back); they are marked `interrupted`, the note in their report.
+/// Answers how many.
+pub async fn mark_interrupted(db: &impl ConnectionTrait) -> AppResult<u64> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let note = [RowError { line: 0, field: String::new(), message: crate::jobs::INTERRUPTED.0.into() }];
+    let done = sync_run::Entity::update_many()
+        .col_expr(sync_run::Column::Status, Expr::value("interrupted"))
+        .col_expr(sync_run::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(sync_run::Column::ErrorReport, Expr::value(serde_json::to_string(&note).unwrap_or_default()))
+        .filter(sync_run::Column::Status.eq("running"))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }
 
 /// Validates every row, then (only if all are valid) writes them in one transaction.
@@ -157,26 +181,25 @@ pub(super) async fn existing(
     Ok(map)
 }
 
-/// Starts a file sync in the background (PG-94 upload): reads the file, runs the sync as
+/// Starts a file sync in the background (PG-94 upload): checks the file at once (a file that
+/// cannot be read or is beyond the limits is refused here), then reads it, runs the sync as
 /// `user` and writes the operation log; the page polls the job.
-pub fn start_upload(
+pub async fn start_upload(
     state: &crate::state::AppState,
     user: crate::auth::session::CurrentUser,
     kind: SyncKind,
     file_name: String,
     bytes: Vec<u8>,
-) -> crate::jobs::JobStatus {
+) -> AppResult<crate::jobs::JobStatus> {
+    let name = file_name.clone();
+    let upload =
+        tokio::task::spawn_blocking(move || crate::tabular::open(&name, bytes)).await.map_err(AppError::internal)??;
     let job = state.jobs.start(user.account.id);
     let status = job.status();
     let db = state.db.clone();
     tokio::spawn(async move {
         let work = async {
-            let table = tokio::task::spawn_blocking(move || {
-                crate::tabular::read(&file_name.clone(), &bytes).map(|t| (t, file_name))
-            })
-            .await
-            .map_err(AppError::internal)??;
-            let (table, file_name) = table;
+            let table = tokio::task::spawn_blocking(move || upload.table()).await.map_err(AppError::internal)??;
             let rows = read_file(kind, &table)?;
             job.total.store(rows.len() as u64, std::sync::atomic::Ordering::Relaxed);
             let progress_job = job.clone();
@@ -189,6 +212,8 @@ pub fn start_upload(
                 .detail(serde_json::json!({
                     "kind": kind.code(), "read": outcome.read, "inserted": outcome.inserted,
                     "updated": outcome.updated, "rejected_rows": outcome.errors.len(),
+                    "skipped_rows": outcome.unmapped.skipped_rows(),
+                    "unmapped": outcome.unmapped.report().into_iter().map(|e| e.message).collect::<Vec<_>>(),
                 }));
             crate::auth::audit::record(&db, &user, entry).await?;
             if outcome.errors.is_empty() {
@@ -205,5 +230,5 @@ pub fn start_upload(
             crate::error::Text::new(e.message(crate::i18n::Locale::Zh), e.message(crate::i18n::Locale::En))
         }));
     });
-    status
+    Ok(status)
 }
