@@ -25,7 +25,7 @@ mod server {
     use crate::auth::session::Ctx;
     use crate::auth::{Perm, scope::Scope};
     use crate::error::{AppError, AppResult, Text};
-    use crate::jobs::{JobStatus, Output, temp_path};
+    use crate::jobs::{JobKind, JobStatus, Output, temp_path};
     use crate::members::export::{self, Format};
     use crate::members::info_query::InfoKind;
     use crate::members::{InfoFilter, MemberFilter};
@@ -85,7 +85,7 @@ mod server {
                 ));
             }
         }
-        let job = ctx.state.jobs.start(user.account.id);
+        let job = ctx.state.jobs.start(user.account.id, JobKind::Export).await?;
         let status = job.status();
         let db = ctx.state.db.clone();
         let stamp = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y%m%d%H%M%S");
@@ -99,7 +99,7 @@ mod server {
                 let (rows, criteria) = match &what {
                     What::Members(f) => {
                         let total = crate::members::query::count_exact(&db, f, &scope).await?;
-                        job.total.store(total, std::sync::atomic::Ordering::Relaxed);
+                        job.set_total(total).await?;
                         (export::member_services(&db, f, &scope, format, &path, progress).await?, f.to_query())
                     }
                     What::Info(kind, f) => {
@@ -110,7 +110,7 @@ mod server {
                 let entry = Entry::new(perm.code(), "export", "export")
                     .detail(json!({ "criteria": criteria, "rows": rows, "format": format.ext(), "file": name }));
                 audit::record(&db, &user, entry).await?;
-                Ok::<_, AppError>(Output { path, name, content_type: format.content_type() })
+                Ok::<_, AppError>(Output { path, name, content_type: format.content_type().into() })
             };
             let outcome = run.await.map(Some).map_err(|e| match e {
                 AppError::Validation(_) | AppError::Rejected(_) => {
@@ -118,7 +118,7 @@ mod server {
                 }
                 _ => Text::new("导出失败,请稍后重试", "The export failed; try again later"),
             });
-            job.finish(outcome);
+            job.finish(outcome).await;
         });
         Ok(status)
     }

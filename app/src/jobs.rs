@@ -1,8 +1,8 @@
-//! Long-running work started from a page (exports, imports): the server runs it in the
-//! background and the page polls its progress. Jobs live in this server process; a file a job
-//! produced is downloaded from the same process (behind a load balancer, route `/download/…`
-//! with session affinity). Work a stopped process left unfinished is marked interrupted at the
-//! next start (`recover_interrupted`).
+//! Long-running work started from a page (exports, imports, syncs): the server runs it in the
+//! background and the page polls its progress. Each job is a row of the `job` table (see
+//! `store`), so any server instance answers its progress and serves the file it produced (from
+//! the files directory all instances share); work whose instance stopped is marked interrupted
+//! (`recover_interrupted` at start-up, `Jobs::recover` every minute).
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ pub const INTERRUPTED: (&str, &str) =
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobStatus {
     pub id: String,
-    /// `running`, `done` or `failed`.
+    /// `running`, `done`, `failed` or `interrupted`.
     pub state: String,
     pub done: u64,
     pub total: u64,
@@ -43,9 +43,9 @@ impl JobStatus {
 #[server(endpoint = "jobs/status", input = Json)]
 pub async fn get_job_status(id: String) -> Result<JobStatus, AppError> {
     crate::auth::session::serve(crate::auth::session::Access::Login, |ctx, user| async move {
-        // A job this process does not know was started by an earlier one (or expired).
+        // A job that is not (or no longer) there: removed a day after it ended.
         let gone = || AppError::rejected(INTERRUPTED.0, INTERRUPTED.1);
-        ctx.state.jobs.get(&id, user.account.id).map(|j| j.status()).ok_or_else(gone)
+        ctx.state.jobs.get(&id, user.account.id).await?.map(|j| j.status()).ok_or_else(gone)
     })
     .await
 }
@@ -113,125 +113,6 @@ pub async fn upload(url: &str, input_id: &str) -> Result<JobStatus, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::*;
-
+mod store;
 #[cfg(feature = "ssr")]
-mod server {
-    use std::collections::HashMap;
-    use std::path::PathBuf;
-    use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
-
-    use sea_orm::DatabaseConnection;
-
-    use super::JobStatus;
-    use crate::error::{AppResult, Text};
-
-    /// At start-up, before serving: the 数据同步 runs and 批量导入 checks that an earlier
-    /// process left running are marked interrupted (their writes were one transaction each, so
-    /// nothing is half-written); the pages show 已中断 with a note and a new run may start.
-    /// Answers how many were marked. With several server instances on one database this must
-    /// run only when no other instance is working (a deploy restarting all of them).
-    pub async fn recover_interrupted(db: &DatabaseConnection) -> AppResult<u64> {
-        Ok(crate::members::cm_sync::mark_interrupted(db).await? + crate::archive::import::mark_interrupted(db).await?)
-    }
-
-    /// Finished jobs and their files are dropped after this long.
-    const KEEP: Duration = Duration::from_secs(3600);
-
-    pub struct Job {
-        pub id: String,
-        pub owner: i64,
-        pub total: AtomicU64,
-        pub done: AtomicU64,
-        /// The record the job works on (0 = none yet).
-        pub record: AtomicI64,
-        started: Instant,
-        outcome: Mutex<Option<Result<Option<Output>, Text>>>,
-    }
-
-    /// A file a job wrote, offered for download under `name`.
-    #[derive(Debug, Clone)]
-    pub struct Output {
-        pub path: PathBuf,
-        pub name: String,
-        pub content_type: &'static str,
-    }
-
-    impl Job {
-        pub fn progress(&self, done: u64) {
-            self.done.store(done, Ordering::Relaxed);
-        }
-
-        pub fn finish(&self, outcome: Result<Option<Output>, Text>) {
-            *self.outcome.lock().expect("job lock") = Some(outcome);
-        }
-
-        pub fn output(&self) -> Option<Output> {
-            match &*self.outcome.lock().expect("job lock") {
-                Some(Ok(out)) => out.clone(),
-                _ => None,
-            }
-        }
-
-        pub fn status(&self) -> JobStatus {
-            let outcome = self.outcome.lock().expect("job lock").clone();
-            let (state, message, download) = match outcome {
-                None => ("running", None, None),
-                Some(Ok(out)) => ("done", None, out.map(|_| format!("/download/{}", self.id))),
-                Some(Err(t)) => ("failed", Some(t), None),
-            };
-            JobStatus {
-                id: self.id.clone(),
-                state: state.into(),
-                done: self.done.load(Ordering::Relaxed),
-                total: self.total.load(Ordering::Relaxed),
-                message,
-                download,
-                record: Some(self.record.load(Ordering::Relaxed)).filter(|r| *r != 0),
-            }
-        }
-    }
-
-    /// The jobs of this server process.
-    #[derive(Clone, Default)]
-    pub struct Jobs(Arc<Mutex<HashMap<String, Arc<Job>>>>);
-
-    impl Jobs {
-        /// Registers a new running job of `owner` (and forgets old finished ones).
-        pub fn start(&self, owner: i64) -> Arc<Job> {
-            let job = Arc::new(Job {
-                id: crate::auth::token::random_id(16),
-                owner,
-                total: AtomicU64::new(0),
-                done: AtomicU64::new(0),
-                record: AtomicI64::new(0),
-                started: Instant::now(),
-                outcome: Mutex::new(None),
-            });
-            let mut map = self.0.lock().expect("jobs lock");
-            map.retain(|_, j| {
-                let keep = j.started.elapsed() < KEEP || j.outcome.lock().expect("job lock").is_none();
-                if !keep && let Some(out) = j.output() {
-                    let _ = std::fs::remove_file(out.path);
-                }
-                keep
-            });
-            map.insert(job.id.clone(), job.clone());
-            job
-        }
-
-        /// The job `id` if it belongs to `owner`.
-        pub fn get(&self, id: &str, owner: i64) -> Option<Arc<Job>> {
-            self.0.lock().expect("jobs lock").get(id).filter(|j| j.owner == owner).cloned()
-        }
-    }
-
-    /// A fresh path for a job's file.
-    pub fn temp_path(ext: &str) -> std::io::Result<PathBuf> {
-        let dir = std::env::temp_dir().join("crm-jobs");
-        std::fs::create_dir_all(&dir)?;
-        Ok(dir.join(format!("{}.{ext}", crate::auth::token::random_id(12))))
-    }
-}
+pub use store::*;

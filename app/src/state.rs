@@ -40,7 +40,7 @@ impl Default for Settings {
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
-    /// Exports and imports running in the background of this process.
+    /// Background jobs (exports, imports, syncs): rows of the `job` table.
     pub jobs: crate::jobs::Jobs,
 }
 

@@ -7,6 +7,7 @@ mod m20261123_000003_archive;
 mod m20261123_000004_search_trigger;
 mod m20261202_000001_customer_name_text;
 mod m20261202_000005_login_throttle;
+mod m20261202_000010_job;
 mod reference;
 pub mod text;
 mod util;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_search_trigger::Migration),
             Box::new(m20261202_000001_customer_name_text::Migration),
             Box::new(m20261202_000005_login_throttle::Migration),
+            Box::new(m20261202_000010_job::Migration),
         ]
     }
 }

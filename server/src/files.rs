@@ -41,22 +41,25 @@ fn attachment(name: &str, ext: &str) -> String {
     format!("attachment; filename=\"download.{ext}\"; filename*=UTF-8''{}", app::ui::urlencode(name))
 }
 
-/// The file of a finished export job, for the user who started it.
+/// The file of a finished export job, for the user who started it (from whichever instance
+/// ran the job: the files directory is shared).
 pub async fn download(State(state): State<AppState>, Path(id): Path<String>, req: Request) -> Response {
     let (parts, _) = req.into_parts();
     let user = match user(&state, &parts, None).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let Some(out) = state.jobs.get(&id, user.account.id).and_then(|j| j.output()) else {
-        return StatusCode::NOT_FOUND.into_response();
+    let out = match state.jobs.get(&id, user.account.id).await {
+        Ok(job) => job.and_then(|j| j.output()),
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
     };
+    let Some(out) = out else { return StatusCode::NOT_FOUND.into_response() };
     let Ok(file) = tokio::fs::File::open(&out.path).await else { return StatusCode::GONE.into_response() };
     let len = file.metadata().await.map(|m| m.len()).unwrap_or_default();
     let ext = out.path.extension().and_then(|e| e.to_str()).unwrap_or("bin").to_string();
     (
         [
-            (header::CONTENT_TYPE, out.content_type.to_string()),
+            (header::CONTENT_TYPE, out.content_type.clone()),
             (header::CONTENT_DISPOSITION, attachment(&out.name, &ext)),
             (header::CONTENT_LENGTH, len.to_string()),
         ],

@@ -70,7 +70,7 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
         .build();
     let state = ServerState {
         leptos_options: leptos_options.clone(),
-        app: AppState { db, settings: Arc::new(settings), jobs: Default::default() },
+        app: AppState { jobs: app::jobs::Jobs::new(db.clone()), db, settings: Arc::new(settings) },
     };
     let routes = generate_route_list(App);
     let app_state = state.app.clone();

@@ -55,9 +55,11 @@ async fn serve() -> anyhow::Result<()> {
     let interrupted = app::jobs::recover_interrupted(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     if interrupted > 0 {
         tracing::warn!(
-            "{interrupted} sync runs / import checks left running by the previous process marked interrupted"
+            "{interrupted} jobs / sync runs / import checks left running by a stopped instance marked interrupted"
         );
     }
+    // This instance's heartbeat, and every minute the recovery of other stopped instances' work.
+    app::jobs::Jobs::new(db.clone()).spawn_upkeep();
     if let Some(pw) = app::seed::first_run(&db, config.demo).await.map_err(|e| anyhow::anyhow!("{e}"))? {
         tracing::warn!("created the initial account `admin` with one-time password `{pw}`: change it at first login");
     }

@@ -132,13 +132,18 @@ pub async fn fail_job(db: &impl ConnectionTrait, job_id: i64, message: String) -
     Ok(())
 }
 
-/// At start-up: checks a previous server process was running (`validating`) can never finish;
-/// they are marked `interrupted` with the note the page shows. Answers how many.
+/// Checks left `validating` that no running import-check job works on any more (their
+/// process stopped) are marked `interrupted` with the note the page shows (see
+/// `crate::jobs::recover_interrupted`). Answers how many.
 pub async fn mark_interrupted(db: &impl ConnectionTrait) -> AppResult<u64> {
     let done = import_job::Entity::update_many()
         .col_expr(import_job::Column::Status, Expr::value("interrupted"))
         .col_expr(import_job::Column::Message, Expr::value(crate::jobs::INTERRUPTED.0))
         .filter(import_job::Column::Status.eq("validating"))
+        .filter(crate::jobs::no_running_job(
+            crate::jobs::JobKind::ImportCheck,
+            (import_job::Entity, import_job::Column::Id),
+        ))
         .exec(db)
         .await?;
     Ok(done.rows_affected)

@@ -1,7 +1,5 @@
 //! The import's two long steps as background jobs the page watches: reading and checking an
 //! uploaded file, and committing the checked rows.
-use std::sync::atomic::Ordering;
-
 use super::ImportKind;
 use super::import;
 use crate::auth::Perm;
@@ -9,7 +7,7 @@ use crate::auth::audit::{self, Entry};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult, Text};
 use crate::i18n::Locale;
-use crate::jobs::JobStatus;
+use crate::jobs::{JobKind, JobStatus};
 use crate::state::AppState;
 
 fn text(e: &AppError) -> Text {
@@ -29,23 +27,24 @@ pub async fn start_stage(
     let name = file_name.clone();
     let upload =
         tokio::task::spawn_blocking(move || crate::tabular::open(&name, bytes)).await.map_err(AppError::internal)??;
+    // The job first: an import check is interrupted only when no running job works on it.
+    let job = state.jobs.start(user.account.id, JobKind::ImportCheck).await?;
     let row = import::create_job(&state.db, &user, kind, &file_name).await?;
-    let job = state.jobs.start(user.account.id);
-    job.record.store(row.id, Ordering::Relaxed);
+    job.set_record(row.id).await?;
     let status = job.status();
     let db = state.db.clone();
     tokio::spawn(async move {
         let work = async {
             let table = tokio::task::spawn_blocking(move || upload.table()).await.map_err(AppError::internal)??;
-            job.total.store(table.rows.len() as u64, Ordering::Relaxed);
+            job.set_total(table.rows.len() as u64).await?;
             let progress = |n| job.progress(n);
             import::stage(&db, &user, row.id, kind, &table, &progress).await
         };
         match work.await {
-            Ok(_) => job.finish(Ok(None)),
+            Ok(_) => job.finish(Ok(None)).await,
             Err(e) => {
                 let _ = import::fail_job(&db, row.id, e.message(Locale::Zh)).await;
-                job.finish(Err(text(&e)));
+                job.finish(Err(text(&e))).await;
             }
         }
     });
@@ -67,10 +66,10 @@ pub async fn start_commit(
     }
     // Checked here too, so that a missing approver or reason is shown at its field.
     import::commit_input(&state.db, &user, approver, with_duplicates, &reason).await?;
-    let job = state.jobs.start(user.account.id);
-    job.record.store(id, Ordering::Relaxed);
+    let job = state.jobs.start(user.account.id, JobKind::ImportCommit).await?;
+    job.set_record(id).await?;
     let rows = view.valid_rows + if with_duplicates { view.duplicate_rows } else { 0 };
-    job.total.store(rows.max(0) as u64, Ordering::Relaxed);
+    job.set_total(rows.max(0) as u64).await?;
     let status = job.status();
     let db = state.db.clone();
     tokio::spawn(async move {
@@ -82,7 +81,7 @@ pub async fn start_commit(
                 .detail(serde_json::json!({ "failed": e.message(Locale::Zh) }));
             let _ = audit::write(&db, user.account.id, user.account.organization_id, &user.meta, entry, false).await;
         }
-        job.finish(result.map(|_| None).map_err(|e| text(&e)));
+        job.finish(result.map(|_| None).map_err(|e| text(&e))).await;
     });
     Ok(status)
 }

@@ -22,6 +22,7 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
+    config: server::Config,
     _dir: Option<TempDir>,
 }
 
@@ -71,7 +72,12 @@ impl TestApp {
             demo: true,
             settings: settings.clone(),
         };
-        Self { router: server::router(&config, db.clone(), settings), db, _dir: dir }
+        Self { router: server::router(&config, db.clone(), settings), db, config, _dir: dir }
+    }
+
+    /// Another server instance on the same database (as behind a load balancer).
+    pub fn other_instance(&self) -> Router {
+        server::router(&self.config, self.db.clone(), self.config.settings.clone())
     }
 
     pub fn client(&self) -> Client {
@@ -139,7 +145,8 @@ impl TestApp {
     /// The `CurrentUser` a request of `who` would get, through the real login and session code.
     pub async fn signed_in(&self, who: &str) -> app::auth::session::CurrentUser {
         let settings = Settings { captcha_enabled: false, ..Settings::default() };
-        let state = AppState { db: self.db.clone(), settings: std::sync::Arc::new(settings), jobs: Default::default() };
+        let jobs = app::jobs::Jobs::new(self.db.clone());
+        let state = AppState { db: self.db.clone(), settings: std::sync::Arc::new(settings), jobs };
         let mut meta = RequestMeta { ip: "10.0.0.9".into(), user_agent: None, token: None };
         let input = app::auth::LoginInput { admin_id: who.into(), password: PW.into(), ..Default::default() };
         let (_, token) = app::auth::login::login(&state, &meta, input).await.unwrap();
@@ -179,6 +186,11 @@ impl Client {
         let mut req = b.body(body).unwrap();
         req.extensions_mut().insert(ConnectInfo(SocketAddr::new(self.ip, 40000)));
         req
+    }
+
+    /// The same session, its requests sent to `router` (another server instance).
+    pub fn via(&self, router: &Router) -> Client {
+        Client { router: router.clone(), cookie: self.cookie.clone(), ip: self.ip }
     }
 
     /// Calls the server function at `/api/{endpoint}` with a JSON body.

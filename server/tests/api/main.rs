@@ -9,6 +9,7 @@ mod common;
 mod hardening;
 mod info;
 mod initial_password;
+mod jobs;
 mod matrix;
 mod members;
 mod search;

@@ -125,9 +125,9 @@ pub async fn run(
     outcome
 }
 
-/// At start-up: runs a previous server process left `running` can never finish (their writes
-/// were one transaction, rolled back); they are marked `interrupted`, the note in their report.
-/// Answers how many.
+/// Runs left `running` that no running sync job works on any more (their process stopped, and
+/// their writes, one transaction, were rolled back) are marked `interrupted`, the note in
+/// their report (see `crate::jobs::recover_interrupted`). Answers how many.
 pub async fn mark_interrupted(db: &impl ConnectionTrait) -> AppResult<u64> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let note = [RowError { line: 0, field: String::new(), message: crate::jobs::INTERRUPTED.0.into() }];
@@ -136,6 +136,7 @@ pub async fn mark_interrupted(db: &impl ConnectionTrait) -> AppResult<u64> {
         .col_expr(sync_run::Column::FinishedAt, Expr::value(Utc::now()))
         .col_expr(sync_run::Column::ErrorReport, Expr::value(serde_json::to_string(&note).unwrap_or_default()))
         .filter(sync_run::Column::Status.eq("running"))
+        .filter(crate::jobs::no_running_job(crate::jobs::JobKind::Sync, (sync_run::Entity, sync_run::Column::Id)))
         .exec(db)
         .await?;
     Ok(done.rows_affected)
@@ -194,14 +195,14 @@ pub async fn start_upload(
     let name = file_name.clone();
     let upload =
         tokio::task::spawn_blocking(move || crate::tabular::open(&name, bytes)).await.map_err(AppError::internal)??;
-    let job = state.jobs.start(user.account.id);
+    let job = state.jobs.start(user.account.id, crate::jobs::JobKind::Sync).await?;
     let status = job.status();
     let db = state.db.clone();
     tokio::spawn(async move {
         let work = async {
             let table = tokio::task::spawn_blocking(move || upload.table()).await.map_err(AppError::internal)??;
             let rows = read_file(kind, &table)?;
-            job.total.store(rows.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            job.set_total(rows.len() as u64).await?;
             let progress_job = job.clone();
             let outcome = run(&db, kind, "file_upload", Some(&file_name), rows, Some(user.account.id), move |n| {
                 progress_job.progress(n)
@@ -228,7 +229,8 @@ pub async fn start_upload(
         let result = work.await;
         job.finish(result.map(|()| None).map_err(|e| {
             crate::error::Text::new(e.message(crate::i18n::Locale::Zh), e.message(crate::i18n::Locale::En))
-        }));
+        }))
+        .await;
     });
     Ok(status)
 }
