@@ -169,6 +169,8 @@ pub struct Job {
     record: AtomicI64,
     db: DatabaseConnection,
     counters: Arc<Counters>,
+    /// The runtime the progress writes go to (`progress` may be called from a blocking thread).
+    rt: tokio::runtime::Handle,
 }
 
 /// The ids of the jobs this process runs (their heartbeat is kept).
@@ -196,12 +198,8 @@ impl Job {
             }
             *last = Instant::now();
         }
-        let Ok(rt) = tokio::runtime::Handle::try_current() else {
-            c.writing.store(false, Ordering::Release);
-            return;
-        };
         let (db, id, c) = (self.db.clone(), self.id.clone(), c.clone());
-        rt.spawn(async move {
+        self.rt.spawn(async move {
             let written = Entity::update_many()
                 .col_expr(Column::Done, Expr::value(c.done.load(Ordering::Relaxed) as i64))
                 .col_expr(Column::Total, Expr::value(c.total.load(Ordering::Relaxed) as i64))
@@ -328,6 +326,7 @@ impl Jobs {
                 writing: AtomicBool::new(false),
                 last_write: Mutex::new(Instant::now()),
             }),
+            rt: tokio::runtime::Handle::current(),
         }))
     }
 
@@ -366,7 +365,10 @@ impl Jobs {
         let jobs = self.clone();
         tokio::spawn(async move {
             let mut beat = tokio::time::interval(HEARTBEAT);
-            let mut recovered = Instant::now();
+            // The first pass once the jobs of an instance that stopped just before this one
+            // started have gone stale.
+            let mut recovered =
+                Instant::now().checked_sub(RECOVER_EVERY - STALE - HEARTBEAT).unwrap_or_else(Instant::now);
             loop {
                 beat.tick().await;
                 if let Err(e) = jobs.heartbeat().await {
