@@ -7,12 +7,12 @@ use serde_json::{Value, json};
 use crate::common::{Client, TestApp, field_error};
 use crate::members::with_members;
 
-async fn hq(app: &TestApp) -> i64 {
+pub async fn hq(app: &TestApp) -> i64 {
     app.count("SELECT id FROM organization WHERE org_type = 'hq'").await
 }
 
 /// A complete 录入客户信息 form with `fields` filled in.
-fn form(org: i64, fields: Value) -> Value {
+pub fn form(org: i64, fields: Value) -> Value {
     let mut v = json!({
         "company_name": "", "contact_name": "", "phone_mobile": "", "phone_fixed": "", "registered_email": "",
         "login_name": "", "region": [null, null, null], "address": "", "industry": [null, null, null],
@@ -25,7 +25,13 @@ fn form(org: i64, fields: Value) -> Value {
     v
 }
 
-async fn save(c: &mut Client, existing: Value, input: Value, submit: bool, acknowledge: bool) -> (StatusCode, Value) {
+pub async fn save(
+    c: &mut Client,
+    existing: Value,
+    input: Value,
+    submit: bool,
+    acknowledge: bool,
+) -> (StatusCode, Value) {
     c.call(
         "archive/save",
         json!({ "existing": existing, "input": input, "submit": submit, "acknowledge": acknowledge }),

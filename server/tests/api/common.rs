@@ -222,6 +222,16 @@ impl Client {
         self.send(req).await
     }
 
+    /// Uploads `bytes` to `path` and waits for the job it starts; answers the job's last state
+    /// (or the refusal of the upload itself).
+    pub async fn upload_and_wait(&mut self, path: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        let (status, job) = self.post_bytes(path, bytes).await;
+        if status != StatusCode::OK {
+            return (status, job);
+        }
+        (status, self.wait_job(&job).await)
+    }
+
     /// A GET of a file: status, body and Content-Disposition.
     pub async fn get_file(&mut self, path: &str) -> (StatusCode, Vec<u8>, String) {
         let req = self.request("GET", path, Body::empty(), false);

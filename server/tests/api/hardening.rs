@@ -5,29 +5,13 @@ use futures_util::future::join_all;
 use http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::archive::{form, hq};
 use crate::common::{Client, TestApp, rejected};
 use crate::members::with_members;
 
-async fn hq(app: &TestApp) -> i64 {
-    app.count("SELECT id FROM organization WHERE org_type = 'hq'").await
-}
-
-fn form(org: i64, fields: Value) -> Value {
-    let mut v = json!({
-        "company_name": "", "contact_name": "", "phone_mobile": "", "phone_fixed": "", "registered_email": "",
-        "login_name": "", "region": [null, null, null], "address": "", "industry": [null, null, null],
-        "enterprise_category": "", "organization_id": org, "info_source": "admin_entered", "remarks": "",
-        "approver_id": null, "duplicate_reason": "",
-    });
-    for (k, x) in fields.as_object().unwrap() {
-        v[k] = x.clone();
-    }
-    v
-}
-
+/// An entry submitted (or saved as a draft) without acknowledging duplicates.
 async fn save(c: &mut Client, existing: Value, input: Value, submit: bool) -> (StatusCode, Value) {
-    c.call("archive/save", json!({ "existing": existing, "input": input, "submit": submit, "acknowledge": false }))
-        .await
+    crate::archive::save(c, existing, input, submit, false).await
 }
 
 #[tokio::test]
@@ -196,13 +180,7 @@ async fn thirty_two_parallel_writers_of_different_kinds_all_succeed() {
             &format!("PAR{i:03}A,并发同步企业{i}甲,par_sync_{i}_a,正常,免费"),
             &format!("PAR{i:03}B,并发同步企业{i}乙,par_sync_{i}_b,正常,金牌"),
         ]);
-        work.push(Box::pin(async move {
-            let (status, job) = c.post_bytes("/upload/cm-sync?kind=members&name=cm.csv", file).await;
-            if status != StatusCode::OK {
-                return (status, job);
-            }
-            (status, c.wait_job(&job).await)
-        }));
+        work.push(Box::pin(async move { c.upload_and_wait("/upload/cm-sync?kind=members&name=cm.csv", file).await }));
     }
     for i in 0..8 {
         let mut c = manager.clone();
@@ -210,13 +188,9 @@ async fn thirty_two_parallel_writers_of_different_kinds_all_succeed() {
             "※企业名称,客户姓名,手机,固定电话,注册邮箱,登录名,区域,行业分类,企业类别,备注",
             &format!("并发导入企业{i},客户{i},,,,,,,,"),
         ]);
-        work.push(Box::pin(async move {
-            let (status, job) = c.post_bytes("/upload/archive-import?kind=customer&name=a.csv", file).await;
-            if status != StatusCode::OK {
-                return (status, job);
-            }
-            (status, c.wait_job(&job).await)
-        }));
+        work.push(Box::pin(
+            async move { c.upload_and_wait("/upload/archive-import?kind=customer&name=a.csv", file).await },
+        ));
     }
     let results = join_all(work).await;
     for (status, v) in &results {

@@ -10,12 +10,7 @@ use crate::members::with_members;
 const MEMBER_HEADER: &str = "会员ID,企业名称,登录名,注册邮箱,手机,区域代码,行业代码,组织机构代码,企业状态,企业类别,会员级别,平台注册时间,服务开始时间,服务到期时间,是否设置推送,会员积分";
 
 async fn upload(app: &TestApp, admin: &str, kind: &str, file: Vec<u8>) -> (StatusCode, serde_json::Value) {
-    let mut c = app.login(admin).await;
-    let (status, job) = c.post_bytes(&format!("/upload/cm-sync?kind={kind}&name=cm.csv"), file).await;
-    if status != StatusCode::OK {
-        return (status, job);
-    }
-    (status, c.wait_job(&job).await)
+    app.login(admin).await.upload_and_wait(&format!("/upload/cm-sync?kind={kind}&name=cm.csv"), file).await
 }
 
 #[tokio::test]
@@ -112,24 +107,29 @@ async fn a_file_with_a_bad_row_writes_nothing_and_reports_every_error() {
     assert!(job["message"]["zh"].as_str().unwrap().contains("登录名"), "{job}");
 }
 
-#[tokio::test]
-async fn an_interrupted_run_leaves_nothing_half_written() {
-    let app = with_members(10).await;
-    let before = app.count("SELECT COUNT(*) FROM customer").await;
-    let rows: Vec<CmRow> = (0..3000)
+/// `n` valid CM member rows: ids `{id}00000…`, companies `{company}N号有限公司`, logins `{login}N`.
+fn member_rows(n: usize, id: &str, company: &str, login: &str) -> Vec<CmRow> {
+    (0..n)
         .map(|i| CmRow {
             line: i + 2,
             fields: [
-                ("cm_member_id", format!("CMK{i:05}")),
-                ("company_name", format!("批量测试{i}号有限公司")),
-                ("login_name", format!("bulk{i}")),
+                ("cm_member_id", format!("{id}{i:05}")),
+                ("company_name", format!("{company}{i}号有限公司")),
+                ("login_name", format!("{login}{i}")),
                 ("enterprise_status", "正常".into()),
                 ("member_level", "免费".into()),
             ]
             .into_iter()
             .collect(),
         })
-        .collect();
+        .collect()
+}
+
+#[tokio::test]
+async fn an_interrupted_run_leaves_nothing_half_written() {
+    let app = with_members(10).await;
+    let before = app.count("SELECT COUNT(*) FROM customer").await;
+    let rows = member_rows(3000, "CMK", "批量测试", "bulk");
     // The process "dies" after the first batch has been written inside the transaction.
     let db = app.db.clone();
     let task = tokio::spawn(async move {
@@ -190,20 +190,7 @@ async fn published_info_and_push_logs_attach_to_synced_members() {
 async fn runs_and_import_checks_left_running_by_a_crash_are_marked_interrupted_at_start() {
     let app = with_members(10).await;
     // A sync run whose process died: its row stays "running" (its writes were rolled back).
-    let rows: Vec<CmRow> = (0..1500)
-        .map(|i| CmRow {
-            line: i + 2,
-            fields: [
-                ("cm_member_id", format!("CMR{i:05}")),
-                ("company_name", format!("中断测试{i}号有限公司")),
-                ("login_name", format!("crash{i}")),
-                ("enterprise_status", "正常".into()),
-                ("member_level", "免费".into()),
-            ]
-            .into_iter()
-            .collect(),
-        })
-        .collect();
+    let rows = member_rows(1500, "CMR", "中断测试", "crash");
     let db = app.db.clone();
     let task = tokio::spawn(async move {
         cm_sync::run(&db, SyncKind::Members, "file_upload", Some("crash.csv"), rows, None, |done| {
