@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
 use crate::members::api::load_query_choices;
-use crate::members::enums;
+use crate::members::enums::{self, CustomerType};
 use crate::members::filter_fields::{DateRange, OrgFilter, SelectFilter, TextFilter};
 use crate::ui::{Guard, PageHeader, Pager, confirm, fmt_time, use_query_navigate};
 
@@ -142,7 +142,9 @@ fn Row(r: ArchiveRow, manager: bool, delete: Callback<(i64, String)>) -> impl In
     let label = if r.company_name.is_empty() { r.contact_name.clone() } else { r.company_name.clone() };
     let status = ReviewStatus::parse(&r.review_status);
     let with_entrant = r.entered_by_me && status.is_some_and(ReviewStatus::with_entrant);
-    let editable = with_entrant || (status == Some(ReviewStatus::Approved) && r.customer_type != "member");
+    let editable = with_entrant
+        || (status == Some(ReviewStatus::Approved)
+            && CustomerType::parse(&r.customer_type) != Some(CustomerType::Member));
     let deletable = with_entrant || manager;
     let id = r.id;
     view! {

@@ -6,10 +6,10 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrai
 
 use super::entity::entry_review;
 use super::{ReviewStatus, ReviewTarget};
-use crate::members::enums::{EntryMethod, InfoSource};
 use crate::auth::entity::{account, organization};
 use crate::error::{AppError, AppResult};
 use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
+use crate::members::enums::{CustomerType, EntryMethod, InfoSource};
 
 /// (entrant, company, contact, mobile, org code, source, status, approver, reason)
 type Demo = (
@@ -108,7 +108,7 @@ pub async fn generate(db: &DatabaseConnection) -> AppResult<()> {
         rows.push(
             CustomerRow {
                 id: next,
-                customer_type: "non_member",
+                customer_type: CustomerType::NonMember.code(),
                 company_name: company.into(),
                 contact_name: Some(contact.into()),
                 phone_mobile: (!mobile.is_empty()).then(|| mobile.into()),

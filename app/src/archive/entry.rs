@@ -9,17 +9,20 @@ use serde_json::json;
 
 use super::dedup::{self, Keys, mobile_key};
 use super::entity::{duplicate_candidate, entry_review};
-use super::{Approver, CustomerInput, DupMatch, EntryOptions, EntryOutcome, EntryRecord, ReviewAction, ReviewStatus, ReviewTarget};
+use super::{
+    Approver, CustomerInput, DupMatch, EntryOptions, EntryOutcome, EntryRecord, ReviewAction, ReviewStatus,
+    ReviewTarget,
+};
 use crate::admin::service::{conflict, opt};
-use crate::auth::{Perm, RoleCode};
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, role};
 use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
+use crate::auth::{Perm, RoleCode};
 use crate::error::{AppError, AppResult};
 use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
 use crate::members::entity::customer;
-use crate::members::enums::{self, EntryMethod, InfoSource};
+use crate::members::enums::{self, CustomerType, EntryMethod, InfoSource};
 use crate::members::service::visible_customer;
 
 /// Accounts that may approve entries (SM-6 step 4): active, 主管/经理 or flagged 有审核资格,
@@ -116,7 +119,7 @@ pub(super) fn row_of(input: &CustomerInput, org: i64, entry_method: EntryMethod)
     };
     let mobile = mobile_key(&input.phone_mobile);
     CustomerRow {
-        customer_type: "non_member",
+        customer_type: CustomerType::NonMember.code(),
         company_name: input.company_name.trim().to_string(),
         login_name: opt(&input.login_name),
         registered_email: opt(&input.registered_email),
@@ -177,7 +180,7 @@ pub async fn load(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> App
 }
 
 fn editable(user: &CurrentUser, c: &customer::Model) -> AppResult<()> {
-    if c.customer_type == "member" || c.cm_member_id.is_some() {
+    if c.customer_type() == Some(CustomerType::Member) || c.cm_member_id.is_some() {
         return Err(AppError::rejected(
             "会员资料以 CM 系统为准,不能在 CRM 中修改",
             "Member data is owned by CM and cannot be edited here",

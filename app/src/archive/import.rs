@@ -11,20 +11,20 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{ImportKind, ImportStatus, ReviewAction, ReviewStatus, ReviewTarget, RowStatus};
 use super::entity::{entry_review, import_job, import_row};
 use super::entry::{check_approver, record_candidate, row_of};
 use super::import_check::{Staged, check_contacts, check_customers, read_rows};
 use super::import_view::{dependents, visible_job};
+use super::{ImportKind, ImportStatus, ReviewAction, ReviewStatus, ReviewTarget, RowStatus};
 use crate::admin::service::opt;
-use crate::auth::{Perm, RoleCode};
 use crate::auth::audit::{self, Entry};
 use crate::auth::session::CurrentUser;
+use crate::auth::{Perm, RoleCode};
 use crate::error::{AppError, AppResult};
 use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
 use crate::members::cm_sync::check::parse_date;
-use crate::members::enums::EntryMethod;
 use crate::members::entity::{contact, customer};
+use crate::members::enums::EntryMethod;
 use crate::tabular::Table;
 
 const ROW_COLS: [&str; 6] = ["job_id", "line", "status", "data", "errors", "duplicates"];
@@ -233,20 +233,19 @@ pub async fn commit(
             &format!("Row {} changed meanwhile; upload again", bad.line),
         ));
     }
-    let mut insert = if table == "contact" {
-        Rows::new("contact", &CONTACT_COLS)
-    } else {
-        Rows::new("customer", &CustomerRow::COLUMNS)
-    };
+    let contacts = kind == ImportKind::Contacts;
+    let mut insert =
+        if contacts { Rows::new("contact", &CONTACT_COLS) } else { Rows::new("customer", &CustomerRow::COLUMNS) };
     let mut line_ids = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let rid = next;
         next += 1;
         line_ids.push((r.line as i32, rid));
-        if table == "contact" {
+        if contacts {
             insert.push(contact_values(r, rid, id, status.code(), user.account.id, now));
         } else {
-            let method = if kind == ImportKind::Attendees { EntryMethod::BuyerMeeting } else { EntryMethod::ExcelImport };
+            let method =
+                if kind == ImportKind::Attendees { EntryMethod::BuyerMeeting } else { EntryMethod::ExcelImport };
             let input = &inputs[i];
             let mut c = row_of(input, input.organization_id.unwrap_or_default(), method);
             c.id = rid;

@@ -6,9 +6,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::dedup::{self, Keys, mobile_key};
-use super::{
-    CustomerInput, DupMatch, ImportKind, RowStatus, rule_label, valid_email, valid_fixed_phone, valid_mobile,
-};
+use super::{CustomerInput, DupMatch, ImportKind, RowStatus, rule_label, valid_email, valid_fixed_phone, valid_mobile};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::members::cm_sync::check::{Lookups, lookups};

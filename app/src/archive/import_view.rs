@@ -7,8 +7,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use super::entity::{entry_review, import_job, import_row};
 use super::{ImportJobView, ImportKind, ImportRowView, ImportStatus, ReviewStatus, RowStatus};
-use crate::auth::{Perm, RoleCode};
 use crate::auth::session::CurrentUser;
+use crate::auth::{Perm, RoleCode};
 use crate::error::{AppError, AppResult};
 use crate::members::entity::{contact, customer, service_record};
 use crate::members::service::account_names;
@@ -49,7 +49,9 @@ pub async fn view(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> App
         error_rows: job.error_rows,
         duplicate_rows: job.duplicate_rows,
         imported_rows: job.imported_rows,
-        can_review: review.as_ref().is_some_and(|r| r.status() == Some(ReviewStatus::Pending) && r.approver_id == Some(me)),
+        can_review: review
+            .as_ref()
+            .is_some_and(|r| r.status() == Some(ReviewStatus::Pending) && r.approver_id == Some(me)),
         review_id: job.review_id,
         review_status: review.as_ref().map(|r| r.status.clone()),
         approver: job.approver_id.and_then(|a| names.get(&a).cloned()),

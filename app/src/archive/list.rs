@@ -29,10 +29,7 @@ fn condition(db: &impl ConnectionTrait, user: &CurrentUser, f: &ArchiveFilter) -
         visible = visible.add(Condition::all().add(c("review_status").eq(ReviewStatus::Pending.code())).add(scope));
     }
     let entered = InfoSource::ALL.iter().filter(|s| s.enterable()).map(|s| s.code());
-    let mut cond = Condition::all()
-        .add(c("deleted_at").is_null())
-        .add(c("info_source").is_in(entered))
-        .add(visible);
+    let mut cond = Condition::all().add(c("deleted_at").is_null()).add(c("info_source").is_in(entered)).add(visible);
     let backend = db.get_database_backend();
     if let Some(m) = text_match(backend, TextField::Company, &f.company) {
         cond = cond.add(m);

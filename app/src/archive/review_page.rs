@@ -127,11 +127,7 @@ fn Row(r: ReviewRow, version: RwSignal<u32>) -> impl IntoView {
     let status = ReviewStatus::parse(&r.status);
     let kind = target.map(|t| (t.zh(), t.en())).unwrap_or(("—", "—"));
     let batch = target == Some(ReviewTarget::ImportJob);
-    let href = if batch {
-        format!("/archive/import/{}", r.target_id)
-    } else {
-        format!("/customers/{}", r.target_id)
-    };
+    let href = if batch { format!("/archive/import/{}", r.target_id) } else { format!("/customers/{}", r.target_id) };
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);

@@ -108,18 +108,17 @@ impl ReviewStatus {
 mod stored {
     use super::{ReviewStatus, ReviewTarget};
     use crate::archive::entity::entry_review;
-    use crate::members::entity::{contact, customer};
+    use crate::members::entity::customer;
+    use crate::members::enums::CustomerType;
 
     impl customer::Model {
         /// `review_status` as the enum (`None`: a code this build does not know).
         pub fn review_status(&self) -> Option<ReviewStatus> {
             ReviewStatus::parse(&self.review_status)
         }
-    }
-
-    impl contact::Model {
-        pub fn review_status(&self) -> Option<ReviewStatus> {
-            ReviewStatus::parse(&self.review_status)
+        /// `customer_type` as the enum.
+        pub fn customer_type(&self) -> Option<CustomerType> {
+            CustomerType::parse(&self.customer_type)
         }
     }
 

@@ -100,6 +100,14 @@ impl RoleCode {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl crate::auth::entity::role::Model {
+    /// The built-in role this is (`None`: a custom role).
+    pub fn role_code(&self) -> Option<RoleCode> {
+        RoleCode::parse(&self.code)
+    }
+}
+
 /// 所属角色 (E-29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RoleCategory {

@@ -88,7 +88,7 @@ impl CurrentUser {
     }
     /// The built-in role, if the account has one (custom roles: `None`).
     pub fn role_code(&self) -> Option<RoleCode> {
-        RoleCode::parse(&self.role.code)
+        self.role.role_code()
     }
     pub fn category(&self) -> RoleCategory {
         RoleCategory::from_code(&self.account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin)

@@ -5,8 +5,16 @@
 
 pub type Choice = (&'static str, &'static str, &'static str);
 
+code_enum! {
+    /// E-01 客户类型: members come from CM; staff enter non-members.
+    pub enum CustomerType {
+        Member = ("member", "会员", "Member"),
+        NonMember = ("non_member", "非会员", "Non-member"),
+    }
+}
+
 /// E-01 客户类型
-pub const CUSTOMER_TYPES: &[Choice] = &[("member", "会员", "Member"), ("non_member", "非会员", "Non-member")];
+pub const CUSTOMER_TYPES: &[Choice] = CustomerType::CHOICES;
 
 /// E-02 企业状态
 pub const ENTERPRISE_STATUSES: &[Choice] = &[
