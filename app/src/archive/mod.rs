@@ -292,7 +292,8 @@ pub struct ArchiveRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewRow {
     pub id: i64,
-    pub target_type: String,
+    /// `None`: a stored code this build does not know (the same for `status`).
+    pub target_type: Option<ReviewTarget>,
     pub target_id: i64,
     pub summary: String,
     pub submitted_by: String,
@@ -300,7 +301,7 @@ pub struct ReviewRow {
     pub submitted_at: DateTime<Utc>,
     pub approver: Option<String>,
     pub approver_is_me: bool,
-    pub status: String,
+    pub status: Option<ReviewStatus>,
     pub decided_at: Option<DateTime<Utc>>,
     pub comment: Option<String>,
     pub duplicate_reason: Option<String>,

@@ -64,7 +64,8 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilte
         .into_iter()
         .map(|r| ReviewRow {
             id: r.id,
-            target_type: r.target_type,
+            target_type: r.target(),
+            status: r.status(),
             target_id: r.target_id,
             summary: r.summary,
             submitted_by: names.get(&r.submitted_by).cloned().unwrap_or_default(),
@@ -72,7 +73,6 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilte
             submitted_at: r.submitted_at,
             approver: r.approver_id.and_then(|a| names.get(&a).cloned()),
             approver_is_me: r.approver_id == Some(me),
-            status: r.status,
             decided_at: r.decided_at,
             comment: r.decision_comment,
             duplicate_reason: r.duplicate_reason,

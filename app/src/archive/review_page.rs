@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{count_pending_reviews, decide_review, list_reviews};
-use super::{ReviewFilter, ReviewRow, ReviewStatus, ReviewTarget, review_badge};
+use super::{ReviewFilter, ReviewRow, ReviewStatus, ReviewTarget};
 use crate::auth::Perm;
 use crate::bind_filter;
 use crate::error::AppError;
@@ -122,9 +122,8 @@ fn Reviews() -> impl IntoView {
 #[component]
 fn Row(r: ReviewRow, version: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let (zh, en, class) = review_badge(&r.status);
-    let target = ReviewTarget::parse(&r.target_type);
-    let status = ReviewStatus::parse(&r.status);
+    let (target, status) = (r.target_type, r.status);
+    let (zh, en, class) = status.map(|s| (s.zh(), s.en(), s.badge())).unwrap_or(("—", "—", "badge badge-gray"));
     let kind = target.map(|t| (t.zh(), t.en())).unwrap_or(("—", "—"));
     let batch = target == Some(ReviewTarget::ImportJob);
     let href = if batch { format!("/archive/import/{}", r.target_id) } else { format!("/customers/{}", r.target_id) };
