@@ -10,6 +10,10 @@ macro_rules! bind_text {
     };
 }
 
+/// `code_enum!` (typed states and enumerations stored as stable codes): see the module.
+#[macro_use]
+mod code_enum;
+
 pub mod admin;
 pub mod archive;
 pub mod auth;

@@ -112,7 +112,7 @@ pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResul
         let pw = format!("Crm{}", token::random_id(6));
         let hash = password::hash(pw.clone()).await?;
         let r = role::Entity::find()
-            .filter(role::Column::Code.eq("cs_manager"))
+            .filter(role::Column::Code.eq(crate::auth::RoleCode::CsManager.code()))
             .one(&txn)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -228,7 +228,7 @@ pub struct AccountDetail {
 /// entries (有审核资格), the 买家部 publishes its own entries directly (免审核). By role and
 /// department; an administrator may change both afterwards.
 pub fn review_defaults(role_code: &str, department_kind: Option<&str>) -> (bool, bool) {
-    let can_review = matches!(role_code, "cs_manager" | "cs_supervisor");
+    let can_review = crate::auth::RoleCode::is_reviewer(crate::auth::RoleCode::parse(role_code));
     let review_exempt = department_kind == Some("buyer_dept");
     (can_review, review_exempt)
 }

@@ -5,14 +5,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{delete_customer_entry, list_archive};
-use super::{ArchiveFilter, ArchiveRow, review_badge};
-use crate::auth::Perm;
+use super::{ArchiveFilter, ArchiveRow, ReviewStatus, review_badge};
+use crate::auth::{Perm, RoleCode};
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
 use crate::members::api::load_query_choices;
-use crate::members::enums;
+use crate::members::enums::{self, CustomerType};
 use crate::members::filter_fields::{DateRange, OrgFilter, SelectFilter, TextFilter};
 use crate::ui::{Guard, PageHeader, Pager, confirm, fmt_time, use_query_navigate};
 
@@ -39,7 +39,7 @@ fn Archive() -> impl IntoView {
     let action_error = RwSignal::new(None::<AppError>);
     let user = use_session_user();
     let can_import = user.has(Perm::ArchiveImport);
-    let manager = user.role_code == "cs_manager";
+    let manager = user.role() == Some(RoleCode::CsManager);
     let nav = use_query_navigate();
     let go = move |f: ArchiveFilter| nav(f.to_query());
     let on_search = {
@@ -140,9 +140,12 @@ fn Row(r: ArchiveRow, manager: bool, delete: Callback<(i64, String)>) -> impl In
     let ctype = enums::label(enums::CUSTOMER_TYPES, &r.customer_type);
     let source = enums::label(enums::INFO_SOURCES, &r.info_source);
     let label = if r.company_name.is_empty() { r.contact_name.clone() } else { r.company_name.clone() };
-    let editable = (r.entered_by_me && matches!(r.review_status.as_str(), "draft" | "rejected"))
-        || (r.review_status == "approved" && r.customer_type != "member");
-    let deletable = (r.entered_by_me && matches!(r.review_status.as_str(), "draft" | "rejected")) || manager;
+    let status = ReviewStatus::parse(&r.review_status);
+    let with_entrant = r.entered_by_me && status.is_some_and(ReviewStatus::with_entrant);
+    let editable = with_entrant
+        || (status == Some(ReviewStatus::Approved)
+            && CustomerType::parse(&r.customer_type) != Some(CustomerType::Member));
+    let deletable = with_entrant || manager;
     let id = r.id;
     view! {
         <tr>

@@ -12,6 +12,7 @@ use crate::auth::entity::organization;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::members::entity::customer;
+use crate::members::enums::CustomerType;
 use crate::members::search::{company_norm, normalize};
 use crate::members::service::{may_see, names};
 
@@ -143,7 +144,7 @@ fn matched(user: &CurrentUser, c: &customer::Model, orgs: &HashMap<i64, String>)
         customer_no: if visible { c.customer_no.clone() } else { String::new() },
         company_name: shown(&c.company_name),
         contact_name: shown(&c.contact_name),
-        is_member: c.customer_type == "member",
+        is_member: c.customer_type() == Some(CustomerType::Member),
         rules: vec![],
         hard: false,
         visible,

@@ -5,9 +5,11 @@ use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use super::entity::entry_review;
+use super::{ReviewStatus, ReviewTarget};
 use crate::auth::entity::{account, organization};
 use crate::error::{AppError, AppResult};
 use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
+use crate::members::enums::{CustomerType, EntryMethod, InfoSource};
 
 /// (entrant, company, contact, mobile, org code, source, status, approver, reason)
 type Demo = (
@@ -16,11 +18,14 @@ type Demo = (
     &'static str,
     &'static str,
     &'static str,
-    &'static str,
-    &'static str,
+    InfoSource,
+    ReviewStatus,
     Option<&'static str>,
     Option<&'static str>,
 );
+
+use InfoSource::{AdminEntered, BuyerMeeting};
+use ReviewStatus::{Approved, Draft, Pending, Rejected};
 
 const ENTRIES: [Demo; 8] = [
     (
@@ -29,20 +34,20 @@ const ENTRIES: [Demo; 8] = [
         "沈建华",
         "13857521001",
         "HQ",
-        "admin_entered",
-        "approved",
+        AdminEntered,
+        Approved,
         Some("supervisor"),
         None,
     ),
-    ("biz_buyer", "青岛城阳海鲜冷链有限公司", "高立群", "13605321002", "HQ", "buyer_meeting", "approved", None, None),
+    ("biz_buyer", "青岛城阳海鲜冷链有限公司", "高立群", "13605321002", "HQ", BuyerMeeting, Approved, None, None),
     (
         "gz_rep",
         "佛山顺德美家电器有限公司",
         "何振东",
         "13809861003",
         "GZ",
-        "admin_entered",
-        "approved",
+        AdminEntered,
+        Approved,
         Some("manager"),
         None,
     ),
@@ -52,8 +57,8 @@ const ENTRIES: [Demo; 8] = [
         "林志强",
         "13857721004",
         "HQ",
-        "admin_entered",
-        "pending",
+        AdminEntered,
+        Pending,
         Some("supervisor"),
         None,
     ),
@@ -63,24 +68,24 @@ const ENTRIES: [Demo; 8] = [
         "陆雅琴",
         "13857321005",
         "HQ",
-        "admin_entered",
-        "pending",
+        AdminEntered,
+        Pending,
         Some("supervisor"),
         None,
     ),
-    ("gz_rep", "东莞长安精密五金厂", "陈国栋", "13922921006", "GZ", "admin_entered", "pending", Some("manager"), None),
+    ("gz_rep", "东莞长安精密五金厂", "陈国栋", "13922921006", "GZ", AdminEntered, Pending, Some("manager"), None),
     (
         "agent",
         "台州路桥昌盛机电有限公司",
         "王海波",
         "13857621007",
         "HQ",
-        "admin_entered",
-        "rejected",
+        AdminEntered,
+        Rejected,
         Some("supervisor"),
         Some("手机号与企业联系人不符,请核实后重新提交"),
     ),
-    ("agent", "湖州南浔木艺家具有限公司", "杨晓东", "", "HQ", "admin_entered", "draft", None, None),
+    ("agent", "湖州南浔木艺家具有限公司", "杨晓东", "", "HQ", AdminEntered, Draft, None, None),
 ];
 
 pub async fn generate(db: &DatabaseConnection) -> AppResult<()> {
@@ -103,14 +108,18 @@ pub async fn generate(db: &DatabaseConnection) -> AppResult<()> {
         rows.push(
             CustomerRow {
                 id: next,
-                customer_type: "non_member",
+                customer_type: CustomerType::NonMember.code(),
                 company_name: company.into(),
                 contact_name: Some(contact.into()),
                 phone_mobile: (!mobile.is_empty()).then(|| mobile.into()),
                 organization_id: *orgs.get(org).ok_or_else(|| AppError::internal("demo org"))?,
-                info_source: source,
-                entry_method: if source == "buyer_meeting" { "buyer_meeting" } else { "manual" },
-                review_status: Some(status),
+                info_source: source.code(),
+                entry_method: match source {
+                    InfoSource::BuyerMeeting => EntryMethod::BuyerMeeting,
+                    _ => EntryMethod::Manual,
+                }
+                .code(),
+                review_status: Some(status.code()),
                 created_by: Some(entrant.id),
                 reviewer_id: approver.map(|a| a.id),
                 created_at: at,
@@ -119,17 +128,17 @@ pub async fn generate(db: &DatabaseConnection) -> AppResult<()> {
             }
             .values(),
         );
-        if status != "draft" {
+        if status != Draft {
             reviews.push(entry_review::ActiveModel {
-                target_type: Set("customer".into()),
+                target_type: Set(ReviewTarget::Customer.code().into()),
                 target_id: Set(next),
                 summary: Set(company.into()),
                 submitted_by: Set(entrant.id),
                 organization_id: Set(entrant.organization_id),
                 submitted_at: Set(at),
                 approver_id: Set(approver.map(|a| a.id)),
-                status: Set(status.into()),
-                decided_at: Set((status != "pending").then_some(at + Duration::hours(2))),
+                status: Set(status.code().into()),
+                decided_at: Set((status != Pending).then_some(at + Duration::hours(2))),
                 decision_comment: Set(reason.map(String::from).or((approver.is_none()).then(|| "免审".into()))),
                 revision: Set(1),
                 duplicate_acknowledged: Set(false),

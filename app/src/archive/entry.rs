@@ -9,24 +9,27 @@ use serde_json::json;
 
 use super::dedup::{self, Keys, mobile_key};
 use super::entity::{duplicate_candidate, entry_review};
-use super::{Approver, CustomerInput, DupMatch, EntryOptions, EntryOutcome, EntryRecord};
+use super::{
+    Approver, CustomerInput, DupMatch, EntryOptions, EntryOutcome, EntryRecord, ReviewAction, ReviewStatus,
+    ReviewTarget,
+};
 use crate::admin::service::{conflict, opt};
-use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, role};
 use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
+use crate::auth::{Perm, RoleCode};
 use crate::error::{AppError, AppResult};
 use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
 use crate::members::entity::customer;
-use crate::members::enums;
+use crate::members::enums::{self, CustomerType, EntryMethod, InfoSource};
 use crate::members::service::visible_customer;
 
 /// Accounts that may approve entries (SM-6 step 4): active, 主管/经理 or flagged 有审核资格,
 /// never the entrant.
 pub async fn approvers(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<Vec<Approver>> {
     let reviewer_roles: Vec<i64> = role::Entity::find()
-        .filter(role::Column::Code.is_in(["cs_manager", "cs_supervisor"]))
+        .filter(role::Column::Code.is_in(RoleCode::REVIEWERS.iter().map(|r| r.code())))
         .all(db)
         .await?
         .into_iter()
@@ -108,12 +111,15 @@ fn static_code(list: &[enums::Choice], v: &str) -> Option<&'static str> {
 }
 
 /// The customer row of an entry (derived keys and search grams come from `CustomerRow`).
-pub(super) fn row_of(input: &CustomerInput, org: i64, entry_method: &'static str) -> CustomerRow {
+pub(super) fn row_of(input: &CustomerInput, org: i64, entry_method: EntryMethod) -> CustomerRow {
     let now = Utc::now();
-    let info_source = if input.info_source == "buyer_meeting" { "buyer_meeting" } else { "admin_entered" };
+    let info_source = match input.source() {
+        Some(InfoSource::BuyerMeeting) => InfoSource::BuyerMeeting,
+        _ => InfoSource::AdminEntered,
+    };
     let mobile = mobile_key(&input.phone_mobile);
     CustomerRow {
-        customer_type: "non_member",
+        customer_type: CustomerType::NonMember.code(),
         company_name: input.company_name.trim().to_string(),
         login_name: opt(&input.login_name),
         registered_email: opt(&input.registered_email),
@@ -125,8 +131,8 @@ pub(super) fn row_of(input: &CustomerInput, org: i64, entry_method: &'static str
         industry: input.industry,
         organization_id: org,
         enterprise_category: static_code(enums::CATEGORIES, &input.enterprise_category),
-        info_source,
-        entry_method,
+        info_source: info_source.code(),
+        entry_method: entry_method.code(),
         remarks: opt(&input.remarks),
         created_at: now,
         updated_at: now,
@@ -144,14 +150,14 @@ pub async fn load(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> App
     let c = visible_customer(db, user, id).await?;
     editable(user, &c)?;
     let review = entry_review::Entity::find()
-        .filter(entry_review::Column::TargetType.eq("customer"))
+        .filter(entry_review::Column::TargetType.eq(ReviewTarget::Customer.code()))
         .filter(entry_review::Column::TargetId.eq(id))
         .one(db)
         .await?;
     Ok(EntryRecord {
         id,
         version: c.version,
-        review_status: c.review_status.clone(),
+        review_status: c.review_status().ok_or(AppError::NotFound)?,
         review_comment: review.as_ref().and_then(|r| r.decision_comment.clone()).or(c.review_reason.clone()),
         input: CustomerInput {
             company_name: c.company_name.unwrap_or_default(),
@@ -174,17 +180,19 @@ pub async fn load(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> App
 }
 
 fn editable(user: &CurrentUser, c: &customer::Model) -> AppResult<()> {
-    if c.customer_type == "member" || c.cm_member_id.is_some() {
+    if c.customer_type() == Some(CustomerType::Member) || c.cm_member_id.is_some() {
         return Err(AppError::rejected(
             "会员资料以 CM 系统为准,不能在 CRM 中修改",
             "Member data is owned by CM and cannot be edited here",
         ));
     }
     let mine = c.created_by == Some(user.account.id);
-    match c.review_status.as_str() {
-        "draft" | "rejected" if mine => Ok(()),
-        "approved" => Ok(()),
-        "pending" => Err(AppError::rejected("该记录正在审核中,审核完成前不能修改", "This entry is under review")),
+    match c.review_status() {
+        Some(s) if s.with_entrant() && mine => Ok(()),
+        // Editing is a transition: a pending entry is refused there, an approved one stays so.
+        Some(s @ (ReviewStatus::Approved | ReviewStatus::Pending)) => {
+            ReviewStatus::after(Some(s), ReviewAction::SaveDraft).map(|_| ())
+        }
         _ => Err(AppError::NotFound),
     }
 }
@@ -208,14 +216,16 @@ pub async fn save(
         }
         None => None,
     };
-    let was_approved = before.as_ref().is_some_and(|c| c.review_status == "approved");
+    let from = before.as_ref().and_then(|c| c.review_status());
+    let was_approved = from == Some(ReviewStatus::Approved);
     // An approved record stays in circulation (OP-28): editing it is always a full save,
-    // never a draft, whatever the client asks for.
-    let submit = submit || was_approved;
-    input.validate(submit, exempt || was_approved)?;
+    // never a draft, whatever the client asks for (the transition keeps it approved).
+    let status = ReviewStatus::after(from, ReviewAction::save(submit, exempt))?;
+    let submit = status != ReviewStatus::Draft;
+    input.validate(submit, status == ReviewStatus::Approved)?;
     let org = check_org(db, user, input.organization_id).await?;
     let approver =
-        if submit && !exempt && !was_approved { check_approver(db, user, input.approver_id).await? } else { None };
+        if status == ReviewStatus::Pending { check_approver(db, user, input.approver_id).await? } else { None };
 
     // The duplicate check and the write are one transaction holding the write lock (SQLite:
     // BEGIN IMMEDIATE; PostgreSQL: the table lock `next_id` takes), so the same entry sent
@@ -236,17 +246,11 @@ pub async fn save(
         ));
     }
 
-    let status = match (submit, was_approved, exempt) {
-        (false, _, _) => "draft",
-        (true, true, _) | (true, _, true) => "approved",
-        _ => "pending",
-    };
-    let entry_method = before
-        .as_ref()
-        .and_then(|c| static_code(enums::ENTRY_METHODS, &c.entry_method))
-        .unwrap_or(if input.info_source == "buyer_meeting" { "buyer_meeting" } else { "manual" });
+    let entry_method = before.as_ref().and_then(|c| EntryMethod::parse(&c.entry_method)).unwrap_or(
+        if input.source() == Some(InfoSource::BuyerMeeting) { EntryMethod::BuyerMeeting } else { EntryMethod::Manual },
+    );
     let mut row = row_of(&input, org, entry_method);
-    row.review_status = Some(status);
+    row.review_status = Some(status.code());
     row.created_by = Some(user.account.id);
     row.reviewer_id = approver.as_ref().map(|a| a.id);
     let label = label_of(&row);
@@ -298,7 +302,7 @@ pub async fn save(
     }
     let action = if before.is_some() { "update" } else { "create" };
     let entry = Entry::new(Perm::ArchiveCustomer.code(), action, "customer").target(id, label.clone()).detail(json!({
-        "review_status": status,
+        "review_status": status.code(),
         "approver": approver.as_ref().map(|a| a.name.clone()),
         "duplicates": dups.iter().map(|d| d.record_id).collect::<Vec<_>>(),
         "duplicate_reason": (!reason.is_empty()).then_some(reason),
@@ -307,7 +311,7 @@ pub async fn save(
     }));
     audit::record(&txn, user, entry).await?;
     txn.commit().await?;
-    Ok(EntryOutcome::Saved { id, status: status.into(), approver: approver.map(|a| a.name) })
+    Ok(EntryOutcome::Saved { id, status, approver: approver.map(|a| a.name) })
 }
 
 /// The review row of a customer entry: created on first submission, resubmitted (revision
@@ -318,18 +322,18 @@ pub(super) async fn upsert_review(
     user: &CurrentUser,
     id: i64,
     label: &str,
-    status: &str,
+    status: ReviewStatus,
     approver: Option<i64>,
     reason: &str,
     dups: &[DupMatch],
     now: chrono::DateTime<Utc>,
 ) -> AppResult<()> {
     let existing = entry_review::Entity::find()
-        .filter(entry_review::Column::TargetType.eq("customer"))
+        .filter(entry_review::Column::TargetType.eq(ReviewTarget::Customer.code()))
         .filter(entry_review::Column::TargetId.eq(id))
         .one(txn)
         .await?;
-    let exempt_note = (status == "approved").then(|| "免审".to_string());
+    let exempt_note = (status == ReviewStatus::Approved).then(|| "免审".to_string());
     let mut am = match existing {
         Some(r) => {
             let revision = r.revision + 1;
@@ -338,7 +342,7 @@ pub(super) async fn upsert_review(
             am
         }
         None => entry_review::ActiveModel {
-            target_type: Set("customer".into()),
+            target_type: Set(ReviewTarget::Customer.code().into()),
             target_id: Set(id),
             revision: Set(1),
             ..Default::default()
@@ -349,8 +353,8 @@ pub(super) async fn upsert_review(
     am.organization_id = Set(user.account.organization_id);
     am.submitted_at = Set(now);
     am.approver_id = Set(approver);
-    am.status = Set(status.into());
-    am.decided_at = Set((status == "approved").then_some(now));
+    am.status = Set(status.code().into());
+    am.decided_at = Set((status == ReviewStatus::Approved).then_some(now));
     am.decision_comment = Set(exempt_note);
     am.duplicate_acknowledged = Set(!dups.is_empty());
     am.duplicate_reason = Set((!dups.is_empty()).then(|| reason.chars().take(255).collect()));
@@ -405,8 +409,8 @@ fn snapshot_input(i: &CustomerInput) -> serde_json::Value {
 pub async fn delete(db: &sea_orm::DatabaseConnection, user: &CurrentUser, id: i64) -> AppResult<()> {
     let txn = crate::db::write_txn(db).await?;
     let c = visible_customer(&txn, user, id).await?;
-    let own_draft = c.created_by == Some(user.account.id) && matches!(c.review_status.as_str(), "draft" | "rejected");
-    let manager = user.role.code == "cs_manager";
+    let own_draft = c.created_by == Some(user.account.id) && c.review_status().is_some_and(ReviewStatus::with_entrant);
+    let manager = user.role_code() == Some(RoleCode::CsManager);
     if c.cm_member_id.is_some() || !(own_draft || manager) {
         return Err(AppError::Forbidden);
     }

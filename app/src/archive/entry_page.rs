@@ -6,11 +6,11 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::api::{SaveCustomerEntry, load_customer_entry, load_entry_options};
-use super::{CustomerInput, DupMatch, EntryOptions, EntryOutcome, review_badge, rule_label};
+use super::{CustomerInput, DupMatch, EntryOptions, EntryOutcome, ReviewStatus, rule_label};
 use crate::auth::Perm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::members::enums;
+use crate::members::enums::{self, InfoSource};
 use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
 use crate::ui::{ChoiceSelect, ErrorBanner, Field, Guard, NotFound, PageHeader, SuccessBanner, field_errors};
 
@@ -27,7 +27,7 @@ pub fn EntryNewPage() -> impl IntoView {
                     Ok(o) => {
                         let initial = CustomerInput {
                             organization_id: Some(o.default_org),
-                            info_source: "admin_entered".into(),
+                            info_source: InfoSource::AdminEntered.code().into(),
                             ..Default::default()
                         };
                         view! { <EntryForm options=o initial=initial existing=None status=None comment=None/> }.into_any()
@@ -70,7 +70,7 @@ fn EntryForm(
     options: EntryOptions,
     initial: CustomerInput,
     existing: Option<(i64, i32)>,
-    status: Option<String>,
+    status: Option<ReviewStatus>,
     comment: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -81,7 +81,7 @@ fn EntryForm(
     let dups = RwSignal::new(None::<Vec<DupMatch>>);
     let save = ServerAction::<SaveCustomerEntry>::new();
     let exempt = options.exempt;
-    let approved = status.as_deref() == Some("approved");
+    let approved = status == Some(ReviewStatus::Approved);
     let needs_approver = !exempt && !approved;
     let last_submit = StoredValue::new(true);
     Effect::new(move |_| {
@@ -94,9 +94,9 @@ fn EntryForm(
             Ok(EntryOutcome::Saved { id, status, approver }) => {
                 error.set(None);
                 dups.set(None);
-                let msg = match (status.as_str(), approver) {
-                    ("pending", Some(a)) => format!("已提交,待 {a} 审核 / Submitted for review by {a}"),
-                    ("approved", _) => "已发布 / Published".to_string(),
+                let msg = match (status, approver) {
+                    (ReviewStatus::Pending, Some(a)) => format!("已提交,待 {a} 审核 / Submitted for review by {a}"),
+                    (ReviewStatus::Approved, _) => "已发布 / Published".to_string(),
                     _ => "草稿已保存 / Draft saved".to_string(),
                 };
                 if existing.is_some() {
@@ -151,7 +151,7 @@ fn EntryForm(
     let (reason_v, reason_i) = bind_text!(form, duplicate_reason);
     let orgs = StoredValue::new(options.orgs.clone());
     let approvers = StoredValue::new(options.approvers.clone());
-    let status_badge = status.clone().map(|s| review_badge(&s));
+    let status_badge = status.map(|s| (s.zh(), s.en(), s.badge()));
 
     view! {
         <div class="card entry-form">
@@ -167,8 +167,8 @@ fn EntryForm(
                 </Field>
                 <Field label=("信息来源", "Source") id="info_source" required=true errors=errors>
                     <select id="info_source" on:change=move |ev| form.update(|f| f.info_source = event_target_value(&ev))>
-                        {enums::INFO_SOURCES.iter().filter(|c| c.0 != "system_captured").map(|(code, zh, en)| view! {
-                            <option value=*code selected=move || form.with(|f| f.info_source == *code)>{move || i18n.t(zh, en)}</option>
+                        {InfoSource::ALL.iter().copied().filter(|s| s.enterable()).map(|s| view! {
+                            <option value=s.code() selected=move || form.with(|f| f.info_source == s.code())>{move || s.label(i18n.locale())}</option>
                         }).collect_view()}
                     </select>
                 </Field>

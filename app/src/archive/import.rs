@@ -11,19 +11,20 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::ImportKind;
 use super::entity::{entry_review, import_job, import_row};
 use super::entry::{check_approver, record_candidate, row_of};
 use super::import_check::{Staged, check_contacts, check_customers, read_rows};
 use super::import_view::{dependents, visible_job};
+use super::{ImportKind, ImportStatus, ReviewAction, ReviewStatus, ReviewTarget, RowStatus};
 use crate::admin::service::opt;
-use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
 use crate::auth::session::CurrentUser;
+use crate::auth::{Perm, RoleCode};
 use crate::error::{AppError, AppResult};
 use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
 use crate::members::cm_sync::check::parse_date;
 use crate::members::entity::{contact, customer};
+use crate::members::enums::EntryMethod;
 use crate::tabular::Table;
 
 const ROW_COLS: [&str; 6] = ["job_id", "line", "status", "data", "errors", "duplicates"];
@@ -75,14 +76,14 @@ pub async fn stage(
     let (mut valid, mut errors, mut dups) = (0, 0, 0);
     for r in &rows {
         match r.status() {
-            "error" => errors += 1,
-            "duplicate" => dups += 1,
-            _ => valid += 1,
+            RowStatus::Error => errors += 1,
+            RowStatus::Duplicate => dups += 1,
+            RowStatus::Valid => valid += 1,
         }
         staged.push(vec![
             job_id.into(),
             (r.line as i32).into(),
-            r.status().into(),
+            r.status().code().into(),
             serde_json::to_string(&r.data).unwrap_or_default().into(),
             serde_json::to_string(&r.errors).unwrap_or_default().into(),
             serde_json::to_string(&r.duplicates).unwrap_or_default().into(),
@@ -91,7 +92,7 @@ pub async fn stage(
     staged.flush(&txn, None, progress).await?;
     let job = import_job::Entity::find_by_id(job_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let mut am: import_job::ActiveModel = job.into();
-    am.status = Set("awaiting_confirm".into());
+    am.status = Set(ImportStatus::AwaitingConfirm.code().into());
     am.total_rows = Set(rows.len() as i32);
     am.valid_rows = Set(valid);
     am.error_rows = Set(errors);
@@ -114,7 +115,7 @@ pub async fn create_job(
         uploaded_by: Set(user.account.id),
         organization_id: Set(user.account.organization_id),
         uploaded_at: Set(Utc::now()),
-        status: Set("validating".into()),
+        status: Set(ImportStatus::Validating.code().into()),
         ..Default::default()
     }
     .insert(db)
@@ -124,7 +125,7 @@ pub async fn create_job(
 /// Marks a job whose file could not be read as failed, with the reason.
 pub async fn fail_job(db: &impl ConnectionTrait, job_id: i64, message: String) -> AppResult<()> {
     import_job::Entity::update_many()
-        .col_expr(import_job::Column::Status, Expr::value("failed"))
+        .col_expr(import_job::Column::Status, Expr::value(ImportStatus::Failed.code()))
         .col_expr(import_job::Column::Message, Expr::value(message))
         .filter(import_job::Column::Id.eq(job_id))
         .exec(db)
@@ -137,9 +138,9 @@ pub async fn fail_job(db: &impl ConnectionTrait, job_id: i64, message: String) -
 /// `crate::jobs::recover_interrupted`). Answers how many.
 pub async fn mark_interrupted(db: &impl ConnectionTrait) -> AppResult<u64> {
     let done = import_job::Entity::update_many()
-        .col_expr(import_job::Column::Status, Expr::value("interrupted"))
+        .col_expr(import_job::Column::Status, Expr::value(ImportStatus::Interrupted.code()))
         .col_expr(import_job::Column::Message, Expr::value(crate::jobs::INTERRUPTED.0))
-        .filter(import_job::Column::Status.eq("validating"))
+        .filter(import_job::Column::Status.eq(ImportStatus::Validating.code()))
         .filter(crate::jobs::no_running_job(
             crate::jobs::JobKind::ImportCheck,
             (import_job::Entity, import_job::Column::Id),
@@ -195,14 +196,15 @@ pub async fn commit(
     if job.uploaded_by != user.account.id {
         return Err(AppError::NotFound);
     }
-    if job.status != "awaiting_confirm" {
+    if job.status() != Some(ImportStatus::AwaitingConfirm) {
         return Err(AppError::rejected("该导入已提交或已失效,请刷新", "This import was already committed"));
     }
-    let kind = ImportKind::parse(&job.kind)?;
-    let wanted: &[&str] = if with_duplicates { &["valid", "duplicate"] } else { &["valid"] };
+    let kind = job.kind()?;
+    let wanted: &[RowStatus] =
+        if with_duplicates { &[RowStatus::Valid, RowStatus::Duplicate] } else { &[RowStatus::Valid] };
     let staged = import_row::Entity::find()
         .filter(import_row::Column::JobId.eq(id))
-        .filter(import_row::Column::Status.is_in(wanted.iter().copied()))
+        .filter(import_row::Column::Status.is_in(wanted.iter().map(|s| s.code())))
         .order_by_asc(import_row::Column::Line)
         .all(&txn)
         .await?;
@@ -218,7 +220,7 @@ pub async fn commit(
             ..Default::default()
         })
         .collect();
-    let status = if exempt { "approved" } else { "pending" };
+    let status = ReviewStatus::after(None, ReviewAction::save(true, exempt))?;
     let now = Utc::now();
     let (table, mut next, inputs) = match kind {
         ImportKind::Contacts => {
@@ -236,24 +238,23 @@ pub async fn commit(
             &format!("Row {} changed meanwhile; upload again", bad.line),
         ));
     }
-    let mut insert = if table == "contact" {
-        Rows::new("contact", &CONTACT_COLS)
-    } else {
-        Rows::new("customer", &CustomerRow::COLUMNS)
-    };
+    let contacts = kind == ImportKind::Contacts;
+    let mut insert =
+        if contacts { Rows::new("contact", &CONTACT_COLS) } else { Rows::new("customer", &CustomerRow::COLUMNS) };
     let mut line_ids = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let rid = next;
         next += 1;
         line_ids.push((r.line as i32, rid));
-        if table == "contact" {
-            insert.push(contact_values(r, rid, id, status, user.account.id, now));
+        if contacts {
+            insert.push(contact_values(r, rid, id, status.code(), user.account.id, now));
         } else {
-            let method = if kind == ImportKind::Attendees { "buyer_meeting" } else { "excel_import" };
+            let method =
+                if kind == ImportKind::Attendees { EntryMethod::BuyerMeeting } else { EntryMethod::ExcelImport };
             let input = &inputs[i];
             let mut c = row_of(input, input.organization_id.unwrap_or_default(), method);
             c.id = rid;
-            c.review_status = Some(status);
+            c.review_status = Some(status.code());
             c.created_by = Some(user.account.id);
             c.reviewer_id = approver.as_ref().map(|a| a.id);
             c.import_job_id = Some(id);
@@ -272,14 +273,14 @@ pub async fn commit(
     link_rows(&txn, id, &line_ids).await?;
     let summary = format!("{}({} 行)", job.file_name, rows.len());
     let review = entry_review::ActiveModel {
-        target_type: Set("import_job".into()),
+        target_type: Set(ReviewTarget::ImportJob.code().into()),
         target_id: Set(id),
         summary: Set(summary.chars().take(300).collect()),
         submitted_by: Set(user.account.id),
         organization_id: Set(user.account.organization_id),
         submitted_at: Set(now),
         approver_id: Set(approver.as_ref().map(|a| a.id)),
-        status: Set(status.into()),
+        status: Set(status.code().into()),
         decided_at: Set(exempt.then_some(now)),
         decision_comment: Set(exempt.then(|| "免审".to_string())),
         revision: Set(1),
@@ -290,7 +291,7 @@ pub async fn commit(
     .insert(&txn)
     .await?;
     let mut am: import_job::ActiveModel = job.clone().into();
-    am.status = Set("done".into());
+    am.status = Set(ImportStatus::Done.code().into());
     am.imported_rows = Set(rows.len() as i32);
     am.committed_at = Set(Some(now));
     am.approver_id = Set(approver.as_ref().map(|a| a.id));
@@ -299,7 +300,7 @@ pub async fn commit(
     let entry = Entry::new(Perm::ArchiveImport.code(), "import", "import_job")
         .target(id, job.file_name.clone())
         .detail(json!({
-            "kind": job.kind, "imported": rows.len(), "review_status": status,
+            "kind": job.kind, "imported": rows.len(), "review_status": status.code(),
             "approver": approver.map(|a| a.name), "with_duplicates": with_duplicates,
         }));
     audit::record(&txn, user, entry).await?;
@@ -361,10 +362,10 @@ async fn link_rows(txn: &impl ConnectionTrait, job: i64, line_ids: &[(i32, i64)]
 pub async fn undo(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> AppResult<u64> {
     let txn = crate::db::write_txn(db).await?;
     let job = visible_job(&txn, user, id).await?;
-    if !(job.uploaded_by == user.account.id || user.role.code == "cs_manager") {
+    if !(job.uploaded_by == user.account.id || user.role_code() == Some(RoleCode::CsManager)) {
         return Err(AppError::Forbidden);
     }
-    if job.status != "done" {
+    if job.status() != Some(ImportStatus::Done) {
         return Err(AppError::rejected("只能撤销已完成的导入", "Only a committed import can be undone"));
     }
     let deps = dependents(&txn, &job).await?;
@@ -374,7 +375,7 @@ pub async fn undo(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> AppRe
             &format!("{deps} records already refer to this batch: it cannot be undone"),
         ));
     }
-    let removed = if job.kind == "contact" {
+    let removed = if job.kind()? == ImportKind::Contacts {
         contact::Entity::delete_many().filter(contact::Column::ImportJobId.eq(id)).exec(&txn).await?.rows_affected
     } else {
         contact::Entity::delete_many().filter(contact::Column::ImportJobId.eq(id)).exec(&txn).await?;
@@ -382,16 +383,16 @@ pub async fn undo(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> AppRe
     };
     let now = Utc::now();
     entry_review::Entity::update_many()
-        .col_expr(entry_review::Column::Status, Expr::value("rejected"))
+        .col_expr(entry_review::Column::Status, Expr::value(ReviewStatus::Rejected.code()))
         .col_expr(entry_review::Column::DecidedAt, Expr::value(now))
         .col_expr(entry_review::Column::DecisionComment, Expr::value("已撤销导入"))
-        .filter(entry_review::Column::TargetType.eq("import_job"))
+        .filter(entry_review::Column::TargetType.eq(ReviewTarget::ImportJob.code()))
         .filter(entry_review::Column::TargetId.eq(id))
-        .filter(entry_review::Column::Status.eq("pending"))
+        .filter(entry_review::Column::Status.eq(ReviewStatus::Pending.code()))
         .exec(&txn)
         .await?;
     let mut am: import_job::ActiveModel = job.clone().into();
-    am.status = Set("undone".into());
+    am.status = Set(ImportStatus::Undone.code().into());
     am.undone_at = Set(Some(now));
     am.undone_by = Set(Some(user.account.id));
     am.update(&txn).await?;

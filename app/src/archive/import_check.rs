@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::dedup::{self, Keys, mobile_key};
-use super::{CustomerInput, DupMatch, ImportKind, rule_label, valid_email, valid_fixed_phone, valid_mobile};
+use super::{CustomerInput, DupMatch, ImportKind, RowStatus, rule_label, valid_email, valid_fixed_phone, valid_mobile};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::members::cm_sync::check::{Lookups, lookups};
@@ -29,13 +29,13 @@ pub struct Staged {
 }
 
 impl Staged {
-    pub fn status(&self) -> &'static str {
+    pub fn status(&self) -> RowStatus {
         if !self.errors.is_empty() {
-            "error"
+            RowStatus::Error
         } else if !self.duplicates.is_empty() {
-            "duplicate"
+            RowStatus::Duplicate
         } else {
-            "valid"
+            RowStatus::Valid
         }
     }
     pub fn get(&self, k: &str) -> &str {

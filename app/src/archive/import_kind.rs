@@ -1,4 +1,5 @@
-//! The kinds of 批量导入 (PG-71) and their template layouts.
+//! The kinds of 批量导入 (PG-71) and their template layouts; the states of an import job and of
+//! its staged rows.
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -11,6 +12,61 @@ pub enum ImportKind {
     Attendees,
     /// 联系人 of existing customers.
     Contacts,
+}
+
+code_enum! {
+    /// `import_job.status`: validating → awaiting_confirm → done → undone, or failed /
+    /// interrupted while validating.
+    pub enum ImportStatus {
+        Validating = ("validating", "校验中", "Checking"),
+        AwaitingConfirm = ("awaiting_confirm", "待确认", "Awaiting confirmation"),
+        Done = ("done", "已导入", "Imported"),
+        Undone = ("undone", "已撤销", "Undone"),
+        Interrupted = ("interrupted", "已中断", "Interrupted"),
+        Failed = ("failed", "失败", "Failed"),
+    }
+}
+
+impl ImportStatus {
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::Validating | Self::AwaitingConfirm => "badge badge-blue",
+            Self::Done => "badge badge-green",
+            Self::Undone | Self::Interrupted => "badge badge-gray",
+            Self::Failed => "badge badge-red",
+        }
+    }
+}
+
+code_enum! {
+    /// `import_row.status`: what the check found in a staged row.
+    pub enum RowStatus {
+        Valid = ("valid", "有效", "Valid"),
+        Error = ("error", "错误", "Error"),
+        Duplicate = ("duplicate", "疑似重复", "Duplicate"),
+    }
+}
+
+impl RowStatus {
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::Valid => "badge badge-green",
+            Self::Error => "badge badge-red",
+            Self::Duplicate => "badge badge-blue",
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl crate::archive::entity::import_job::Model {
+    /// `status` as the enum (`None`: a code this build does not know).
+    pub fn status(&self) -> Option<ImportStatus> {
+        ImportStatus::parse(&self.status)
+    }
+    /// `kind` as the enum.
+    pub fn kind(&self) -> Result<ImportKind, AppError> {
+        ImportKind::parse(&self.kind)
+    }
 }
 
 /// (field, 中文 header, required, hint shown on the page and in the template).

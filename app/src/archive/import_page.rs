@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::api::{
     CommitImport, decide_review, get_import_job, list_import_rows, list_recent_imports, load_entry_options, undo_import,
 };
-use super::{ImportJobView, ImportKind, review_badge};
+use super::{ImportJobView, ImportKind, ImportStatus, RowStatus, review_badge};
 use crate::auth::Perm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
@@ -17,14 +17,8 @@ use crate::jobs::{JobStatus, upload, watch};
 use crate::ui::{ErrorBanner, Field, Guard, NotFound, PageHeader, Pager, confirm, field_errors, fmt_time};
 
 fn job_status(s: &str) -> (&'static str, &'static str, &'static str) {
-    match s {
-        "validating" => ("校验中", "Checking", "badge badge-blue"),
-        "awaiting_confirm" => ("待确认", "Awaiting confirmation", "badge badge-blue"),
-        "done" => ("已导入", "Imported", "badge badge-green"),
-        "undone" => ("已撤销", "Undone", "badge badge-gray"),
-        "interrupted" => ("已中断", "Interrupted", "badge badge-gray"),
-        _ => ("失败", "Failed", "badge badge-red"),
-    }
+    let s = ImportStatus::parse(s).unwrap_or(ImportStatus::Failed);
+    (s.zh(), s.en(), s.badge())
 }
 
 /// A running job's progress bar with its text.
@@ -199,7 +193,7 @@ fn JobView(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
     let kind = ImportKind::parse(&job.kind).unwrap_or(ImportKind::Customers);
     let (zh, en, class) = job_status(&job.status);
     let review = job.review_status.clone().map(|s| review_badge(&s));
-    let filter = RwSignal::new(if job.error_rows > 0 { "error".to_string() } else { String::new() });
+    let filter = RwSignal::new(if job.error_rows > 0 { RowStatus::Error.code().to_string() } else { String::new() });
     let page = RwSignal::new((1u64, 50u64));
     let rows = Resource::new(
         move || (filter.get(), page.get(), version.get()),
@@ -221,9 +215,9 @@ fn JobView(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
     };
     let counts = [
         ("", "全部", "All", job.total_rows),
-        ("valid", "有效", "Valid", job.valid_rows),
-        ("error", "错误", "Errors", job.error_rows),
-        ("duplicate", "疑似重复", "Duplicates", job.duplicate_rows),
+        (RowStatus::Valid.code(), "有效", "Valid", job.valid_rows),
+        (RowStatus::Error.code(), "错误", "Errors", job.error_rows),
+        (RowStatus::Duplicate.code(), "疑似重复", "Duplicates", job.duplicate_rows),
     ];
     view! {
         <div class="card import-summary">
@@ -275,11 +269,8 @@ fn JobView(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {p.items.into_iter().map(|r| {
-                                    let (zh, en, class) = match r.status.as_str() {
-                                        "error" => ("错误", "Error", "badge badge-red"),
-                                        "duplicate" => ("疑似重复", "Duplicate", "badge badge-blue"),
-                                        _ => ("有效", "Valid", "badge badge-green"),
-                                    };
+                                    let row_status = RowStatus::parse(&r.status).unwrap_or(RowStatus::Valid);
+                                    let (zh, en, class) = (row_status.zh(), row_status.en(), row_status.badge());
                                     let record = r.record_id;
                                     let state = r.record_status.clone().map(|s| review_badge(&s));
                                     let problems: Vec<String> = r.errors.iter().map(|(f, m)| {
@@ -287,7 +278,7 @@ fn JobView(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
                                         format!("{h}:{m}")
                                     }).chain(r.duplicates.iter().map(|d| format!("疑似重复:{d}"))).collect();
                                     view! {
-                                        <tr class:row-error=r.status == "error">
+                                        <tr class:row-error=row_status == RowStatus::Error>
                                             {can_review.then(|| view! { <td>{record.map(|rid| view! {
                                                 <input type="checkbox" aria-label=format!("驳回第 {} 行", r.line)
                                                     prop:checked=move || selected.with(|s| s.contains(&rid))

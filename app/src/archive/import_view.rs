@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use super::entity::{entry_review, import_job, import_row};
-use super::{ImportJobView, ImportKind, ImportRowView};
-use crate::auth::Perm;
+use super::{ImportJobView, ImportKind, ImportRowView, ImportStatus, ReviewStatus, RowStatus};
 use crate::auth::session::CurrentUser;
+use crate::auth::{Perm, RoleCode};
 use crate::error::{AppError, AppResult};
 use crate::members::entity::{contact, customer, service_record};
 use crate::members::service::account_names;
@@ -33,8 +33,8 @@ pub async fn view(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> App
     };
     let names = account_names(db, [Some(job.uploaded_by), job.approver_id].into_iter().flatten().collect()).await?;
     let me = user.account.id;
-    let can_undo = job.status == "done"
-        && (job.uploaded_by == me || user.role.code == "cs_manager")
+    let can_undo = job.status() == Some(ImportStatus::Done)
+        && (job.uploaded_by == me || user.role_code() == Some(RoleCode::CsManager))
         && dependents(db, &job).await? == 0;
     Ok(ImportJobView {
         id: job.id,
@@ -49,14 +49,16 @@ pub async fn view(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> App
         error_rows: job.error_rows,
         duplicate_rows: job.duplicate_rows,
         imported_rows: job.imported_rows,
-        can_review: review.as_ref().is_some_and(|r| r.status == "pending" && r.approver_id == Some(me)),
+        can_review: review
+            .as_ref()
+            .is_some_and(|r| r.status() == Some(ReviewStatus::Pending) && r.approver_id == Some(me)),
         review_id: job.review_id,
         review_status: review.as_ref().map(|r| r.status.clone()),
         approver: job.approver_id.and_then(|a| names.get(&a).cloned()),
         comment: review.and_then(|r| r.decision_comment),
         undone_at: job.undone_at,
         message: job.message.clone(),
-        can_commit: job.status == "awaiting_confirm" && job.uploaded_by == me,
+        can_commit: job.status() == Some(ImportStatus::AwaitingConfirm) && job.uploaded_by == me,
         can_undo,
     })
 }
@@ -72,7 +74,7 @@ pub async fn rows(
     per_page: u64,
 ) -> AppResult<crate::ui::Page<ImportRowView>> {
     let job = visible_job(db, user, id).await?;
-    let kind = ImportKind::parse(&job.kind)?;
+    let kind = job.kind()?;
     let mut q = import_row::Entity::find().filter(import_row::Column::JobId.eq(id));
     if !status.is_empty() {
         q = q.filter(import_row::Column::Status.eq(status));
@@ -121,7 +123,7 @@ pub async fn rows(
 /// Records of the job that have data of their own (service records, contacts entered
 /// later): the import can no longer be undone.
 pub(super) async fn dependents(db: &impl ConnectionTrait, job: &import_job::Model) -> AppResult<u64> {
-    if job.kind == "contact" {
+    if job.kind()? == ImportKind::Contacts {
         return Ok(0);
     }
     let ids: Vec<i64> = customer::Entity::find()
@@ -168,10 +170,10 @@ pub async fn recent(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<
 /// The error report of a job: one line per problem (row, column, value, message), as CSV.
 pub async fn error_report(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<(String, Vec<u8>)> {
     let job = visible_job(db, user, id).await?;
-    let kind = ImportKind::parse(&job.kind)?;
+    let kind = job.kind()?;
     let rows = import_row::Entity::find()
         .filter(import_row::Column::JobId.eq(id))
-        .filter(import_row::Column::Status.ne("valid"))
+        .filter(import_row::Column::Status.ne(RowStatus::Valid.code()))
         .order_by_asc(import_row::Column::Line)
         .all(db)
         .await?;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
 
-use super::{ArchiveFilter, ArchiveRow};
+use super::{ArchiveFilter, ArchiveRow, ReviewStatus};
 use crate::auth::Perm;
 use crate::auth::entity::{organization, region};
 use crate::auth::session::CurrentUser;
@@ -14,6 +14,7 @@ use crate::db::contains_ignoring_case;
 use crate::error::AppResult;
 use crate::members::conditions::{TextField, any_phone_match, c, scope_condition, text_match, ts_range};
 use crate::members::entity::customer;
+use crate::members::enums::InfoSource;
 use crate::members::service::{account_names, names};
 use crate::ui::{Page, per_page};
 
@@ -23,14 +24,12 @@ fn condition(db: &impl ConnectionTrait, user: &CurrentUser, f: &ArchiveFilter) -
     let mut visible = Condition::any()
         .add(c("created_by").eq(me))
         .add(c("reviewer_id").eq(me))
-        .add(Condition::all().add(c("review_status").eq("approved")).add(scope.clone()));
+        .add(Condition::all().add(c("review_status").eq(ReviewStatus::Approved.code())).add(scope.clone()));
     if user.has(Perm::ArchiveReview) {
-        visible = visible.add(Condition::all().add(c("review_status").eq("pending")).add(scope));
+        visible = visible.add(Condition::all().add(c("review_status").eq(ReviewStatus::Pending.code())).add(scope));
     }
-    let mut cond = Condition::all()
-        .add(c("deleted_at").is_null())
-        .add(c("info_source").is_in(["admin_entered", "buyer_meeting"]))
-        .add(visible);
+    let entered = InfoSource::ALL.iter().filter(|s| s.enterable()).map(|s| s.code());
+    let mut cond = Condition::all().add(c("deleted_at").is_null()).add(c("info_source").is_in(entered)).add(visible);
     let backend = db.get_database_backend();
     if let Some(m) = text_match(backend, TextField::Company, &f.company) {
         cond = cond.add(m);

@@ -8,6 +8,7 @@ pub mod entry_page;
 pub mod import_kind;
 pub mod import_page;
 pub mod review_page;
+pub mod workflow;
 
 #[cfg(feature = "ssr")]
 pub mod dedup;
@@ -34,8 +35,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldErrors};
+use crate::members::enums::InfoSource;
 use crate::members::filter::url_filter;
-pub use import_kind::ImportKind;
+pub use import_kind::{ImportKind, ImportStatus, RowStatus};
+pub use workflow::{ReviewAction, ReviewStatus, ReviewTarget};
 
 /// The 录入客户信息 form. Members come from CM only: what is entered here is a non-member.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -87,6 +90,11 @@ pub fn valid_login(s: &str) -> bool {
 }
 
 impl CustomerInput {
+    /// The 信息来源 chosen, when it is one staff may choose.
+    pub fn source(&self) -> Option<InfoSource> {
+        InfoSource::parse(&self.info_source).filter(|s| s.enterable())
+    }
+
     /// Field checks shared by the browser and the server. `submit`: the entry goes to review
     /// (an approver is needed unless the entrant is exempt).
     pub fn validate(&self, submit: bool, exempt: bool) -> Result<(), AppError> {
@@ -129,7 +137,7 @@ impl CustomerInput {
         {
             e.add("enterprise_category", "请选择企业类别", "Choose a category");
         }
-        if !matches!(self.info_source.as_str(), "admin_entered" | "buyer_meeting") {
+        if self.source().is_none() {
             e.add("info_source", "请选择信息来源", "Choose the source");
         }
         if self.organization_id.is_none() {
@@ -196,7 +204,7 @@ pub fn rule_label(rule: &str) -> (&'static str, &'static str) {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum EntryOutcome {
     /// Saved with this status (E-42); `approver` names who reviews it.
-    Saved { id: i64, status: String, approver: Option<String> },
+    Saved { id: i64, status: ReviewStatus, approver: Option<String> },
     /// Not saved: these records look like the entry. With a hard match it cannot be saved;
     /// otherwise the entrant may submit anyway, giving a reason.
     Duplicates(Vec<DupMatch>),
@@ -223,7 +231,7 @@ pub struct EntryOptions {
 pub struct EntryRecord {
     pub id: i64,
     pub version: i32,
-    pub review_status: String,
+    pub review_status: ReviewStatus,
     pub review_comment: Option<String>,
     pub input: CustomerInput,
 }
@@ -251,7 +259,7 @@ impl ArchiveFilter {
         for (field, list, v) in [
             ("info_source", crate::members::enums::INFO_SOURCES, &self.info_source),
             ("entry_method", crate::members::enums::ENTRY_METHODS, &self.entry_method),
-            ("review_status", crate::members::enums::REVIEW_STATUSES, &self.review_status),
+            ("review_status", ReviewStatus::CHOICES, &self.review_status),
         ] {
             if !v.is_empty() && !crate::members::enums::valid(list, v) {
                 e.add(field, "请选择列表中的值", "Choose a value from the list");
@@ -284,7 +292,8 @@ pub struct ArchiveRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewRow {
     pub id: i64,
-    pub target_type: String,
+    /// `None`: a stored code this build does not know (the same for `status`).
+    pub target_type: Option<ReviewTarget>,
     pub target_id: i64,
     pub summary: String,
     pub submitted_by: String,
@@ -292,7 +301,7 @@ pub struct ReviewRow {
     pub submitted_at: DateTime<Utc>,
     pub approver: Option<String>,
     pub approver_is_me: bool,
-    pub status: String,
+    pub status: Option<ReviewStatus>,
     pub decided_at: Option<DateTime<Utc>>,
     pub comment: Option<String>,
     pub duplicate_reason: Option<String>,
@@ -348,13 +357,7 @@ pub struct ImportRowView {
     pub record_status: Option<String>,
 }
 
-/// Badge (中文, English, class) of a review state (E-42).
+/// Badge (中文, English, class) of a stored review state (E-42); "—" for anything else.
 pub fn review_badge(status: &str) -> (&'static str, &'static str, &'static str) {
-    match status {
-        "draft" => ("草稿", "Draft", "badge badge-gray"),
-        "pending" => ("待审核", "Pending", "badge badge-blue"),
-        "approved" => ("已通过", "Approved", "badge badge-green"),
-        "rejected" => ("已驳回", "Rejected", "badge badge-red"),
-        _ => ("—", "—", "badge badge-gray"),
-    }
+    ReviewStatus::parse(status).map(|s| (s.zh(), s.en(), s.badge())).unwrap_or(("—", "—", "badge badge-gray"))
 }

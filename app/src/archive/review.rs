@@ -10,7 +10,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::entity::{entry_review, import_job};
-use super::{ReviewFilter, ReviewRow};
+use super::{ImportKind, ReviewAction, ReviewFilter, ReviewRow, ReviewStatus, ReviewTarget};
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
 use crate::auth::session::CurrentUser;
@@ -35,10 +35,10 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilte
     let mut cond = match tab {
         "todo" => Condition::all()
             .add(entry_review::Column::ApproverId.eq(me))
-            .add(entry_review::Column::Status.eq("pending")),
+            .add(entry_review::Column::Status.eq(ReviewStatus::Pending.code())),
         "done" => Condition::all()
             .add(entry_review::Column::ApproverId.eq(me))
-            .add(entry_review::Column::Status.is_in(["approved", "rejected"])),
+            .add(entry_review::Column::Status.is_in([ReviewStatus::Approved.code(), ReviewStatus::Rejected.code()])),
         "mine" => Condition::all().add(entry_review::Column::SubmittedBy.eq(me)),
         _ => return Err(AppError::field("tab", "未知的页签", "Unknown tab")),
     };
@@ -64,7 +64,8 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilte
         .into_iter()
         .map(|r| ReviewRow {
             id: r.id,
-            target_type: r.target_type,
+            target_type: r.target(),
+            status: r.status(),
             target_id: r.target_id,
             summary: r.summary,
             submitted_by: names.get(&r.submitted_by).cloned().unwrap_or_default(),
@@ -72,7 +73,6 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilte
             submitted_at: r.submitted_at,
             approver: r.approver_id.and_then(|a| names.get(&a).cloned()),
             approver_is_me: r.approver_id == Some(me),
-            status: r.status,
             decided_at: r.decided_at,
             comment: r.decision_comment,
             duplicate_reason: r.duplicate_reason,
@@ -86,7 +86,7 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilte
 pub async fn pending_count(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<u64> {
     Ok(entry_review::Entity::find()
         .filter(entry_review::Column::ApproverId.eq(user.account.id))
-        .filter(entry_review::Column::Status.eq("pending"))
+        .filter(entry_review::Column::Status.eq(ReviewStatus::Pending.code()))
         .count(db)
         .await?)
 }
@@ -121,39 +121,36 @@ pub async fn decide(
     if !may_review(user) {
         return Err(AppError::Forbidden);
     }
-    if review.status != "pending" {
-        return Err(AppError::rejected("该记录已审核,请刷新", "This entry was already decided; reload"));
-    }
+    let status = ReviewStatus::after(review.status(), ReviewAction::decide(approve))?;
     let now = Utc::now();
-    let status = if approve { "approved" } else { "rejected" };
     let reason = (!comment.is_empty()).then(|| comment.clone());
     let mut rejected_rows = 0u64;
-    match review.target_type.as_str() {
-        "customer" => {
+    match review.target() {
+        Some(ReviewTarget::Customer) => {
             customer::Entity::update_many()
-                .col_expr(customer::Column::ReviewStatus, Expr::value(status))
+                .col_expr(customer::Column::ReviewStatus, Expr::value(status.code()))
                 .col_expr(customer::Column::ReviewedAt, Expr::value(now))
                 .col_expr(customer::Column::ReviewReason, Expr::value(reason.clone()))
                 .filter(customer::Column::Id.eq(review.target_id))
                 .exec(&txn)
                 .await?;
         }
-        "import_job" => {
+        Some(ReviewTarget::ImportJob) => {
             let job = import_job::Entity::find_by_id(review.target_id).one(&txn).await?.ok_or(AppError::NotFound)?;
             if approve && !reject_rows.is_empty() {
-                rejected_rows = set_batch(&txn, &job, &reject_rows, "rejected", now, &reason).await?;
+                rejected_rows = set_batch(&txn, &job, &reject_rows, ReviewStatus::Rejected, now, &reason).await?;
             }
             let rest = set_batch(&txn, &job, &[], status, now, &reason).await?;
             if !approve {
                 rejected_rows = rest;
             }
         }
-        _ => return Err(AppError::NotFound),
+        None => return Err(AppError::NotFound),
     }
     let summary = review.summary.clone();
     let target = (review.target_type.clone(), review.target_id);
     let mut am: entry_review::ActiveModel = review.into();
-    am.status = Set(status.into());
+    am.status = Set(status.code().into());
     am.decided_at = Set(Some(now));
     am.decision_comment = Set(reason.clone());
     am.update(&txn).await?;
@@ -171,26 +168,30 @@ async fn set_batch(
     txn: &impl ConnectionTrait,
     job: &import_job::Model,
     only: &[i64],
-    status: &str,
+    status: ReviewStatus,
     now: chrono::DateTime<Utc>,
     reason: &Option<String>,
 ) -> AppResult<u64> {
-    let changed = if job.kind == "contact" {
+    let pending = ReviewStatus::Pending.code();
+    let changed = if job.kind()? == ImportKind::Contacts {
         let mut q = contact::Entity::update_many()
-            .col_expr(contact::Column::ReviewStatus, Expr::value(status))
+            .col_expr(contact::Column::ReviewStatus, Expr::value(status.code()))
             .filter(contact::Column::ImportJobId.eq(job.id))
-            .filter(contact::Column::ReviewStatus.eq("pending"));
+            .filter(contact::Column::ReviewStatus.eq(pending));
         if !only.is_empty() {
             q = q.filter(contact::Column::Id.is_in(only.to_vec()));
         }
         q.exec(txn).await?.rows_affected
     } else {
         let mut q = customer::Entity::update_many()
-            .col_expr(customer::Column::ReviewStatus, Expr::value(status))
+            .col_expr(customer::Column::ReviewStatus, Expr::value(status.code()))
             .col_expr(customer::Column::ReviewedAt, Expr::value(now))
-            .col_expr(customer::Column::ReviewReason, Expr::value(reason.clone().filter(|_| status == "rejected")))
+            .col_expr(
+                customer::Column::ReviewReason,
+                Expr::value(reason.clone().filter(|_| status == ReviewStatus::Rejected)),
+            )
             .filter(customer::Column::ImportJobId.eq(job.id))
-            .filter(customer::Column::ReviewStatus.eq("pending"));
+            .filter(customer::Column::ReviewStatus.eq(pending));
         if !only.is_empty() {
             q = q.filter(customer::Column::Id.is_in(only.to_vec()));
         }

@@ -5,17 +5,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{count_pending_reviews, decide_review, list_reviews};
-use super::{ReviewFilter, ReviewRow, review_badge};
+use super::{ReviewFilter, ReviewRow, ReviewStatus, ReviewTarget};
 use crate::auth::Perm;
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
-use crate::members::enums;
 use crate::members::filter_fields::{DateRange, SelectFilter};
 use crate::ui::{Guard, PageHeader, Pager, fmt_opt_time, fmt_time, use_query_navigate};
-
-const TARGET_TYPES: &[enums::Choice] = &[("customer", "客户", "Customer"), ("import_job", "导入批次", "Import batch")];
 
 #[component]
 pub fn ReviewsPage() -> impl IntoView {
@@ -80,8 +77,8 @@ fn Reviews() -> impl IntoView {
             </div>
         </div>
         <form class="filters" on:submit=search role="search">
-            <SelectFilter label=("类型", "Type") id="r-type" choices=TARGET_TYPES value=bind_filter!(draft, target_type) errors=errors/>
-            <SelectFilter label=("状态", "Status") id="r-status" choices=&enums::REVIEW_STATUSES[1..] value=bind_filter!(draft, status) errors=errors/>
+            <SelectFilter label=("类型", "Type") id="r-type" choices=ReviewTarget::CHOICES value=bind_filter!(draft, target_type) errors=errors/>
+            <SelectFilter label=("状态", "Status") id="r-status" choices=&ReviewStatus::CHOICES[1..] value=bind_filter!(draft, status) errors=errors/>
             <DateRange label=("提交时间", "Submitted") id="r-at" from=bind_filter!(draft, from) to=bind_filter!(draft, to) errors=errors/>
             <div class="filter-buttons">
                 <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
@@ -125,13 +122,11 @@ fn Reviews() -> impl IntoView {
 #[component]
 fn Row(r: ReviewRow, version: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let (zh, en, class) = review_badge(&r.status);
-    let kind = enums::label(TARGET_TYPES, &r.target_type);
-    let href = if r.target_type == "import_job" {
-        format!("/archive/import/{}", r.target_id)
-    } else {
-        format!("/customers/{}", r.target_id)
-    };
+    let (target, status) = (r.target_type, r.status);
+    let (zh, en, class) = status.map(|s| (s.zh(), s.en(), s.badge())).unwrap_or(("—", "—", "badge badge-gray"));
+    let kind = target.map(|t| (t.zh(), t.en())).unwrap_or(("—", "—"));
+    let batch = target == Some(ReviewTarget::ImportJob);
+    let href = if batch { format!("/archive/import/{}", r.target_id) } else { format!("/customers/{}", r.target_id) };
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
@@ -152,9 +147,9 @@ fn Row(r: ReviewRow, version: RwSignal<u32>) -> impl IntoView {
             busy.set(false);
         });
     };
-    let can_decide = r.approver_is_me && r.status == "pending";
-    let batch = r.target_type == "import_job";
-    let resubmit = r.submitted_by_me && r.status == "rejected" && r.target_type == "customer";
+    let can_decide = r.approver_is_me && status == Some(ReviewStatus::Pending);
+    let resubmit =
+        r.submitted_by_me && status == Some(ReviewStatus::Rejected) && target == Some(ReviewTarget::Customer);
     let target_id = r.target_id;
     let comment = r.comment.clone();
     view! {

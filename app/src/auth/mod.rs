@@ -24,7 +24,7 @@ pub mod token;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldErrors;
-pub use perm::{DataScope, Perm, RoleCategory};
+pub use perm::{DataScope, Perm, RoleCategory, RoleCode};
 
 /// A captcha image to show on the login page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +83,10 @@ pub struct SessionUser {
 impl SessionUser {
     pub fn has(&self, p: Perm) -> bool {
         self.permissions.iter().any(|c| c == p.code())
+    }
+    /// The built-in role, if the account has one (custom roles: `None`).
+    pub fn role(&self) -> Option<RoleCode> {
+        RoleCode::parse(&self.role_code)
     }
 }
 

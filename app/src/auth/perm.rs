@@ -77,6 +77,37 @@ perms! {
     SystemBackup = "system.backup",
 }
 
+code_enum! {
+    /// The built-in roles (`data/roles.csv`) the code names. Roles an administrator creates get
+    /// `custom_…` codes, which parse to `None`: they never match a built-in role.
+    pub enum RoleCode {
+        CsManager = ("cs_manager", "公司客服经理", "CS manager"),
+        CsSupervisor = ("cs_supervisor", "公司客服主管", "CS supervisor"),
+        CsAgent = ("cs_agent", "公司客服坐席", "CS agent"),
+        CsQa = ("cs_qa", "公司客服质检", "CS QA inspector"),
+        RepOfficeCs = ("rep_office_cs", "代表处客服管理员", "Rep-office CS"),
+        BusinessDept = ("business_dept", "业务部门管理员", "Business-department staff"),
+    }
+}
+
+impl RoleCode {
+    /// 经理 and 主管: approvers of entries by role (有审核资格) and exports of any size (NFR-29).
+    pub const REVIEWERS: [RoleCode; 2] = [RoleCode::CsManager, RoleCode::CsSupervisor];
+
+    /// Whether the role is 经理 or 主管 (`None`, a custom role, is not).
+    pub fn is_reviewer(role: Option<RoleCode>) -> bool {
+        matches!(role, Some(RoleCode::CsManager | RoleCode::CsSupervisor))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl crate::auth::entity::role::Model {
+    /// The built-in role this is (`None`: a custom role).
+    pub fn role_code(&self) -> Option<RoleCode> {
+        RoleCode::parse(&self.code)
+    }
+}
+
 /// 所属角色 (E-29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RoleCategory {
@@ -183,6 +214,19 @@ mod tests {
         for r in rows.iter().filter(|r| r[4] != "module") {
             assert!(Perm::from_code(r[0]).is_some(), "{} has no Perm variant", r[0]);
         }
+    }
+
+    #[test]
+    fn every_builtin_role_has_a_role_code() {
+        let rows: Vec<Vec<&str>> =
+            include_str!("../../../data/roles.csv").lines().skip(1).map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), RoleCode::ALL.len());
+        for r in rows {
+            let code = RoleCode::parse(r[0]).unwrap_or_else(|| panic!("{} has no RoleCode", r[0]));
+            assert_eq!((code.zh(), code.en()), (r[1], r[2]));
+        }
+        assert_eq!(RoleCode::parse("custom_ab12"), None);
+        assert!(!RoleCode::is_reviewer(None) && RoleCode::is_reviewer(Some(RoleCode::CsSupervisor)));
     }
 
     #[test]

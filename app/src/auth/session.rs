@@ -16,7 +16,7 @@ use super::entity::{account, account_permission, organization, permission, role,
 use super::perm::grant_allowed;
 use super::scope::Scope;
 use super::token::{random_id, sha256_hex};
-use super::{DataScope, Perm, RoleCategory, SessionUser};
+use super::{DataScope, Perm, RoleCategory, RoleCode, SessionUser};
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, app_state};
 
@@ -84,7 +84,11 @@ impl CurrentUser {
     }
     /// 主管 and 经理 of the company CS department: exports of any size (NFR-29).
     pub fn may_export_large(&self) -> bool {
-        matches!(self.role.code.as_str(), "cs_manager" | "cs_supervisor")
+        RoleCode::is_reviewer(self.role_code())
+    }
+    /// The built-in role, if the account has one (custom roles: `None`).
+    pub fn role_code(&self) -> Option<RoleCode> {
+        self.role.role_code()
     }
     pub fn category(&self) -> RoleCategory {
         RoleCategory::from_code(&self.account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin)

@@ -252,7 +252,7 @@ impl CustomerRow {
             self.member_points.into(),
             self.info_source.into(),
             self.entry_method.into(),
-            self.review_status.unwrap_or("approved").into(),
+            self.review_status.unwrap_or(crate::archive::ReviewStatus::Approved.code()).into(),
             self.fulfilment_status.into(),
             self.fulfilment_progress.into(),
             self.last_service_at.into(),

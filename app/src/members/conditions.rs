@@ -236,7 +236,7 @@ pub fn customer_condition(backend: DbBackend, f: &MemberFilter, scope: &Scope) -
 pub fn customer_condition_with(backend: DbBackend, f: &MemberFilter, scope: &Scope, text: &TextMatch) -> Condition {
     Condition::all()
         .add(c("deleted_at").is_null())
-        .add(c("review_status").eq("approved"))
+        .add(c("review_status").eq(crate::archive::ReviewStatus::Approved.code()))
         .add(customer_filters(backend, f, scope, text))
 }
 

@@ -1,10 +1,20 @@
 //! The fixed enumerations of members and service records (SPEC §3.2): code, 中文, English, in
-//! display order. Stored as the code; the pages and exports show the labels.
+//! display order. Stored as the code; the pages and exports show the labels. Values the code
+//! compares or switches on are `code_enum!` enums (their `CHOICES` are the tables here); the
+//! rest are plain tables until something needs to compare them.
 
 pub type Choice = (&'static str, &'static str, &'static str);
 
+code_enum! {
+    /// E-01 客户类型: members come from CM; staff enter non-members.
+    pub enum CustomerType {
+        Member = ("member", "会员", "Member"),
+        NonMember = ("non_member", "非会员", "Non-member"),
+    }
+}
+
 /// E-01 客户类型
-pub const CUSTOMER_TYPES: &[Choice] = &[("member", "会员", "Member"), ("non_member", "非会员", "Non-member")];
+pub const CUSTOMER_TYPES: &[Choice] = CustomerType::CHOICES;
 
 /// E-02 企业状态
 pub const ENTERPRISE_STATUSES: &[Choice] = &[
@@ -60,12 +70,24 @@ pub const FULFILMENT_STATUSES: &[Choice] = &[
     ("completed", "履约完毕", "Fulfilled"),
 ];
 
+code_enum! {
+    /// E-12 信息来源 (customer record).
+    pub enum InfoSource {
+        SystemCaptured = ("system_captured", "系统抓取", "System-captured"),
+        AdminEntered = ("admin_entered", "管理员录入", "Entered by staff"),
+        BuyerMeeting = ("buyer_meeting", "买家见面会", "Buyer meeting"),
+    }
+}
+
+impl InfoSource {
+    /// Sources staff may choose when entering a customer (system-captured ones come from CM).
+    pub fn enterable(self) -> bool {
+        self != Self::SystemCaptured
+    }
+}
+
 /// E-12 信息来源 (customer record)
-pub const INFO_SOURCES: &[Choice] = &[
-    ("system_captured", "系统抓取", "System-captured"),
-    ("admin_entered", "管理员录入", "Entered by staff"),
-    ("buyer_meeting", "买家见面会", "Buyer meeting"),
-];
+pub const INFO_SOURCES: &[Choice] = InfoSource::CHOICES;
 
 /// E-13 是否质检
 pub const QA_STATUSES: &[Choice] =
@@ -95,22 +117,22 @@ pub const REGISTRATION_SOURCES: &[Choice] = &[
 pub const PUSH_STATUSES: &[Choice] =
     &[("sent", "已发送", "Sent"), ("failed", "发送失败", "Failed"), ("opened", "已打开", "Opened")];
 
-/// E-42 审核状态
-pub const REVIEW_STATUSES: &[Choice] = &[
-    ("draft", "草稿", "Draft"),
-    ("pending", "待审核", "Pending"),
-    ("approved", "已通过", "Approved"),
-    ("rejected", "已驳回", "Rejected"),
-];
+/// E-42 审核状态: [`ReviewStatus`](crate::archive::ReviewStatus), with its workflow.
+pub const REVIEW_STATUSES: &[Choice] = crate::archive::ReviewStatus::CHOICES;
+
+code_enum! {
+    /// E-43 录入方式.
+    pub enum EntryMethod {
+        Manual = ("manual", "手工录入", "Manual"),
+        ExcelImport = ("excel_import", "批量导入", "Excel import"),
+        CmSync = ("cm_sync", "系统同步", "CM sync"),
+        BuyerMeeting = ("buyer_meeting", "见面会录入", "Buyer meeting"),
+        RequestIntake = ("request_intake", "诉求受理", "Request intake"),
+    }
+}
 
 /// E-43 录入方式
-pub const ENTRY_METHODS: &[Choice] = &[
-    ("manual", "手工录入", "Manual"),
-    ("excel_import", "批量导入", "Excel import"),
-    ("cm_sync", "系统同步", "CM sync"),
-    ("buyer_meeting", "见面会录入", "Buyer meeting"),
-    ("request_intake", "诉求受理", "Request intake"),
-];
+pub const ENTRY_METHODS: &[Choice] = EntryMethod::CHOICES;
 
 /// The (中文, English) label of `code` in `list`; unknown or empty codes show as "—".
 pub fn label(list: &[Choice], code: &str) -> (&'static str, &'static str) {

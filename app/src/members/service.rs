@@ -12,6 +12,7 @@ use super::{
     TreeNode,
 };
 use crate::admin::service::logs;
+use crate::archive::ReviewStatus;
 use crate::auth::Perm;
 use crate::auth::entity::{account, industry, operation_log, organization, region};
 use crate::auth::scope::Scope;
@@ -87,7 +88,11 @@ pub fn may_see(user: &CurrentUser, c: &customer::Model) -> bool {
         return true;
     }
     let in_scope = user.scope.allows(c.organization_id, owner);
-    let reviewed = c.review_status == "approved" || (c.review_status == "pending" && user.has(Perm::ArchiveReview));
+    let reviewed = match c.review_status() {
+        Some(ReviewStatus::Approved) => true,
+        Some(ReviewStatus::Pending) => user.has(Perm::ArchiveReview),
+        _ => false,
+    };
     in_scope && reviewed
 }
 

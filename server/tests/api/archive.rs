@@ -4,7 +4,7 @@
 use http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{Client, TestApp, field_error};
+use crate::common::{Client, TestApp, field_error, rejected};
 use crate::members::with_members;
 
 pub async fn hq(app: &TestApp) -> i64 {
@@ -307,4 +307,48 @@ async fn exempt_entrants_publish_at_once() {
     assert_eq!(status, StatusCode::OK);
     let (_, list) = a.call("archive/list", json!({"filter": {"review_status": "draft"}})).await;
     assert_eq!(list["total"], 0);
+}
+
+#[tokio::test]
+async fn the_review_workflow_refuses_what_the_state_does_not_allow() {
+    let app = TestApp::spawn().await;
+    let org = hq(&app).await;
+    let supervisor = app.account_id("supervisor").await;
+    let mut agent = app.login("agent").await;
+    let entry = form(org, json!({"company_name": "嘉兴秀洲恒达机械有限公司", "approver_id": supervisor}));
+    let (_, v) = save(&mut agent, Value::Null, entry.clone(), true, false).await;
+    let id = saved_id(&v);
+    // Pending: the entrant can neither load it for editing nor save over it (409, readable).
+    let (status, v) = agent.call("archive/load", json!({ "id": id })).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert!(rejected(&v).contains("正在审核中"), "{v}");
+    let (status, v) = save(&mut agent, json!([id, 1]), entry.clone(), false, false).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert_eq!(app.text(&format!("SELECT review_status FROM customer WHERE id = {id}")).await, "pending");
+    // Two decisions at once from two sessions of the approver: one wins, the other is told.
+    let mut sup = app.login("supervisor").await;
+    let mut sup2 = app.login("supervisor").await;
+    let (_, todo) = sup.call("reviews/list", json!({"filter": {"tab": "todo"}})).await;
+    let review = todo["items"][0]["id"].as_i64().unwrap();
+    let (a, b) = tokio::join!(
+        sup.call("reviews/decide", json!({"id": review, "approve": true, "comment": "", "reject_rows": []})),
+        sup2.call("reviews/decide", json!({"id": review, "approve": true, "comment": "", "reject_rows": []})),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{a:?} {b:?}");
+    let loser = if a.0 == StatusCode::CONFLICT { &a.1 } else { &b.1 };
+    assert!(rejected(loser).contains("已审核"), "{loser}");
+    assert_eq!(app.text(&format!("SELECT review_status FROM customer WHERE id = {id}")).await, "approved");
+    assert_eq!(app.count("SELECT COUNT(*) FROM operation_log WHERE module = 'archive.review'").await, 1);
+    // Saving an approved entry as a "draft" keeps it approved, without a new review.
+    let (_, rec) = agent.call("archive/load", json!({ "id": id })).await;
+    let (status, v) = save(&mut agent, json!([id, rec["version"]]), rec["input"].clone(), false, false).await;
+    assert_eq!((status, v["Saved"]["status"].clone()), (StatusCode::OK, json!("approved")), "{v}");
+    let revisions = format!("SELECT CAST(revision AS BIGINT) FROM entry_review WHERE target_id = {id}");
+    assert_eq!(app.count(&revisions).await, 1);
+    // A status code this build does not know is never treated as one it does.
+    app.exec(&format!("UPDATE customer SET review_status = 'Approved ' WHERE id = {id}")).await;
+    let (status, _) = agent.call("archive/load", json!({ "id": id })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

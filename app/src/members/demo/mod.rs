@@ -211,8 +211,13 @@ async fn load_world(db: &DatabaseConnection) -> AppResult<World> {
         .collect();
     let mut agents: HashMap<i64, Vec<i64>> = HashMap::new();
     // Quality inspectors do not serve members.
-    let qa_roles: Vec<i64> =
-        role::Entity::find().all(db).await?.into_iter().filter(|r| r.code == "cs_qa").map(|r| r.id).collect();
+    let qa_roles: Vec<i64> = role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|r| r.role_code() == Some(crate::auth::RoleCode::CsQa))
+        .map(|r| r.id)
+        .collect();
     for a in account::Entity::find().all(db).await?.into_iter().filter(|a| !qa_roles.contains(&a.role_id)) {
         let key = if a.role_category == "rep_office_cs_admin" {
             a.organization_id
