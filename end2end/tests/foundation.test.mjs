@@ -96,7 +96,8 @@ test('an admin grants a role only some menus; its holder sees exactly those', as
   await page.click('button:has-text("保存")');
   await page.waitForURL((u) => u.pathname === '/');
   await page.waitForSelector('body[data-hydrated]');
-  assert.deepEqual(await menu(page), ['首页', '修改密码', '系统日志']);
+  // 审核中心 is every account's (PG-73).
+  assert.deepEqual(await menu(page), ['首页', '修改密码', '审核中心', '系统日志']);
   assert.match(await page.textContent('[data-testid=who]'), /钱审计[\s\S]*客服部[\s\S]*日志审计员/);
   await shot(page, 'shell-auditor');
 
