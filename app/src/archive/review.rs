@@ -124,6 +124,21 @@ pub async fn decide(
     let status = ReviewStatus::after(review.status(), ReviewAction::decide(approve))?;
     let now = Utc::now();
     let reason = (!comment.is_empty()).then(|| comment.clone());
+    // Claim the decision with a conditional UPDATE: on PostgreSQL two approvers' transactions
+    // both read "pending" above; the second UPDATE waits for the first to commit, then matches
+    // no row and is told the entry was decided (a SQLite write transaction is already serial).
+    let claimed = entry_review::Entity::update_many()
+        .col_expr(entry_review::Column::Status, Expr::value(status.code()))
+        .col_expr(entry_review::Column::DecidedAt, Expr::value(now))
+        .col_expr(entry_review::Column::DecisionComment, Expr::value(reason.clone()))
+        .filter(entry_review::Column::Id.eq(id))
+        .filter(entry_review::Column::Status.eq(review.status.as_str()))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if claimed == 0 {
+        return Err(ReviewStatus::already_decided());
+    }
     let mut rejected_rows = 0u64;
     match review.target() {
         Some(ReviewTarget::Customer) => {
@@ -149,11 +164,6 @@ pub async fn decide(
     }
     let summary = review.summary.clone();
     let target = (review.target_type.clone(), review.target_id);
-    let mut am: entry_review::ActiveModel = review.into();
-    am.status = Set(status.code().into());
-    am.decided_at = Set(Some(now));
-    am.decision_comment = Set(reason.clone());
-    am.update(&txn).await?;
     let entry = Entry::new(Perm::ArchiveReview.code(), if approve { "approve" } else { "reject" }, &target.0)
         .target(target.1, summary)
         .detail(json!({ "review_id": id, "comment": reason, "rejected_rows": rejected_rows }));

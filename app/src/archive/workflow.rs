@@ -79,13 +79,16 @@ impl ReviewStatus {
             }
             (Some(Pending), Approve) => Ok(Approved),
             (Some(Pending), Reject) => Ok(Rejected),
-            (Some(Approved | Rejected), Approve | Reject) => {
-                Err(AppError::rejected("该记录已审核,请刷新", "This entry was already decided; reload"))
-            }
+            (Some(Approved | Rejected), Approve | Reject) => Err(Self::already_decided()),
             (None | Some(Draft), Approve | Reject) => {
                 Err(AppError::rejected("该记录尚未提交审核", "This entry has not been submitted for review"))
             }
         }
+    }
+
+    /// The refusal when another decision came first.
+    pub fn already_decided() -> AppError {
+        AppError::rejected("该记录已审核,请刷新", "This entry was already decided; reload")
     }
 
     /// Drafts and rejected entries are still their entrant's to change or delete.
