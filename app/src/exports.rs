@@ -57,12 +57,12 @@ mod server {
         let q = params(query);
         let what = match kind {
             "member_services" => {
-                let f = MemberFilter::from_query(&q);
+                let f = <MemberFilter as crate::ui::list::UrlFilter>::from_query(&q);
                 f.validate().into_result()?;
                 What::Members(Box::new(f))
             }
             _ => {
-                let f = InfoFilter::from_query(&q);
+                let f = <InfoFilter as crate::ui::list::UrlFilter>::from_query(&q);
                 f.validate().into_result()?;
                 if let Some(id) = f.customer {
                     crate::members::service::visible_customer(&ctx.state.db, &user, id).await?;
@@ -100,11 +100,15 @@ mod server {
                     What::Members(f) => {
                         let total = crate::members::query::count_exact(&db, f, &scope).await?;
                         job.set_total(total).await?;
-                        (export::member_services(&db, f, &scope, format, &path, progress).await?, f.to_query())
+                        (
+                            export::member_services(&db, f, &scope, format, &path, progress).await?,
+                            crate::ui::list::UrlFilter::to_query(f.as_ref()),
+                        )
                     }
-                    What::Info(kind, f) => {
-                        (export::info(&db, *kind, f, &scope, format, &path, progress).await?, f.to_query())
-                    }
+                    What::Info(kind, f) => (
+                        export::info(&db, *kind, f, &scope, format, &path, progress).await?,
+                        crate::ui::list::UrlFilter::to_query(f.as_ref()),
+                    ),
                 };
                 job.progress(rows);
                 let entry = Entry::new(perm.code(), "export", "export")

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
+use crate::auth::SessionUser;
 use crate::auth::api::{logout, whoami};
-use crate::auth::{Perm, SessionUser};
 use crate::error::AppError;
 use crate::i18n::{Locale, use_i18n};
 
@@ -20,92 +20,6 @@ pub fn provide_user() {
 pub fn use_session_user() -> SessionUser {
     expect_context::<SessionUser>()
 }
-
-struct MenuItem {
-    /// The permission that shows the entry; `None`: every signed-in account.
-    perm: Option<Perm>,
-    href: &'static str,
-    zh: &'static str,
-    en: &'static str,
-}
-
-struct MenuGroup {
-    zh: &'static str,
-    en: &'static str,
-    items: &'static [MenuItem],
-}
-
-/// Menu entries of the pages that exist, in the order of the permission tree (SPEC §7.1).
-const MENU: &[MenuGroup] = &[
-    MenuGroup {
-        zh: "信息查询",
-        en: "Information query",
-        items: &[
-            MenuItem {
-                perm: Some(Perm::QueryMemberService),
-                href: "/query/member-services",
-                zh: "会员资料及服务查询",
-                en: "Members & services",
-            },
-            MenuItem {
-                perm: Some(Perm::QueryPublishedInfo),
-                href: "/query/published-info",
-                zh: "会员发布信息查询",
-                en: "Published info",
-            },
-            MenuItem {
-                perm: Some(Perm::QueryPushLog),
-                href: "/query/push-logs",
-                zh: "信息推送邮件查询",
-                en: "Push e-mails",
-            },
-        ],
-    },
-    MenuGroup {
-        zh: "客服管理",
-        en: "CS management",
-        items: &[
-            MenuItem {
-                perm: Some(Perm::AddAdmin), href: "/admin/accounts/new", zh: "添加管理员", en: "Add account"
-            },
-            MenuItem { perm: Some(Perm::AdminMgmt), href: "/admin/accounts", zh: "管理员管理", en: "Accounts" },
-            MenuItem {
-                perm: Some(Perm::RoleMgmt), href: "/admin/roles", zh: "角色管理", en: "Roles & permissions"
-            },
-            MenuItem {
-                perm: Some(Perm::ChangePassword),
-                href: "/account/password",
-                zh: "修改密码",
-                en: "Change password",
-            },
-        ],
-    },
-    MenuGroup {
-        zh: "档案管理",
-        en: "Archives",
-        items: &[
-            MenuItem {
-                perm: Some(Perm::ArchiveCustomer),
-                href: "/archive/customers",
-                zh: "客户档案信息管理",
-                en: "Customer archive",
-            },
-            MenuItem {
-                perm: Some(Perm::ArchiveImport), href: "/archive/import", zh: "批量导入", en: "Excel import"
-            },
-            MenuItem { perm: None, href: "/reviews", zh: "审核中心", en: "Review centre" },
-        ],
-    },
-    MenuGroup {
-        zh: "系统设置",
-        en: "System settings",
-        items: &[
-            MenuItem { perm: Some(Perm::SystemOrgs), href: "/admin/orgs", zh: "组织机构", en: "Organisations" },
-            MenuItem { perm: Some(Perm::SystemSync), href: "/admin/sync", zh: "数据同步", en: "CM data sync" },
-            MenuItem { perm: Some(Perm::SystemLogs), href: "/admin/logs", zh: "系统日志", en: "Operation logs" },
-        ],
-    },
-];
 
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -132,13 +46,12 @@ fn Layout(user: SessionUser) -> impl IntoView {
         let _ = logout().await;
         crate::ui::hard_navigate("/login");
     });
-    let groups: Vec<_> = MENU
-        .iter()
-        .filter_map(|g| {
-            let items: Vec<_> = g.items.iter().filter(|i| i.perm.is_none_or(|p| user.has(p))).collect();
-            (!items.is_empty()).then_some((g, items))
-        })
-        .collect();
+    let groups = crate::routes::menu_for(&user);
+    // The page guard of the registry: a page the account may not open renders 403.
+    let allowed = {
+        let user = user.clone();
+        Memo::new(move |_| location.pathname.with(|p| crate::routes::page_for(p).is_none_or(|page| page.allows(&user))))
+    };
     let role = (user.role_name_zh.clone(), user.role_name_en.clone());
     view! {
         <Show when=move || must_change && location.pathname.get() != "/account/password">
@@ -157,14 +70,15 @@ fn Layout(user: SessionUser) -> impl IntoView {
                     {groups
                         .into_iter()
                         .map(|(g, items)| {
+                            let (zh, en) = g.label();
                             view! {
                                 <div class="menu-group">
-                                    <div class="menu-title">{move || i18n.t(g.zh, g.en)}</div>
+                                    <div class="menu-title">{move || i18n.t(zh, en)}</div>
                                     {items
                                         .into_iter()
-                                        .map(|it| {
+                                        .map(|(href, it)| {
                                             view! {
-                                                <A href=it.href exact=true>
+                                                <A href=href exact=true>
                                                     {move || i18n.t(it.zh, it.en)}
                                                 </A>
                                             }
@@ -207,7 +121,9 @@ fn Layout(user: SessionUser) -> impl IntoView {
                     </div>
                 </header>
                 <main class="content">
-                    <Outlet/>
+                    <Show when=move || allowed.get() fallback=|| view! { <crate::routes::Forbidden/> }>
+                        <Outlet/>
+                    </Show>
                 </main>
             </div>
         </div>

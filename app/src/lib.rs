@@ -26,7 +26,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod layout;
 pub mod members;
-mod routes;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod tabular;
 pub mod ui;
@@ -38,8 +38,8 @@ pub mod state;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
 
 use crate::i18n::{I18n, initial_locale};
 
@@ -94,32 +94,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <ui::NotFound/> }>
                 <Route path=path!("/login") view=auth::pages::LoginPage/>
-                <ParentRoute path=path!("") view=layout::Shell ssr=SsrMode::Async>
-                    <Route path=path!("") view=home::HomePage/>
-                    <Route path=path!("/account/password") view={Lazy::<routes::ChangePassword>::new()}/>
-                    <Route path=path!("/admin/accounts") view={Lazy::<routes::AccountList>::new()}/>
-                    <Route path=path!("/admin/accounts/new") view={Lazy::<routes::AccountCreate>::new()}/>
-                    <Route path=path!("/admin/accounts/:id/edit") view={Lazy::<routes::AccountEdit>::new()}/>
-                    <Route path=path!("/admin/accounts/:id/logs") view={Lazy::<routes::AccountLogs>::new()}/>
-                    <Route path=path!("/admin/accounts/:id/permissions") view={Lazy::<routes::AccountPermissions>::new()}/>
-                    <Route path=path!("/admin/roles") view={Lazy::<routes::Roles>::new()}/>
-                    <Route path=path!("/admin/orgs") view={Lazy::<routes::Orgs>::new()}/>
-                    <Route path=path!("/admin/logs") view={Lazy::<routes::Logs>::new()}/>
-                    <Route path=path!("/query/member-services") view={Lazy::<routes::MemberServices>::new()}/>
-                    <Route path=path!("/archive/customers") view={Lazy::<routes::Archive>::new()}/>
-                    <Route path=path!("/archive/customers/new") view={Lazy::<routes::EntryNew>::new()}/>
-                    <Route path=path!("/archive/customers/:id/edit") view={Lazy::<routes::EntryEdit>::new()}/>
-                    <Route path=path!("/archive/import") view={Lazy::<routes::Import>::new()}/>
-                    <Route path=path!("/archive/import/:id") view={Lazy::<routes::ImportJob>::new()}/>
-                    <Route path=path!("/reviews") view={Lazy::<routes::Reviews>::new()}/>
-                    <Route path=path!("/customers/:id") view={Lazy::<routes::MemberDetail>::new()}/>
-                    <Route path=path!("/service-records/:id") view={Lazy::<routes::ServiceRecord>::new()}/>
-                    <Route path=path!("/admin/sync") view={Lazy::<routes::Sync>::new()}/>
-                    <Route path=path!("/query/published-info") view={Lazy::<routes::PublishedInfo>::new()}/>
-                    <Route path=path!("/customers/:id/published-info") view={Lazy::<routes::MemberPublished>::new()}/>
-                    <Route path=path!("/query/push-logs") view={Lazy::<routes::PushLogs>::new()}/>
-                    <Route path=path!("/customers/:id/push-logs") view={Lazy::<routes::MemberPushLogs>::new()}/>
-                </ParentRoute>
+                <routes::ShellRoutes/>
             </Routes>
         </Router>
     }

@@ -1,48 +1,236 @@
-//! Pages loaded on demand. Each route's code is split into a WASM chunk of its own (`cargo
-//! xtask site` runs the splitter), so the first page load carries only the shell, login and
-//! home page; the server renders every page as usual.
+//! The page registry: every page of the signed-in app is ONE line below (path, component,
+//! the permissions that open it, its menu entry). The routes, the lazily loaded WASM chunks,
+//! the left menu and the page guard all derive from it, so a page cannot be reachable without
+//! its guard or listed in the menu for accounts that may not open it.
+//!
+//! Each page's code is split into a WASM chunk of its own (`cargo xtask site` runs the
+//! splitter), so the first page load carries only the shell, login and home page; the server
+//! renders every page as usual. The server functions a page calls check the same permissions
+//! again (`session::serve`): the guard only spares the user a page of refusals.
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
+use leptos_router::components::{ParentRoute, Route};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
-macro_rules! lazy_pages {
-    ($($route:ident => $page:path),* $(,)?) => {$(
-        pub struct $route;
+use crate::auth::{Perm, SessionUser};
+use crate::i18n::use_i18n;
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
-            }
-        }
-    )*};
+/// The groups of the left menu, in the order of the permission tree (SPEC §7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuGroup {
+    Query,
+    CsAdmin,
+    Archive,
+    System,
 }
 
-lazy_pages! {
-    ChangePassword => crate::auth::pages::ChangePasswordPage,
-    AccountList => crate::admin::accounts::AccountListPage,
-    AccountCreate => crate::admin::accounts::AccountCreatePage,
-    AccountEdit => crate::admin::accounts::AccountEditPage,
-    AccountLogs => crate::admin::logs::AccountLogsPage,
-    AccountPermissions => crate::admin::roles::AccountPermissionsPage,
-    Roles => crate::admin::roles::RolesPage,
-    Orgs => crate::admin::orgs::OrgsPage,
-    Logs => crate::admin::logs::LogsPage,
-    MemberServices => crate::members::query_page::MemberServicesPage,
-    MemberDetail => crate::members::detail::MemberDetailPage,
-    ServiceRecord => crate::members::detail::ServiceRecordPage,
-    Sync => crate::members::sync_page::SyncPage,
-    PublishedInfo => crate::members::info_page::PublishedInfoPage,
-    MemberPublished => crate::members::info_page::MemberPublishedPage,
-    PushLogs => crate::members::info_page::PushLogPage,
-    MemberPushLogs => crate::members::info_page::MemberPushLogPage,
-    Archive => crate::archive::archive_page::ArchivePage,
-    EntryNew => crate::archive::entry_page::EntryNewPage,
-    EntryEdit => crate::archive::entry_page::EntryEditPage,
-    Import => crate::archive::import_page::ImportPage,
-    ImportJob => crate::archive::import_page::ImportJobPage,
-    Reviews => crate::archive::review_page::ReviewsPage,
+impl MenuGroup {
+    pub const ALL: [MenuGroup; 4] = [Self::Query, Self::CsAdmin, Self::Archive, Self::System];
+
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Query => ("信息查询", "Information query"),
+            Self::CsAdmin => ("客服管理", "CS management"),
+            Self::Archive => ("档案管理", "Archives"),
+            Self::System => ("系统设置", "System settings"),
+        }
+    }
+}
+
+/// A page's entry in the left menu.
+#[derive(Debug, Clone, Copy)]
+pub struct MenuEntry {
+    pub group: MenuGroup,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+/// One page of the signed-in app.
+#[derive(Debug, Clone, Copy)]
+pub struct PageDef {
+    /// The route pattern (`:name` is a parameter segment).
+    pub path: &'static str,
+    /// Holding any one of these opens the page; empty: every signed-in account.
+    pub perms: &'static [Perm],
+    pub menu: Option<MenuEntry>,
+}
+
+impl PageDef {
+    pub fn allows(&self, user: &SessionUser) -> bool {
+        self.perms.is_empty() || self.perms.iter().any(|p| user.has(*p))
+    }
+
+    /// Whether `path` (no query string) is this page's route.
+    pub fn matches(&self, path: &str) -> bool {
+        let mut want = self.path.split('/').filter(|s| !s.is_empty());
+        let mut got = path.split('/').filter(|s| !s.is_empty());
+        loop {
+            match (want.next(), got.next()) {
+                (None, None) => return true,
+                (Some(w), Some(g)) if w.starts_with(':') || w == g => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// The registered page whose route `path` is (`None`: the home page, login or no page).
+pub fn page_for(path: &str) -> Option<&'static PageDef> {
+    PAGES.iter().find(|p| p.matches(path))
+}
+
+/// The menu of `user`: the groups with the pages they may open, in registry order.
+pub fn menu_for(user: &SessionUser) -> Vec<(MenuGroup, Vec<(&'static str, MenuEntry)>)> {
+    MenuGroup::ALL
+        .into_iter()
+        .filter_map(|g| {
+            let items: Vec<_> = PAGES
+                .iter()
+                .filter(|p| p.allows(user))
+                .filter_map(|p| p.menu.filter(|m| m.group == g).map(|m| (p.path, m)))
+                .collect();
+            (!items.is_empty()).then_some((g, items))
+        })
+        .collect()
+}
+
+/// Shown instead of a page the account may not open (HTTP 403 when rendered on the server).
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <div class="empty forbidden" data-testid="forbidden">
+            <h2>"403"</h2>
+            <p>{move || i18n.t("您没有访问此页面的权限", "You are not allowed to open this page")}</p>
+            <a href="/">{move || i18n.t("返回首页", "Back to home")}</a>
+        </div>
+    }
+}
+
+macro_rules! pages {
+    ($(
+        $route:ident $path:tt => $page:path, perms [$($perm:ident),*] $(, menu($group:ident, $zh:literal, $en:literal))?;
+    )*) => {
+        $(
+            pub struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    view! { <$page/> }.into_any()
+                }
+            }
+        )*
+
+        /// Every page of the signed-in app (see the module).
+        pub const PAGES: &[PageDef] = &[$(
+            PageDef {
+                path: $path,
+                perms: &[$(Perm::$perm),*],
+                menu: pages!(@menu $($group, $zh, $en)?),
+            },
+        )*];
+
+        /// The routes of the signed-in app, inside the layout: the home page and every page
+        /// of [`PAGES`], each loaded lazily.
+        #[component(transparent)]
+        pub fn ShellRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+            view! {
+                <ParentRoute path=path!("") view=crate::layout::Shell ssr=SsrMode::Async>
+                    <Route path=path!("") view=crate::home::HomePage/>
+                    $(<Route path=path!($path) view={Lazy::<$route>::new()}/>)*
+                </ParentRoute>
+            }
+            .into_inner()
+        }
+    };
+    (@menu) => { None };
+    (@menu $group:ident, $zh:literal, $en:literal) => {
+        Some(MenuEntry { group: MenuGroup::$group, zh: $zh, en: $en })
+    };
+}
+
+// Menu entries appear in this order within their group.
+pages! {
+    MemberServices "/query/member-services" => crate::members::query_page::MemberServicesPage,
+        perms [QueryMemberService], menu(Query, "会员资料及服务查询", "Members & services");
+    PublishedInfo "/query/published-info" => crate::members::info_page::PublishedInfoPage,
+        perms [QueryPublishedInfo], menu(Query, "会员发布信息查询", "Published info");
+    PushLogs "/query/push-logs" => crate::members::info_page::PushLogPage,
+        perms [QueryPushLog], menu(Query, "信息推送邮件查询", "Push e-mails");
+    MemberDetail "/customers/:id" => crate::members::detail::MemberDetailPage,
+        perms [QueryMemberService];
+    MemberPublished "/customers/:id/published-info" => crate::members::info_page::MemberPublishedPage,
+        perms [QueryPublishedInfo];
+    MemberPushLogs "/customers/:id/push-logs" => crate::members::info_page::MemberPushLogPage,
+        perms [QueryPushLog];
+    ServiceRecord "/service-records/:id" => crate::members::detail::ServiceRecordPage,
+        perms [QueryMemberService];
+
+    AccountCreate "/admin/accounts/new" => crate::admin::accounts::AccountCreatePage,
+        perms [AddAdmin], menu(CsAdmin, "添加管理员", "Add account");
+    AccountList "/admin/accounts" => crate::admin::accounts::AccountListPage,
+        perms [AdminMgmt, AddAdmin], menu(CsAdmin, "管理员管理", "Accounts");
+    AccountEdit "/admin/accounts/:id/edit" => crate::admin::accounts::AccountEditPage,
+        perms [AddAdmin];
+    AccountLogs "/admin/accounts/:id/logs" => crate::admin::logs::AccountLogsPage,
+        perms [AdminMgmt];
+    AccountPermissions "/admin/accounts/:id/permissions" => crate::admin::roles::AccountPermissionsPage,
+        perms [RoleMgmt];
+    Roles "/admin/roles" => crate::admin::roles::RolesPage,
+        perms [RoleMgmt], menu(CsAdmin, "角色管理", "Roles & permissions");
+    ChangePassword "/account/password" => crate::auth::pages::ChangePasswordPage,
+        perms [], menu(CsAdmin, "修改密码", "Change password");
+
+    Archive "/archive/customers" => crate::archive::archive_page::ArchivePage,
+        perms [ArchiveCustomer], menu(Archive, "客户档案信息管理", "Customer archive");
+    EntryNew "/archive/customers/new" => crate::archive::entry_page::EntryNewPage,
+        perms [ArchiveCustomer];
+    EntryEdit "/archive/customers/:id/edit" => crate::archive::entry_page::EntryEditPage,
+        perms [ArchiveCustomer];
+    Import "/archive/import" => crate::archive::import_page::ImportPage,
+        perms [ArchiveImport], menu(Archive, "批量导入", "Excel import");
+    ImportJob "/archive/import/:id" => crate::archive::import_page::ImportJobPage,
+        perms [ArchiveImport, ArchiveReview];
+    Reviews "/reviews" => crate::archive::review_page::ReviewsPage,
+        perms [], menu(Archive, "审核中心", "Review centre");
+
+    Orgs "/admin/orgs" => crate::admin::orgs::OrgsPage,
+        perms [SystemOrgs], menu(System, "组织机构", "Organisations");
+    Sync "/admin/sync" => crate::members::sync_page::SyncPage,
+        perms [SystemSync], menu(System, "数据同步", "CM data sync");
+    Logs "/admin/logs" => crate::admin::logs::LogsPage,
+        perms [SystemLogs, AdminMgmt], menu(System, "系统日志", "Operation logs");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PAGES, page_for};
+
+    #[test]
+    fn every_path_finds_its_own_page_and_only_it() {
+        for p in PAGES {
+            let concrete = p.path.replace(":id", "42");
+            assert_eq!(page_for(&concrete).map(|f| f.path), Some(p.path), "{concrete}");
+        }
+        assert!(page_for("/").is_none());
+        assert!(page_for("/login").is_none());
+        assert!(page_for("/admin/accounts/42/edit/more").is_none());
+        assert_eq!(page_for("/archive/customers/").map(|p| p.path), Some("/archive/customers"));
+    }
+
+    #[test]
+    fn paths_are_unique() {
+        let mut paths: Vec<_> = PAGES.iter().map(|p| p.path).collect();
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), PAGES.len());
+    }
 }

@@ -10,14 +10,12 @@ use crate::auth::Perm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
-use crate::ui::{ErrorBanner, Guard, PageHeader, Pager, confirm, fmt_opt_time, fmt_time};
+use crate::ui::{ErrorBanner, PageHeader, Pager, confirm, fmt_opt_time, fmt_time};
 
 #[component]
 pub fn AccountListPage() -> impl IntoView {
     view! {
-        <Guard perms=&[Perm::AdminMgmt, Perm::AddAdmin]>
-            <AccountList/>
-        </Guard>
+        <AccountList/>
     }
 }
 
@@ -247,15 +245,13 @@ fn AccountList() -> impl IntoView {
 pub fn AccountCreatePage() -> impl IntoView {
     let options = Resource::new(|| (), |_| load_account_options());
     view! {
-        <Guard perms=&[Perm::AddAdmin]>
-            <PageHeader title=("添加管理员", "Add account")/>
-            <Transition fallback=|| ()>
-                {move || options.get().map(|o| match o {
-                    Ok(o) => view! { <super::account_form::AccountForm options=o initial=AccountInput::default() editing=None/> }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
-                })}
-            </Transition>
-        </Guard>
+        <PageHeader title=("添加管理员", "Add account")/>
+        <Transition fallback=|| ()>
+            {move || options.get().map(|o| match o {
+                Ok(o) => view! { <super::account_form::AccountForm options=o initial=AccountInput::default() editing=None/> }.into_any(),
+                Err(e) => view! { <div class="alert alert-error">{e.to_string()}</div> }.into_any(),
+            })}
+        </Transition>
     }
 }
 
@@ -268,33 +264,31 @@ pub fn AccountEditPage() -> impl IntoView {
     let account = Resource::new(id, get_account);
     let i18n = use_i18n();
     view! {
-        <Guard perms=&[Perm::AddAdmin]>
-            <PageHeader title=("修改管理员", "Edit account")>
-                <a class="btn" href="/admin/accounts">{move || i18n.t("返回列表", "Back to list")}</a>
-            </PageHeader>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let d = match (options.await, account.await) {
-                        (Ok(o), Ok(a)) => Ok((o, a)),
-                        (Err(e), _) | (_, Err(e)) => Err(e),
-                    };
-                    match d {
-                    Ok((o, a)) => view! {
-                        <div class="card">
-                            <dl class="desc">
-                                <dt>{move || i18n.t("权限开通时间", "Opened")}</dt><dd>{fmt_time(&a.opened_at)}</dd>
-                                <dt>{move || i18n.t("开通人", "Opened by")}</dt><dd>{a.opened_by.clone().unwrap_or_else(|| "—".into())}</dd>
-                                <dt>{move || i18n.t("权限模式", "Permission mode")}</dt>
-                                <dd>{let custom = a.permission_mode == "custom";
-                                    move || if custom { i18n.t("自定义", "Custom") } else { i18n.t("角色默认", "Role defaults") }}</dd>
-                            </dl>
-                        </div>
-                        <super::account_form::AccountForm options=o initial=a.input editing=Some((a.id, a.version))/>
-                    }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Guard>
+        <PageHeader title=("修改管理员", "Edit account")>
+            <a class="btn" href="/admin/accounts">{move || i18n.t("返回列表", "Back to list")}</a>
+        </PageHeader>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let d = match (options.await, account.await) {
+                    (Ok(o), Ok(a)) => Ok((o, a)),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+                match d {
+                Ok((o, a)) => view! {
+                    <div class="card">
+                        <dl class="desc">
+                            <dt>{move || i18n.t("权限开通时间", "Opened")}</dt><dd>{fmt_time(&a.opened_at)}</dd>
+                            <dt>{move || i18n.t("开通人", "Opened by")}</dt><dd>{a.opened_by.clone().unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{move || i18n.t("权限模式", "Permission mode")}</dt>
+                            <dd>{let custom = a.permission_mode == "custom";
+                                move || if custom { i18n.t("自定义", "Custom") } else { i18n.t("角色默认", "Role defaults") }}</dd>
+                        </dl>
+                    </div>
+                    <super::account_form::AccountForm options=o initial=a.input editing=Some((a.id, a.version))/>
+                }.into_any(),
+                Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }

@@ -7,9 +7,8 @@ use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query
 
 use super::api::{get_account, list_login_logs, list_operation_logs};
 use super::{ACTIONS, LogFilter, action_label, login_result_label};
-use crate::auth::Perm;
 use crate::i18n::use_i18n;
-use crate::ui::{Guard, PageHeader, Pager, fmt_time};
+use crate::ui::{PageHeader, Pager, fmt_time};
 
 /// Modules that write log entries today (permission codes of their pages).
 const MODULES: [(&str, &str, &str); 6] = [
@@ -24,10 +23,8 @@ const MODULES: [(&str, &str, &str); 6] = [
 #[component]
 pub fn LogsPage() -> impl IntoView {
     view! {
-        <Guard perms=&[Perm::SystemLogs, Perm::AdminMgmt]>
-            <PageHeader title=("系统日志", "Operation logs")/>
-            <LogBrowser account_id=None/>
-        </Guard>
+        <PageHeader title=("系统日志", "Operation logs")/>
+        <LogBrowser account_id=None/>
     }
 }
 
@@ -38,27 +35,25 @@ pub fn AccountLogsPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();
     let account = Resource::new(id, get_account);
     view! {
-        <Guard perms=&[Perm::AdminMgmt]>
-            <PageHeader title=("管理员操作记录", "Account operation log")>
-                <a class="btn" href="/admin/accounts">{move || i18n.t("返回列表", "Back to list")}</a>
-            </PageHeader>
-            <Transition fallback=|| ()>
-                {move || account.get().map(|a| match a {
-                    Ok(a) => view! {
-                        <div class="card">
-                            <dl class="desc">
-                                <dt>{move || i18n.t("管理员ID", "Login ID")}</dt><dd>{a.input.admin_id.clone()}</dd>
-                                <dt>{move || i18n.t("姓名", "Name")}</dt><dd>{a.input.name.clone()}</dd>
-                                <dt>{move || i18n.t("组织机构", "Organisation")}</dt><dd>{a.org_name.clone()}</dd>
-                                <dt>{move || i18n.t("角色类别", "Role")}</dt><dd>{move || i18n.pick(&a.role_name_zh, &a.role_name_en)}</dd>
-                            </dl>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
-                })}
-            </Transition>
-            <LogBrowser account_id=Some(id())/>
-        </Guard>
+        <PageHeader title=("管理员操作记录", "Account operation log")>
+            <a class="btn" href="/admin/accounts">{move || i18n.t("返回列表", "Back to list")}</a>
+        </PageHeader>
+        <Transition fallback=|| ()>
+            {move || account.get().map(|a| match a {
+                Ok(a) => view! {
+                    <div class="card">
+                        <dl class="desc">
+                            <dt>{move || i18n.t("管理员ID", "Login ID")}</dt><dd>{a.input.admin_id.clone()}</dd>
+                            <dt>{move || i18n.t("姓名", "Name")}</dt><dd>{a.input.name.clone()}</dd>
+                            <dt>{move || i18n.t("组织机构", "Organisation")}</dt><dd>{a.org_name.clone()}</dd>
+                            <dt>{move || i18n.t("角色类别", "Role")}</dt><dd>{move || i18n.pick(&a.role_name_zh, &a.role_name_en)}</dd>
+                        </dl>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
+            })}
+        </Transition>
+        <LogBrowser account_id=Some(id())/>
     }
 }
 

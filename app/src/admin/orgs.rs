@@ -4,17 +4,14 @@ use leptos::prelude::*;
 
 use super::api::{SaveOrg, list_orgs, list_regions, set_org_active};
 use super::{DEPARTMENT_KINDS, OrgInput, OrgRow, RegionRef, org_type_label};
-use crate::auth::Perm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::{ErrorBanner, Field, Guard, PageHeader, SuccessBanner, confirm, field_errors};
+use crate::ui::{ErrorBanner, Field, PageHeader, SuccessBanner, confirm, field_errors};
 
 #[component]
 pub fn OrgsPage() -> impl IntoView {
     view! {
-        <Guard perms=&[Perm::SystemOrgs]>
-            <Orgs/>
-        </Guard>
+        <Orgs/>
     }
 }
 

@@ -8,10 +8,10 @@ use leptos_router::hooks::use_params_map;
 use super::api::{get_account_permissions, list_roles, permission_tree, save_account_permissions, save_role};
 use super::{PermNode, RoleInput, RoleRow};
 use crate::auth::perm::grant_allowed;
-use crate::auth::{DataScope, Perm, RoleCategory};
+use crate::auth::{DataScope, RoleCategory};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::{ErrorBanner, Field, Guard, PageHeader, SuccessBanner, field_errors};
+use crate::ui::{ErrorBanner, Field, PageHeader, SuccessBanner, field_errors};
 
 /// Codes under `code` (not including it).
 fn descendants(nodes: &[PermNode], code: &str) -> Vec<String> {
@@ -145,9 +145,7 @@ pub fn PermTree(
 #[component]
 pub fn RolesPage() -> impl IntoView {
     view! {
-        <Guard perms=&[Perm::RoleMgmt]>
-            <Roles/>
-        </Guard>
+        <Roles/>
     }
 }
 
@@ -300,9 +298,7 @@ fn RoleEditor(tree: Vec<PermNode>, role: Option<RoleRow>, on_saved: Callback<i64
 #[component]
 pub fn AccountPermissionsPage() -> impl IntoView {
     view! {
-        <Guard perms=&[Perm::RoleMgmt]>
-            <AccountPermissions/>
-        </Guard>
+        <AccountPermissions/>
     }
 }
 

@@ -7,35 +7,32 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::api::{SaveCustomerEntry, load_customer_entry, load_entry_options};
 use super::{CustomerInput, DupMatch, EntryOptions, EntryOutcome, ReviewStatus, rule_label};
-use crate::auth::Perm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::members::enums::{self, InfoSource};
 use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
-use crate::ui::{ChoiceSelect, ErrorBanner, Field, Guard, NotFound, PageHeader, SuccessBanner, field_errors};
+use crate::ui::{ChoiceSelect, ErrorBanner, Field, NotFound, PageHeader, SuccessBanner, field_errors};
 
 #[component]
 pub fn EntryNewPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| load_entry_options());
     view! {
-        <Guard perms=&[Perm::ArchiveCustomer]>
-            <PageHeader title=("录入客户信息", "New customer")>
-                <a class="btn" href="/archive/customers">{move || use_i18n().t("返回档案列表", "Back to the list")}</a>
-            </PageHeader>
-            <Transition fallback=|| ()>
-                {move || options.get().map(|o| match o {
-                    Ok(o) => {
-                        let initial = CustomerInput {
-                            organization_id: Some(o.default_org),
-                            info_source: InfoSource::AdminEntered.code().into(),
-                            ..Default::default()
-                        };
-                        view! { <EntryForm options=o initial=initial existing=None status=None comment=None/> }.into_any()
-                    }
-                    Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                })}
-            </Transition>
-        </Guard>
+        <PageHeader title=("录入客户信息", "New customer")>
+            <a class="btn" href="/archive/customers">{move || use_i18n().t("返回档案列表", "Back to the list")}</a>
+        </PageHeader>
+        <Transition fallback=|| ()>
+            {move || options.get().map(|o| match o {
+                Ok(o) => {
+                    let initial = CustomerInput {
+                        organization_id: Some(o.default_org),
+                        info_source: InfoSource::AdminEntered.code().into(),
+                        ..Default::default()
+                    };
+                    view! { <EntryForm options=o initial=initial existing=None status=None comment=None/> }.into_any()
+                }
+                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+            })}
+        </Transition>
     }
 }
 
@@ -48,20 +45,18 @@ pub fn EntryEditPage() -> impl IntoView {
         Ok((load_entry_options().await?, load_customer_entry(id).await?))
     });
     view! {
-        <Guard perms=&[Perm::ArchiveCustomer]>
-            <PageHeader title=("修改客户信息", "Edit customer")>
-                <a class="btn" href="/archive/customers">{move || use_i18n().t("返回档案列表", "Back to the list")}</a>
-            </PageHeader>
-            <Transition fallback=|| ()>
-                {move || data.get().map(|d| match d {
-                    Ok((o, r)) => view! {
-                        <EntryForm options=o initial=r.input existing=Some((r.id, r.version)) status=Some(r.review_status) comment=r.review_comment/>
-                    }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                })}
-            </Transition>
-        </Guard>
+        <PageHeader title=("修改客户信息", "Edit customer")>
+            <a class="btn" href="/archive/customers">{move || use_i18n().t("返回档案列表", "Back to the list")}</a>
+        </PageHeader>
+        <Transition fallback=|| ()>
+            {move || data.get().map(|d| match d {
+                Ok((o, r)) => view! {
+                    <EntryForm options=o initial=r.input existing=Some((r.id, r.version)) status=Some(r.review_status) comment=r.review_comment/>
+                }.into_any(),
+                Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+            })}
+        </Transition>
     }
 }
 

@@ -10,11 +10,10 @@ use super::api::{
     CommitImport, decide_review, get_import_job, list_import_rows, list_recent_imports, load_entry_options, undo_import,
 };
 use super::{ImportJobView, ImportKind, ImportStatus, RowStatus, review_badge};
-use crate::auth::Perm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::jobs::{JobStatus, upload, watch};
-use crate::ui::{ErrorBanner, Field, Guard, NotFound, PageHeader, Pager, confirm, field_errors, fmt_time};
+use crate::ui::{ErrorBanner, Field, NotFound, PageHeader, Pager, confirm, field_errors, fmt_time};
 
 fn job_status(s: &str) -> (&'static str, &'static str, &'static str) {
     let s = ImportStatus::parse(s).unwrap_or(ImportStatus::Failed);
@@ -40,12 +39,10 @@ fn Progress(status: RwSignal<Option<JobStatus>>, verb: (&'static str, &'static s
 #[component]
 pub fn ImportPage() -> impl IntoView {
     view! {
-        <Guard perms=&[Perm::ArchiveImport]>
-            <PageHeader title=("批量导入", "Excel import")>
-                <a class="btn" href="/archive/customers">{move || use_i18n().t("客户档案", "Customer archive")}</a>
-            </PageHeader>
-            <Import/>
-        </Guard>
+        <PageHeader title=("批量导入", "Excel import")>
+            <a class="btn" href="/archive/customers">{move || use_i18n().t("客户档案", "Customer archive")}</a>
+        </PageHeader>
+        <Import/>
     }
 }
 
@@ -171,18 +168,16 @@ pub fn ImportJobPage() -> impl IntoView {
         },
     );
     view! {
-        <Guard perms=&[Perm::ArchiveImport, Perm::ArchiveReview]>
-            <PageHeader title=("导入明细", "Import")>
-                <a class="btn" href="/archive/import">{move || use_i18n().t("返回批量导入", "Back to imports")}</a>
-            </PageHeader>
-            <Transition fallback=|| ()>
-                {move || job.get().map(|j| match j {
-                    Ok(j) => view! { <JobView job=j version=version/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                })}
-            </Transition>
-        </Guard>
+        <PageHeader title=("导入明细", "Import")>
+            <a class="btn" href="/archive/import">{move || use_i18n().t("返回批量导入", "Back to imports")}</a>
+        </PageHeader>
+        <Transition fallback=|| ()>
+            {move || job.get().map(|j| match j {
+                Ok(j) => view! { <JobView job=j version=version/> }.into_any(),
+                Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+            })}
+        </Transition>
     }
 }
 

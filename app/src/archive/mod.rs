@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldErrors};
 use crate::members::enums::InfoSource;
-use crate::members::filter::url_filter;
+use crate::ui::list::url_filter;
 pub use import_kind::{ImportKind, ImportStatus, RowStatus};
 pub use workflow::{ReviewAction, ReviewStatus, ReviewTarget};
 

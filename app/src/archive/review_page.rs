@@ -2,7 +2,6 @@
 //! required) each entry; an import batch opens on its own page, where single rows can be
 //! rejected; the entrant edits and resubmits a rejected entry.
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{count_pending_reviews, decide_review, list_reviews};
 use super::{ReviewFilter, ReviewRow, ReviewStatus, ReviewTarget};
@@ -12,46 +11,47 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
 use crate::members::filter_fields::{DateRange, SelectFilter};
-use crate::ui::{Guard, PageHeader, Pager, fmt_opt_time, fmt_time, use_query_navigate};
+use crate::ui::list::{ListState, ListTable};
+use crate::ui::{PageHeader, fmt_opt_time, fmt_time};
 
 #[component]
 pub fn ReviewsPage() -> impl IntoView {
     view! {
-        <Guard perms=&[Perm::ArchiveCustomer, Perm::ArchiveImport, Perm::ArchiveReview]>
-            <PageHeader title=("审核中心", "Review centre")/>
-            <Reviews/>
-        </Guard>
+        <PageHeader title=("审核中心", "Review centre")/>
+        <Reviews/>
     }
 }
+
+const COLUMNS: &[(&str, &str)] = &[
+    ("类型", "Type"),
+    ("摘要", "Summary"),
+    ("提交人", "Submitted by"),
+    ("提交时间", "Submitted"),
+    ("审批人", "Approver"),
+    ("状态", "Status"),
+    ("疑似重复", "Duplicates"),
+    ("操作", "Actions"),
+];
 
 #[component]
 fn Reviews() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
     let user = use_session_user();
     let reviewer = user.has(Perm::ArchiveReview);
-    let filter = Memo::new(move |_| {
-        let mut f = ReviewFilter::from_query(&query.get());
+    let list = ListState::<ReviewFilter>::new(move |f| {
         if f.tab.is_empty() {
             f.tab = if reviewer { "todo".into() } else { "mine".into() };
         }
-        f
     });
-    let draft = RwSignal::new(filter.get_untracked());
-    Effect::new(move |_| draft.set(filter.get()));
-    let version = RwSignal::new(0u32);
-    let rows = Resource::new(move || (filter.get(), version.get()), |(f, _)| list_reviews(f));
+    let (filter, draft, version) = (list.filter, list.draft, list.version);
+    let rows = list.load(list_reviews);
     let pending = Resource::new(move || version.get(), |_| count_pending_reviews());
-    let nav = use_query_navigate();
-    let go = move |f: ReviewFilter| nav(f.to_query());
     let errors = Signal::derive(crate::error::FieldErrors::default);
-    let tab_go = go.clone();
     let tab = move |key: &'static str, zh: &'static str, en: &'static str| {
-        let go = tab_go.clone();
         view! {
             <button type="button" role="tab" class:active=move || filter.with(|f| f.tab == key)
                 aria-selected=move || filter.with(|f| f.tab == key).to_string()
-                on:click=move |_| go(ReviewFilter { tab: key.into(), ..Default::default() })>
+                on:click=move |_| list.go(ReviewFilter { tab: key.into(), ..Default::default() })>
                 {move || i18n.t(zh, en)}
                 {(key == "todo").then(|| view! {
                     <Transition fallback=|| ()>
@@ -59,13 +59,6 @@ fn Reviews() -> impl IntoView {
                     </Transition>
                 })}
             </button>
-        }
-    };
-    let search = {
-        let go = go.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            go(ReviewFilter { page: 1, ..draft.get_untracked() });
         }
     };
     view! {
@@ -76,7 +69,7 @@ fn Reviews() -> impl IntoView {
                 {tab("done", "我已审核", "Decided by me")}
             </div>
         </div>
-        <form class="filters" on:submit=search role="search">
+        <form class="filters" on:submit=list.on_search() role="search">
             <SelectFilter label=("类型", "Type") id="r-type" choices=ReviewTarget::CHOICES value=bind_filter!(draft, target_type) errors=errors/>
             <SelectFilter label=("状态", "Status") id="r-status" choices=&ReviewStatus::CHOICES[1..] value=bind_filter!(draft, status) errors=errors/>
             <DateRange label=("提交时间", "Submitted") id="r-at" from=bind_filter!(draft, from) to=bind_filter!(draft, to) errors=errors/>
@@ -84,38 +77,15 @@ fn Reviews() -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
             </div>
         </form>
-        <div class="table-wrap">
-            <Transition fallback=|| view! { <div class="empty"><p>"查询中…"</p></div> }>
-                {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! {
-                        <div class="empty"><p>{move || match filter.with(|f| f.tab.clone()).as_str() {
-                            "todo" => i18n.t("没有等待您审核的记录", "Nothing waits for your decision"),
-                            "done" => i18n.t("您还没有审核过记录", "You have not decided anything yet"),
-                            _ => i18n.t("您还没有提交过需要审核的记录", "You have not submitted anything for review"),
-                        }}</p></div>
-                    }.into_any(),
-                    Ok(p) => {
-                        let go = go.clone();
-                        view! {
-                            <table class="data" data-testid="reviews">
-                                <thead><tr>
-                                    <th>{move || i18n.t("类型", "Type")}</th><th>{move || i18n.t("摘要", "Summary")}</th>
-                                    <th>{move || i18n.t("提交人", "Submitted by")}</th><th>{move || i18n.t("提交时间", "Submitted")}</th>
-                                    <th>{move || i18n.t("审批人", "Approver")}</th><th>{move || i18n.t("状态", "Status")}</th>
-                                    <th>{move || i18n.t("疑似重复", "Duplicates")}</th><th>{move || i18n.t("操作", "Actions")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {p.items.into_iter().map(|r| view! { <Row r=r version=version/> }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pager total=p.total page=p.page per_page=p.per_page
-                                on_change=Callback::new(move |(n, per): (u64, u64)| go(ReviewFilter { page: n, per_page: per, ..filter.get_untracked() }))/>
-                        }.into_any()
-                    }
-                })}
-            </Transition>
-        </div>
+        <ListTable rows columns=COLUMNS on_page=list.on_page() testid="reviews"
+            row=move |r| view! { <Row r=r version=version/> }
+            empty=move || view! {
+                <p>{move || match filter.with(|f| f.tab.clone()).as_str() {
+                    "todo" => i18n.t("没有等待您审核的记录", "Nothing waits for your decision"),
+                    "done" => i18n.t("您还没有审核过记录", "You have not decided anything yet"),
+                    _ => i18n.t("您还没有提交过需要审核的记录", "You have not submitted anything for review"),
+                }}</p>
+            }/>
     }
 }
 

@@ -7,9 +7,8 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::api::{get_member_detail, get_service_record};
 use super::enums::{self, Choice, label};
 use super::{MemberDetail, MemberInfo, RecordView};
-use crate::auth::Perm;
 use crate::i18n::use_i18n;
-use crate::ui::{Guard, PageHeader, fmt_opt_time, fmt_time};
+use crate::ui::{PageHeader, fmt_opt_time, fmt_time};
 
 fn date(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into())
@@ -44,17 +43,15 @@ pub fn MemberDetailPage() -> impl IntoView {
     let id = param_id();
     let detail = Resource::new(id, get_member_detail);
     view! {
-        <Guard perms=&[Perm::QueryMemberService]>
-            <PageHeader title=("会员详情", "Member detail")>
-                <a class="btn" href="/query/member-services">{move || i18n.t("返回查询", "Back to query")}</a>
-            </PageHeader>
-            <Transition fallback=|| view! { <div class="empty"><p>"…"</p></div> }>
-                {move || detail.get().map(|d| match d {
-                    Ok(d) => view! { <Detail d=d/> }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
-                })}
-            </Transition>
-        </Guard>
+        <PageHeader title=("会员详情", "Member detail")>
+            <a class="btn" href="/query/member-services">{move || i18n.t("返回查询", "Back to query")}</a>
+        </PageHeader>
+        <Transition fallback=|| view! { <div class="empty"><p>"…"</p></div> }>
+            {move || detail.get().map(|d| match d {
+                Ok(d) => view! { <Detail d=d/> }.into_any(),
+                Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
+            })}
+        </Transition>
     }
 }
 
@@ -386,39 +383,37 @@ pub fn ServiceRecordPage() -> impl IntoView {
     let id = param_id();
     let record = Resource::new(id, get_service_record);
     view! {
-        <Guard perms=&[Perm::QueryMemberService]>
-            <PageHeader title=("服务记录详情", "Service record")/>
-            <Transition fallback=|| ()>
-                {move || record.get().map(|r| match r {
-                    Ok(d) => {
-                        let r = d.record;
-                        view! {
-                            <div class="card">
-                                <dl class="desc desc-2">
-                                    <dt>{move || i18n.t("企业名称", "Company")}</dt>
-                                    <dd><a href=format!("/customers/{}", d.customer_id)>{d.company_name}</a></dd>
-                                    <dt>{move || i18n.t("会员级别", "Level")}</dt><dd><Label list=enums::LEVELS code=d.member_level/></dd>
-                                    <dt>{move || i18n.t("服务类型", "Type")}</dt><dd><Label list=enums::SERVICE_TYPES code=r.service_type/></dd>
-                                    <dt>{move || i18n.t("服务方式", "Mode")}</dt><dd><Label list=enums::SERVICE_MODES code=r.service_mode/></dd>
-                                    <dt>{move || i18n.t("服务部门", "Dept")}</dt><dd><Label list=enums::SERVICE_DEPTS code=r.service_dept/></dd>
-                                    <dt>{move || i18n.t("组织机构", "Organisation")}</dt><dd>{r.org_name}</dd>
-                                    <dt>{move || i18n.t("客服", "Agent")}</dt><dd>{r.agent}</dd>
-                                    <dt>{move || i18n.t("服务时间", "Time")}</dt><dd>{fmt_time(&r.service_at)}</dd>
-                                    <dt>{move || i18n.t("服务结果", "Result")}</dt><dd><Label list=enums::SERVICE_RESULTS code=r.result/></dd>
-                                    <dt>{move || i18n.t("是否质检", "QA")}</dt><dd><Label list=enums::QA_STATUSES code=d.qa_status/></dd>
-                                    <dt>{move || i18n.t("质检结果", "QA result")}</dt><dd><Label list=enums::QA_RESULTS code=r.qa_result/></dd>
-                                </dl>
-                                <h3>{move || i18n.t("服务内容", "Content")}</h3>
-                                <p class="content">{r.summary}</p>
-                                {(d.source_kind == "legacy").then(|| view! {
-                                    <p class="muted">{move || i18n.t("此记录迁移自原系统,只保留了摘要。", "Carried over from the previous system; only its summary was kept.")}</p>
-                                })}
-                            </div>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
-                })}
-            </Transition>
-        </Guard>
+        <PageHeader title=("服务记录详情", "Service record")/>
+        <Transition fallback=|| ()>
+            {move || record.get().map(|r| match r {
+                Ok(d) => {
+                    let r = d.record;
+                    view! {
+                        <div class="card">
+                            <dl class="desc desc-2">
+                                <dt>{move || i18n.t("企业名称", "Company")}</dt>
+                                <dd><a href=format!("/customers/{}", d.customer_id)>{d.company_name}</a></dd>
+                                <dt>{move || i18n.t("会员级别", "Level")}</dt><dd><Label list=enums::LEVELS code=d.member_level/></dd>
+                                <dt>{move || i18n.t("服务类型", "Type")}</dt><dd><Label list=enums::SERVICE_TYPES code=r.service_type/></dd>
+                                <dt>{move || i18n.t("服务方式", "Mode")}</dt><dd><Label list=enums::SERVICE_MODES code=r.service_mode/></dd>
+                                <dt>{move || i18n.t("服务部门", "Dept")}</dt><dd><Label list=enums::SERVICE_DEPTS code=r.service_dept/></dd>
+                                <dt>{move || i18n.t("组织机构", "Organisation")}</dt><dd>{r.org_name}</dd>
+                                <dt>{move || i18n.t("客服", "Agent")}</dt><dd>{r.agent}</dd>
+                                <dt>{move || i18n.t("服务时间", "Time")}</dt><dd>{fmt_time(&r.service_at)}</dd>
+                                <dt>{move || i18n.t("服务结果", "Result")}</dt><dd><Label list=enums::SERVICE_RESULTS code=r.result/></dd>
+                                <dt>{move || i18n.t("是否质检", "QA")}</dt><dd><Label list=enums::QA_STATUSES code=d.qa_status/></dd>
+                                <dt>{move || i18n.t("质检结果", "QA result")}</dt><dd><Label list=enums::QA_RESULTS code=r.qa_result/></dd>
+                            </dl>
+                            <h3>{move || i18n.t("服务内容", "Content")}</h3>
+                            <p class="content">{r.summary}</p>
+                            {(d.source_kind == "legacy").then(|| view! {
+                                <p class="muted">{move || i18n.t("此记录迁移自原系统,只保留了摘要。", "Carried over from the previous system; only its summary was kept.")}</p>
+                            })}
+                        </div>
+                    }.into_any()
+                }
+                Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
+            })}
+        </Transition>
     }
 }

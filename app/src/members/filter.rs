@@ -1,55 +1,10 @@
 //! The filter of 会员资料及服务查询, kept in the URL so a view can be bookmarked: every field
 //! maps to one query parameter; empty fields are left out.
-use serde::{Deserialize, Serialize};
 
 use super::enums::{self, Choice};
 use crate::error::FieldErrors;
 
-/// A filter struct whose every field maps to one URL query parameter. Text and code fields
-/// are strings ("" = 全部); tree and organisation filters are ids.
-macro_rules! url_filter {
-    ($(#[$doc:meta])* $name:ident; text { $($t:ident = $tk:literal),* $(,)? } id { $($i:ident = $ik:literal),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(default)]
-        pub struct $name {
-            $(pub $t: String,)*
-            $(pub $i: Option<i64>,)*
-            /// 精确匹配 for the text filters.
-            pub exact: bool,
-            pub page: u64,
-            pub per_page: u64,
-        }
-
-        impl $name {
-            /// The URL query string (without `?`) of this filter.
-            pub fn to_query(&self) -> String {
-                let mut parts: Vec<String> = vec![];
-                $(if !self.$t.trim().is_empty() {
-                    parts.push(format!("{}={}", $tk, crate::ui::urlencode(self.$t.trim())));
-                })*
-                $(if let Some(v) = self.$i { parts.push(format!("{}={v}", $ik)); })*
-                if self.exact { parts.push("exact=1".into()); }
-                if self.page > 1 { parts.push(format!("page={}", self.page)); }
-                if self.per_page != 0 && self.per_page != 20 { parts.push(format!("per_page={}", self.per_page)); }
-                parts.join("&")
-            }
-
-            /// The filter of a URL query.
-            pub fn from_query(q: &leptos_router::params::ParamsMap) -> Self {
-                Self {
-                    $($t: q.get($tk).unwrap_or_default(),)*
-                    $($i: crate::ui::query_parse(q, $ik),)*
-                    exact: q.get("exact").is_some_and(|v| v == "1"),
-                    page: crate::ui::query_num(q, "page", 1),
-                    per_page: crate::ui::query_num(q, "per_page", 20),
-                }
-            }
-        }
-    };
-}
-
-pub(crate) use url_filter;
+use crate::ui::list::url_filter;
 
 url_filter! {
     /// Every filter of PG-10 会员资料及服务查询 (SPEC §5.2).
@@ -267,6 +222,7 @@ impl MemberFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::list::UrlFilter;
 
     #[test]
     fn url_round_trip_keeps_every_field() {

@@ -9,13 +9,13 @@ use super::api::{count_member_services, list_member_services, load_query_choices
 use super::enums::{self, label};
 use super::filter_fields::{DateRange, FieldError, OrgFilter, SelectFilter, TextFilter};
 use super::{COUNT_CAP, MemberFilter, ServiceRow};
-use crate::auth::Perm;
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
 use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
-use crate::ui::{Guard, PageHeader, Pager, fmt_time, use_query_navigate};
+use crate::ui::list::UrlFilter;
+use crate::ui::{PageHeader, Pager, fmt_time, use_query_navigate};
 
 /// Sets a date range to a preset, counted back from today in the browser's time zone.
 fn preset(draft: RwSignal<MemberFilter>, which: &'static str) {
@@ -80,9 +80,7 @@ fn has_advanced(f: &MemberFilter) -> bool {
 #[component]
 pub fn MemberServicesPage() -> impl IntoView {
     view! {
-        <Guard perms=&[Perm::QueryMemberService]>
-            <MemberServices/>
-        </Guard>
+        <MemberServices/>
     }
 }
 
@@ -282,7 +280,7 @@ fn MemberServices() -> impl IntoView {
                                         {move || if counting.get() { i18n.t("统计中…", "Counting…") } else { i18n.t("统计总数", "Count all") }}
                                     </button>
                                 })}
-                                <Pager total=total page=page.page per_page=page.per_page capped_at=COUNT_CAP
+                                <Pager total=total page=page.page per_page=page.per_page capped_at=Some(COUNT_CAP)
                                     on_change=Callback::new(move |(p, n): (u64, u64)| go(MemberFilter { page: p, per_page: n, ..filter.get_untracked() }))/>
                             </div>
                         }.into_any()

@@ -1,14 +1,14 @@
-//! Shared UI pieces: form fields with their error, error banners, the pager, the permission
-//! guard for pages and time formatting.
+//! Shared UI pieces: form fields with their error, error banners, the pager and time
+//! formatting.
 use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Perm;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::use_i18n;
 
 pub mod cascade;
+pub mod list;
 
 /// One page of a list with its total.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,7 +161,7 @@ pub fn Pager(
     #[prop(into)] per_page: Signal<u64>,
     on_change: Callback<(u64, u64)>,
     /// Totals above this were counted only up to it: shown as "超过 N 条".
-    #[prop(optional)]
+    #[prop(default = None)]
     capped_at: Option<u64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -212,27 +212,6 @@ pub fn Pager(
                     .collect_view()}
             </select>
         </div>
-    }
-}
-
-/// Renders `children` only for users holding one of `perms`; the server checks again.
-#[component]
-pub fn Guard(perms: &'static [Perm], children: ChildrenFn) -> impl IntoView {
-    let user = crate::layout::use_session_user();
-    let allowed = perms.iter().any(|p| user.has(*p));
-    let i18n = use_i18n();
-    move || {
-        if allowed {
-            children().into_any()
-        } else {
-            view! {
-                <div class="empty forbidden">
-                    <h2>"403"</h2>
-                    <p>{move || i18n.t("您没有访问此页面的权限", "You are not allowed to open this page")}</p>
-                </div>
-            }
-            .into_any()
-        }
     }
 }
 

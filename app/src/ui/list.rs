@@ -1,0 +1,228 @@
+//! The list-page kit: a filter kept in the URL ([`url_filter!`], [`UrlFilter`]), the state of a
+//! list page ([`ListState`]: the filter of the URL, the draft its form edits, reloading after an
+//! action) and the results ([`ListTable`]: loading, validation and other errors, the empty
+//! state, the table and the pager). A list page is its filter struct, its form fields, its
+//! columns and its row component:
+//!
+//! ```ignore
+//! let list = ListState::<ArchiveFilter>::new(|_| {});
+//! let rows = list.load(list_archive);
+//! view! {
+//!     <form class="filters" role="search" on:submit=list.on_search()> … </form>
+//!     <ListTable rows columns=COLUMNS on_page=list.on_page() empty=…
+//!         row=|r| view! { <Row r/> }/>
+//! }
+//! ```
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos_router::params::ParamsMap;
+
+use super::{Page, Pager};
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+
+/// A filter struct kept in the URL query, so a list view can be bookmarked and shared.
+pub trait UrlFilter: Clone + Default + PartialEq + Send + Sync + 'static {
+    /// The URL query string (without `?`); empty fields are left out.
+    fn to_query(&self) -> String;
+    /// The filter of a URL query (unknown or malformed values: their defaults).
+    fn from_query(q: &ParamsMap) -> Self;
+    /// The same filter at another page / page size.
+    fn at_page(self, page: u64, per_page: u64) -> Self;
+    /// The page size it asks for.
+    fn page_size(&self) -> u64;
+}
+
+/// Declares a filter struct whose every field maps to one URL query parameter, with its
+/// [`UrlFilter`] impl. Text and code fields are strings ("" = 全部); tree and organisation
+/// filters are ids. Every such filter also has `exact` (精确匹配), `page` and `per_page`.
+macro_rules! url_filter {
+    ($(#[$doc:meta])* $name:ident; text { $($t:ident = $tk:literal),* $(,)? } id { $($i:ident = $ik:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(default)]
+        pub struct $name {
+            $(pub $t: String,)*
+            $(pub $i: Option<i64>,)*
+            /// 精确匹配 for the text filters.
+            pub exact: bool,
+            pub page: u64,
+            pub per_page: u64,
+        }
+
+        impl $crate::ui::list::UrlFilter for $name {
+            fn to_query(&self) -> String {
+                let mut parts: Vec<String> = vec![];
+                $(if !self.$t.trim().is_empty() {
+                    parts.push(format!("{}={}", $tk, $crate::ui::urlencode(self.$t.trim())));
+                })*
+                $(if let Some(v) = self.$i { parts.push(format!("{}={v}", $ik)); })*
+                if self.exact { parts.push("exact=1".into()); }
+                if self.page > 1 { parts.push(format!("page={}", self.page)); }
+                if self.per_page != 0 && self.per_page != 20 { parts.push(format!("per_page={}", self.per_page)); }
+                parts.join("&")
+            }
+
+            fn from_query(q: &leptos_router::params::ParamsMap) -> Self {
+                Self {
+                    $($t: q.get($tk).unwrap_or_default(),)*
+                    $($i: $crate::ui::query_parse(q, $ik),)*
+                    exact: q.get("exact").is_some_and(|v| v == "1"),
+                    page: $crate::ui::query_num(q, "page", 1),
+                    per_page: $crate::ui::query_num(q, "per_page", 20),
+                }
+            }
+
+            fn at_page(self, page: u64, per_page: u64) -> Self {
+                Self { page, per_page, ..self }
+            }
+
+            fn page_size(&self) -> u64 {
+                self.per_page
+            }
+        }
+    };
+}
+
+pub(crate) use url_filter;
+
+/// The state of a list page: `filter` is what the URL says (and what is loaded), `draft` what
+/// the filter form shows while the user edits it, `version` a counter to bump to reload after
+/// an action (delete, approve …).
+pub struct ListState<F: UrlFilter> {
+    pub filter: Memo<F>,
+    pub draft: RwSignal<F>,
+    pub version: RwSignal<u32>,
+    go: Callback<F>,
+}
+
+impl<F: UrlFilter> Clone for ListState<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F: UrlFilter> Copy for ListState<F> {}
+
+impl<F: UrlFilter> ListState<F> {
+    /// The list state of the current page; `defaults` fills what an empty URL leaves open
+    /// (a default tab, say).
+    pub fn new(defaults: impl Fn(&mut F) + Send + Sync + 'static) -> Self {
+        let query = leptos_router::hooks::use_query_map();
+        let filter = Memo::new(move |_| {
+            let mut f = F::from_query(&query.get());
+            defaults(&mut f);
+            f
+        });
+        let draft = RwSignal::new(filter.get_untracked());
+        // Back/forward and links change the URL: the form follows.
+        Effect::new(move |_| draft.set(filter.get()));
+        let nav = super::use_query_navigate();
+        Self { filter, draft, version: RwSignal::new(0), go: Callback::new(move |f: F| nav(f.to_query())) }
+    }
+
+    /// Loads the page the URL asks for with `fetch` (again after [`Self::reload`]).
+    pub fn load<T, Fut>(&self, fetch: impl Fn(F) -> Fut + Send + Sync + 'static) -> Resource<Result<Page<T>, AppError>>
+    where
+        T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+        Fut: Future<Output = Result<Page<T>, AppError>> + Send + 'static,
+    {
+        let (filter, version) = (self.filter, self.version);
+        Resource::new(move || (filter.get(), version.get()), move |(f, _)| fetch(f))
+    }
+
+    /// Shows filter `f` (its page and page size as given).
+    pub fn go(&self, f: F) {
+        self.go.run(f);
+    }
+
+    /// Loads the list again (after an action changed its rows).
+    pub fn reload(&self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    /// The filter form's submit: the draft, from its first page.
+    pub fn on_search(&self) -> impl Fn(leptos::ev::SubmitEvent) + Copy + 'static {
+        let this = *self;
+        move |ev| {
+            ev.prevent_default();
+            let draft = this.draft.get_untracked();
+            let size = draft.page_size();
+            this.go(draft.at_page(1, size));
+        }
+    }
+
+    /// The 重置 button: every filter back to its default.
+    pub fn on_reset(&self) -> impl Fn(leptos::ev::MouseEvent) + Copy + 'static {
+        let this = *self;
+        move |_| {
+            this.draft.set(F::default());
+            this.go(F::default());
+        }
+    }
+
+    /// The pager's change: the URL's filter at another page / page size.
+    pub fn on_page(&self) -> Callback<(u64, u64)> {
+        let this = *self;
+        Callback::new(move |(page, per_page): (u64, u64)| this.go(this.filter.get_untracked().at_page(page, per_page)))
+    }
+}
+
+/// The results of a list page: "查询中…" while the first page loads, a readable message for
+/// invalid filters or a failure, `empty` when nothing matches, else the table of `columns`
+/// (one `row` per item) and the pager.
+#[component]
+pub fn ListTable<T, R, V>(
+    rows: Resource<Result<Page<T>, AppError>>,
+    /// Column headings (zh, en), in order.
+    columns: &'static [(&'static str, &'static str)],
+    /// The `<tr>` (or rows) of one item.
+    row: R,
+    on_page: Callback<(u64, u64)>,
+    /// Shown when nothing matches (say what to do next).
+    #[prop(into)]
+    empty: ViewFn,
+    /// `data-testid` of the table.
+    #[prop(optional)]
+    testid: &'static str,
+    /// Extra classes of the table (`data` is always there).
+    #[prop(optional)]
+    class: &'static str,
+    /// Totals above this were counted only up to it (see [`Pager`]).
+    #[prop(default = None)]
+    capped_at: Option<u64>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    R: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let i18n = use_i18n();
+    let table_class = if class.is_empty() { "data".to_string() } else { format!("data {class}") };
+    view! {
+        <div class="table-wrap">
+            <Transition fallback=move || view! { <div class="empty"><p>{move || i18n.t("查询中…", "Loading…")}</p></div> }>
+                {move || rows.get().map(|r| match r {
+                    Err(AppError::Validation(_)) => view! {
+                        <div class="empty"><p>{move || i18n.t("请修正标红的查询条件", "Correct the marked filters")}</p></div>
+                    }.into_any(),
+                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <div class="empty">{empty.run()}</div> }.into_any(),
+                    Ok(p) => {
+                        let row = row.clone();
+                        view! {
+                            <table class=table_class.clone() data-testid=testid>
+                                <thead><tr>
+                                    {columns.iter().map(|(zh, en)| view! { <th>{move || i18n.t(zh, en)}</th> }).collect_view()}
+                                </tr></thead>
+                                <tbody>{p.items.into_iter().map(row).collect_view()}</tbody>
+                            </table>
+                            <Pager total=p.total page=p.page per_page=p.per_page on_change=on_page capped_at=capped_at/>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
