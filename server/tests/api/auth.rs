@@ -308,3 +308,28 @@ async fn cross_site_posts_are_refused() {
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM account WHERE status = 'suspended'").await, 0);
 }
+
+/// The page registry is the one guard of the pages: for every demo account and every page,
+/// the server-rendered page answers 403 exactly when the registry refuses the account, and
+/// the menu lists exactly the pages it may open.
+#[tokio::test]
+async fn every_page_is_guarded_and_listed_by_the_registry() {
+    let app = TestApp::spawn().await;
+    for (login, ..) in app::seed::DEMO_ACCOUNTS {
+        let user = app.signed_in(login).await.to_session_user();
+        let mut c = app.login(login).await;
+        let (status, home) = c.get("/").await;
+        assert_eq!(status, StatusCode::OK, "{login}");
+        let menu = home.split("data-testid=\"menu\"").nth(1).and_then(|m| m.split("</nav>").next()).unwrap_or_default();
+        for page in app::routes::PAGES {
+            let allowed = page.allows(&user);
+            if page.menu.is_some() {
+                assert_eq!(menu.contains(&format!("href=\"{}\"", page.path)), allowed, "{login}: menu entry {}", page.path);
+            }
+            let (status, _) = c.get(&page.path.replace(":id", "1")).await;
+            assert_eq!(status == StatusCode::FORBIDDEN, !allowed, "{login} {} → {status}", page.path);
+        }
+        // Whatever the role, the agent's first page and the review centre are open (PG-73).
+        assert!(menu.contains("href=\"/reviews\""), "{login}");
+    }
+}
