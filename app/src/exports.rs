@@ -6,7 +6,7 @@ use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::jobs::JobStatus;
+use crate::jobs::{JobState, JobStatus};
 
 /// Starts exporting the rows of page `kind` for the URL query `query` as `format`
 /// (`xlsx` | `csv`).
@@ -134,7 +134,7 @@ pub fn ExportButtons(kind: &'static str, #[prop(into)] query: Signal<String>) ->
     let i18n = use_i18n();
     let status = RwSignal::new(None::<JobStatus>);
     let error = RwSignal::new(None::<AppError>);
-    let running = move || status.with(|s| s.as_ref().is_some_and(|s| s.state == "running"));
+    let running = move || status.with(|s| s.as_ref().is_some_and(|s| s.state == JobState::Running));
     let start = move |format: &'static str| {
         error.set(None);
         let q = query.get_untracked();
@@ -158,11 +158,11 @@ pub fn ExportButtons(kind: &'static str, #[prop(into)] query: Signal<String>) ->
             <button type="button" class="btn" disabled=running on:click=move |_| start("csv")>{move || i18n.t("导出 CSV", "Export CSV")}</button>
             {move || status.get().map(|s| {
                 let pct = s.percent();
-                let text = match (s.state.as_str(), i18n.locale()) {
-                    ("running", crate::i18n::Locale::Zh) => format!("正在导出 {} / {} 条", s.done, s.total),
-                    ("running", crate::i18n::Locale::En) => format!("Exporting {} / {}", s.done, s.total),
-                    ("done", crate::i18n::Locale::Zh) => format!("已导出 {} 条", s.done),
-                    ("done", crate::i18n::Locale::En) => format!("{} rows exported", s.done),
+                let text = match (s.state, i18n.locale()) {
+                    (JobState::Running, crate::i18n::Locale::Zh) => format!("正在导出 {} / {} 条", s.done, s.total),
+                    (JobState::Running, crate::i18n::Locale::En) => format!("Exporting {} / {}", s.done, s.total),
+                    (JobState::Done, crate::i18n::Locale::Zh) => format!("已导出 {} 条", s.done),
+                    (JobState::Done, crate::i18n::Locale::En) => format!("{} rows exported", s.done),
                     _ => s.message.as_ref().map(|m| m.get(i18n.locale()).to_string()).unwrap_or_default(),
                 };
                 view! {

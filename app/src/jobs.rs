@@ -13,12 +13,21 @@ use crate::error::{AppError, Text};
 pub const INTERRUPTED: (&str, &str) =
     ("服务重启,任务中断,请重新运行", "The server restarted and the task was interrupted; run it again");
 
+code_enum! {
+    /// The state of a job (and of a 数据同步 run, which shares the codes).
+    pub enum JobState {
+        Running = ("running", "进行中", "Running"),
+        Done = ("done", "已完成", "Done"),
+        Failed = ("failed", "失败", "Failed"),
+        Interrupted = ("interrupted", "已中断", "Interrupted"),
+    }
+}
+
 /// What the page shows of a job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobStatus {
     pub id: String,
-    /// `running`, `done`, `failed` or `interrupted`.
-    pub state: String,
+    pub state: JobState,
     pub done: u64,
     pub total: u64,
     pub message: Option<Text>,
@@ -33,7 +42,7 @@ impl JobStatus {
     pub fn percent(&self) -> u64 {
         match (self.done * 100).checked_div(self.total) {
             Some(p) => p.min(100),
-            None if self.state == "running" => 0,
+            None if self.state == JobState::Running => 0,
             None => 100,
         }
     }
@@ -53,7 +62,7 @@ pub async fn get_job_status(id: String) -> Result<JobStatus, AppError> {
 /// Polls a job until it ends, showing each state in `shown`; returns the final state.
 pub async fn watch(mut s: JobStatus, shown: RwSignal<Option<JobStatus>>) -> Result<JobStatus, AppError> {
     shown.set(Some(s.clone()));
-    while s.state == "running" {
+    while s.state == JobState::Running {
         sleep_ms(400).await;
         s = get_job_status(s.id.clone()).await?;
         shown.set(Some(s.clone()));

@@ -142,7 +142,7 @@ async fn seed_rep_offices(db: &impl ConnectionTrait) -> AppResult<()> {
         let o = organization::ActiveModel {
             code: Set(r.code.into()),
             name: Set(r.name.into()),
-            org_type: Set("rep_office".into()),
+            org_type: Set(crate::auth::OrgType::RepOffice.code().into()),
             parent_id: Set(Some(hq)),
             region_id: Set(region_id(db, r.seat).await?),
             address: Set(Some(r.address.into())),
@@ -177,7 +177,7 @@ async fn insert_account(
     must_change: bool,
 ) -> AppResult<()> {
     let now = Utc::now();
-    let (can_review, review_exempt) = crate::admin::review_defaults(&r.code, org.department_kind.as_deref());
+    let (can_review, review_exempt) = crate::admin::review_defaults(&r.code, org.department_kind());
     account::ActiveModel {
         admin_id: Set(login.into()),
         admin_id_key: Set(login.to_lowercase()),
@@ -185,11 +185,11 @@ async fn insert_account(
         password_hash: Set(hash.into()),
         email: Set(format!("{login}@chengshang.example")),
         email_key: Set(format!("{login}@chengshang.example")),
-        status: Set("active".into()),
+        status: Set(crate::auth::AccountStatus::Active.code().into()),
         role_category: Set(r.role_category.clone()),
         role_id: Set(r.id),
         organization_id: Set(org.id),
-        permission_mode: Set("inherit".into()),
+        permission_mode: Set(crate::auth::PermissionMode::Inherit.code().into()),
         opened_at: Set(now),
         review_exempt: Set(review_exempt),
         can_review: Set(can_review),

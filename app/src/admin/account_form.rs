@@ -6,7 +6,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use super::api::{CreateAccount, UpdateAccount};
-use super::{ACCOUNT_STATUSES, AccountFormOptions, AccountInput};
+use super::{AccountFormOptions, AccountInput, AccountStatus};
 use crate::auth::RoleCategory;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
@@ -99,9 +99,8 @@ pub fn AccountForm(options: AccountFormOptions, initial: AccountInput, editing: 
             return;
         }
         let code = options.with_value(|o| o.roles.iter().find(|r| Some(r.id) == role).map(|r| r.code.clone()));
-        let kind =
-            options.with_value(|o| o.orgs.iter().find(|x| Some(x.id) == org).and_then(|x| x.department_kind.clone()));
-        let (can_review, exempt) = super::review_defaults(code.as_deref().unwrap_or(""), kind.as_deref());
+        let kind = options.with_value(|o| o.orgs.iter().find(|x| Some(x.id) == org).and_then(|x| x.department_kind));
+        let (can_review, exempt) = super::review_defaults(code.as_deref().unwrap_or(""), kind);
         if form.with_untracked(|f| (f.can_review, f.review_exempt)) != (can_review, exempt) {
             form.update(|f| {
                 f.can_review = can_review;
@@ -149,7 +148,7 @@ pub fn AccountForm(options: AccountFormOptions, initial: AccountInput, editing: 
                 </Field>
                 <Field label=("当前状态", "Status") id="status" required=true errors=errors>
                     <select id="status" on:change=move |ev| form.update(|f| f.status = event_target_value(&ev))>
-                        {ACCOUNT_STATUSES.iter().map(|(code, zh, en)| view! {
+                        {AccountStatus::CHOICES.iter().map(|(code, zh, en)| view! {
                             <option value=*code selected=move || form.with(|f| f.status == *code)>{move || i18n.t(zh, en)}</option>
                         }).collect_view()}
                     </select>

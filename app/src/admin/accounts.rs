@@ -5,7 +5,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::api::{get_account, list_accounts, load_account_options, set_account_status};
-use super::{ACCOUNT_STATUSES, AccountFilter, AccountFormOptions, AccountInput};
+use super::{AccountFilter, AccountFormOptions, AccountInput, AccountStatus, PermissionMode};
 use crate::auth::Perm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
@@ -136,7 +136,7 @@ fn AccountList() -> impl IntoView {
                             <label for="f-status">{move || i18n.t("当前状态", "Status")}</label>
                             <select id="f-status" on:change=move |ev| draft.update(|f| f.status = event_target_value(&ev))>
                                 <option value="">{move || i18n.t("全部", "All")}</option>
-                                {ACCOUNT_STATUSES.iter().map(|(code, zh, en)| view! {
+                                {AccountStatus::CHOICES.iter().map(|(code, zh, en)| view! {
                                     <option value=*code selected=move || draft.with(|f| f.status == *code)>{move || i18n.t(zh, en)}</option>
                                 }).collect_view()}
                             </select>
@@ -177,7 +177,7 @@ fn AccountList() -> impl IntoView {
                                     {page.items.into_iter().map(|a| {
                                         let id = a.id;
                                         let cat = a.role_category.label();
-                                        let active = a.status == "active";
+                                        let active = AccountStatus::parse(&a.status) == Some(AccountStatus::Active);
                                         let admin_id = a.admin_id.clone();
                                         let is_me = id == me.account_id;
                                         view! {
@@ -204,7 +204,8 @@ fn AccountList() -> impl IntoView {
                                                         let admin_id = admin_id.clone();
                                                         view! {
                                                             <button class="link" on:click=move |_| {
-                                                                let (status, zh) = if active { ("suspended", "悬挂") } else { ("active", "激活") };
+                                                                let target = if active { AccountStatus::Suspended } else { AccountStatus::Active };
+                                                                let (status, zh) = (target.code(), target.zh());
                                                                 let msg = format!("确定要{zh}账号 {admin_id} 吗?{}", if active { "悬挂后该账号将立即被登出。" } else { "" });
                                                                 if confirm(&msg) {
                                                                     toggle.dispatch((id, status.to_string()));
@@ -280,7 +281,7 @@ pub fn AccountEditPage() -> impl IntoView {
                             <dt>{move || i18n.t("权限开通时间", "Opened")}</dt><dd>{fmt_time(&a.opened_at)}</dd>
                             <dt>{move || i18n.t("开通人", "Opened by")}</dt><dd>{a.opened_by.clone().unwrap_or_else(|| "—".into())}</dd>
                             <dt>{move || i18n.t("权限模式", "Permission mode")}</dt>
-                            <dd>{let custom = a.permission_mode == "custom";
+                            <dd>{let custom = PermissionMode::parse(&a.permission_mode) == Some(PermissionMode::Custom);
                                 move || if custom { i18n.t("自定义", "Custom") } else { i18n.t("角色默认", "Role defaults") }}</dd>
                         </dl>
                     </div>

@@ -13,12 +13,9 @@ pub mod service;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::auth::{AccountStatus, DepartmentKind, OrgType, PermissionMode};
 use crate::auth::{DataScope, RoleCategory};
 use crate::error::{AppError, FieldErrors};
-
-/// 当前状态 (E-28).
-pub const ACCOUNT_STATUSES: [(&str, &str, &str); 2] =
-    [("active", "激活", "Active"), ("suspended", "悬挂", "Suspended")];
 
 /// 操作类型 (E-59): code, 中文, English.
 pub const ACTIONS: [(&str, &str, &str); 20] = [
@@ -62,24 +59,15 @@ pub fn login_result_label(code: &str) -> (&'static str, &'static str) {
     }
 }
 
-pub fn org_type_label(org_type: &str, dept_kind: Option<&str>) -> (&'static str, &'static str) {
+/// The label of an organisation's type, the 客服部 named as such.
+pub fn org_type_label(org_type: Option<OrgType>, dept_kind: Option<DepartmentKind>) -> (&'static str, &'static str) {
     match (org_type, dept_kind) {
-        ("hq", _) => ("总部", "HQ"),
-        ("rep_office", _) => ("代表处", "Rep office"),
-        (_, Some("cs_dept")) => ("客服部", "CS dept"),
+        (Some(OrgType::Hq), _) => ("总部", "HQ"),
+        (Some(OrgType::RepOffice), _) => ("代表处", "Rep office"),
+        (_, Some(DepartmentKind::CsDept)) => ("客服部", "CS dept"),
         _ => ("部门", "Department"),
     }
 }
-
-/// 部门类别 (E-32).
-pub const DEPARTMENT_KINDS: [(&str, &str, &str); 6] = [
-    ("cs_dept", "客服部", "Customer service"),
-    ("tech_dept", "技术部", "Technical"),
-    ("info_dept", "信息部", "Information"),
-    ("marketing_dept", "营销部", "Marketing"),
-    ("buyer_dept", "买家部", "Buyer"),
-    ("other_dept", "其他部门", "Other"),
-];
 
 // ---------------------------------------------------------------- accounts
 
@@ -136,7 +124,7 @@ impl Default for AccountInput {
             name: String::new(),
             email: String::new(),
             phone: String::new(),
-            status: "active".into(),
+            status: AccountStatus::Active.code().into(),
             role_category: RoleCategory::CompanyCsAdmin,
             role_id: None,
             organization_id: None,
@@ -192,7 +180,7 @@ impl AccountInput {
         if self.phone.trim().chars().count() > 30 {
             e.add("phone", "联系电话不能超过 30 位", "At most 30 characters");
         }
-        if !ACCOUNT_STATUSES.iter().any(|s| s.0 == self.status) {
+        if AccountStatus::parse(&self.status).is_none() {
             e.add("status", "请选择当前状态", "Choose a status");
         }
         if self.role_id.is_none() {
@@ -227,9 +215,9 @@ pub struct AccountDetail {
 /// The review flags a new account starts with (SPEC A3, OP-26): 经理 and 主管 may approve
 /// entries (有审核资格), the 买家部 publishes its own entries directly (免审核). By role and
 /// department; an administrator may change both afterwards.
-pub fn review_defaults(role_code: &str, department_kind: Option<&str>) -> (bool, bool) {
+pub fn review_defaults(role_code: &str, department_kind: Option<DepartmentKind>) -> (bool, bool) {
     let can_review = crate::auth::RoleCode::is_reviewer(crate::auth::RoleCode::parse(role_code));
-    let review_exempt = department_kind == Some("buyer_dept");
+    let review_exempt = department_kind == Some(DepartmentKind::BuyerDept);
     (can_review, review_exempt)
 }
 
@@ -247,19 +235,20 @@ pub struct RoleOption {
 pub struct OrgOption {
     pub id: i64,
     pub name: String,
-    pub org_type: String,
-    pub department_kind: Option<String>,
+    /// `None` (also for `department_kind`): a stored code this build does not know.
+    pub org_type: Option<OrgType>,
+    pub department_kind: Option<DepartmentKind>,
     pub is_active: bool,
 }
 
 impl OrgOption {
     /// Role category ↔ organisation consistency (SPEC §1.5).
     pub fn fits(&self, category: RoleCategory) -> bool {
-        let dept = self.department_kind.as_deref();
+        let cs = self.department_kind == Some(DepartmentKind::CsDept);
         match category {
-            RoleCategory::CompanyCsAdmin => dept == Some("cs_dept"),
-            RoleCategory::RepOfficeCsAdmin => self.org_type == "rep_office",
-            RoleCategory::BusinessDeptAdmin => self.org_type == "department" && dept != Some("cs_dept"),
+            RoleCategory::CompanyCsAdmin => cs,
+            RoleCategory::RepOfficeCsAdmin => self.org_type == Some(OrgType::RepOffice),
+            RoleCategory::BusinessDeptAdmin => self.org_type == Some(OrgType::Department) && !cs,
         }
     }
 }
@@ -332,7 +321,7 @@ pub struct AccountPermissions {
     pub admin_id: String,
     pub name: String,
     pub org_name: String,
-    pub department_kind: Option<String>,
+    pub department_kind: Option<DepartmentKind>,
     pub role_id: i64,
     pub role_category: RoleCategory,
     pub custom: bool,
@@ -357,8 +346,8 @@ pub struct OrgRow {
     pub version: i32,
     pub code: String,
     pub name: String,
-    pub org_type: String,
-    pub department_kind: Option<String>,
+    pub org_type: Option<OrgType>,
+    pub department_kind: Option<DepartmentKind>,
     pub parent_id: Option<i64>,
     pub seat: Option<RegionRef>,
     pub address: String,
@@ -376,9 +365,9 @@ pub struct OrgInput {
     pub version: i32,
     pub code: String,
     pub name: String,
-    /// `rep_office` or `department`.
-    pub org_type: String,
-    pub department_kind: Option<String>,
+    /// A 代表处 or a department (总部 exists once, from the seed).
+    pub org_type: OrgType,
+    pub department_kind: Option<DepartmentKind>,
     pub region_id: Option<i64>,
     pub address: String,
     pub phone: String,
@@ -402,14 +391,14 @@ impl OrgInput {
         } else if n > 100 {
             e.add("name", "名称不能超过 100 个字", "At most 100 characters");
         }
-        match self.org_type.as_str() {
-            "rep_office" => {}
-            "department" => {
-                if !DEPARTMENT_KINDS.iter().any(|k| Some(k.0) == self.department_kind.as_deref()) {
+        match self.org_type {
+            OrgType::RepOffice => {}
+            OrgType::Department => {
+                if self.department_kind.is_none() {
                     e.add("department_kind", "请选择部门类别", "Choose a department kind");
                 }
             }
-            _ => e.add("org_type", "请选择机构类型", "Choose a type"),
+            OrgType::Hq => e.add("org_type", "请选择机构类型", "Choose a type"),
         }
         if !self.email.trim().is_empty() && !valid_email(self.email.trim()) {
             e.add("email", "E-mail 格式不正确", "Not a valid e-mail");

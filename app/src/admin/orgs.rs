@@ -3,7 +3,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use super::api::{SaveOrg, list_orgs, list_regions, set_org_active};
-use super::{DEPARTMENT_KINDS, OrgInput, OrgRow, RegionRef, org_type_label};
+use super::{DepartmentKind, OrgInput, OrgRow, OrgType, RegionRef, org_type_label};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::{ErrorBanner, Field, PageHeader, SuccessBanner, confirm, field_errors};
@@ -34,26 +34,26 @@ fn Orgs() -> impl IntoView {
             }
         }
     });
-    let new_org = move |org_type: &str| {
+    let new_org = move |org_type: OrgType| {
         editing.set(Some(OrgInput {
-            org_type: org_type.into(),
-            department_kind: (org_type == "department").then(|| "other_dept".into()),
+            org_type,
+            department_kind: (org_type == OrgType::Department).then_some(DepartmentKind::OtherDept),
             ..Default::default()
         }))
     };
     let row = move |o: OrgRow| {
-        let (tzh, ten) = org_type_label(&o.org_type, o.department_kind.as_deref());
+        let (tzh, ten) = org_type_label(o.org_type, o.department_kind);
         let id = o.id;
         let active = o.is_active;
         let name = o.name.clone();
-        let is_hq = o.org_type == "hq";
+        let is_hq = o.org_type == Some(OrgType::Hq);
         let input = OrgInput {
             id: Some(o.id),
             version: o.version,
             code: o.code.clone(),
             name: o.name.clone(),
-            org_type: o.org_type.clone(),
-            department_kind: o.department_kind.clone(),
+            org_type: o.org_type.unwrap_or_default(),
+            department_kind: o.department_kind,
             region_id: o.seat.as_ref().map(|r| r.id),
             address: o.address.clone(),
             phone: o.phone.clone(),
@@ -85,8 +85,8 @@ fn Orgs() -> impl IntoView {
     };
     view! {
         <PageHeader title=("组织机构", "Organisations")>
-            <button class="btn btn-primary" on:click=move |_| new_org("rep_office")>{move || i18n.t("新增代表处", "New rep office")}</button>
-            <button class="btn" on:click=move |_| new_org("department")>{move || i18n.t("新增部门", "New department")}</button>
+            <button class="btn btn-primary" on:click=move |_| new_org(OrgType::RepOffice)>{move || i18n.t("新增代表处", "New rep office")}</button>
+            <button class="btn" on:click=move |_| new_org(OrgType::Department)>{move || i18n.t("新增部门", "New department")}</button>
         </PageHeader>
         <ErrorBanner error=error/>
         {move || editing.get().map(|input| view! {
@@ -97,9 +97,9 @@ fn Orgs() -> impl IntoView {
                 {move || orgs.get().map(|r| match r {
                     Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
                     Ok(list) => {
-                        let hq: Vec<_> = list.iter().filter(|o| o.org_type == "hq").cloned().collect();
-                        let depts: Vec<_> = list.iter().filter(|o| o.org_type == "department").cloned().collect();
-                        let reps: Vec<_> = list.iter().filter(|o| o.org_type == "rep_office").cloned().collect();
+                        let hq: Vec<_> = list.iter().filter(|o| o.org_type == Some(OrgType::Hq)).cloned().collect();
+                        let depts: Vec<_> = list.iter().filter(|o| o.org_type == Some(OrgType::Department)).cloned().collect();
+                        let reps: Vec<_> = list.iter().filter(|o| o.org_type == Some(OrgType::RepOffice)).cloned().collect();
                         view! {
                             <div class="org-tree">
                                 {hq.into_iter().map(row).collect_view()}
@@ -183,7 +183,7 @@ pub fn RegionCascade(id: &'static str, on_pick: Callback<Option<RegionRef>>) -> 
 fn OrgForm(input: OrgInput, on_done: Callback<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let is_new = input.id.is_none();
-    let is_rep = input.org_type == "rep_office";
+    let is_rep = input.org_type == OrgType::RepOffice;
     let form = RwSignal::new(input);
     let seat_pick = RwSignal::new(None::<RegionRef>);
     let cover_pick = RwSignal::new(None::<RegionRef>);
@@ -240,9 +240,9 @@ fn OrgForm(input: OrgInput, on_done: Callback<bool>) -> impl IntoView {
                 </Field>
                 {(!is_rep).then(|| view! {
                     <Field label=("部门类别", "Department kind") id="department_kind" required=true errors=errors>
-                        <select id="department_kind" on:change=move |ev| form.update(|f| f.department_kind = Some(event_target_value(&ev)))>
-                            {DEPARTMENT_KINDS.iter().map(|(c, zh, en)| view! {
-                                <option value=*c selected=move || form.with(|f| f.department_kind.as_deref() == Some(*c))>{move || i18n.t(zh, en)}</option>
+                        <select id="department_kind" on:change=move |ev| form.update(|f| f.department_kind = DepartmentKind::parse(&event_target_value(&ev)))>
+                            {DepartmentKind::ALL.iter().map(|k| view! {
+                                <option value=k.code() selected=move || form.with(|f| f.department_kind == Some(*k))>{move || i18n.t(k.zh(), k.en())}</option>
                             }).collect_view()}
                         </select>
                     </Field>

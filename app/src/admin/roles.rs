@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::api::{get_account_permissions, list_roles, permission_tree, save_account_permissions, save_role};
 use super::{PermNode, RoleInput, RoleRow};
 use crate::auth::perm::grant_allowed;
-use crate::auth::{DataScope, RoleCategory};
+use crate::auth::{DataScope, DepartmentKind, RoleCategory};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::{ErrorBanner, Field, PageHeader, SuccessBanner, field_errors};
@@ -43,14 +43,13 @@ pub fn PermTree(
     nodes: Vec<PermNode>,
     selected: RwSignal<BTreeSet<String>>,
     #[prop(into)] category: Signal<RoleCategory>,
-    #[prop(optional)] dept_kind: Option<String>,
+    #[prop(default = None)] dept_kind: Option<DepartmentKind>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let nodes = StoredValue::new(nodes);
     let dept = StoredValue::new(dept_kind);
     let allowed = move |n: &PermNode| {
-        n.node_type != "module"
-            && dept.with_value(|d| grant_allowed(&n.code, n.company_cs_only, category.get(), d.as_deref()))
+        n.node_type != "module" && dept.with_value(|d| grant_allowed(&n.code, n.company_cs_only, category.get(), *d))
     };
     let grantable_under = move |code: &str| -> Vec<String> {
         nodes.with_value(|ns| {
@@ -377,7 +376,7 @@ fn AccountPermissions() -> impl IntoView {
                                     </div>
                                 </div>
                             </div>
-                            <PermTree nodes=tree selected=selected category=Signal::derive(move || category) dept_kind=acc.department_kind.clone().unwrap_or_default()/>
+                            <PermTree nodes=tree selected=selected category=Signal::derive(move || category) dept_kind=acc.department_kind/>
                             <div class="form-buttons">
                                 <button class="btn btn-primary" disabled=move || save.pending().get()
                                     on:click=move |_| { done.set(None); error.set(None); save.dispatch(Some(selected.get_untracked().into_iter().collect())); }>

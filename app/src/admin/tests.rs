@@ -43,14 +43,14 @@ fn org_must_fit_role_category() {
     let cs = OrgOption {
         id: 1,
         name: "客服部".into(),
-        org_type: "department".into(),
-        department_kind: Some("cs_dept".into()),
+        org_type: Some(OrgType::Department),
+        department_kind: Some(DepartmentKind::CsDept),
         is_active: true,
     };
     let rep = OrgOption {
         id: 2,
         name: "广州代表处".into(),
-        org_type: "rep_office".into(),
+        org_type: Some(OrgType::RepOffice),
         department_kind: None,
         is_active: true,
     };

@@ -12,7 +12,7 @@ use super::api::{
 use super::{ImportJobView, ImportKind, ImportStatus, RowStatus, review_badge};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::jobs::{JobStatus, upload, watch};
+use crate::jobs::{JobState, JobStatus, upload, watch};
 use crate::ui::{ErrorBanner, Field, NotFound, PageHeader, Pager, confirm, field_errors, fmt_time};
 
 fn job_status(s: &str) -> (&'static str, &'static str, &'static str) {
@@ -25,7 +25,7 @@ fn job_status(s: &str) -> (&'static str, &'static str, &'static str) {
 fn Progress(status: RwSignal<Option<JobStatus>>, verb: (&'static str, &'static str)) -> impl IntoView {
     let i18n = use_i18n();
     move || {
-        status.get().filter(|s| s.state == "running").map(|s| {
+        status.get().filter(|s| s.state == JobState::Running).map(|s| {
             view! {
                 <div class="job" role="status">
                     <progress max="100" value=s.percent().to_string()></progress>
@@ -54,7 +54,7 @@ fn Import() -> impl IntoView {
     let status = RwSignal::new(None::<JobStatus>);
     let error = RwSignal::new(None::<AppError>);
     let recent = Resource::new(|| (), |_| list_recent_imports());
-    let busy = move || status.with(|s| s.as_ref().is_some_and(|s| s.state == "running"));
+    let busy = move || status.with(|s| s.as_ref().is_some_and(|s| s.state == JobState::Running));
     let start = move |_| {
         error.set(None);
         let url = format!("/upload/archive-import?kind={}", kind.get_untracked().code());
@@ -64,7 +64,7 @@ fn Import() -> impl IntoView {
                 Ok(s) => {
                     let record = s.record;
                     match watch(s, status).await {
-                        Ok(s) if s.state == "done" => {
+                        Ok(s) if s.state == JobState::Done => {
                             if let Some(id) = record {
                                 navigate(&format!("/archive/import/{id}"), NavigateOptions::default());
                             }
@@ -316,7 +316,7 @@ fn CommitForm(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
                     error.set(None);
                     leptos::task::spawn_local(async move {
                         match watch(s, status).await {
-                            Ok(s) if s.state == "failed" => {
+                            Ok(s) if s.state == JobState::Failed => {
                                 error.set(s.message.map(AppError::Rejected));
                             }
                             Ok(_) => version.update(|v| *v += 1),
@@ -330,7 +330,8 @@ fn CommitForm(job: ImportJobView, version: RwSignal<u32>) -> impl IntoView {
     });
     let errors = Signal::derive(move || field_errors(error.get().as_ref()));
     let general = Signal::derive(move || error.get().filter(|e| e.field_errors().is_none()));
-    let running = move || commit.pending().get() || status.with(|s| s.as_ref().is_some_and(|s| s.state == "running"));
+    let running =
+        move || commit.pending().get() || status.with(|s| s.as_ref().is_some_and(|s| s.state == JobState::Running));
     let importable = move || job.valid_rows + if with_dups.get() { job.duplicate_rows } else { 0 };
     view! {
         <div class="commit">

@@ -280,3 +280,23 @@ pub mod operation_log {
     }
     no_relations!();
 }
+
+// Stored codes as their enums (`None`: a code this build does not know).
+impl organization::Model {
+    pub fn org_type(&self) -> Option<super::OrgType> {
+        super::OrgType::parse(&self.org_type)
+    }
+    /// `department_kind` as the enum (`None` for 总部 and 代表处, and for unknown codes).
+    pub fn department_kind(&self) -> Option<super::DepartmentKind> {
+        self.department_kind.as_deref().and_then(super::DepartmentKind::parse)
+    }
+}
+
+impl account::Model {
+    pub fn status(&self) -> Option<super::AccountStatus> {
+        super::AccountStatus::parse(&self.status)
+    }
+    pub fn permission_mode(&self) -> Option<super::PermissionMode> {
+        super::PermissionMode::parse(&self.permission_mode)
+    }
+}

@@ -137,7 +137,7 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> A
         log_attempt(state, meta, &admin_id, Some(acc.id), "bad_password").await?;
         return Err(if failures >= s.max_failures { locked(s.lock_minutes) } else { bad_credentials() });
     }
-    if acc.status != "active" {
+    if acc.status() != Some(super::AccountStatus::Active) {
         throttle::clear_account(&state.db, acc.id).await?;
         log_attempt(state, meta, &admin_id, Some(acc.id), "suspended").await?;
         return Err(AppError::rejected("账号已悬挂,请联系公司客服", "This account is suspended, contact company CS"));

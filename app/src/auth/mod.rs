@@ -63,6 +63,62 @@ pub struct LoginOutcome {
     pub must_change_password: bool,
 }
 
+code_enum! {
+    /// 机构类型 (E-31): the one 总部, its departments and the 代表处.
+    pub enum OrgType {
+        Hq = ("hq", "总部", "HQ"),
+        Department = ("department", "部门", "Department"),
+        RepOffice = ("rep_office", "代表处", "Rep office"),
+    }
+}
+
+impl Default for OrgType {
+    /// What 新增 creates unless told otherwise.
+    fn default() -> Self {
+        Self::RepOffice
+    }
+}
+
+code_enum! {
+    /// 部门类别 (E-32). One active department per kind, except 其他部门.
+    pub enum DepartmentKind {
+        CsDept = ("cs_dept", "客服部", "Customer service"),
+        TechDept = ("tech_dept", "技术部", "Technical"),
+        InfoDept = ("info_dept", "信息部", "Information"),
+        MarketingDept = ("marketing_dept", "营销部", "Marketing"),
+        BuyerDept = ("buyer_dept", "买家部", "Buyer"),
+        OtherDept = ("other_dept", "其他部门", "Other"),
+    }
+}
+
+impl DepartmentKind {
+    /// The business permission that belongs to the department's own accounts (SPEC §7.1).
+    pub fn own_perm(self) -> Option<Perm> {
+        match self {
+            Self::MarketingDept => Some(Perm::BizMarketing),
+            Self::BuyerDept => Some(Perm::BizBuyer),
+            Self::InfoDept => Some(Perm::BizInfo),
+            _ => None,
+        }
+    }
+}
+
+code_enum! {
+    /// 当前状态 of an account (E-28): a suspended account cannot sign in.
+    pub enum AccountStatus {
+        Active = ("active", "激活", "Active"),
+        Suspended = ("suspended", "悬挂", "Suspended"),
+    }
+}
+
+code_enum! {
+    /// Where an account's permissions come from: its role's defaults, or its own grants.
+    pub enum PermissionMode {
+        Inherit = ("inherit", "继承角色", "Role defaults"),
+        Custom = ("custom", "自定义", "Custom"),
+    }
+}
+
 /// The signed-in account as the UI sees it: who, where, and which permission codes it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {

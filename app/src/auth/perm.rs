@@ -181,19 +181,20 @@ impl DataScope {
 
 /// Grant constraints (SPEC §7.3): whether `code` may be granted to an account of `category`
 /// working in a department of kind `dept_kind` (None for HQ and rep offices).
-pub fn grant_allowed(code: &str, company_cs_only: bool, category: RoleCategory, dept_kind: Option<&str>) -> bool {
+pub fn grant_allowed(
+    code: &str,
+    company_cs_only: bool,
+    category: RoleCategory,
+    dept_kind: Option<super::DepartmentKind>,
+) -> bool {
     let company = category == RoleCategory::CompanyCsAdmin;
     match code {
         _ if company_cs_only => company,
         "intake.rep_need.submit" => category == RoleCategory::RepOfficeCsAdmin,
         "biz.dept_inbox" => category == RoleCategory::BusinessDeptAdmin,
         "biz.marketing" | "biz.buyer" | "biz.info" => {
-            let own = match code {
-                "biz.marketing" => "marketing_dept",
-                "biz.buyer" => "buyer_dept",
-                _ => "info_dept",
-            };
-            company || (category == RoleCategory::BusinessDeptAdmin && dept_kind == Some(own))
+            let own = dept_kind.and_then(super::DepartmentKind::own_perm).map(Perm::code);
+            company || (category == RoleCategory::BusinessDeptAdmin && own == Some(code))
         }
         _ => true,
     }
@@ -202,6 +203,7 @@ pub fn grant_allowed(code: &str, company_cs_only: bool, category: RoleCategory, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::DepartmentKind::*;
 
     const TREE: &str = include_str!("../../../data/permissions.csv");
 
@@ -232,14 +234,14 @@ mod tests {
     #[test]
     fn grant_constraints() {
         use RoleCategory::*;
-        assert!(grant_allowed("cs_mgmt.sys_perm.add_admin", true, CompanyCsAdmin, Some("cs_dept")));
+        assert!(grant_allowed("cs_mgmt.sys_perm.add_admin", true, CompanyCsAdmin, Some(CsDept)));
         assert!(!grant_allowed("cs_mgmt.sys_perm.add_admin", true, RepOfficeCsAdmin, None));
         assert!(grant_allowed("intake.rep_need.submit", false, RepOfficeCsAdmin, None));
-        assert!(!grant_allowed("intake.rep_need.submit", false, CompanyCsAdmin, Some("cs_dept")));
-        assert!(grant_allowed("biz.buyer", false, BusinessDeptAdmin, Some("buyer_dept")));
-        assert!(!grant_allowed("biz.info", false, BusinessDeptAdmin, Some("buyer_dept")));
-        assert!(grant_allowed("biz.info", false, CompanyCsAdmin, Some("cs_dept")));
-        assert!(!grant_allowed("biz.dept_inbox", false, CompanyCsAdmin, Some("cs_dept")));
-        assert!(grant_allowed("kb", false, BusinessDeptAdmin, Some("tech_dept")));
+        assert!(!grant_allowed("intake.rep_need.submit", false, CompanyCsAdmin, Some(CsDept)));
+        assert!(grant_allowed("biz.buyer", false, BusinessDeptAdmin, Some(BuyerDept)));
+        assert!(!grant_allowed("biz.info", false, BusinessDeptAdmin, Some(BuyerDept)));
+        assert!(grant_allowed("biz.info", false, CompanyCsAdmin, Some(CsDept)));
+        assert!(!grant_allowed("biz.dept_inbox", false, CompanyCsAdmin, Some(CsDept)));
+        assert!(grant_allowed("kb", false, BusinessDeptAdmin, Some(TechDept)));
     }
 }

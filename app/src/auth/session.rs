@@ -16,7 +16,7 @@ use super::entity::{account, account_permission, organization, permission, role,
 use super::perm::grant_allowed;
 use super::scope::Scope;
 use super::token::{random_id, sha256_hex};
-use super::{DataScope, Perm, RoleCategory, RoleCode, SessionUser};
+use super::{AccountStatus, DataScope, Perm, PermissionMode, RoleCategory, RoleCode, SessionUser};
 use crate::error::{AppError, AppResult};
 use crate::state::{AppState, app_state};
 
@@ -306,7 +306,7 @@ async fn load_user(state: &AppState, token: &str, meta: RequestMeta) -> AppResul
     let Some(account) = account::Entity::find_by_id(session.account_id).one(db).await? else {
         return Ok(None);
     };
-    if account.status != "active" {
+    if account.status() != Some(AccountStatus::Active) {
         return Ok(None);
     }
     if now - session.last_seen_at > Duration::seconds(60) {
@@ -328,7 +328,7 @@ async fn load_user(state: &AppState, token: &str, meta: RequestMeta) -> AppResul
 /// The codes stored for an account: its own set in `custom` mode, else its role's defaults
 /// (before the grant constraints are applied).
 pub async fn granted_codes(db: &impl ConnectionTrait, account: &account::Model) -> AppResult<Vec<String>> {
-    let mut codes: Vec<String> = if account.permission_mode == "custom" {
+    let mut codes: Vec<String> = if account.permission_mode() == Some(PermissionMode::Custom) {
         account_permission::Entity::find()
             .filter(account_permission::Column::AccountId.eq(account.id))
             .all(db)
@@ -360,19 +360,13 @@ pub async fn effective_permissions(
     let granted = granted_codes(db, account).await?;
     let nodes = permission::Entity::find().all(db).await?;
     let category = RoleCategory::from_code(&account.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin);
-    let dept = org.department_kind.as_deref();
+    let dept = org.department_kind();
     let mut out: HashSet<String> = granted
         .into_iter()
         .filter(|code| nodes.iter().any(|n| &n.code == code && grant_allowed(code, n.company_cs_only, category, dept)))
         .collect();
     if category == RoleCategory::BusinessDeptAdmin {
-        let own = match dept {
-            Some("marketing_dept") => Some(Perm::BizMarketing),
-            Some("buyer_dept") => Some(Perm::BizBuyer),
-            Some("info_dept") => Some(Perm::BizInfo),
-            _ => None,
-        };
-        out.extend(own.map(|p| p.code().to_string()));
+        out.extend(dept.and_then(crate::auth::DepartmentKind::own_perm).map(|p| p.code().to_string()));
     }
     Ok(out)
 }

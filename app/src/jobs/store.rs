@@ -13,7 +13,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, Query, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::{INTERRUPTED, JobStatus};
+use super::{INTERRUPTED, JobState, JobStatus};
 use crate::error::{AppResult, Text};
 
 /// How often a process touches the heartbeat of its running jobs.
@@ -77,26 +77,6 @@ impl JobKind {
     }
 }
 
-/// A job's state as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobState {
-    Running,
-    Done,
-    Failed,
-    Interrupted,
-}
-
-impl JobState {
-    pub fn code(self) -> &'static str {
-        match self {
-            JobState::Running => "running",
-            JobState::Done => "done",
-            JobState::Failed => "failed",
-            JobState::Interrupted => "interrupted",
-        }
-    }
-}
-
 /// This process among the server instances: a random id made once.
 pub fn instance_id() -> &'static str {
     static ID: OnceLock<String> = OnceLock::new();
@@ -125,11 +105,17 @@ pub struct Output {
 }
 
 impl entity::Model {
+    /// The stored state (`None`: a code this build does not know).
+    pub fn state(&self) -> Option<JobState> {
+        JobState::parse(&self.state)
+    }
+
     pub fn status(&self) -> JobStatus {
-        let done = self.state == JobState::Done.code();
+        let done = self.state() == Some(JobState::Done);
         JobStatus {
             id: self.id.clone(),
-            state: self.state.clone(),
+            // A state this build does not know is not worth waiting for.
+            state: self.state().unwrap_or(JobState::Interrupted),
             done: Ord::max(self.done, 0) as u64,
             total: Ord::max(self.total, 0) as u64,
             message: self
@@ -143,7 +129,7 @@ impl entity::Model {
 
     /// The file of a finished job.
     pub fn output(&self) -> Option<Output> {
-        if self.state != JobState::Done.code() {
+        if self.state() != Some(JobState::Done) {
             return None;
         }
         Some(Output {
@@ -268,7 +254,7 @@ impl Job {
     pub fn status(&self) -> JobStatus {
         JobStatus {
             id: self.id.clone(),
-            state: JobState::Running.code().into(),
+            state: JobState::Running,
             done: self.counters.done.load(Ordering::Relaxed),
             total: self.counters.total.load(Ordering::Relaxed),
             message: None,

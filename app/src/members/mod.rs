@@ -258,7 +258,8 @@ pub struct SyncRunRow {
     pub file_name: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    pub status: String,
+    /// `None`: a stored code this build does not know.
+    pub status: Option<sync_kind::SyncStatus>,
     pub rows_read: i32,
     pub rows_inserted: i32,
     pub rows_updated: i32,

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use super::conditions::today_cst;
 use super::entity::{contact, customer, info_push_log, published_info, service_record};
+use super::sync_kind::SyncStatus;
 use super::{
     ContactView, MemberDetail, MemberInfo, OrgChoice, PublishedView, PushView, QueryChoices, RecordDetail, RecordView,
     TreeNode,
@@ -400,7 +401,8 @@ pub async fn sync_runs(db: &impl ConnectionTrait, page: u64) -> AppResult<crate:
         .map(|r| {
             let errors: Vec<super::cm_sync::RowError> =
                 r.error_report.as_deref().and_then(|e| serde_json::from_str(e).ok()).unwrap_or_default();
-            let general = r.error_report.clone().filter(|_| errors.is_empty() && r.status == "failed");
+            let status = SyncStatus::parse(&r.status);
+            let general = r.error_report.clone().filter(|_| errors.is_empty() && status == Some(SyncStatus::Failed));
             let mut list: Vec<(usize, String, String)> =
                 errors.iter().take(100).map(|e| (e.line, e.field.clone(), e.message.clone())).collect();
             if let Some(g) = general {
@@ -413,7 +415,7 @@ pub async fn sync_runs(db: &impl ConnectionTrait, page: u64) -> AppResult<crate:
                 file_name: r.file_name.unwrap_or_default(),
                 started_at: r.started_at,
                 finished_at: r.finished_at,
-                status: r.status,
+                status,
                 rows_read: r.rows_read,
                 rows_inserted: r.rows_inserted,
                 rows_updated: r.rows_updated,

@@ -3,6 +3,37 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+code_enum! {
+    /// The state of a 数据同步 run (`sync_run.status`).
+    pub enum SyncStatus {
+        Running = ("running", "进行中", "Running"),
+        Succeeded = ("succeeded", "成功", "Succeeded"),
+        Failed = ("failed", "失败", "Failed"),
+        Interrupted = ("interrupted", "已中断", "Interrupted"),
+    }
+}
+
+impl SyncStatus {
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::Running => "badge badge-blue",
+            Self::Succeeded => "badge badge-green",
+            Self::Failed => "badge badge-red",
+            Self::Interrupted => "badge badge-gray",
+        }
+    }
+
+    /// The heading of the run's report: its errors, the values it could not map, or why it
+    /// stopped.
+    pub fn report_title(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Succeeded => ("提示", "Notes"),
+            Self::Interrupted => ("说明", "Note"),
+            Self::Running | Self::Failed => ("错误报告", "Error report"),
+        }
+    }
+}
+
 /// E-55 (the kinds a file can carry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SyncKind {

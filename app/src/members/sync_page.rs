@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::api::list_sync_runs;
-use super::sync_kind::SyncKind;
+use super::sync_kind::{SyncKind, SyncStatus};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::jobs::{JobStatus, upload, watch};
+use crate::jobs::{JobState, JobStatus, upload, watch};
 use crate::ui::{PageHeader, Pager, fmt_opt_time, fmt_time};
 
 #[component]
@@ -26,7 +26,7 @@ fn Sync() -> impl IntoView {
     let runs = Resource::new(move || (page.get(), version.get()), |(p, _)| list_sync_runs(p));
     let status = RwSignal::new(None::<JobStatus>);
     let error = RwSignal::new(None::<AppError>);
-    let busy = move || status.with(|s| s.as_ref().is_some_and(|s| s.state == "running"));
+    let busy = move || status.with(|s| s.as_ref().is_some_and(|s| s.state == JobState::Running));
     let start = move |_| {
         error.set(None);
         status.set(None);
@@ -69,12 +69,12 @@ fn Sync() -> impl IntoView {
                 </a>
             </div>
             {move || status.get().map(|s| {
-                let text = match s.state.as_str() {
-                    "running" => format!("{} {} / {}", i18n.t("正在同步", "Syncing"), s.done, s.total),
-                    "done" => format!("{} {}", i18n.t("同步完成,共处理", "Done, rows:"), s.total),
+                let text = match s.state {
+                    JobState::Running => format!("{} {} / {}", i18n.t("正在同步", "Syncing"), s.done, s.total),
+                    JobState::Done => format!("{} {}", i18n.t("同步完成,共处理", "Done, rows:"), s.total),
                     _ => s.message.as_ref().map(|m| m.get(i18n.locale()).to_string()).unwrap_or_default(),
                 };
-                let failed = s.state == "failed";
+                let failed = s.state == JobState::Failed;
                 view! {
                     <div class="job" role="status" class:alert-error=failed>
                         <progress max="100" value=s.percent().to_string()></progress>
@@ -120,19 +120,10 @@ fn Sync() -> impl IntoView {
                             <tbody>
                                 {p.items.into_iter().map(|r| {
                                     let k = SyncKind::parse(&r.kind).map(|k| k.label()).unwrap_or(("—", "—"));
-                                    let (zh, en, class) = match r.status.as_str() {
-                                        "succeeded" => ("成功", "Succeeded", "badge badge-green"),
-                                        "running" => ("进行中", "Running", "badge badge-blue"),
-                                        "interrupted" => ("已中断", "Interrupted", "badge badge-gray"),
-                                        _ => ("失败", "Failed", "badge badge-red"),
-                                    };
+                                    let (zh, en, class) = r.status.map_or(("—", "—", "badge badge-gray"), |s| (s.zh(), s.en(), s.badge()));
                                     // A failed run lists its errors; a succeeded one the values it
                                     // could not map; an interrupted one why.
-                                    let report = match r.status.as_str() {
-                                        "succeeded" => ("提示", "Notes"),
-                                        "interrupted" => ("说明", "Note"),
-                                        _ => ("错误报告", "Error report"),
-                                    };
+                                    let report = r.status.map_or(("错误报告", "Error report"), SyncStatus::report_title);
                                     let errors = r.errors.clone();
                                     let count = r.error_count;
                                     view! {

@@ -324,7 +324,12 @@ async fn every_page_is_guarded_and_listed_by_the_registry() {
         for page in app::routes::PAGES {
             let allowed = page.allows(&user);
             if page.menu.is_some() {
-                assert_eq!(menu.contains(&format!("href=\"{}\"", page.path)), allowed, "{login}: menu entry {}", page.path);
+                assert_eq!(
+                    menu.contains(&format!("href=\"{}\"", page.path)),
+                    allowed,
+                    "{login}: menu entry {}",
+                    page.path
+                );
             }
             let (status, _) = c.get(&page.path.replace(":id", "1")).await;
             assert_eq!(status == StatusCode::FORBIDDEN, !allowed, "{login} {} → {status}", page.path);

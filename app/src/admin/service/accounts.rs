@@ -14,7 +14,7 @@ use crate::admin::{AccountDetail, AccountFilter, AccountFormOptions, AccountInpu
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, role};
 use crate::auth::session::{self, CurrentUser};
-use crate::auth::{Perm, RoleCategory, password};
+use crate::auth::{AccountStatus, Perm, PermissionMode, RoleCategory, password};
 use crate::db::contains_ignoring_case;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::state::AppState;
@@ -45,9 +45,9 @@ pub async fn form_options(db: &impl ConnectionTrait) -> AppResult<AccountFormOpt
         .into_iter()
         .map(|o| OrgOption {
             id: o.id,
+            org_type: o.org_type(),
+            department_kind: o.department_kind(),
             name: o.name,
-            org_type: o.org_type,
-            department_kind: o.department_kind,
             is_active: o.is_active,
         })
         .collect();
@@ -176,8 +176,8 @@ async fn check_consistency(
             let opt = OrgOption {
                 id: o.id,
                 name: o.name.clone(),
-                org_type: o.org_type.clone(),
-                department_kind: o.department_kind.clone(),
+                org_type: o.org_type(),
+                department_kind: o.department_kind(),
                 is_active: o.is_active,
             };
             if !opt.fits(input.role_category) {
@@ -233,7 +233,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, input: AccountInput) -
         role_category: Set(input.role_category.code().to_string()),
         role_id: Set(input.role_id.unwrap_or_default()),
         organization_id: Set(input.organization_id.unwrap_or_default()),
-        permission_mode: Set("inherit".into()),
+        permission_mode: Set(PermissionMode::Inherit.code().into()),
         opened_at: Set(now),
         opened_by: Set(Some(user.account.id)),
         review_exempt: Set(input.review_exempt),
@@ -299,7 +299,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, version: i32,
     am.must_change_password = Set(input.must_change_password || new_hash.is_some());
     if role_changed {
         // A new role re-applies its defaults (PG-30).
-        am.permission_mode = Set("inherit".into());
+        am.permission_mode = Set(PermissionMode::Inherit.code().into());
     }
     if let Some(h) = &new_hash {
         am.password_hash = Set(h.clone());
@@ -319,7 +319,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, version: i32,
             .exec(&txn)
             .await?;
     }
-    if new_hash.is_some() || after.status != "active" {
+    if new_hash.is_some() || after.status() != Some(AccountStatus::Active) {
         session::revoke_all(&txn, id, None).await?;
     }
     let mut detail = audit::diff(&snapshot(&before), &snapshot(&after));
@@ -334,29 +334,28 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, version: i32,
 
 /// 激活 / 悬挂. Suspension revokes the account's sessions at once.
 pub async fn set_status(state: &AppState, user: &CurrentUser, id: i64, status: &str) -> AppResult<()> {
-    if !crate::admin::ACCOUNT_STATUSES.iter().any(|s| s.0 == status) {
-        return Err(AppError::field("status", "未知的账号状态", "Unknown status"));
-    }
+    let status =
+        AccountStatus::parse(status).ok_or_else(|| AppError::field("status", "未知的账号状态", "Unknown status"))?;
     let before = find_scoped(&state.db, user, id).await?;
     if before.id == user.account.id {
         return Err(AppError::rejected("不能修改自己的账号状态", "You cannot change your own status"));
     }
-    if before.status == status {
+    if before.status() == Some(status) {
         return Ok(());
     }
     let txn = crate::db::write_txn(&state.db).await?;
     let mut am: account::ActiveModel = before.clone().into();
-    am.status = Set(status.to_string());
+    am.status = Set(status.code().into());
     am.updated_at = Set(Utc::now());
     am.updated_by = Set(Some(user.account.id));
     am.version = Set(before.version + 1);
     am.update(&txn).await?;
-    if status != "active" {
+    if status != AccountStatus::Active {
         session::revoke_all(&txn, id, None).await?;
     }
     let entry = Entry::new(Perm::AddAdmin.code(), "update", "account")
         .target(id, &before.admin_id)
-        .detail(json!({ "status": [before.status, status] }));
+        .detail(json!({ "status": [before.status, status.code()] }));
     audit::record(&txn, user, entry).await?;
     txn.commit().await?;
     Ok(())

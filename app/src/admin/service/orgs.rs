@@ -10,10 +10,10 @@ use serde_json::json;
 
 use super::{conflict, opt, update_versioned};
 use crate::admin::{OrgInput, OrgRow, RegionRef};
-use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, organization_region, region};
 use crate::auth::session::CurrentUser;
+use crate::auth::{DepartmentKind, OrgType, Perm};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::state::AppState;
 
@@ -59,10 +59,10 @@ pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<OrgRow>> {
             id: o.id,
             version: o.version,
             seat: o.region_id.and_then(|r| regions.get(&r).cloned().map(region_ref)),
+            org_type: o.org_type(),
+            department_kind: o.department_kind(),
             code: o.code,
             name: o.name,
-            org_type: o.org_type,
-            department_kind: o.department_kind,
             parent_id: o.parent_id,
             address: o.address.unwrap_or_default(),
             phone: o.phone.unwrap_or_default(),
@@ -85,25 +85,20 @@ async fn check(db: &impl ConnectionTrait, input: &OrgInput) -> AppResult<()> {
     if same_code.count(db).await? > 0 {
         e.add("code", "该机构编码已被使用", "This code is taken");
     }
-    if input.org_type == "department" {
-        let kind = input.department_kind.clone().unwrap_or_default();
-        if kind != "other_dept" {
-            let mut q = organization::Entity::find()
-                .filter(organization::Column::DepartmentKind.eq(kind))
-                .filter(organization::Column::IsActive.eq(true));
-            if let Some(id) = input.id {
-                q = q.filter(organization::Column::Id.ne(id));
-            }
-            if q.count(db).await? > 0 {
-                e.add(
-                    "department_kind",
-                    "该类别的部门已存在(仅“其他部门”可有多个)",
-                    "Only one active department per kind",
-                );
-            }
+    if input.org_type == OrgType::Department
+        && let Some(kind) = input.department_kind.filter(|k| *k != DepartmentKind::OtherDept)
+    {
+        let mut q = organization::Entity::find()
+            .filter(organization::Column::DepartmentKind.eq(kind.code()))
+            .filter(organization::Column::IsActive.eq(true));
+        if let Some(id) = input.id {
+            q = q.filter(organization::Column::Id.ne(id));
+        }
+        if q.count(db).await? > 0 {
+            e.add("department_kind", "该类别的部门已存在(仅“其他部门”可有多个)", "Only one active department per kind");
         }
     }
-    if input.org_type != "rep_office" && !input.region_ids.is_empty() {
+    if input.org_type != OrgType::RepOffice && !input.region_ids.is_empty() {
         e.add("region_ids", "只有代表处可以设置覆盖区域", "Only rep offices cover regions");
     }
     for rid in &input.region_ids {
@@ -130,17 +125,18 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
     input.validate()?;
     check(&state.db, &input).await?;
     let hq = organization::Entity::find()
-        .filter(organization::Column::OrgType.eq("hq"))
+        .filter(organization::Column::OrgType.eq(OrgType::Hq.code()))
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::internal("no HQ organisation"))?;
     let now = Utc::now();
-    let dept_kind = (input.org_type == "department").then(|| input.department_kind.clone()).flatten();
+    let dept_kind =
+        input.department_kind.filter(|_| input.org_type == OrgType::Department).map(|k| k.code().to_string());
     let txn = crate::db::write_txn(&state.db).await?;
     let (id, action, before) = match input.id {
         Some(id) => {
             let o = organization::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
-            if o.org_type == "hq" || o.org_type != input.org_type {
+            if o.org_type() != Some(input.org_type) || input.org_type == OrgType::Hq {
                 return Err(AppError::field("org_type", "不能改变机构类型", "The organisation type cannot change"));
             }
             let before = json!({"code": o.code, "name": o.name, "address": o.address, "phone": o.phone,
@@ -167,7 +163,7 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
             let created = organization::ActiveModel {
                 code: Set(input.code.trim().to_string()),
                 name: Set(input.name.trim().to_string()),
-                org_type: Set(input.org_type.clone()),
+                org_type: Set(input.org_type.code().into()),
                 department_kind: Set(dept_kind),
                 parent_id: Set(Some(hq.id)),
                 region_id: Set(input.region_id),
@@ -175,7 +171,7 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
                 phone: Set(opt(&input.phone)),
                 contact_person: Set(opt(&input.contact_person)),
                 email: Set(opt(&input.email)),
-                sort_order: Set(if input.org_type == "rep_office" { 100 } else { 50 }),
+                sort_order: Set(if input.org_type == OrgType::RepOffice { 100 } else { 50 }),
                 is_active: Set(true),
                 created_at: Set(now),
                 created_by: Set(Some(user.account.id)),
@@ -217,7 +213,7 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: OrgInput) -> AppR
 /// 停用 / 启用. Inactive organisations take no new accounts; HQ cannot be deactivated.
 pub async fn set_active(state: &AppState, user: &CurrentUser, id: i64, active: bool) -> AppResult<()> {
     let o = organization::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    if o.org_type == "hq" {
+    if o.org_type() == Some(OrgType::Hq) {
         return Err(AppError::rejected("总部不能停用", "HQ cannot be deactivated"));
     }
     let txn = crate::db::write_txn(&state.db).await?;

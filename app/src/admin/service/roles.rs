@@ -15,7 +15,7 @@ use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, account_permission, organization, permission, role, role_permission};
 use crate::auth::perm::grant_allowed;
 use crate::auth::session::{CurrentUser, granted_codes};
-use crate::auth::{DataScope, Perm, RoleCategory};
+use crate::auth::{DataScope, DepartmentKind, Perm, PermissionMode, RoleCategory};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -42,7 +42,7 @@ async fn normalise(
     db: &impl ConnectionTrait,
     codes: &[String],
     category: RoleCategory,
-    dept: Option<&str>,
+    dept: Option<DepartmentKind>,
 ) -> AppResult<Vec<String>> {
     let nodes = permission::Entity::find().all(db).await?;
     let set: BTreeSet<String> = codes
@@ -184,14 +184,14 @@ pub async fn account_permissions(
 ) -> AppResult<AccountPermissions> {
     let a = find_scoped(db, user, id).await?;
     let org = organization::Entity::find_by_id(a.organization_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let custom = a.permission_mode == "custom";
+    let custom = a.permission_mode() == Some(PermissionMode::Custom);
     let permissions = granted_codes(db, &a).await?;
     Ok(AccountPermissions {
         account_id: a.id,
         admin_id: a.admin_id,
         name: a.name,
+        department_kind: org.department_kind(),
         org_name: org.name,
-        department_kind: org.department_kind,
         role_id: a.role_id,
         role_category: RoleCategory::from_code(&a.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin),
         custom,
@@ -222,7 +222,7 @@ pub async fn save_account(
     let category = RoleCategory::from_code(&a.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin);
     let defaults = role_codes(&state.db, role_id).await?;
     let wanted = match permissions {
-        Some(p) => normalise(&state.db, &p, category, org.department_kind.as_deref()).await?,
+        Some(p) => normalise(&state.db, &p, category, org.department_kind()).await?,
         None => defaults.clone(),
     };
     let custom = wanted != defaults;
@@ -230,7 +230,8 @@ pub async fn save_account(
     let txn = crate::db::write_txn(&state.db).await?;
     let mut am: account::ActiveModel = a.clone().into();
     am.role_id = Set(role_id);
-    am.permission_mode = Set(if custom { "custom" } else { "inherit" }.into());
+    let mode = if custom { PermissionMode::Custom } else { PermissionMode::Inherit };
+    am.permission_mode = Set(mode.code().into());
     am.updated_at = Set(Utc::now());
     am.updated_by = Set(Some(user.account.id));
     am.version = Set(version + 1);
@@ -252,7 +253,7 @@ pub async fn save_account(
     let added: Vec<_> = wanted.iter().filter(|c| !before.permissions.contains(c)).collect();
     let removed: Vec<_> = before.permissions.iter().filter(|c| !wanted.contains(c)).collect();
     let entry = Entry::new(Perm::RoleMgmt.code(), "grant", "account").target(id, &a.admin_id).detail(json!({
-        "role_id": [a.role_id, role_id], "mode": if custom { "custom" } else { "inherit" },
+        "role_id": [a.role_id, role_id], "mode": mode.code(),
         "added": added, "removed": removed,
     }));
     audit::record(&txn, user, entry).await?;

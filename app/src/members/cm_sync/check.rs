@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::{CmRow, RowError};
+use crate::auth::OrgType;
 use crate::auth::entity::{industry, organization, organization_region, region};
 use crate::error::{AppError, AppResult};
 use crate::members::enums::Choice;
@@ -78,7 +79,11 @@ pub(crate) async fn lookups(db: &impl ConnectionTrait) -> AppResult<Lookups> {
     let industries = industry::Entity::find().all(db).await?;
     let industry_paths = paths(&industries, |r| r.id, |r| r.parent_id, |r| r.level);
     let orgs = organization::Entity::find().all(db).await?;
-    let hq = orgs.iter().find(|o| o.org_type == "hq").map(|o| o.id).ok_or_else(|| AppError::internal("no HQ"))?;
+    let hq = orgs
+        .iter()
+        .find(|o| o.org_type() == Some(OrgType::Hq))
+        .map(|o| o.id)
+        .ok_or_else(|| AppError::internal("no HQ"))?;
     Ok(Lookups {
         regions: regions.iter().map(|r| (r.code.clone(), region_paths[&r.id])).collect(),
         industries: industries
@@ -90,7 +95,7 @@ pub(crate) async fn lookups(db: &impl ConnectionTrait) -> AppResult<Lookups> {
             .collect(),
         orgs: orgs
             .iter()
-            .filter(|o| o.org_type != "department")
+            .filter(|o| o.org_type() != Some(OrgType::Department))
             .flat_map(|o| std::iter::once((o.code.clone(), o.id)).chain(o.cm_org_code.clone().map(|c| (c, o.id))))
             .collect(),
         coverage: organization_region::Entity::find()

@@ -16,7 +16,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
 
-pub use super::sync_kind::SyncKind;
+pub use super::sync_kind::{SyncKind, SyncStatus};
 
 use super::entity::sync_run;
 use crate::error::{AppError, AppResult};
@@ -85,7 +85,7 @@ pub async fn run(
         mode: Set(mode.into()),
         file_name: Set(file_name.map(|f| f.chars().take(255).collect())),
         started_at: Set(started),
-        status: Set("running".into()),
+        status: Set(SyncStatus::Running.code().into()),
         rows_read: Set(rows.len() as i32),
         triggered_by: Set(triggered_by),
         ..Default::default()
@@ -104,19 +104,19 @@ pub async fn run(
                 done.error_report = Set(Some(serde_json::to_string(&report).unwrap_or_default()));
             }
             if o.errors.is_empty() {
-                done.status = Set("succeeded".into());
+                done.status = Set(SyncStatus::Succeeded.code().into());
                 done.rows_inserted = Set(o.inserted as i32);
                 done.rows_updated = Set(o.updated as i32);
                 done.rows_skipped = Set(o.unmapped.skipped_rows() as i32);
             } else {
-                done.status = Set("failed".into());
+                done.status = Set(SyncStatus::Failed.code().into());
                 done.rows_failed = Set(o.errors.iter().map(|e| e.line).collect::<HashSet<_>>().len() as i32);
                 done.rows_skipped = Set(o.read as i32);
             }
             Ok(o)
         }
         Err(e) => {
-            done.status = Set("failed".into());
+            done.status = Set(SyncStatus::Failed.code().into());
             done.error_report = Set(Some(e.message(crate::i18n::Locale::Zh)));
             Err(e)
         }
@@ -132,10 +132,10 @@ pub async fn mark_interrupted(db: &impl ConnectionTrait) -> AppResult<u64> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let note = [RowError { line: 0, field: String::new(), message: crate::jobs::INTERRUPTED.0.into() }];
     let done = sync_run::Entity::update_many()
-        .col_expr(sync_run::Column::Status, Expr::value("interrupted"))
+        .col_expr(sync_run::Column::Status, Expr::value(SyncStatus::Interrupted.code()))
         .col_expr(sync_run::Column::FinishedAt, Expr::value(Utc::now()))
         .col_expr(sync_run::Column::ErrorReport, Expr::value(serde_json::to_string(&note).unwrap_or_default()))
-        .filter(sync_run::Column::Status.eq("running"))
+        .filter(sync_run::Column::Status.eq(SyncStatus::Running.code()))
         .filter(crate::jobs::no_running_job(crate::jobs::JobKind::Sync, (sync_run::Entity, sync_run::Column::Id)))
         .exec(db)
         .await?;
