@@ -16,6 +16,8 @@ pub const INTERRUPTED: (&str, &str) =
 code_enum! {
     /// The state of a job (and of a 数据同步 run, which shares the codes).
     pub enum JobState {
+        /// Waiting in the queue for an instance to claim it (e-mail, nightly work).
+        Queued = ("queued", "排队中", "Queued"),
         Running = ("running", "进行中", "Running"),
         Done = ("done", "已完成", "Done"),
         Failed = ("failed", "失败", "Failed"),

@@ -8,6 +8,7 @@ mod m20261123_000004_search_trigger;
 mod m20261202_000001_customer_name_text;
 mod m20261202_000005_login_throttle;
 mod m20261202_000010_job;
+mod m20261206_000001_job_queue;
 mod reference;
 pub mod text;
 mod util;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_customer_name_text::Migration),
             Box::new(m20261202_000005_login_throttle::Migration),
             Box::new(m20261202_000010_job::Migration),
+            Box::new(m20261206_000001_job_queue::Migration),
         ]
     }
 }

@@ -22,6 +22,8 @@ pub const HEARTBEAT: Duration = Duration::from_secs(5);
 pub const STALE: Duration = Duration::from_secs(30);
 /// How often the stale jobs and old files are looked for.
 const RECOVER_EVERY: Duration = Duration::from_secs(60);
+/// A queued job is claimed at most this often (a claim whose instance stopped is retried).
+pub const MAX_ATTEMPTS: i32 = 3;
 /// Finished jobs and their files are removed after this long.
 const KEEP: Duration = Duration::from_secs(24 * 3600);
 /// Progress is written at most this often.
@@ -50,6 +52,12 @@ pub mod entity {
         pub heartbeat_at: DateTimeUtc,
         pub created_at: DateTimeUtc,
         pub finished_at: Option<DateTimeUtc>,
+        /// What a queued job works on (JSON), for the handler of its kind.
+        pub payload: Option<String>,
+        /// A queued job is not claimed before this.
+        pub run_after: Option<DateTimeUtc>,
+        /// How often it was claimed (a claim whose instance stopped is retried).
+        pub attempts: i32,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -297,11 +305,19 @@ impl Jobs {
             heartbeat_at: Set(now),
             created_at: Set(now),
             finished_at: Set(None),
+            payload: Set(None),
+            run_after: Set(None),
+            attempts: Set(1),
         }
         .insert(&self.db)
         .await?;
+        Ok(self.running(id, owner))
+    }
+
+    /// A job this process now runs: its heartbeat is kept and its progress written.
+    fn running(&self, id: String, owner: i64) -> Arc<Job> {
         live().lock().expect("jobs lock").insert(id.clone());
-        Ok(Arc::new(Job {
+        Arc::new(Job {
             id,
             owner,
             record: AtomicI64::new(0),
@@ -313,7 +329,103 @@ impl Jobs {
                 last_write: Mutex::new(Instant::now()),
             }),
             rt: tokio::runtime::Handle::current(),
-        }))
+        })
+    }
+
+    /// Queues work of `kind` for `owner` (the account it is done for; 0 for the system) with
+    /// its `payload`, to run at or after `run_after` on whichever instance claims it first.
+    /// Answers the job's id.
+    pub async fn enqueue(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        owner: i64,
+        kind: JobKind,
+        payload: &impl serde::Serialize,
+        run_after: chrono::DateTime<Utc>,
+    ) -> AppResult<String> {
+        let now = Utc::now();
+        let id = crate::auth::token::random_id(16);
+        let payload = serde_json::to_string(payload).map_err(crate::error::AppError::internal)?;
+        entity::ActiveModel {
+            id: Set(id.clone()),
+            kind: Set(kind.code().into()),
+            owner_id: Set(owner),
+            state: Set(JobState::Queued.code().into()),
+            done: Set(0),
+            total: Set(0),
+            record_id: Set(None),
+            message_zh: Set(None),
+            message_en: Set(None),
+            output_path: Set(None),
+            output_name: Set(None),
+            content_type: Set(None),
+            instance: Set(String::new()),
+            heartbeat_at: Set(now),
+            created_at: Set(now),
+            finished_at: Set(None),
+            payload: Set(Some(payload)),
+            run_after: Set(Some(run_after)),
+            attempts: Set(0),
+        }
+        .insert(db)
+        .await?;
+        Ok(id)
+    }
+
+    /// Claims the queued job of one of `kinds` that is due longest, for this process: one
+    /// conditional UPDATE … RETURNING, so of any number of instances (or tasks) asking at
+    /// once exactly one gets each job. On PostgreSQL the candidate row is picked `FOR UPDATE
+    /// SKIP LOCKED`, so claimers do not queue up behind each other; SQLite runs one writer
+    /// at a time anyway. Answers the running job and its payload.
+    pub async fn claim(&self, kinds: &[JobKind]) -> AppResult<Option<(Arc<Job>, String)>> {
+        let now = Utc::now();
+        let job = || Alias::new("job");
+        let mut due = Query::select();
+        due.column(Column::Id)
+            .from(job())
+            .and_where(Expr::col(Column::State).eq(JobState::Queued.code()))
+            .and_where(Expr::col(Column::Kind).is_in(kinds.iter().map(|k| k.code())))
+            .and_where(Expr::col(Column::RunAfter).lte(now))
+            .order_by(Column::RunAfter, sea_orm::Order::Asc)
+            .order_by(Column::CreatedAt, sea_orm::Order::Asc)
+            .limit(1)
+            .lock_with_behavior(sea_orm::sea_query::LockType::Update, sea_orm::sea_query::LockBehavior::SkipLocked);
+        let mut claim = Query::update();
+        claim
+            .table(job())
+            .value(Column::State, JobState::Running.code())
+            .value(Column::Instance, instance_id())
+            .value(Column::HeartbeatAt, now)
+            .value(Column::Attempts, Expr::col(Column::Attempts).add(1))
+            // `= (scalar subquery)`: PostgreSQL runs it once, as an InitPlan (with `IN` a
+            // concurrent claimer's recheck can lose the row it skipped to).
+            .and_where(
+                Expr::col(Column::Id)
+                    .eq(Expr::SubQuery(None, Box::new(sea_orm::sea_query::SubQueryStatement::from(due)))),
+            )
+            .and_where(Expr::col(Column::State).eq(JobState::Queued.code()))
+            .returning_all();
+        let stmt = self.db.get_database_backend().build(&claim);
+        let Some(row) = Entity::find().from_raw_sql(stmt).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let payload = row.payload.clone().unwrap_or_default();
+        Ok(Some((self.running(row.id, row.owner_id), payload)))
+    }
+
+    /// Claims one due job of `kinds` and runs it to its end with `handler` (its payload in,
+    /// its outcome out). Answers whether there was one; a worker loop calls it until not.
+    pub async fn run_next<F, Fut>(&self, kinds: &[JobKind], handler: F) -> AppResult<bool>
+    where
+        F: FnOnce(Arc<Job>, String) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<Output>, Text>>,
+    {
+        let Some((job, payload)) = self.claim(kinds).await? else {
+            return Ok(false);
+        };
+        let outcome = handler(job.clone(), payload).await;
+        job.finish(outcome).await;
+        Ok(true)
     }
 
     /// The job `id` if it belongs to `owner`, whichever instance runs it.
@@ -386,6 +498,18 @@ pub async fn recover_interrupted(db: &DatabaseConnection) -> AppResult<u64> {
 async fn recover(db: &DatabaseConnection, live: &HashSet<String>) -> AppResult<u64> {
     let now = Utc::now();
     let stale = now - chrono::Duration::from_std(STALE).expect("short duration");
+    // Queued work whose claiming instance stopped goes back to the queue for another try.
+    let mut retry = Entity::update_many()
+        .col_expr(Column::State, Expr::value(JobState::Queued.code()))
+        .col_expr(Column::RunAfter, Expr::value(now))
+        .filter(Column::State.eq(JobState::Running.code()))
+        .filter(Column::HeartbeatAt.lt(stale))
+        .filter(Column::Payload.is_not_null())
+        .filter(Column::Attempts.lt(MAX_ATTEMPTS));
+    if !live.is_empty() {
+        retry = retry.filter(Column::Id.is_not_in(live.iter().cloned()));
+    }
+    let retried = retry.exec(db).await?.rows_affected;
     let mut q = Entity::update_many()
         .col_expr(Column::State, Expr::value(JobState::Interrupted.code()))
         .col_expr(Column::MessageZh, Expr::value(INTERRUPTED.0))
@@ -397,7 +521,8 @@ async fn recover(db: &DatabaseConnection, live: &HashSet<String>) -> AppResult<u
         q = q.filter(Column::Id.is_not_in(live.iter().cloned()));
     }
     let jobs = q.exec(db).await?.rows_affected;
-    Ok(jobs
+    Ok(retried
+        + jobs
         + crate::members::cm_sync::mark_interrupted(db).await?
         + crate::archive::import::mark_interrupted(db).await?)
 }

@@ -123,3 +123,62 @@ async fn status_polls_in_parallel_with_progress_writes_do_not_fail() {
     let (_, s) = a.clone().call("jobs/status", json!({ "id": job.id })).await;
     assert_eq!((s["state"].as_str(), s["done"].as_u64()), (Some("done"), Some(15_000)), "{s}");
 }
+
+/// The queue the e-mail and nightly work run from: 50 claimers at once over 20 due jobs get
+/// each job exactly once; a job not yet due or of another kind is left; a claimed job whose
+/// instance stopped goes back to the queue (up to `MAX_ATTEMPTS` claims), then is interrupted.
+#[tokio::test]
+async fn each_queued_job_is_claimed_by_exactly_one_of_many_claimers() {
+    use app::jobs::{JobKind, Jobs, MAX_ATTEMPTS};
+    let app = TestApp::spawn().await;
+    let jobs = Jobs::new(app.db.clone());
+    let now = chrono::Utc::now();
+    for n in 0..20 {
+        jobs.enqueue(&app.db, 0, JobKind::Export, &json!({ "n": n }), now).await.unwrap();
+    }
+    let later = chrono::Duration::hours(1);
+    jobs.enqueue(&app.db, 0, JobKind::Export, &json!({ "n": "later" }), now + later).await.unwrap();
+    jobs.enqueue(&app.db, 0, JobKind::Sync, &json!({ "n": "sync" }), now).await.unwrap();
+    let claims = join_all((0..50).map(|_| {
+        let jobs = jobs.clone();
+        async move { jobs.claim(&[JobKind::Export]).await.unwrap().map(|(job, payload)| (job.id.clone(), payload)) }
+    }))
+    .await;
+    let mut got: Vec<(String, String)> = claims.into_iter().flatten().collect();
+    assert_eq!(got.len(), 20, "one claim per due job");
+    got.sort();
+    got.dedup_by(|a, b| a.0 == b.0);
+    assert_eq!(got.len(), 20, "no job claimed twice");
+    let mut payloads: Vec<i64> =
+        got.iter().map(|(_, p)| serde_json::from_str::<serde_json::Value>(p).unwrap()["n"].as_i64().unwrap()).collect();
+    payloads.sort();
+    assert_eq!(payloads, (0..20).collect::<Vec<_>>());
+    assert_eq!(app.count("SELECT COUNT(*) FROM job WHERE state = 'queued'").await, 2, "the later one and the sync");
+    assert_eq!(app.count("SELECT COUNT(*) FROM job WHERE state = 'running' AND attempts = 1").await, 20);
+
+    // run_next: the handler's outcome is the job's.
+    let ran = jobs
+        .run_next(&[JobKind::Sync], |job, payload| async move {
+            job.progress(1);
+            assert!(payload.contains("sync"));
+            Ok(None)
+        })
+        .await
+        .unwrap();
+    assert!(ran);
+    assert!(!jobs.run_next(&[JobKind::Sync], |_, _| async { Ok(None) }).await.unwrap(), "nothing left");
+    assert_eq!(app.count("SELECT COUNT(*) FROM job WHERE kind = 'sync' AND state = 'done'").await, 1);
+
+    // A claim whose instance stopped: back to the queue while attempts remain, then interrupted.
+    let (id, _) = &got[0];
+    let stale = app.sql_now_plus_minutes(-5);
+    app.exec(&format!("UPDATE job SET heartbeat_at = {stale}, instance = 'gone' WHERE id = '{id}'")).await;
+    app::jobs::recover_interrupted(&app.db).await.unwrap();
+    assert_eq!(app.text(&format!("SELECT state FROM job WHERE id = '{id}'")).await, "queued");
+    app.exec(&format!(
+        "UPDATE job SET state = 'running', attempts = {MAX_ATTEMPTS}, heartbeat_at = {stale} WHERE id = '{id}'"
+    ))
+    .await;
+    app::jobs::recover_interrupted(&app.db).await.unwrap();
+    assert_eq!(app.text(&format!("SELECT state FROM job WHERE id = '{id}'")).await, "interrupted");
+}
