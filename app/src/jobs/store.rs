@@ -286,31 +286,11 @@ impl Jobs {
 
     /// Records a new running job of `owner`, run by this process.
     pub async fn start(&self, owner: i64, kind: JobKind) -> AppResult<Arc<Job>> {
-        let now = Utc::now();
         let id = crate::auth::token::random_id(16);
-        entity::ActiveModel {
-            id: Set(id.clone()),
-            kind: Set(kind.code().into()),
-            owner_id: Set(owner),
-            state: Set(JobState::Running.code().into()),
-            done: Set(0),
-            total: Set(0),
-            record_id: Set(None),
-            message_zh: Set(None),
-            message_en: Set(None),
-            output_path: Set(None),
-            output_name: Set(None),
-            content_type: Set(None),
-            instance: Set(instance_id().into()),
-            heartbeat_at: Set(now),
-            created_at: Set(now),
-            finished_at: Set(None),
-            payload: Set(None),
-            run_after: Set(None),
-            attempts: Set(1),
-        }
-        .insert(&self.db)
-        .await?;
+        let mut row = new_row(&id, owner, kind, JobState::Running);
+        row.instance = Set(instance_id().into());
+        row.attempts = Set(1);
+        row.insert(&self.db).await?;
         Ok(self.running(id, owner))
     }
 
@@ -343,32 +323,12 @@ impl Jobs {
         payload: &impl serde::Serialize,
         run_after: chrono::DateTime<Utc>,
     ) -> AppResult<String> {
-        let now = Utc::now();
         let id = crate::auth::token::random_id(16);
         let payload = serde_json::to_string(payload).map_err(crate::error::AppError::internal)?;
-        entity::ActiveModel {
-            id: Set(id.clone()),
-            kind: Set(kind.code().into()),
-            owner_id: Set(owner),
-            state: Set(JobState::Queued.code().into()),
-            done: Set(0),
-            total: Set(0),
-            record_id: Set(None),
-            message_zh: Set(None),
-            message_en: Set(None),
-            output_path: Set(None),
-            output_name: Set(None),
-            content_type: Set(None),
-            instance: Set(String::new()),
-            heartbeat_at: Set(now),
-            created_at: Set(now),
-            finished_at: Set(None),
-            payload: Set(Some(payload)),
-            run_after: Set(Some(run_after)),
-            attempts: Set(0),
-        }
-        .insert(db)
-        .await?;
+        let mut row = new_row(&id, owner, kind, JobState::Queued);
+        row.payload = Set(Some(payload));
+        row.run_after = Set(Some(run_after));
+        row.insert(db).await?;
         Ok(id)
     }
 
@@ -484,6 +444,32 @@ impl Jobs {
                 }
             }
         })
+    }
+}
+
+/// A new job row of `owner` in `state`, not yet run by any instance.
+fn new_row(id: &str, owner: i64, kind: JobKind, state: JobState) -> entity::ActiveModel {
+    let now = Utc::now();
+    entity::ActiveModel {
+        id: Set(id.to_string()),
+        kind: Set(kind.code().into()),
+        owner_id: Set(owner),
+        state: Set(state.code().into()),
+        done: Set(0),
+        total: Set(0),
+        record_id: Set(None),
+        message_zh: Set(None),
+        message_en: Set(None),
+        output_path: Set(None),
+        output_name: Set(None),
+        content_type: Set(None),
+        instance: Set(String::new()),
+        heartbeat_at: Set(now),
+        created_at: Set(now),
+        finished_at: Set(None),
+        payload: Set(None),
+        run_after: Set(None),
+        attempts: Set(0),
     }
 }
 
