@@ -1,16 +1,15 @@
 //! 添加管理员 / 修改管理员 (PG-30) and 管理员管理 (PG-31).
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 use super::api::{get_account, list_accounts, load_account_options, set_account_status};
-use super::{AccountFilter, AccountFormOptions, AccountInput, AccountStatus, PermissionMode};
+use super::{AccountFilter, AccountFormOptions, AccountInput, AccountRow, AccountStatus, PermissionMode};
 use crate::auth::Perm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
-use crate::ui::{ErrorBanner, PageHeader, Pager, confirm, fmt_opt_time, fmt_time};
+use crate::ui::list::{ListState, ListTable};
+use crate::ui::{ErrorBanner, PageHeader, confirm, fmt_opt_time, fmt_time};
 
 #[component]
 pub fn AccountListPage() -> impl IntoView {
@@ -19,67 +18,30 @@ pub fn AccountListPage() -> impl IntoView {
     }
 }
 
+const COLUMNS: &[(&str, &str)] = &[
+    ("管理员ID", "Login ID"),
+    ("管理员姓名", "Name"),
+    ("E-mail", "E-mail"),
+    ("所属角色", "Role category"),
+    ("角色类别", "Role"),
+    ("组织机构", "Organisation"),
+    ("当前状态", "Status"),
+    ("权限开通时间", "Opened"),
+    ("最后登录时间", "Last login"),
+    ("操作", "Actions"),
+];
+
 #[component]
 fn AccountList() -> impl IntoView {
     let i18n = use_i18n();
     let me = use_session_user();
     let can_edit = me.has(Perm::AddAdmin);
     let can_grant = me.has(Perm::RoleMgmt);
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let filter = Memo::new(move |_| {
-        let q = query.get();
-        AccountFilter {
-            admin_id: q.get("q").unwrap_or_default(),
-            org_id: crate::ui::query_parse(&q, "org"),
-            role_id: crate::ui::query_parse(&q, "role"),
-            status: q.get("status").unwrap_or_default(),
-            page: crate::ui::query_num(&q, "page", 1),
-            per_page: crate::ui::query_num(&q, "per_page", 20),
-        }
-    });
-    // The form edits a draft; 查询 writes it to the URL so the view can be bookmarked.
-    let draft = RwSignal::new(filter.get_untracked());
-    let reload = RwSignal::new(0u32);
-    let rows = Resource::new(move || (filter.get(), reload.get()), |(f, _)| list_accounts(f));
+    let list = ListState::<AccountFilter>::new(|_| {});
+    let draft = list.draft;
+    let rows = list.load(list_accounts);
     let options = Resource::new(|| (), |_| load_account_options());
     let error = RwSignal::new(None::<AppError>);
-
-    let go = move |f: AccountFilter| {
-        let mut parts = vec![];
-        if !f.admin_id.trim().is_empty() {
-            parts.push(format!("q={}", crate::ui::urlencode(f.admin_id.trim())));
-        }
-        if let Some(o) = f.org_id {
-            parts.push(format!("org={o}"));
-        }
-        if let Some(r) = f.role_id {
-            parts.push(format!("role={r}"));
-        }
-        if !f.status.is_empty() {
-            parts.push(format!("status={}", f.status));
-        }
-        if f.page > 1 {
-            parts.push(format!("page={}", f.page));
-        }
-        if f.per_page != 20 {
-            parts.push(format!("per_page={}", f.per_page));
-        }
-        let qs = if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) };
-        navigate(&format!("/admin/accounts{qs}"), NavigateOptions::default());
-    };
-    let go2 = go.clone();
-    let on_search = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let mut f = draft.get_untracked();
-        f.page = 1;
-        go(f);
-    };
-    let go3 = go2.clone();
-    let on_reset = move |_| {
-        draft.set(AccountFilter::default());
-        go2(AccountFilter::default());
-    };
     let toggle = Action::new(move |(id, status): &(i64, String)| {
         let (id, status) = (*id, status.clone());
         async move { set_account_status(id, status).await }
@@ -89,7 +51,7 @@ fn AccountList() -> impl IntoView {
             match r {
                 Ok(()) => {
                     error.set(None);
-                    reload.update(|n| *n += 1);
+                    list.reload();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -103,9 +65,8 @@ fn AccountList() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || options.get().map(|o| {
                 let opts = o.unwrap_or(AccountFormOptions { roles: vec![], orgs: vec![] });
-                let (on_search, on_reset) = (on_search.clone(), on_reset.clone());
                 view! {
-                    <form class="filters" on:submit=on_search>
+                    <form class="filters" on:submit=list.on_search() role="search">
                         <div class="filter-item">
                             <label for="f-q">{move || i18n.t("管理员ID/姓名", "Login ID / name")}</label>
                             <input id="f-q" type="text"
@@ -143,102 +104,62 @@ fn AccountList() -> impl IntoView {
                         </div>
                         <div class="filter-buttons">
                             <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
-                            <button type="button" class="btn" on:click=on_reset>{move || i18n.t("重置", "Reset")}</button>
+                            <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
                         </div>
                     </form>
                 }
             })}
         </Transition>
         <ErrorBanner error=error/>
-        <div class="table-wrap">
-            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-                {move || rows.get().map(|r| match r {
-                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <div class="empty"><p>{move || i18n.t("没有符合条件的账号", "No accounts match these filters")}</p></div>
-                    }.into_any(),
-                    Ok(page) => {
-                        let go = go3.clone();
-                        view! {
-                            <table class="data">
-                                <thead><tr>
-                                    <th>{move || i18n.t("管理员ID", "Login ID")}</th>
-                                    <th>{move || i18n.t("管理员姓名", "Name")}</th>
-                                    <th>"E-mail"</th>
-                                    <th>{move || i18n.t("所属角色", "Role category")}</th>
-                                    <th>{move || i18n.t("角色类别", "Role")}</th>
-                                    <th>{move || i18n.t("组织机构", "Organisation")}</th>
-                                    <th>{move || i18n.t("当前状态", "Status")}</th>
-                                    <th>{move || i18n.t("权限开通时间", "Opened")}</th>
-                                    <th>{move || i18n.t("最后登录时间", "Last login")}</th>
-                                    <th>{move || i18n.t("操作", "Actions")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {page.items.into_iter().map(|a| {
-                                        let id = a.id;
-                                        let cat = a.role_category.label();
-                                        let active = AccountStatus::parse(&a.status) == Some(AccountStatus::Active);
-                                        let admin_id = a.admin_id.clone();
-                                        let is_me = id == me.account_id;
-                                        view! {
-                                            <tr>
-                                                <td><a href=format!("/admin/accounts/{id}/logs")>{a.admin_id.clone()}</a></td>
-                                                <td>{a.name}</td>
-                                                <td>{a.email}</td>
-                                                <td>{move || i18n.t(cat.0, cat.1)}</td>
-                                                <td>{move || i18n.pick(&a.role_name_zh, &a.role_name_en)}</td>
-                                                <td>{a.org_name}</td>
-                                                <td>
-                                                    {if active {
-                                                        view! { <span class="badge badge-green">{move || i18n.t("激活", "Active")}</span> }.into_any()
-                                                    } else {
-                                                        view! { <span class="badge badge-red">{move || i18n.t("悬挂", "Suspended")}</span> }.into_any()
-                                                    }}
-                                                    {a.locked.then(|| view! { <span class="badge badge-gray">{move || i18n.t("已锁定", "Locked")}</span> })}
-                                                </td>
-                                                <td>{fmt_time(&a.opened_at)}</td>
-                                                <td>{fmt_opt_time(&a.last_login_at)}</td>
-                                                <td class="actions">
-                                                    {can_edit.then(|| view! { <a href=format!("/admin/accounts/{id}/edit")>{move || i18n.t("修改", "Edit")}</a> })}
-                                                    {(can_edit && !is_me).then(|| {
-                                                        let admin_id = admin_id.clone();
-                                                        view! {
-                                                            <button class="link" on:click=move |_| {
-                                                                let target = if active { AccountStatus::Suspended } else { AccountStatus::Active };
-                                                                let (status, zh) = (target.code(), target.zh());
-                                                                let msg = format!("确定要{zh}账号 {admin_id} 吗?{}", if active { "悬挂后该账号将立即被登出。" } else { "" });
-                                                                if confirm(&msg) {
-                                                                    toggle.dispatch((id, status.to_string()));
-                                                                }
-                                                            }>
-                                                                {move || if active { i18n.t("悬挂", "Suspend") } else { i18n.t("激活", "Activate") }}
-                                                            </button>
-                                                        }
-                                                    })}
-                                                    {(can_grant && !is_me).then(|| view! { <a href=format!("/admin/accounts/{id}/permissions")>{move || i18n.t("权限", "Permissions")}</a> })}
-                                                    <a href=format!("/admin/accounts/{id}/logs")>{move || i18n.t("日志", "Logs")}</a>
-                                                </td>
-                                            </tr>
+        <ListTable rows columns=COLUMNS on_page=list.on_page()
+            row=move |a: AccountRow| {
+                let id = a.id;
+                let cat = a.role_category.label();
+                let active = AccountStatus::parse(&a.status) == Some(AccountStatus::Active);
+                let admin_id = a.admin_id.clone();
+                let is_me = id == me.account_id;
+                view! {
+                    <tr>
+                        <td><a href=format!("/admin/accounts/{id}/logs")>{a.admin_id.clone()}</a></td>
+                        <td>{a.name}</td>
+                        <td>{a.email}</td>
+                        <td>{move || i18n.t(cat.0, cat.1)}</td>
+                        <td>{move || i18n.pick(&a.role_name_zh, &a.role_name_en)}</td>
+                        <td>{a.org_name}</td>
+                        <td>
+                            {if active {
+                                view! { <span class="badge badge-green">{move || i18n.t("激活", "Active")}</span> }.into_any()
+                            } else {
+                                view! { <span class="badge badge-red">{move || i18n.t("悬挂", "Suspended")}</span> }.into_any()
+                            }}
+                            {a.locked.then(|| view! { <span class="badge badge-gray">{move || i18n.t("已锁定", "Locked")}</span> })}
+                        </td>
+                        <td>{fmt_time(&a.opened_at)}</td>
+                        <td>{fmt_opt_time(&a.last_login_at)}</td>
+                        <td class="actions">
+                            {can_edit.then(|| view! { <a href=format!("/admin/accounts/{id}/edit")>{move || i18n.t("修改", "Edit")}</a> })}
+                            {(can_edit && !is_me).then(|| {
+                                let admin_id = admin_id.clone();
+                                view! {
+                                    <button class="link" on:click=move |_| {
+                                        let target = if active { AccountStatus::Suspended } else { AccountStatus::Active };
+                                        let (status, zh) = (target.code(), target.zh());
+                                        let msg = format!("确定要{zh}账号 {admin_id} 吗?{}", if active { "悬挂后该账号将立即被登出。" } else { "" });
+                                        if confirm(&msg) {
+                                            toggle.dispatch((id, status.to_string()));
                                         }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pager
-                                total=page.total
-                                page=page.page
-                                per_page=page.per_page
-                                on_change=Callback::new(move |(p, n): (u64, u64)| {
-                                    let mut f = filter.get_untracked();
-                                    f.page = p;
-                                    f.per_page = n;
-                                    go(f);
-                                })
-                            />
-                        }.into_any()
-                    }
-                })}
-            </Transition>
-        </div>
+                                    }>
+                                        {move || if active { i18n.t("悬挂", "Suspend") } else { i18n.t("激活", "Activate") }}
+                                    </button>
+                                }
+                            })}
+                            {(can_grant && !is_me).then(|| view! { <a href=format!("/admin/accounts/{id}/permissions")>{move || i18n.t("权限", "Permissions")}</a> })}
+                            <a href=format!("/admin/accounts/{id}/logs")>{move || i18n.t("日志", "Logs")}</a>
+                        </td>
+                    </tr>
+                }
+            }
+            empty=move || view! { <p>{move || i18n.t("没有符合条件的账号", "No accounts match these filters")}</p> }/>
     }
 }
 

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::auth::{AccountStatus, DepartmentKind, OrgType, PermissionMode};
 use crate::auth::{DataScope, RoleCategory};
 use crate::error::{AppError, FieldErrors};
+use crate::ui::list::url_filter;
 
 /// 操作类型 (E-59): code, 中文, English.
 pub const ACTIONS: [(&str, &str, &str); 20] = [
@@ -71,15 +72,11 @@ pub fn org_type_label(org_type: Option<OrgType>, dept_kind: Option<DepartmentKin
 
 // ---------------------------------------------------------------- accounts
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AccountFilter {
-    pub admin_id: String,
-    pub org_id: Option<i64>,
-    pub role_id: Option<i64>,
-    pub status: String,
-    pub page: u64,
-    pub per_page: u64,
+url_filter! {
+    /// 管理员管理 (PG-31): login ID or name, organisation, role and status.
+    AccountFilter;
+    text { admin_id = "q", status = "status" }
+    id { org_id = "org", role_id = "role" }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
