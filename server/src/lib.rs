@@ -60,6 +60,15 @@ pub struct ServerState {
     pub app: AppState,
 }
 
+/// The app's routes, generated once per process. Generating renders the app with resource
+/// loading suppressed through a process-wide flag (`leptos_server::SuppressResourceLoad`): a
+/// page rendered on another thread meanwhile waits forever for its data. A second router in
+/// the same process (tests, `other_instance`) must therefore never generate again.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP surface: pages, server functions under `/api`, static assets under `/pkg`.
 pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Router {
     let leptos_options = LeptosOptions::builder()
@@ -72,7 +81,7 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
         leptos_options: leptos_options.clone(),
         app: AppState { jobs: app::jobs::Jobs::new(db.clone()), db, settings: Arc::new(settings) },
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let app_state = state.app.clone();
     let fallback_state = state.app.clone();
     let pkg = format!("{}/pkg", config.site_root);
