@@ -20,9 +20,13 @@ const REQUESTS: usize = 1_000;
 pub const NAMES: &[&str] = &["login", "members", "web"];
 
 /// Runs the benchmark `name`. The caller checks the name against [`NAMES`].
-pub fn run(ws: &Workspace, name: &str) -> Result<()> {
+pub fn run(ws: &Workspace, name: &str, pg: bool) -> Result<()> {
+    if pg && name != "members" {
+        bail!("`--pg` goes with `bench members` only");
+    }
     match name {
         "login" => login(ws),
+        "members" if pg => members_pg(ws),
         "members" => members(ws),
         "web" => crate::bench_web::run(ws),
         _ => bail!("unknown bench `{name}`"),
@@ -99,12 +103,12 @@ pub fn seed(ws: &Workspace, members: u64) -> Result<()> {
     )
 }
 
-/// Runs a tool of the release server on the data set, echoes its output and returns the
-/// fields of its `summary` line.
-fn tool(ws: &Workspace, db: &std::path::Path, args: &[&str]) -> Result<Vec<(String, String)>> {
+/// Runs a tool of the release server on the database at `url`, echoes its output and
+/// returns the fields of its `summary` line.
+fn tool(ws: &Workspace, url: &str, args: &[&str]) -> Result<Vec<(String, String)>> {
     let out = std::process::Command::new(ws.server_bin(true))
         .args(args)
-        .env("DATABASE_URL", sqlite_url(db))
+        .env("DATABASE_URL", url)
         .env("RUST_LOG", "warn")
         .output()
         .with_context(|| format!("running crm-server {}", args.join(" ")))?;
@@ -126,15 +130,57 @@ fn members(ws: &Workspace) -> Result<()> {
     } else {
         server::build_server(ws, true)?;
     }
-    let mut fields = tool(ws, &db, &["bench-members", "--runs", "20"])?;
+    let line = measure(ws, &sqlite_url(&db), "bench members")?;
+    std::fs::write(summary_file(ws, "sqlite"), &line).context("keeping the SQLite summary")?;
+    Ok(())
+}
+
+/// `bench members --pg`: the same on PostgreSQL 15 (a throwaway cluster sized for the data
+/// set, seeded by the same generator), then both summaries side by side.
+fn members_pg(ws: &Workspace) -> Result<()> {
+    server::build_server(ws, true)?;
+    let cluster = crate::pg::PgCluster::start_with(
+        "-c shared_buffers=2GB -c work_mem=64MB -c effective_cache_size=8GB -c max_wal_size=8GB",
+    )?;
+    let url = cluster.url();
+    println!("seeding {SCALE} members into PostgreSQL");
+    let t = std::time::Instant::now();
+    crate::util::run(
+        std::process::Command::new(ws.server_bin(true))
+            .args(["seed", "--members", &SCALE.to_string()])
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn"),
+    )?;
+    println!("seeded in {:.0} s", t.elapsed().as_secs_f64());
+    let line = measure(ws, &url, "bench members --pg")?;
+    std::fs::write(summary_file(ws, "pg"), &line).context("keeping the PostgreSQL summary")?;
+    drop(cluster);
+    println!("side by side (the SQLite line is the last `bench members` run on this machine):");
+    for backend in ["sqlite", "pg"] {
+        let line = std::fs::read_to_string(summary_file(ws, backend))
+            .unwrap_or_else(|_| format!("{backend}: not measured yet (run `cargo xtask bench members`)"));
+        println!("  {}", line.trim());
+    }
+    Ok(())
+}
+
+/// The summary line of the last run on `backend`.
+fn summary_file(ws: &Workspace, backend: &str) -> std::path::PathBuf {
+    ws.target.join("bench").join(format!("summary-{backend}.txt"))
+}
+
+/// Query latency, the 1M export and the 100k CM import on the database at `url`; prints and
+/// returns the machine-readable summary line (`<label> p95_ms=… …`).
+fn measure(ws: &Workspace, url: &str, label: &str) -> Result<String> {
+    let mut fields = tool(ws, url, &["bench-members", "--runs", "20"])?;
     let out = ws.target.join("bench").join("export.xlsx");
-    fields.extend(tool(ws, &db, &["bench-export", "--out", &out.display().to_string()])?);
+    fields.extend(tool(ws, url, &["bench-export", "--out", &out.display().to_string()])?);
     let _ = std::fs::remove_file(&out);
-    fields.extend(tool(ws, &db, &["bench-import", "--rows", "100000"])?);
+    fields.extend(tool(ws, url, &["bench-import", "--rows", "100000"])?);
     let get = |k: &str| fields.iter().find(|f| f.0 == k).map(|f| f.1.clone()).unwrap_or_else(|| "?".into());
     // Machine-readable summary; keep this exact format.
-    println!(
-        "bench members p95_ms={} ratio_vs_raw={} queries_per_page={} export_1m_s={} export_rss_mb={} import_100k_s={}",
+    let line = format!(
+        "{label} p95_ms={} ratio_vs_raw={} queries_per_page={} export_1m_s={} export_rss_mb={} import_100k_s={}",
         get("p95_ms"),
         get("ratio_vs_raw"),
         get("queries_per_page"),
@@ -142,7 +188,8 @@ fn members(ws: &Workspace) -> Result<()> {
         get("export_rss_mb"),
         get("import_100k_s")
     );
-    Ok(())
+    println!("{line}");
+    Ok(line)
 }
 
 /// Nearest-rank percentile of an ascending, non-empty slice.

@@ -31,8 +31,10 @@ commands:
   seed --members N            a deterministic data set of N members (about 5N
                               service records) in target/bench/members-N.db
   bench login                 time to first byte of GET /login, release build
-  bench members               信息查询 at 1M members (seeds it first if missing):
-                              query latency vs raw SQL, export 1M, import 100k
+  bench members [--pg]        信息查询 at 1M members (seeds it first if missing):
+                              query latency vs raw SQL, export 1M, import 100k;
+                              --pg: the same on a throwaway PostgreSQL 15 (seeded
+                              each run), beside the last SQLite figures
   bench web                   64 connections for 60 s over the signed-in main pages
                               (BENCH_WEB_CONNECTIONS, BENCH_WEB_SECONDS): errors, p95
   help                        this text
@@ -49,7 +51,7 @@ enum Cmd {
     Build { release: bool },
     Run { release: bool, port: Option<u16> },
     Test { only: Option<Step> },
-    Bench { name: String },
+    Bench { name: String, pg: bool },
     Seed { members: u64 },
 }
 
@@ -91,12 +93,12 @@ fn execute(cmd: Cmd) -> anyhow::Result<ExitCode> {
             }
         }
         Cmd::Seed { members } => bench::seed(&ws, members)?,
-        Cmd::Bench { name } => {
+        Cmd::Bench { name, pg } => {
             if !bench::NAMES.contains(&name.as_str()) {
                 eprintln!("unknown bench `{name}` (available: {})", bench::NAMES.join(", "));
                 return Ok(ExitCode::from(USAGE_ERROR));
             }
-            bench::run(&ws, &name)?;
+            bench::run(&ws, &name, pg)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -126,7 +128,9 @@ fn parse(args: Vec<String>) -> Result<Cmd, String> {
                 .map(|s| Step::from_name(&s).ok_or_else(|| format!("unknown test step `{s}`")))
                 .transpose()?,
         },
-        "bench" => Cmd::Bench { name: args.next().ok_or("`bench` needs a name, e.g. `bench login`")? },
+        "bench" => {
+            Cmd::Bench { name: args.next().ok_or("`bench` needs a name, e.g. `bench login`")?, pg: args.flag("--pg") }
+        }
         "seed" => Cmd::Seed {
             members: args
                 .value("--members")?
@@ -199,7 +203,8 @@ mod tests {
         assert_eq!(parse_str("run --port 8080 --release"), Ok(Cmd::Run { release: true, port: Some(8080) }));
         assert_eq!(parse_str("run --port=8080"), Ok(Cmd::Run { release: false, port: Some(8080) }));
         assert_eq!(parse_str("test --only postgres"), Ok(Cmd::Test { only: Some(Step::Postgres) }));
-        assert_eq!(parse_str("bench members"), Ok(Cmd::Bench { name: "members".into() }));
+        assert_eq!(parse_str("bench members"), Ok(Cmd::Bench { name: "members".into(), pg: false }));
+        assert_eq!(parse_str("bench members --pg"), Ok(Cmd::Bench { name: "members".into(), pg: true }));
         assert_eq!(parse_str("seed --members 1000000"), Ok(Cmd::Seed { members: 1_000_000 }));
     }
 

@@ -29,6 +29,11 @@ impl PgCluster {
     /// Creates and starts a cluster. Fails with an install hint if PostgreSQL 15
     /// is missing.
     pub fn start() -> Result<Self> {
+        Self::start_with("")
+    }
+
+    /// As [`Self::start`], with extra server settings (`-c name=value …`).
+    pub fn start_with(settings: &str) -> Result<Self> {
         if !Path::new(BIN_DIR).join("initdb").exists() {
             bail!(
                 "PostgreSQL 15 not found in {BIN_DIR}; install it with \
@@ -59,7 +64,7 @@ impl PgCluster {
         // No durability needed for a test database: skip fsync for speed.
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off",
+             -c synchronous_commit=off -c full_page_writes=off {settings}",
             cluster.port,
             cluster.dir.path().display()
         );

@@ -1,9 +1,9 @@
 //! The filter combinations of `bench members`: each as the 信息查询 page sends it, with the
 //! user's scope, and the same customer and record conditions written by hand.
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use app::auth::scope::Scope;
 use app::members::MemberFilter;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 
 use super::id_of;
 
@@ -24,9 +24,6 @@ pub struct Combo {
 }
 
 pub async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        bail!("the members benchmark runs on SQLite (its hand-written SQL uses FTS5)");
-    }
     let gz = id_of(db, "SELECT id FROM organization WHERE code = 'GZ'").await?;
     let sh = id_of(db, "SELECT id FROM organization WHERE code = 'SH'").await?;
     let zj = id_of(db, "SELECT id FROM region WHERE code = '330000'").await?;
@@ -34,7 +31,7 @@ pub async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
     let ind3 =
         id_of(db, "SELECT industry_l3_id FROM customer WHERE industry_l3_id IS NOT NULL LIMIT 1 OFFSET 777").await?;
     let text = |sql: &'static str| async move {
-        let row = db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await?.context("no row")?;
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?.context("no row")?;
         Ok::<String, anyhow::Error>(row.try_get_by_index::<String>(0)?)
     };
     // Values taken from the data, so every text combination finds its member.
