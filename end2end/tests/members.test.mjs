@@ -21,7 +21,11 @@ test('an agent filters by 金牌 and a province, opens a member and sees its ser
   await page.waitForSelector('#f-prov-2:not([disabled]) option:has-text("广州市")', { state: 'attached' });
   await page.click('form.filters button[type=submit]');
   await page.waitForURL((u) => u.searchParams.get('level') === 'gold' && u.searchParams.has('prov'));
-  await page.waitForSelector('[data-testid=member-services] tbody tr');
+  // The previous rows stay until the new ones arrive: wait for the filtered page.
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('[data-testid=member-services] tbody tr td:nth-child(2)')];
+    return cells.length > 0 && cells.every((c) => c.innerText.trim() === '金牌');
+  }, null, { timeout: 15000 }).catch(() => {});
   const levels = await page.locator('[data-testid=member-services] tbody tr td:nth-child(2)').allInnerTexts();
   assert.ok(levels.length > 0, 'some gold members in 广东');
   assert.ok(levels.every((l) => l.trim() === '金牌'), levels.join(','));

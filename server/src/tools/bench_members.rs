@@ -219,7 +219,7 @@ pub async fn bench_members(url: &str, runs: usize) -> Result<()> {
             c.name,
             shown(r50),
             shown(r95),
-            shown(p50 / r50.max(0.001)),
+            shown(p50 / r50),
             max_statements,
             if total > app::members::COUNT_CAP { format!("{}+", app::members::COUNT_CAP) } else { total.to_string() }
         );
