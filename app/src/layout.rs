@@ -121,7 +121,7 @@ fn Layout(user: SessionUser) -> impl IntoView {
                     </div>
                 </header>
                 <main class="content">
-                    <Show when=move || allowed.get() fallback=|| view! { <crate::routes::Forbidden/> }>
+                    <Show when=move || allowed.get() fallback=|| view! { <crate::ui::Forbidden/> }>
                         <Outlet/>
                     </Show>
                 </main>

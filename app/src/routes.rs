@@ -12,7 +12,6 @@ use leptos_router::components::{ParentRoute, Route};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::auth::{Perm, SessionUser};
-use crate::i18n::use_i18n;
 
 /// The groups of the left menu, in the order of the permission tree (SPEC §7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,23 +90,6 @@ pub fn menu_for(user: &SessionUser) -> Vec<(MenuGroup, Vec<(&'static str, MenuEn
             (!items.is_empty()).then_some((g, items))
         })
         .collect()
-}
-
-/// Shown instead of a page the account may not open (HTTP 403 when rendered on the server).
-#[component]
-pub fn Forbidden() -> impl IntoView {
-    let i18n = use_i18n();
-    #[cfg(feature = "ssr")]
-    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-        opts.set_status(http::StatusCode::FORBIDDEN);
-    }
-    view! {
-        <div class="empty forbidden" data-testid="forbidden">
-            <h2>"403"</h2>
-            <p>{move || i18n.t("您没有访问此页面的权限", "You are not allowed to open this page")}</p>
-            <a href="/">{move || i18n.t("返回首页", "Back to home")}</a>
-        </div>
-    }
 }
 
 macro_rules! pages {

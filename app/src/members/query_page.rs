@@ -94,6 +94,7 @@ fn MemberServices() -> impl IntoView {
     Effect::new(move |_| draft.set(filter.get()));
     let choices = Resource::new(|| (), |_| load_query_choices());
     let rows = Resource::new(move || filter.get(), list_member_services);
+    let loading = RwSignal::new(false);
     let exact_total = RwSignal::new(None::<u64>);
     let counting = RwSignal::new(false);
     // The same checks the server makes, on the submitted filter: messages next to the fields.
@@ -252,8 +253,8 @@ fn MemberServices() -> impl IntoView {
                 })}
             </div>
         </div>
-        <div class="table-wrap">
-            <Transition fallback=|| view! { <div class="empty"><p>"查询中…"</p></div> }>
+        <div class="table-wrap" class:loading=move || loading.get() aria-busy=move || loading.get().to_string()>
+            <Transition set_pending=loading fallback=|| view! { <div class="empty"><p>"查询中…"</p></div> }>
                 {move || rows.get().map(|r| match r {
                     Err(AppError::Validation(_)) => view! {
                         <div class="empty"><p>{move || i18n.t("请修正标红的查询条件", "Correct the marked filters")}</p></div>

@@ -200,9 +200,11 @@ where
 {
     let i18n = use_i18n();
     let table_class = if class.is_empty() { "data".to_string() } else { format!("data {class}") };
+    // While another page or filter loads, the rows shown are the previous ones: say so.
+    let loading = RwSignal::new(false);
     view! {
-        <div class="table-wrap">
-            <Transition fallback=move || view! { <div class="empty"><p>{move || i18n.t("查询中…", "Loading…")}</p></div> }>
+        <div class="table-wrap" class:loading=move || loading.get() aria-busy=move || loading.get().to_string()>
+            <Transition set_pending=loading fallback=move || view! { <div class="empty"><p>{move || i18n.t("查询中…", "Loading…")}</p></div> }>
                 {move || rows.get().map(|r| match r {
                     Err(AppError::Validation(_)) => view! {
                         <div class="empty"><p>{move || i18n.t("请修正标红的查询条件", "Correct the marked filters")}</p></div>

@@ -217,15 +217,27 @@ pub fn Pager(
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    status_page(404, "not-found", ("页面不存在", "Page not found"))
+}
+
+/// Shown instead of a page the account may not open (the page registry's guard).
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    status_page(403, "forbidden", ("您没有访问此页面的权限", "You are not allowed to open this page"))
+}
+
+/// A whole-page refusal with its HTTP status when rendered on the server.
+fn status_page(code: u16, kind: &'static str, message: (&'static str, &'static str)) -> impl IntoView {
     let i18n = use_i18n();
     #[cfg(feature = "ssr")]
-    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-        opts.set_status(http::StatusCode::NOT_FOUND);
+    if let (Some(opts), Ok(status)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
+        opts.set_status(status);
     }
     view! {
-        <div class="empty not-found">
-            <h2>"404"</h2>
-            <p>{move || i18n.t("页面不存在", "Page not found")}</p>
+        <div class=format!("empty {kind}") data-testid=kind>
+            <h2>{code}</h2>
+            <p>{move || i18n.t(message.0, message.1)}</p>
             <a href="/">{move || i18n.t("返回首页", "Back to home")}</a>
         </div>
     }
