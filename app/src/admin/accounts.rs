@@ -11,13 +11,6 @@ use crate::layout::use_session_user;
 use crate::ui::list::{ListState, ListTable};
 use crate::ui::{ErrorBanner, PageHeader, confirm, fmt_opt_time, fmt_time};
 
-#[component]
-pub fn AccountListPage() -> impl IntoView {
-    view! {
-        <AccountList/>
-    }
-}
-
 const COLUMNS: &[(&str, &str)] = &[
     ("管理员ID", "Login ID"),
     ("管理员姓名", "Name"),
@@ -32,7 +25,7 @@ const COLUMNS: &[(&str, &str)] = &[
 ];
 
 #[component]
-fn AccountList() -> impl IntoView {
+pub fn AccountListPage() -> impl IntoView {
     let i18n = use_i18n();
     let me = use_session_user();
     let can_edit = me.has(Perm::AddAdmin);

@@ -63,10 +63,9 @@ pub fn login_result_label(code: &str) -> (&'static str, &'static str) {
 /// The label of an organisation's type, the 客服部 named as such.
 pub fn org_type_label(org_type: Option<OrgType>, dept_kind: Option<DepartmentKind>) -> (&'static str, &'static str) {
     match (org_type, dept_kind) {
-        (Some(OrgType::Hq), _) => ("总部", "HQ"),
-        (Some(OrgType::RepOffice), _) => ("代表处", "Rep office"),
         (_, Some(DepartmentKind::CsDept)) => ("客服部", "CS dept"),
-        _ => ("部门", "Department"),
+        (Some(t), _) => (t.zh(), t.en()),
+        (None, _) => (OrgType::Department.zh(), OrgType::Department.en()),
     }
 }
 

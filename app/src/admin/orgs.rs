@@ -10,13 +10,6 @@ use crate::ui::{ErrorBanner, Field, PageHeader, SuccessBanner, confirm, field_er
 
 #[component]
 pub fn OrgsPage() -> impl IntoView {
-    view! {
-        <Orgs/>
-    }
-}
-
-#[component]
-fn Orgs() -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
     let orgs = Resource::new(move || reload.get(), |_| list_orgs());

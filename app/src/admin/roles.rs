@@ -143,13 +143,6 @@ pub fn PermTree(
 
 #[component]
 pub fn RolesPage() -> impl IntoView {
-    view! {
-        <Roles/>
-    }
-}
-
-#[component]
-fn Roles() -> impl IntoView {
     let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
     let tree = Resource::new(|| (), |_| permission_tree());
@@ -296,13 +289,6 @@ fn RoleEditor(tree: Vec<PermNode>, role: Option<RoleRow>, on_saved: Callback<i64
 
 #[component]
 pub fn AccountPermissionsPage() -> impl IntoView {
-    view! {
-        <AccountPermissions/>
-    }
-}
-
-#[component]
-fn AccountPermissions() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default();

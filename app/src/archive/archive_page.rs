@@ -15,13 +15,6 @@ use crate::members::filter_fields::{DateRange, OrgFilter, SelectFilter, TextFilt
 use crate::ui::list::{ListState, ListTable};
 use crate::ui::{PageHeader, confirm, fmt_time};
 
-#[component]
-pub fn ArchivePage() -> impl IntoView {
-    view! {
-        <Archive/>
-    }
-}
-
 /// Columns of the archive list.
 const COLUMNS: &[(&str, &str)] = &[
     ("客户编号", "No."),
@@ -39,7 +32,7 @@ const COLUMNS: &[(&str, &str)] = &[
 ];
 
 #[component]
-fn Archive() -> impl IntoView {
+pub fn ArchivePage() -> impl IntoView {
     let i18n = use_i18n();
     let list = ListState::<ArchiveFilter>::new(|_| {});
     let draft = list.draft;

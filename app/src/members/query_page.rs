@@ -79,13 +79,6 @@ fn has_advanced(f: &MemberFilter) -> bool {
 
 #[component]
 pub fn MemberServicesPage() -> impl IntoView {
-    view! {
-        <MemberServices/>
-    }
-}
-
-#[component]
-fn MemberServices() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let filter = Memo::new(move |_| MemberFilter::from_query(&query.get()));
