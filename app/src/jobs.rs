@@ -124,6 +124,10 @@ pub async fn upload(url: &str, input_id: &str) -> Result<JobStatus, AppError> {
 }
 
 #[cfg(feature = "ssr")]
+mod queue;
+#[cfg(feature = "ssr")]
 mod store;
+#[cfg(feature = "ssr")]
+pub use queue::MAX_ATTEMPTS;
 #[cfg(feature = "ssr")]
 pub use store::*;

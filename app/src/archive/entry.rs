@@ -197,6 +197,13 @@ fn editable(user: &CurrentUser, c: &customer::Model) -> AppResult<()> {
     }
 }
 
+/// Where an entry is saved: a new record with its number, or the record edited at the
+/// version the client saw.
+enum Slot<'a> {
+    New(i64),
+    Edit(&'a customer::Model, i32),
+}
+
 /// Saves an entry. `submit`: send to review (or publish when exempt); otherwise a draft.
 /// `acknowledge`: the entrant saw the suspected duplicates and submits anyway.
 pub async fn save(
@@ -208,15 +215,17 @@ pub async fn save(
     acknowledge: bool,
 ) -> AppResult<EntryOutcome> {
     let exempt = user.account.review_exempt;
-    let before = match existing {
-        Some((id, _)) => {
+    // The record edited, with the version the client saw.
+    let edited = match existing {
+        Some((id, version)) => {
             let c = visible_customer(db, user, id).await?;
             editable(user, &c)?;
-            Some(c)
+            Some((c, version))
         }
         None => None,
     };
-    let from = before.as_ref().and_then(|c| c.review_status());
+    let before = edited.as_ref().map(|(c, _)| c);
+    let from = before.and_then(|c| c.review_status());
     let was_approved = from == Some(ReviewStatus::Approved);
     // An approved record stays in circulation (OP-28): editing it is always a full save,
     // never a draft, whatever the client asks for (the transition keeps it approved).
@@ -231,9 +240,13 @@ pub async fn save(
     // BEGIN IMMEDIATE; PostgreSQL: the table lock `next_id` takes), so the same entry sent
     // twice at once is saved once and the second request sees the first as a duplicate.
     let txn = crate::db::write_txn(db).await?;
-    let new_id = if before.is_none() { Some(next_id(&txn, "customer").await?) } else { None };
+    // A new entry is numbered here, before the duplicate check, under the write lock.
+    let slot = match &edited {
+        None => Slot::New(next_id(&txn, "customer").await?),
+        Some((c, version)) => Slot::Edit(c, *version),
+    };
     let dups: Vec<DupMatch> =
-        dedup::find(&txn, user, &[Keys::of(&input)], before.as_ref().map(|c| c.id)).await?.pop().unwrap_or_default();
+        dedup::find(&txn, user, &[Keys::of(&input)], before.map(|c| c.id)).await?.pop().unwrap_or_default();
     if dups.iter().any(|d| d.hard) || (submit && !dups.is_empty() && !acknowledge) {
         return Ok(EntryOutcome::Duplicates(dups));
     }
@@ -246,7 +259,7 @@ pub async fn save(
         ));
     }
 
-    let entry_method = before.as_ref().and_then(|c| EntryMethod::parse(&c.entry_method)).unwrap_or(
+    let entry_method = before.and_then(|c| EntryMethod::parse(&c.entry_method)).unwrap_or(
         if input.source() == Some(InfoSource::BuyerMeeting) { EntryMethod::BuyerMeeting } else { EntryMethod::Manual },
     );
     let mut row = row_of(&input, org, entry_method);
@@ -256,17 +269,17 @@ pub async fn save(
     let label = label_of(&row);
     let now = Utc::now();
 
-    let id = match &before {
-        None => {
-            row.id = new_id.expect("a new entry is numbered above");
+    let id = match slot {
+        Slot::New(new_id) => {
+            row.id = new_id;
             let mut rows = Rows::new("customer", &CustomerRow::COLUMNS);
             rows.push(row.values());
             rows.flush(&txn, None, &|_| ()).await?;
             sync_sequence(&txn, "customer").await?;
             row.id
         }
-        Some(c) => {
-            let (id, version) = existing.expect("editing");
+        Slot::Edit(c, version) => {
+            let id = c.id;
             row.id = id;
             row.created_by = c.created_by;
             row.created_at = c.created_at;
@@ -306,7 +319,7 @@ pub async fn save(
         "approver": approver.as_ref().map(|a| a.name.clone()),
         "duplicates": dups.iter().map(|d| d.record_id).collect::<Vec<_>>(),
         "duplicate_reason": (!reason.is_empty()).then_some(reason),
-        "before": before.as_ref().map(snapshot),
+        "before": before.map(snapshot),
         "after": snapshot_input(&input),
     }));
     audit::record(&txn, user, entry).await?;

@@ -22,8 +22,6 @@ pub const HEARTBEAT: Duration = Duration::from_secs(5);
 pub const STALE: Duration = Duration::from_secs(30);
 /// How often the stale jobs and old files are looked for.
 const RECOVER_EVERY: Duration = Duration::from_secs(60);
-/// A queued job is claimed at most this often (a claim whose instance stopped is retried).
-pub const MAX_ATTEMPTS: i32 = 3;
 /// Finished jobs and their files are removed after this long.
 const KEEP: Duration = Duration::from_secs(24 * 3600);
 /// Progress is written at most this often.
@@ -168,15 +166,16 @@ pub struct Job {
 }
 
 /// The ids of the jobs this process runs (their heartbeat is kept).
-fn live() -> &'static Mutex<HashSet<String>> {
+fn live() -> std::sync::MutexGuard<'static, HashSet<String>> {
     static LIVE: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    LIVE.get_or_init(Default::default)
+    // A set of ids stays valid whatever panicked while holding it: never poison requests.
+    LIVE.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Drop for Job {
     fn drop(&mut self) {
         // A job dropped unfinished (its task panicked) stops its heartbeat and goes stale.
-        live().lock().expect("jobs lock").remove(&self.id);
+        live().remove(&self.id);
     }
 }
 
@@ -186,7 +185,7 @@ impl Job {
         let c = &self.counters;
         c.done.store(done, Ordering::Relaxed);
         {
-            let mut last = c.last_write.lock().expect("job lock");
+            let mut last = c.last_write.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if last.elapsed() < PROGRESS_EVERY || c.writing.swap(true, Ordering::AcqRel) {
                 return;
             }
@@ -276,7 +275,7 @@ impl Job {
 /// [`instance_id`], so every handle keeps their heartbeat).
 #[derive(Clone)]
 pub struct Jobs {
-    db: DatabaseConnection,
+    pub(super) db: DatabaseConnection,
 }
 
 impl Jobs {
@@ -295,8 +294,8 @@ impl Jobs {
     }
 
     /// A job this process now runs: its heartbeat is kept and its progress written.
-    fn running(&self, id: String, owner: i64) -> Arc<Job> {
-        live().lock().expect("jobs lock").insert(id.clone());
+    pub(super) fn running(&self, id: String, owner: i64) -> Arc<Job> {
+        live().insert(id.clone());
         Arc::new(Job {
             id,
             owner,
@@ -312,82 +311,6 @@ impl Jobs {
         })
     }
 
-    /// Queues work of `kind` for `owner` (the account it is done for; 0 for the system) with
-    /// its `payload`, to run at or after `run_after` on whichever instance claims it first.
-    /// Answers the job's id.
-    pub async fn enqueue(
-        &self,
-        db: &impl sea_orm::ConnectionTrait,
-        owner: i64,
-        kind: JobKind,
-        payload: &impl serde::Serialize,
-        run_after: chrono::DateTime<Utc>,
-    ) -> AppResult<String> {
-        let id = crate::auth::token::random_id(16);
-        let payload = serde_json::to_string(payload).map_err(crate::error::AppError::internal)?;
-        let mut row = new_row(&id, owner, kind, JobState::Queued);
-        row.payload = Set(Some(payload));
-        row.run_after = Set(Some(run_after));
-        row.insert(db).await?;
-        Ok(id)
-    }
-
-    /// Claims the queued job of one of `kinds` that is due longest, for this process: one
-    /// conditional UPDATE … RETURNING, so of any number of instances (or tasks) asking at
-    /// once exactly one gets each job. On PostgreSQL the candidate row is picked `FOR UPDATE
-    /// SKIP LOCKED`, so claimers do not queue up behind each other; SQLite runs one writer
-    /// at a time anyway. Answers the running job and its payload.
-    pub async fn claim(&self, kinds: &[JobKind]) -> AppResult<Option<(Arc<Job>, String)>> {
-        let now = Utc::now();
-        let job = || Alias::new("job");
-        let mut due = Query::select();
-        due.column(Column::Id)
-            .from(job())
-            .and_where(Expr::col(Column::State).eq(JobState::Queued.code()))
-            .and_where(Expr::col(Column::Kind).is_in(kinds.iter().map(|k| k.code())))
-            .and_where(Expr::col(Column::RunAfter).lte(now))
-            .order_by(Column::RunAfter, sea_orm::Order::Asc)
-            .order_by(Column::CreatedAt, sea_orm::Order::Asc)
-            .limit(1)
-            .lock_with_behavior(sea_orm::sea_query::LockType::Update, sea_orm::sea_query::LockBehavior::SkipLocked);
-        let mut claim = Query::update();
-        claim
-            .table(job())
-            .value(Column::State, JobState::Running.code())
-            .value(Column::Instance, instance_id())
-            .value(Column::HeartbeatAt, now)
-            .value(Column::Attempts, Expr::col(Column::Attempts).add(1))
-            // `= (scalar subquery)`: PostgreSQL runs it once, as an InitPlan (with `IN` a
-            // concurrent claimer's recheck can lose the row it skipped to).
-            .and_where(
-                Expr::col(Column::Id)
-                    .eq(Expr::SubQuery(None, Box::new(sea_orm::sea_query::SubQueryStatement::from(due)))),
-            )
-            .and_where(Expr::col(Column::State).eq(JobState::Queued.code()))
-            .returning_all();
-        let stmt = self.db.get_database_backend().build(&claim);
-        let Some(row) = Entity::find().from_raw_sql(stmt).one(&self.db).await? else {
-            return Ok(None);
-        };
-        let payload = row.payload.clone().unwrap_or_default();
-        Ok(Some((self.running(row.id, row.owner_id), payload)))
-    }
-
-    /// Claims one due job of `kinds` and runs it to its end with `handler` (its payload in,
-    /// its outcome out). Answers whether there was one; a worker loop calls it until not.
-    pub async fn run_next<F, Fut>(&self, kinds: &[JobKind], handler: F) -> AppResult<bool>
-    where
-        F: FnOnce(Arc<Job>, String) -> Fut,
-        Fut: std::future::Future<Output = Result<Option<Output>, Text>>,
-    {
-        let Some((job, payload)) = self.claim(kinds).await? else {
-            return Ok(false);
-        };
-        let outcome = handler(job.clone(), payload).await;
-        job.finish(outcome).await;
-        Ok(true)
-    }
-
     /// The job `id` if it belongs to `owner`, whichever instance runs it.
     pub async fn get(&self, id: &str, owner: i64) -> AppResult<Option<entity::Model>> {
         Ok(Entity::find_by_id(id.to_string()).filter(Column::OwnerId.eq(owner)).one(&self.db).await?)
@@ -395,7 +318,7 @@ impl Jobs {
 
     /// Touches the heartbeat of the jobs this process runs.
     pub async fn heartbeat(&self) -> AppResult<u64> {
-        let live: Vec<String> = live().lock().expect("jobs lock").iter().cloned().collect();
+        let live: Vec<String> = live().iter().cloned().collect();
         if live.is_empty() {
             return Ok(0);
         }
@@ -412,7 +335,7 @@ impl Jobs {
     /// interrupted and removes old finished jobs with their files; answers how many jobs,
     /// runs and checks were marked.
     pub async fn recover(&self) -> AppResult<u64> {
-        let live: HashSet<String> = live().lock().expect("jobs lock").clone();
+        let live: HashSet<String> = live().clone();
         let marked = recover(&self.db, &live).await?;
         remove_old(&self.db).await?;
         Ok(marked)
@@ -448,7 +371,7 @@ impl Jobs {
 }
 
 /// A new job row of `owner` in `state`, not yet run by any instance.
-fn new_row(id: &str, owner: i64, kind: JobKind, state: JobState) -> entity::ActiveModel {
+pub(super) fn new_row(id: &str, owner: i64, kind: JobKind, state: JobState) -> entity::ActiveModel {
     let now = Utc::now();
     entity::ActiveModel {
         id: Set(id.to_string()),
@@ -491,7 +414,7 @@ async fn recover(db: &DatabaseConnection, live: &HashSet<String>) -> AppResult<u
         .filter(Column::State.eq(JobState::Running.code()))
         .filter(Column::HeartbeatAt.lt(stale))
         .filter(Column::Payload.is_not_null())
-        .filter(Column::Attempts.lt(MAX_ATTEMPTS));
+        .filter(Column::Attempts.lt(super::queue::MAX_ATTEMPTS));
     if !live.is_empty() {
         retry = retry.filter(Column::Id.is_not_in(live.iter().cloned()));
     }
