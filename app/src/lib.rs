@@ -52,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="stylesheet" href="/pkg/app.css"/>
+                <link rel="stylesheet" href=format!("/{}/app.css", options.site_pkg_dir)/>
                 <link rel="icon" href="data:,"/>
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { hydrated, launch, login, newPage, open, shot } from './helpers.mjs';
+import { BASE, hydrated, launch, login, newPage, open, shot } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -82,4 +82,53 @@ test('published info, push e-mails and an export with progress', async () => {
   assert.match(file.suggestedFilename(), /^会员资料及服务查询_\d{14}\.xlsx$/);
   await page.waitForSelector('.export .job:has-text("已导出")');
   assert.deepEqual(page.errors, []);
+});
+
+// A rep office far away: the WASM arrives late. What the agent types meanwhile is neither lost
+// nor ignored, whether 查询 is pressed before hydration (a plain GET form the server answers)
+// or after it.
+test('a filter typed before the page hydrates is kept and searched', async () => {
+  const page = await newPage(browser);
+  await login(page, 'agent');
+  const slowWasm = async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); };
+  await page.route('**/*.wasm', slowWasm);
+
+  // 1. Typed and submitted before hydration: the browser submits the form itself.
+  await page.goto(`${BASE}/query/member-services`, { waitUntil: 'commit' });
+  await page.waitForSelector('#f-company');
+  assert.equal(await page.getAttribute('body', 'data-hydrated'), null, 'still not hydrated');
+  await page.fill('#f-company', '电子科技');
+  await page.click('label.chip:has-text("金牌")');
+  await page.press('#f-company', 'Enter');
+  await page.waitForURL((u) => u.searchParams.get('company') === '电子科技');
+  await hydrated(page);
+  assert.equal(await page.inputValue('#f-company'), '电子科技');
+  assert.ok(await page.isChecked('label.chip:has-text("金牌") input'));
+  const names = await page.locator('[data-testid=member-services] tbody tr td:nth-child(1)').allInnerTexts();
+  assert.ok(names.length > 0 && names.every((n) => n.includes('电子科技')), names.join(','));
+
+  // 2. Typed before hydration, submitted after it: the hydrated form keeps the text.
+  await page.goto(`${BASE}/query/member-services`, { waitUntil: 'commit' });
+  await page.waitForSelector('#f-company');
+  await page.fill('#f-company', '贸易');
+  await hydrated(page);
+  assert.equal(await page.inputValue('#f-company'), '贸易');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForURL((u) => u.searchParams.get('company') === '贸易');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the built files carry their build in the URL and are cached for good', async () => {
+  const page = await newPage(browser);
+  const assets = [];
+  page.on('response', (r) => { if (new URL(r.url()).pathname.startsWith('/pkg/')) assets.push(r); });
+  await open(page, '/login');
+  assert.ok(assets.length >= 3, assets.map((r) => r.url()).join(' '));
+  for (const r of assets) {
+    assert.match(new URL(r.url()).pathname, /^\/pkg\/[0-9a-f]{16}\//, r.url());
+    assert.equal(r.headers()['cache-control'], 'public, max-age=31536000, immutable', r.url());
+  }
+  const missing = await page.request.get(`${BASE}/pkg/0000000000000000/frontend.js`);
+  assert.equal(missing.status(), 404);
+  assert.equal(missing.headers()['cache-control'], 'no-cache');
 });

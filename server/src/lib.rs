@@ -1,6 +1,7 @@
 //! The axum server: configuration, database, migrations, first-run data and the router.
 //! `main.rs` only wires these together so the integration tests build the very same router.
 pub mod api_errors;
+pub mod assets;
 pub mod config;
 pub mod files;
 pub mod security;
@@ -74,7 +75,7 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
         .site_root(config.site_root.clone())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(assets::pkg_dir(&config.site_root))
         .site_addr(config.addr)
         .build();
     let state = ServerState {
@@ -90,7 +91,12 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
             let opts = leptos_options.clone();
             move || shell(opts.clone())
         })
-        .nest_service("/pkg", ServeDir::new(pkg).precompressed_br().precompressed_gzip())
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(assets::cache_control))
+                .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip()),
+        )
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/download/{id}", axum::routing::get(files::download))
         .route("/templates/{name}", axum::routing::get(files::template))

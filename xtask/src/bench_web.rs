@@ -114,30 +114,41 @@ pub fn load(
     (t.samples.len() + t.errors.len(), t.errors, p50, p95)
 }
 
-/// The first visit of each of `paths` as `end2end/measure_first_visit.mjs` measures it:
-/// (requests, milliseconds until hydrated and ready), printed as it goes.
-fn first_visits(ws: &Workspace, addr: SocketAddr, paths: &[&str]) -> Result<Vec<(u64, u64)>> {
+/// Runs the Node script `script` of `end2end/` on `paths` against the server at `addr`, echoes
+/// its output and answers, per output line starting with `prefix`, the values of `keys`.
+fn node_measure(
+    ws: &Workspace,
+    addr: SocketAddr,
+    script: &str,
+    paths: &[&str],
+    prefix: &str,
+    keys: &[&str],
+) -> Result<Vec<Vec<u64>>> {
     crate::util::ensure_node_modules(&ws.root)?;
     let out = std::process::Command::new("node")
-        .arg("end2end/measure_first_visit.mjs")
+        .arg(format!("end2end/{script}"))
         .args(paths)
         .current_dir(&ws.root)
         .env("BASE_URL", format!("http://{addr}"))
         .output()
-        .context("running end2end/measure_first_visit.mjs")?;
+        .with_context(|| format!("running end2end/{script}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     print!("{stdout}");
     if !out.status.success() {
-        bail!("first-visit measurement failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!("end2end/{script} failed: {}", String::from_utf8_lossy(&out.stderr));
     }
     let field = |line: &str, key: &str| -> Option<u64> {
         line.split_whitespace().find_map(|kv| kv.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
     };
-    Ok(stdout
+    let rows: Vec<Vec<u64>> = stdout
         .lines()
-        .filter(|l| l.starts_with("first visit"))
-        .filter_map(|l| Some((field(l, "requests")?, field(l, "ready_ms_60ms")?)))
-        .collect())
+        .filter(|l| l.starts_with(prefix))
+        .filter_map(|l| keys.iter().map(|k| field(l, k)).collect::<Option<Vec<u64>>>())
+        .collect();
+    if rows.len() != paths.len() {
+        bail!("end2end/{script} measured {} of {} pages", rows.len(), paths.len());
+    }
+    Ok(rows)
 }
 
 pub fn run(ws: &Workspace) -> Result<()> {
@@ -158,9 +169,20 @@ pub fn run(ws: &Workspace) -> Result<()> {
         "/query/member-services?company=%E7%A7%91%E6%8A%80".to_string(),
         format!("/customers/{member}"),
     ];
+    let first = ["/", "/query/member-services", "/archive/customers/new", &pages[2]];
     // First visits in chromium (empty cache, 60 ms added latency), before the load.
-    let visits = first_visits(ws, server.addr, &["/", "/query/member-services", "/archive/customers/new", &pages[2]])?;
-    let (max_requests, max_ready) = visits.iter().fold((0, 0), |(r, t), v| (r.max(v.0), t.max(v.1)));
+    let visits = node_measure(
+        ws,
+        server.addr,
+        "measure_first_visit.mjs",
+        &first,
+        "first visit",
+        &["requests", "ready_ms_60ms"],
+    )?;
+    let (max_requests, max_ready) = visits.iter().fold((0, 0), |(r, t), v| (r.max(v[0]), t.max(v[1])));
+    // Lighthouse, desktop preset (simulated throttling), on the same pages.
+    let scores = node_measure(ws, server.addr, "lighthouse.mjs", &first, "lighthouse", &["perf"])?;
+    let min_perf = scores.iter().map(|v| v[0]).min().unwrap_or(0);
     let (connections, seconds) = (env_or("BENCH_WEB_CONNECTIONS", 64), env_or("BENCH_WEB_SECONDS", 60));
     println!("load: {connections} connections for {seconds} s over {}", pages.join(", "));
     let (requests, errors, p50, p95) = load(server.addr, &cookie, &pages, connections, seconds);
@@ -173,11 +195,11 @@ pub fn run(ws: &Workspace) -> Result<()> {
         "{requests} requests, {} errors, {panics} panics in the server log; p50 {p50:.1} ms, p95 {p95:.1} ms",
         errors.len()
     );
-    // Machine-readable summary; keep this exact format. `requests` and `ready_ms_60ms` are the
-    // worst first visit; Lighthouse is not run (not installed here).
+    // Machine-readable summary; keep this exact format. `requests`, `ready_ms_60ms` and
+    // `lighthouse_perf` are the worst of the pages measured.
     println!(
-        "bench web requests={max_requests} ready_ms_60ms={max_ready} load_errors={} load_panics={panics} \
-         load_requests={requests} load_p95_ms={p95:.1}",
+        "bench web requests={max_requests} ready_ms_60ms={max_ready} lighthouse_perf={min_perf} load_errors={} \
+         load_p95_ms={p95:.1} load_panics={panics} load_requests={requests}",
         errors.len()
     );
     if !errors.is_empty() || panics > 0 {

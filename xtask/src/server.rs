@@ -84,6 +84,11 @@ impl TestServer {
     /// Starts `bin` on a free loopback port with the SQLite database file `db`
     /// (created if missing), and waits until `GET /login` answers 200.
     pub fn start(ws: &Workspace, bin: &Path, db: &Path, log: &Path) -> Result<Self> {
+        Self::start_on(ws, bin, &format!("sqlite://{}?mode=rwc", db.display()), &[], log)
+    }
+
+    /// As [`Self::start`], on the database at `database_url`, with extra environment `env`.
+    pub fn start_on(ws: &Workspace, bin: &Path, database_url: &str, env: &[(&str, &Path)], log: &Path) -> Result<Self> {
         if !bin.exists() {
             bail!("{} does not exist; was the server built?", bin.display());
         }
@@ -94,7 +99,8 @@ impl TestServer {
         cmd.current_dir(&ws.root)
             .env("CRM_ADDR", addr.to_string())
             .env("CRM_SITE_ROOT", ws.site_root())
-            .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", db.display()))
+            .env("DATABASE_URL", database_url)
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .env("CRM_DEMO", "1")
             .env("CRM_CAPTCHA", "off")
             // Plain http on loopback: a Secure cookie or proxy headers from the

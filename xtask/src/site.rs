@@ -71,8 +71,10 @@ pub fn build(ws: &Workspace) -> Result<SiteSizes> {
     ]);
     util::run(&mut build)?;
 
-    let pkg = ws.site_root().join("pkg");
-    // Start from an empty pkg/ so no stale snippet or compressed file survives.
+    let site_pkg = ws.site_root().join("pkg");
+    // Build into an empty staging directory so no stale snippet or compressed file survives;
+    // it becomes `pkg/<build id>` once complete.
+    let pkg = site_pkg.join(".next");
     if pkg.exists() {
         fs::remove_dir_all(&pkg).with_context(|| format!("removing {}", pkg.display()))?;
     }
@@ -91,7 +93,8 @@ pub fn build(ws: &Workspace) -> Result<SiteSizes> {
     }
     let (wasm_raw, wasm_brotli) = precompress(&pkg.join(WASM))?;
     let sizes = SiteSizes { wasm_raw, wasm_brotli };
-    println!("site written to {}", pkg.display());
+    let id = publish(&site_pkg, &pkg)?;
+    println!("site written to {}/{id}", site_pkg.display());
     sizes.print();
     Ok(sizes)
 }
@@ -114,7 +117,9 @@ fn split(ws: &Workspace, pkg: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
     opts.main_module = "./frontend.js";
     opts.link_name = "./__wasm_split.______________________.js";
     let out = wasm_split_cli_support::transform(opts).map_err(|e| anyhow::anyhow!("wasm-split: {e:?}"))?;
-    fs::write(pkg.join("__wasm_split_manifest.json"), serde_json::to_string_pretty(&out.prefetch_map)?)
+    // Sorted, so the same code always gives the same file (and the same build id).
+    let manifest: std::collections::BTreeMap<_, _> = out.prefetch_map.iter().collect();
+    fs::write(pkg.join("__wasm_split_manifest.json"), serde_json::to_string_pretty(&manifest)?)
         .context("writing the split manifest")?;
     println!("wasm-split: {} lazily loaded chunk(s)", out.split_modules.len());
     Ok((main, out.split_modules))
@@ -156,6 +161,75 @@ fn wasm_opt(ws: &Workspace, wasm: &Path) {
         eprintln!("warning: wasm-opt failed, keeping the un-optimised WASM: {err:#}");
         let _ = fs::remove_file(&tmp);
     }
+}
+
+/// Builds kept besides the current one, for pages a browser loaded before a deploy.
+const KEEP_PREVIOUS_BUILDS: usize = 2;
+
+/// Makes the finished `staging` directory the current build: renames it to `pkg/<build id>`
+/// (the id hashes every file's name and content, so any change gives new URLs), points
+/// `pkg/BUILD` at it (written atomically: the server reads it at start-up) and removes all
+/// but the newest older builds. Returns the id.
+fn publish(site_pkg: &Path, staging: &Path) -> Result<String> {
+    let id = build_id(staging)?;
+    let dir = site_pkg.join(&id);
+    if dir.exists() {
+        // The same content was built before: keep that copy.
+        fs::remove_dir_all(staging).with_context(|| format!("removing {}", staging.display()))?;
+    } else {
+        fs::rename(staging, &dir).with_context(|| format!("renaming {} to {}", staging.display(), dir.display()))?;
+    }
+    let tmp = site_pkg.join("BUILD.tmp");
+    fs::write(&tmp, format!("{id}\n")).context("writing pkg/BUILD")?;
+    fs::rename(&tmp, site_pkg.join("BUILD")).context("replacing pkg/BUILD")?;
+    // Older builds, newest first; files of the flat layout used before build ids go too.
+    let mut old: Vec<(std::time::SystemTime, PathBuf)> = vec![];
+    for entry in fs::read_dir(site_pkg).with_context(|| format!("listing {}", site_pkg.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == id || name == "BUILD" {
+            continue;
+        }
+        if is_build_id(&name) && entry.path().is_dir() {
+            old.push((entry.metadata()?.modified()?, entry.path()));
+        } else if entry.path().is_file() {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    old.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (_, path) in old.into_iter().skip(KEEP_PREVIOUS_BUILDS) {
+        fs::remove_dir_all(&path).with_context(|| format!("removing {}", path.display()))?;
+    }
+    Ok(id)
+}
+
+/// Same rule as the server's `assets::is_build_id`.
+fn is_build_id(s: &str) -> bool {
+    s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The first 16 hex digits of SHA-256 over every file of `dir` (sorted names and contents).
+fn build_id(dir: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut files: Vec<PathBuf> = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).with_context(|| format!("listing {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() { stack.push(path) } else { files.push(path) }
+        }
+    }
+    files.sort();
+    let mut hash = Sha256::new();
+    for path in files {
+        let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().into_owned();
+        hash.update(rel.as_bytes());
+        hash.update([0]);
+        hash.update(fs::read(&path).with_context(|| format!("reading {}", path.display()))?);
+        hash.update([0]);
+    }
+    let digest = hash.finalize();
+    Ok(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())
 }
 
 /// Concatenates `style/*.css` in file-name order into one stylesheet, each part
@@ -237,6 +311,41 @@ mod tests {
         let out = dir.path().join("app.css");
         concat_css(&style, &out).unwrap();
         assert_eq!(fs::read_to_string(&out).unwrap(), "/* a.css */\na{}\n\n/* b.css */\nb{}\n\n");
+    }
+
+    #[test]
+    fn a_build_is_published_under_the_hash_of_its_files() {
+        let dir = TempDir::new("xtask-publish-test").unwrap();
+        let site_pkg = dir.path().join("pkg");
+        let stage = |body: &str| {
+            let staging = site_pkg.join(".next");
+            fs::create_dir_all(staging.join("snippets")).unwrap();
+            fs::write(staging.join("frontend.js"), body).unwrap();
+            fs::write(staging.join("snippets/x.js"), "x").unwrap();
+            staging
+        };
+        fs::create_dir_all(&site_pkg).unwrap();
+        fs::write(site_pkg.join("frontend.js"), "flat layout").unwrap();
+        let first = publish(&site_pkg, &stage("one")).unwrap();
+        assert!(is_build_id(&first));
+        assert_eq!(fs::read_to_string(site_pkg.join("BUILD")).unwrap().trim(), first);
+        assert_eq!(fs::read_to_string(site_pkg.join(&first).join("frontend.js")).unwrap(), "one");
+        assert!(!site_pkg.join("frontend.js").exists(), "files of the flat layout are removed");
+        // Same files, same id; another file content, another id.
+        assert_eq!(publish(&site_pkg, &stage("one")).unwrap(), first);
+        let mut ids = vec![first];
+        for body in ["two", "three", "four"] {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let id = publish(&site_pkg, &stage(body)).unwrap();
+            assert!(!ids.contains(&id));
+            ids.push(id);
+        }
+        // The current build and the two before it stay; the oldest is gone.
+        assert!(!site_pkg.join(&ids[0]).exists());
+        for id in &ids[1..] {
+            assert!(site_pkg.join(id).exists(), "{id}");
+        }
+        assert!(!site_pkg.join(".next").exists());
     }
 
     #[test]

@@ -195,6 +195,29 @@ fn e2e(ws: &Workspace) -> Result<()> {
             .current_dir(&ws.root)
             .env("BASE_URL", format!("http://{}", server.addr))
             .env("ARTEFACTS", &artefacts),
+    )?;
+    drop(server);
+    two_instances(ws, &tmp, &artefacts)
+}
+
+/// Two servers on one PostgreSQL database sharing one files directory, as in a scaled-out
+/// deployment: `end2end/two_instances/` logs in on one and works on the other.
+fn two_instances(ws: &Workspace, tmp: &TempDir, artefacts: &std::path::Path) -> Result<()> {
+    let cluster = PgCluster::start()?;
+    let files = tmp.path().join("files");
+    fs::create_dir_all(&files)?;
+    let env = [("CRM_FILES_DIR", files.as_path())];
+    let bin = ws.server_bin(false);
+    // One after the other: the first seeds the demo data, the second finds it.
+    let a = TestServer::start_on(ws, &bin, &cluster.url(), &env, &ws.target.join("e2e-server-a.log"))?;
+    let b = TestServer::start_on(ws, &bin, &cluster.url(), &env, &ws.target.join("e2e-server-b.log"))?;
+    util::run(
+        Command::new("node")
+            .args(["--test", "--test-reporter=spec", "end2end/two_instances/"])
+            .current_dir(&ws.root)
+            .env("BASE_URL", format!("http://{}", a.addr))
+            .env("BASE_URL_2", format!("http://{}", b.addr))
+            .env("ARTEFACTS", artefacts),
     )
 }
 

@@ -8,7 +8,7 @@ use crate::auth::Perm;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
-use crate::ui::list::{ListState, ListTable};
+use crate::ui::list::{FilterForm, ListState, ListTable};
 use crate::ui::{ErrorBanner, PageHeader, confirm, fmt_opt_time, fmt_time};
 
 const COLUMNS: &[(&str, &str)] = &[
@@ -59,16 +59,17 @@ pub fn AccountListPage() -> impl IntoView {
             {move || options.get().map(|o| {
                 let opts = o.unwrap_or(AccountFormOptions { roles: vec![], orgs: vec![] });
                 view! {
-                    <form class="filters" on:submit=list.on_search() role="search">
+                    <FilterForm list>
                         <div class="filter-item">
                             <label for="f-q">{move || i18n.t("管理员ID/姓名", "Login ID / name")}</label>
-                            <input id="f-q" type="text"
+                            <input id="f-q" type="text" name="q"
+                                value=move || draft.with(|f| f.admin_id.clone())
                                 prop:value=move || draft.with(|f| f.admin_id.clone())
                                 on:input=move |ev| draft.update(|f| f.admin_id = event_target_value(&ev))/>
                         </div>
                         <div class="filter-item">
                             <label for="f-org">{move || i18n.t("组织机构", "Organisation")}</label>
-                            <select id="f-org" on:change=move |ev| draft.update(|f| f.org_id = event_target_value(&ev).parse().ok())>
+                            <select id="f-org" name="org" on:change=move |ev| draft.update(|f| f.org_id = event_target_value(&ev).parse().ok())>
                                 <option value="">{move || i18n.t("全部", "All")}</option>
                                 {opts.orgs.iter().cloned().map(|org| {
                                     let id = org.id;
@@ -78,7 +79,7 @@ pub fn AccountListPage() -> impl IntoView {
                         </div>
                         <div class="filter-item">
                             <label for="f-role">{move || i18n.t("角色类别", "Role")}</label>
-                            <select id="f-role" on:change=move |ev| draft.update(|f| f.role_id = event_target_value(&ev).parse().ok())>
+                            <select id="f-role" name="role" on:change=move |ev| draft.update(|f| f.role_id = event_target_value(&ev).parse().ok())>
                                 <option value="">{move || i18n.t("全部", "All")}</option>
                                 {opts.roles.iter().cloned().map(|r| {
                                     let id = r.id;
@@ -88,7 +89,7 @@ pub fn AccountListPage() -> impl IntoView {
                         </div>
                         <div class="filter-item">
                             <label for="f-status">{move || i18n.t("当前状态", "Status")}</label>
-                            <select id="f-status" on:change=move |ev| draft.update(|f| f.status = event_target_value(&ev))>
+                            <select id="f-status" name="status" on:change=move |ev| draft.update(|f| f.status = event_target_value(&ev))>
                                 <option value="">{move || i18n.t("全部", "All")}</option>
                                 {AccountStatus::CHOICES.iter().map(|(code, zh, en)| view! {
                                     <option value=*code selected=move || draft.with(|f| f.status == *code)>{move || i18n.t(zh, en)}</option>
@@ -99,7 +100,7 @@ pub fn AccountListPage() -> impl IntoView {
                             <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
                             <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
                         </div>
-                    </form>
+                    </FilterForm>
                 }
             })}
         </Transition>

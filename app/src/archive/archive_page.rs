@@ -12,7 +12,7 @@ use crate::layout::use_session_user;
 use crate::members::api::load_query_choices;
 use crate::members::enums::{self, CustomerType};
 use crate::members::filter_fields::{DateRange, OrgFilter, SelectFilter, TextFilter};
-use crate::ui::list::{ListState, ListTable};
+use crate::ui::list::{FilterForm, ListState, ListTable};
 use crate::ui::{PageHeader, confirm, fmt_time};
 
 /// Columns of the archive list.
@@ -62,7 +62,7 @@ pub fn ArchivePage() -> impl IntoView {
             {can_import.then(|| view! { <a class="btn" href="/archive/import">{move || i18n.t("批量导入", "Import")}</a> })}
             <a class="btn btn-primary" href="/archive/customers/new">{move || i18n.t("录入客户信息", "New customer")}</a>
         </PageHeader>
-        <form class="filters" on:submit=list.on_search() role="search">
+        <FilterForm list>
             <TextFilter label=("企业名称", "Company") id="f-company" value=bind_filter!(draft, company)/>
             <TextFilter label=("客户姓名", "Customer name") id="f-contact" value=bind_filter!(draft, contact)/>
             <TextFilter label=("电话", "Phone") id="f-phone" value=bind_filter!(draft, phone) placeholder=("只比对数字", "Digits only")/>
@@ -73,7 +73,7 @@ pub fn ArchivePage() -> impl IntoView {
             <DateRange label=("录入时间", "Entered") id="entered" from=bind_filter!(draft, entered_from) to=bind_filter!(draft, entered_to) errors=errors/>
             <div class="filter-item">
                 <span></span>
-                <label class="check"><input type="checkbox" prop:checked=move || draft.with(|f| f.mine == "1")
+                <label class="check"><input type="checkbox" name="mine" value="1" checked=move || draft.with(|f| f.mine == "1") prop:checked=move || draft.with(|f| f.mine == "1")
                     on:change=move |ev| draft.update(|f| f.mine = if event_target_checked(&ev) { "1".into() } else { String::new() })/>
                     {move || i18n.t("只看我录入的", "Only mine")}</label>
             </div>
@@ -81,7 +81,7 @@ pub fn ArchivePage() -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
                 <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
             </div>
-        </form>
+        </FilterForm>
         {move || action_error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> })}
         <ListTable rows columns=COLUMNS on_page=list.on_page() testid="archive" class="archive-grid"
             row=move |r| view! { <Row r=r manager=manager delete=delete/> }

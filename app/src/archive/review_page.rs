@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::layout::use_session_user;
 use crate::members::filter_fields::{DateRange, SelectFilter};
-use crate::ui::list::{ListState, ListTable};
+use crate::ui::list::{FilterForm, ListState, ListTable};
 use crate::ui::{PageHeader, fmt_opt_time, fmt_time};
 
 #[component]
@@ -69,14 +69,14 @@ fn Reviews() -> impl IntoView {
                 {tab("done", "我已审核", "Decided by me")}
             </div>
         </div>
-        <form class="filters" on:submit=list.on_search() role="search">
+        <FilterForm list keep=&["tab"]>
             <SelectFilter label=("类型", "Type") id="r-type" choices=ReviewTarget::CHOICES value=bind_filter!(draft, target_type) errors=errors/>
             <SelectFilter label=("状态", "Status") id="r-status" choices=&ReviewStatus::CHOICES[1..] value=bind_filter!(draft, status) errors=errors/>
             <DateRange label=("提交时间", "Submitted") id="r-at" from=bind_filter!(draft, from) to=bind_filter!(draft, to) errors=errors/>
             <div class="filter-buttons">
                 <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
             </div>
-        </form>
+        </FilterForm>
         <ListTable rows columns=COLUMNS on_page=list.on_page() testid="reviews"
             row=move |r| view! { <Row r=r version=version/> }
             empty=move || view! {

@@ -7,33 +7,22 @@ use super::enums;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::use_i18n;
 use crate::ui::ChoiceSelect;
-
-/// `(value, setter)` of a text field of the draft filter.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! bind_filter {
-    ($draft:ident, $field:ident) => {
-        (
-            Signal::derive(move || $draft.with(|f| f.$field.clone())),
-            Callback::new(move |v: String| $draft.update(|f| f.$field = v)),
-        )
-    };
-}
+use crate::ui::list::FilterField;
 
 #[component]
 pub fn TextFilter(
     label: (&'static str, &'static str),
     id: &'static str,
-    value: (Signal<String>, Callback<String>),
+    value: FilterField,
     #[prop(optional)] placeholder: Option<(&'static str, &'static str)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="filter-item">
             <label for=id>{move || i18n.t(label.0, label.1)}</label>
-            <input id=id type="search" prop:value=value.0
+            <input id=id type="search" name=value.name value=value.value prop:value=value.value
                 placeholder=move || placeholder.map(|p| i18n.t(p.0, p.1)).unwrap_or_default()
-                on:input=move |ev| value.1.run(event_target_value(&ev))/>
+                on:input=move |ev| value.set.run(event_target_value(&ev))/>
         </div>
     }
 }
@@ -43,7 +32,7 @@ pub fn SelectFilter(
     label: (&'static str, &'static str),
     id: &'static str,
     choices: &'static [enums::Choice],
-    value: (Signal<String>, Callback<String>),
+    value: FilterField,
     errors: Signal<FieldErrors>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -51,7 +40,7 @@ pub fn SelectFilter(
         <div class="filter-item">
             <label for=id>{move || i18n.t(label.0, label.1)}</label>
             <div>
-                <ChoiceSelect id=id choices=choices value=value.0 on_change=value.1/>
+                <ChoiceSelect id=id name=value.name choices=choices value=value.value on_change=value.set/>
                 <FieldError id=id errors=errors/>
             </div>
         </div>
@@ -85,7 +74,7 @@ pub fn OrgFilter(
                     Ok(c) => {
                         let locked = c.locked_org;
                         view! {
-                            <select id="f-org" disabled=locked.is_some() on:change=move |ev| on_change.run(event_target_value(&ev).parse().ok())>
+                            <select id="f-org" name="org" disabled=locked.is_some() on:change=move |ev| on_change.run(event_target_value(&ev).parse().ok())>
                                 {locked.is_none().then(|| view! { <option value="">{move || i18n.t("全部", "All")}</option> })}
                                 {c.orgs.into_iter().map(|o| view! {
                                     <option value=o.id.to_string() selected=move || locked == Some(o.id) || value.get() == Some(o.id)>{o.name}</option>
@@ -105,8 +94,8 @@ pub fn OrgFilter(
 pub fn DateRange(
     label: (&'static str, &'static str),
     id: &'static str,
-    from: (Signal<String>, Callback<String>),
-    to: (Signal<String>, Callback<String>),
+    from: FilterField,
+    to: FilterField,
     errors: Signal<FieldErrors>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -117,10 +106,10 @@ pub fn DateRange(
             <label for=from_id.clone()>{move || i18n.t(label.0, label.1)}</label>
             <div>
                 <div class="range">
-                    <input id=from_id type="date" prop:value=from.0 on:input=move |ev| from.1.run(event_target_value(&ev))
+                    <input id=from_id type="date" name=from.name value=from.value prop:value=from.value on:input=move |ev| from.set.run(event_target_value(&ev))
                         aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("起", "from"))/>
                     <span aria-hidden="true">"–"</span>
-                    <input id=to_id type="date" prop:value=to.0 on:input=move |ev| to.1.run(event_target_value(&ev))
+                    <input id=to_id type="date" name=to.name value=to.value prop:value=to.value on:input=move |ev| to.set.run(event_target_value(&ev))
                         aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("止", "to"))/>
                 </div>
                 <FieldError id=format!("{id}_from") errors=errors/>

@@ -1,8 +1,7 @@
 //! PG-13 会员发布信息查询 / PG-14 企业发布信息记录 and PG-17 信息推送邮件查询 / PG-18 会员推送日志:
 //! one list component over the CM data, with the filters of each page kept in the URL.
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 use super::api::{list_published_info, list_push_logs, load_query_choices};
 use super::enums::{self, label};
@@ -13,8 +12,8 @@ use crate::error::AppError;
 use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
 use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
-use crate::ui::list::UrlFilter;
-use crate::ui::{PageHeader, Pager, fmt_opt_time, use_query_navigate};
+use crate::ui::list::{FilterForm, ListState, UrlFilter};
+use crate::ui::{PageHeader, Pager, fmt_opt_time};
 
 #[component]
 pub fn PublishedInfoPage() -> impl IntoView {
@@ -61,31 +60,18 @@ pub fn MemberPushLogPage() -> impl IntoView {
 #[component]
 fn InfoList(pushes: bool, customer: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let filter = Memo::new(move |_| InfoFilter { customer, ..InfoFilter::from_query(&query.get()) });
-    let draft = RwSignal::new(filter.get_untracked());
-    Effect::new(move |_| draft.set(filter.get()));
+    let list = ListState::<InfoFilter>::new(move |f| f.customer = customer);
+    let (filter, draft) = (list.filter, list.draft);
     let errors = Signal::derive(move || filter.with(InfoFilter::validate));
     let rows = Resource::new(
         move || filter.get(),
         move |f| async move { if pushes { list_push_logs(f).await } else { list_published_info(f).await } },
     );
     let choices = Resource::new(|| (), |_| load_query_choices());
-    let nav = use_query_navigate();
-    let go = move |f: InfoFilter| nav(InfoFilter { customer: None, ..f }.to_query());
-    let on_search = {
-        let go = go.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            go(InfoFilter { page: 1, ..draft.get_untracked() });
-        }
-    };
-    let reset = {
-        let go = go.clone();
-        move |_| {
-            draft.set(InfoFilter { customer, ..Default::default() });
-            go(InfoFilter::default());
-        }
+    let go = move |f: InfoFilter| list.go(InfoFilter { customer: None, ..f });
+    let reset = move |_| {
+        draft.set(InfoFilter { customer, ..Default::default() });
+        go(InfoFilter::default());
     };
     let region = Signal::derive(move || draft.with(|f| [f.province, f.city, f.district]));
     let industry = Signal::derive(move || draft.with(|f| [f.industry1, f.industry2, f.industry3]));
@@ -98,7 +84,7 @@ fn InfoList(pushes: bool, customer: Option<i64>) -> impl IntoView {
             <div></div>
             <ExportButtons kind=kind query=export_query/>
         </div>
-        <form class="filters member-filters" on:submit=on_search role="search">
+        <FilterForm list class="member-filters">
             {whole.then(|| view! {
                 <TextFilter label=("企业名称", "Company") id="f-company" value=bind_filter!(draft, company)/>
                 <TextFilter label=("登录名", "Login name") id="f-login" value=bind_filter!(draft, login)/>
@@ -125,12 +111,12 @@ fn InfoList(pushes: bool, customer: Option<i64>) -> impl IntoView {
                     on_change=Callback::new(move |v| draft.update(|f| f.org = v))/>
                 <div class="filter-item filter-wide">
                     <label for="f-prov">{move || i18n.t("区域", "Region")}</label>
-                    <TreeSelect kind="region" id="f-prov" levels=REGION_LEVELS value=region
+                    <TreeSelect kind="region" id="f-prov" levels=REGION_LEVELS value=region names=Some(["prov", "city", "district"])
                         on_change=Callback::new(move |v: [Option<i64>; 3]| draft.update(|f| { f.province = v[0]; f.city = v[1]; f.district = v[2]; }))/>
                 </div>
                 <div class="filter-item filter-wide">
                     <label for="f-ind">{move || i18n.t("行业分类", "Industry")}</label>
-                    <TreeSelect kind="industry" id="f-ind" levels=INDUSTRY_LEVELS value=industry
+                    <TreeSelect kind="industry" id="f-ind" levels=INDUSTRY_LEVELS value=industry names=Some(["ind1", "ind2", "ind3"])
                         on_change=Callback::new(move |v: [Option<i64>; 3]| draft.update(|f| { f.industry1 = v[0]; f.industry2 = v[1]; f.industry3 = v[2]; }))/>
                 </div>
             })}
@@ -143,13 +129,12 @@ fn InfoList(pushes: bool, customer: Option<i64>) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
                 <button type="button" class="btn" on:click=reset>{move || i18n.t("重置", "Reset")}</button>
             </div>
-        </form>
+        </FilterForm>
         <Transition fallback=|| view! { <div class="empty"><p>"…"</p></div> }>
             {move || rows.get().map(|r| match r {
                 Err(AppError::Validation(_)) => view! { <div class="empty"><p>{move || i18n.t("请修正标红的查询条件", "Correct the marked filters")}</p></div> }.into_any(),
                 Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
                 Ok(p) => {
-                    let go = go.clone();
                     view! { <Results p=p pushes=pushes on_page=Callback::new(move |(n, per): (u64, u64)| go(InfoFilter { page: n, per_page: per, ..filter.get_untracked() }))/> }.into_any()
                 }
             })}

@@ -1,9 +1,7 @@
 //! PG-10 会员资料及服务查询: the filter panel of the seed (text filters first, then the
 //! dropdown and date filters in the seed's row order), kept in the URL; the result grid with
 //! sortable columns, paging, the 服务明细 / 按会员 toggle, and export.
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{count_member_services, list_member_services, load_query_choices};
 use super::enums::{self, label};
@@ -15,7 +13,8 @@ use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
 use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
 use crate::ui::list::UrlFilter;
-use crate::ui::{PageHeader, Pager, fmt_time, use_query_navigate};
+use crate::ui::list::{FilterForm, ListState};
+use crate::ui::{PageHeader, Pager, fmt_time};
 
 /// Sets a date range to a preset, counted back from today in the browser's time zone.
 fn preset(draft: RwSignal<MemberFilter>, which: &'static str) {
@@ -80,11 +79,9 @@ fn has_advanced(f: &MemberFilter) -> bool {
 #[component]
 pub fn MemberServicesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let filter = Memo::new(move |_| MemberFilter::from_query(&query.get()));
-    let draft = RwSignal::new(filter.get_untracked());
-    let expanded = RwSignal::new(has_advanced(&filter.get_untracked()));
-    Effect::new(move |_| draft.set(filter.get()));
+    let list = ListState::<MemberFilter>::new(|_| {});
+    let (filter, draft) = (list.filter, list.draft);
+    let expanded = RwSignal::new(has_advanced(&draft.get_untracked()));
     let choices = Resource::new(|| (), |_| load_query_choices());
     let rows = Resource::new(move || filter.get(), list_member_services);
     let loading = RwSignal::new(false);
@@ -93,18 +90,8 @@ pub fn MemberServicesPage() -> impl IntoView {
     // The same checks the server makes, on the submitted filter: messages next to the fields.
     let errors = Signal::derive(move || filter.with(MemberFilter::validate));
 
-    let nav = use_query_navigate();
-    let go = move |f: MemberFilter| nav(f.to_query());
-    let on_search = {
-        let go = go.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            exact_total.set(None);
-            go(MemberFilter { page: 1, ..draft.get_untracked() });
-        }
-    };
+    let go = move |f: MemberFilter| list.go(f);
     let reset = {
-        let go = go.clone();
         move |_| {
             exact_total.set(None);
             let keep = MemberFilter { view: filter.get_untracked().view, ..Default::default() };
@@ -113,14 +100,12 @@ pub fn MemberServicesPage() -> impl IntoView {
         }
     };
     let set_view = {
-        let go = go.clone();
         move |v: &'static str| {
             exact_total.set(None);
             go(MemberFilter { view: v.into(), page: 1, ..filter.get_untracked() })
         }
     };
     let sort_by = {
-        let go = go.clone();
         Callback::new(move |key: &'static str| {
             let f = filter.get_untracked();
             let (cur, desc) = f.sort_key();
@@ -159,7 +144,7 @@ pub fn MemberServicesPage() -> impl IntoView {
         <PageHeader title=("会员资料及服务查询", "Member profile & service query")>
             <ExportButtons kind="member_services" query=Signal::derive(move || filter.with(|f| f.to_query()))/>
         </PageHeader>
-        <form class="filters member-filters" on:submit=on_search role="search">
+        <FilterForm list class="member-filters" keep=&["view", "sort"] on_search=Callback::new(move |()| exact_total.set(None))>
             <TextFilter label=("企业名称", "Company") id="f-company" value=bind_filter!(draft, company) placeholder=("输入部分名称即可", "Any part of the name")/>
             <TextFilter label=("注册邮箱", "E-mail") id="f-email" value=bind_filter!(draft, email)/>
             <TextFilter label=("登录名", "Login name") id="f-login" value=bind_filter!(draft, login)/>
@@ -167,13 +152,13 @@ pub fn MemberServicesPage() -> impl IntoView {
             <TextFilter label=("手机", "Mobile") id="f-mobile" value=bind_filter!(draft, phone_mobile) placeholder=("只比对数字", "Digits only")/>
             <div class="filter-item">
                 <span></span>
-                <label class="check"><input type="checkbox" prop:checked=move || draft.with(|f| f.exact)
+                <label class="check"><input type="checkbox" name="exact" value="1" checked=move || draft.with(|f| f.exact) prop:checked=move || draft.with(|f| f.exact)
                     on:change=move |ev| draft.update(|f| f.exact = event_target_checked(&ev))/>
                     {move || i18n.t("精确匹配", "Exact match")}</label>
             </div>
             <div class="filter-item filter-wide">
                 <label for="f-prov">{move || i18n.t("区域", "Region")}</label>
-                <TreeSelect kind="region" id="f-prov" levels=REGION_LEVELS value=region
+                <TreeSelect kind="region" id="f-prov" levels=REGION_LEVELS value=region names=Some(["prov", "city", "district"])
                     on_change=Callback::new(move |v: [Option<i64>; 3]| draft.update(|f| { f.province = v[0]; f.city = v[1]; f.district = v[2]; }))/>
             </div>
             <OrgFilter choices=choices value=Signal::derive(move || draft.with(|f| f.org))
@@ -183,7 +168,8 @@ pub fn MemberServicesPage() -> impl IntoView {
                 <div class="chips" role="group" aria-label=move || i18n.t("会员级别", "Member level")>
                     {enums::LEVELS.iter().map(|(code, zh, en)| view! {
                         <label class="chip" class:on=move || levels.with(|l| l.split(',').any(|x| x == *code))>
-                            <input type="checkbox" prop:checked=move || levels.with(|l| l.split(',').any(|x| x == *code))
+                            <input type="checkbox" name="level" value=*code checked=move || levels.with(|l| l.split(',').any(|x| x == *code))
+                                prop:checked=move || levels.with(|l| l.split(',').any(|x| x == *code))
                                 on:change=move |_| toggle_level(code)/>
                             {move || i18n.t(zh, en)}
                         </label>
@@ -208,7 +194,7 @@ pub fn MemberServicesPage() -> impl IntoView {
                 <SelectFilter label=("客户类型", "Customer type") id="type" choices=enums::CUSTOMER_TYPES value=bind_filter!(draft, customer_type) errors=errors/>
                 <div class="filter-item filter-wide">
                     <label for="f-ind">{move || i18n.t("行业分类", "Industry")}</label>
-                    <TreeSelect kind="industry" id="f-ind" levels=INDUSTRY_LEVELS value=industry
+                    <TreeSelect kind="industry" id="f-ind" levels=INDUSTRY_LEVELS value=industry names=Some(["ind1", "ind2", "ind3"])
                         on_change=Callback::new(move |v: [Option<i64>; 3]| draft.update(|f| { f.industry1 = v[0]; f.industry2 = v[1]; f.industry3 = v[2]; }))/>
                 </div>
                 <SelectFilter label=("企业状态", "Status") id="status" choices=enums::ENTERPRISE_STATUSES value=bind_filter!(draft, enterprise_status) errors=errors/>
@@ -231,11 +217,11 @@ pub fn MemberServicesPage() -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
                 <button type="button" class="btn" on:click=reset>{move || i18n.t("重置", "Reset")}</button>
             </div>
-        </form>
+        </FilterForm>
         <div class="toolbar">
             <div class="segmented" role="tablist" aria-label=move || i18n.t("显示方式", "Show as")>
                 <button type="button" role="tab" class:active=move || !by_member.get() aria-selected=move || (!by_member.get()).to_string()
-                    on:click={let s = set_view.clone(); move |_| s("")}>{move || i18n.t("服务明细", "Service records")}</button>
+                    on:click=move |_| set_view("")>{move || i18n.t("服务明细", "Service records")}</button>
                 <button type="button" role="tab" class:active=move || by_member.get() aria-selected=move || by_member.get().to_string()
                     on:click=move |_| set_view("members")>{move || i18n.t("按会员", "By member")}</button>
             </div>
@@ -264,7 +250,6 @@ pub fn MemberServicesPage() -> impl IntoView {
                         </div>
                     }.into_any(),
                     Ok(page) => {
-                        let go = go.clone();
                         let total = page.total;
                         view! {
                             <ResultTable rows=page.items by_member=by_member.get_untracked() filter=filter sort_by=sort_by/>

@@ -32,6 +32,9 @@ pub fn TreeSelect(
     #[prop(into)] value: Signal<[Option<i64>; 3]>,
     on_change: Callback<[Option<i64>; 3]>,
     #[prop(optional, into)] disabled: Signal<bool>,
+    /// Form field names of the three levels (filters: their URL parameters).
+    #[prop(default = None)]
+    names: Option<[&'static str; 3]>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let load = move |parent: Option<i64>, enabled: bool| async move {
@@ -69,6 +72,7 @@ pub fn TreeSelect(
                     view! {
                         <select
                             id=ids[level].clone()
+                            name=names.map(|n| n[level])
                             aria-label=move || i18n.t(levels[level].0, levels[level].1)
                             disabled=off
                             on:change=move |ev| set(level, event_target_value(&ev))

@@ -32,6 +32,8 @@ pub trait UrlFilter: Clone + Default + PartialEq + Send + Sync + 'static {
     fn at_page(self, page: u64, per_page: u64) -> Self;
     /// The page size it asks for.
     fn page_size(&self) -> u64;
+    /// The URL parameter (and form field name) of struct field `field` ("" if there is none).
+    fn key(field: &str) -> &'static str;
 }
 
 /// Declares a filter struct whose every field maps to one URL query parameter, with its
@@ -66,7 +68,7 @@ macro_rules! url_filter {
 
             fn from_query(q: &leptos_router::params::ParamsMap) -> Self {
                 Self {
-                    $($t: q.get($tk).unwrap_or_default(),)*
+                    $($t: $crate::ui::list::query_text(q, $tk),)*
                     $($i: $crate::ui::query_parse(q, $ik),)*
                     exact: q.get("exact").is_some_and(|v| v == "1"),
                     page: $crate::ui::query_num(q, "page", 1),
@@ -81,11 +83,55 @@ macro_rules! url_filter {
             fn page_size(&self) -> u64 {
                 self.per_page
             }
+
+            fn key(field: &str) -> &'static str {
+                match field {
+                    $(stringify!($t) => $tk,)*
+                    $(stringify!($i) => $ik,)*
+                    "exact" => "exact",
+                    "page" => "page",
+                    "per_page" => "per_page",
+                    _ => "",
+                }
+            }
         }
     };
 }
 
 pub(crate) use url_filter;
+
+/// A text or code parameter of a URL query: a repeated parameter (the checkboxes of one field
+/// in a form submitted before hydration: `level=a&level=b`) is one comma-separated value.
+pub fn query_text(q: &ParamsMap, key: &str) -> String {
+    q.get_all(key).map(|v| v.into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(",")).unwrap_or_default()
+}
+
+/// One text field of a filter form: its name (the URL parameter), the draft's value and the
+/// draft's setter. Made by [`bind_filter!`].
+#[derive(Clone, Copy)]
+pub struct FilterField {
+    pub name: &'static str,
+    pub value: Signal<String>,
+    pub set: Callback<String>,
+}
+
+/// The URL parameter of `field` of the draft's filter type (type inference through `_draft`).
+pub fn key_of<F: UrlFilter>(_draft: &RwSignal<F>, field: &'static str) -> &'static str {
+    F::key(field)
+}
+
+/// The [`FilterField`] of text field `$field` of the draft filter `$draft`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! bind_filter {
+    ($draft:ident, $field:ident) => {
+        $crate::ui::list::FilterField {
+            name: $crate::ui::list::key_of(&$draft, stringify!($field)),
+            value: Signal::derive(move || $draft.with(|f| f.$field.clone())),
+            set: Callback::new(move |v: String| $draft.update(|f| f.$field = v)),
+        }
+    };
+}
 
 /// The state of a list page: `filter` is what the URL says (and what is loaded), `draft` what
 /// the filter form shows while the user edits it, `version` a counter to bump to reload after
@@ -115,9 +161,15 @@ impl<F: UrlFilter> ListState<F> {
             defaults(&mut f);
             f
         });
-        let draft = RwSignal::new(filter.get_untracked());
-        // Back/forward and links change the URL: the form follows.
-        Effect::new(move |_| draft.set(filter.get()));
+        let draft = RwSignal::new(typed_before_hydration().unwrap_or_else(|| filter.get_untracked()));
+        // Back/forward and links change the URL: the form follows (not at the first run, which
+        // would throw away what was typed before hydration).
+        Effect::new(move |first: Option<()>| {
+            let f = filter.get();
+            if first.is_some() {
+                draft.set(f);
+            }
+        });
         let nav = super::use_query_navigate();
         Self { filter, draft, version: RwSignal::new(0), go: Callback::new(move |f: F| nav(f.to_query())) }
     }
@@ -166,6 +218,75 @@ impl<F: UrlFilter> ListState<F> {
     pub fn on_page(&self) -> Callback<(u64, u64)> {
         let this = *self;
         Callback::new(move |(page, per_page): (u64, u64)| this.go(this.filter.get_untracked().at_page(page, per_page)))
+    }
+}
+
+/// What the server-rendered filter form (`<FilterForm>`) holds when the page hydrates: values
+/// typed or picked before the WASM arrived, on top of the URL's filter. `None` outside
+/// hydration (a client-side navigation renders the form from the URL).
+fn typed_before_hydration<F: UrlFilter>() -> Option<F> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if !Owner::current_shared_context().is_some_and(|sc| sc.during_hydration()) {
+            return None;
+        }
+        let form: web_sys::HtmlFormElement = document().query_selector("form[data-filter]").ok()??.dyn_into().ok()?;
+        let mut map = leptos_router::hooks::use_query_map().get_untracked();
+        // Every named field of the form replaces its URL value (an unchecked box has none).
+        let elements = form.elements();
+        let mut names: Vec<String> =
+            (0..elements.length()).filter_map(|i| elements.item(i)?.get_attribute("name")).collect();
+        names.sort();
+        names.dedup();
+        let data = web_sys::FormData::new_with_form(&form).ok()?;
+        for name in names {
+            map.remove(&name);
+            for v in data.get_all(&name).iter().filter_map(|v| v.as_string()) {
+                // `insert` decodes its value: hand it the encoded form of what was typed.
+                map.insert(name.clone(), super::urlencode(&v));
+            }
+        }
+        Some(F::from_query(&map))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+/// The filter form of a list page: a plain GET form (it works before the WASM has loaded:
+/// the browser submits it and the server renders the result), taken over by the list state
+/// once hydrated. Each field has a `name` (its URL parameter, see [`bind_filter!`]) and
+/// renders its value as an attribute too (`value=`/`checked=`/`selected=` beside `prop:`), so
+/// the server-rendered form shows the URL's filter that hydration reads back. `keep` names URL parameters the form has no field for (view, sort …) that a
+/// search keeps; the page size is always kept.
+#[component]
+pub fn FilterForm<F: UrlFilter>(
+    list: ListState<F>,
+    #[prop(optional)] class: &'static str,
+    #[prop(optional)] keep: &'static [&'static str],
+    #[prop(optional)] on_search: Option<Callback<()>>,
+    children: Children,
+) -> impl IntoView {
+    let search = list.on_search();
+    let hidden = move || {
+        let q = list.filter.get().to_query();
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .filter(|(k, _)| *k == "per_page" || keep.contains(k))
+            .map(|(k, v)| view! { <input type="hidden" name=k.to_string() value=super::urldecode(v)/> })
+            .collect_view()
+    };
+    view! {
+        <form class=format!("filters {class}") method="get" role="search" data-filter=""
+            on:submit=move |ev| {
+                if let Some(cb) = on_search {
+                    cb.run(());
+                }
+                search(ev)
+            }>
+            {hidden}
+            {children()}
+        </form>
     }
 }
 

@@ -304,10 +304,14 @@ pub fn ChoiceSelect(
     /// The label of the empty choice: 全部 when true, 请选择 otherwise.
     #[prop(optional)]
     form: bool,
+    /// The form field name (filters: the URL parameter).
+    #[prop(optional)]
+    name: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let name = (!name.is_empty()).then_some(name);
     view! {
-        <select id=id on:change=move |ev| on_change.run(event_target_value(&ev))>
+        <select id=id name=name on:change=move |ev| on_change.run(event_target_value(&ev))>
             <option value="">{move || if form { i18n.t("请选择", "Select…") } else { i18n.t("全部", "All") }}</option>
             {choices
                 .iter()
