@@ -1,9 +1,7 @@
 //! Data helpers every feature shares: how a write transaction starts, how database refusals
 //! become errors a user can read, and how user text reaches SQL (never as a `LIKE` pattern).
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
-use sea_orm::{DbBackend, DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait};
-
-use crate::error::AppError;
+use sea_orm::{DbBackend, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 
 /// Starts a transaction that will write. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later cannot be
@@ -16,21 +14,6 @@ pub async fn write_txn<C: TransactionTrait>(db: &C) -> Result<C::Transaction, Db
         ..Default::default()
     })
     .await
-}
-
-/// A database error as the client sees it: a unique key that another request just took is a
-/// refusal (HTTP 409) the user can act on, anything else is our fault (500, cause logged).
-pub fn from_db(e: DbErr) -> AppError {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(detail)) => {
-            tracing::info!("unique constraint: {detail}");
-            AppError::rejected(
-                "该记录已存在(可能刚刚已提交),请刷新后查看",
-                "This record already exists (it may have just been submitted); reload to see it",
-            )
-        }
-        _ => AppError::internal(e),
-    }
 }
 
 /// `haystack` contains `needle` literally: `instr` on SQLite, `strpos` on PostgreSQL, so `%`,

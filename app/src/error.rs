@@ -123,9 +123,20 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+/// A database error as the client sees it: a unique key that another request just took is a
+/// refusal (HTTP 409) the user can act on, anything else is our fault (500, cause logged).
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
-        crate::db::from_db(e)
+        match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) => {
+                tracing::info!("unique constraint: {detail}");
+                AppError::rejected(
+                    "该记录已存在(可能刚刚已提交),请刷新后查看",
+                    "This record already exists (it may have just been submitted); reload to see it",
+                )
+            }
+            _ => AppError::internal(e),
+        }
     }
 }
 

@@ -34,7 +34,7 @@ mod server {
         Members(Box<MemberFilter>),
         Info(InfoKind, Box<InfoFilter>),
     }
-    use crate::ui::urldecode;
+    use crate::url::urldecode;
 
     fn params(query: &str) -> ParamsMap {
         ParamsMap::from_iter(
@@ -140,7 +140,7 @@ pub fn ExportButtons(kind: &'static str, #[prop(into)] query: Signal<String>) ->
         let q = query.get_untracked();
         leptos::task::spawn_local(async move {
             match start_export(kind.into(), q, format.into()).await {
-                Ok(s) => match crate::jobs::watch(s, status).await {
+                Ok(s) => match crate::jobs::api::watch(s, status).await {
                     Ok(s) => {
                         if let Some(href) = s.download.as_ref() {
                             crate::ui::hard_navigate(href);

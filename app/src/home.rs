@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use crate::admin::action_label;
 use crate::admin::api::my_recent_operations;
 use crate::auth::Perm;
+use crate::auth::use_session_user;
 use crate::i18n::use_i18n;
-use crate::layout::use_session_user;
 use crate::ui::fmt_time;
 
 const QUICK: [(Perm, &str, &str, &str); 5] = [

@@ -17,10 +17,6 @@ pub fn provide_user() {
     provide_context(UserResource(Resource::new_blocking(|| (), |_| whoami())));
 }
 
-pub fn use_session_user() -> SessionUser {
-    expect_context::<SessionUser>()
-}
-
 #[component]
 pub fn Shell() -> impl IntoView {
     let user = expect_context::<UserResource>().0;

@@ -30,6 +30,9 @@ pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod tabular;
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod upkeep;
+pub mod url;
 
 #[cfg(feature = "ssr")]
 pub mod seed;
@@ -94,7 +97,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <ui::NotFound/> }>
                 <Route path=path!("/login") view=auth::pages::LoginPage/>
-                <routes::ShellRoutes/>
+                <routes::ShellRoutes shell=|| view! { <layout::Shell/> }.into_any()/>
             </Routes>
         </Router>
     }

@@ -120,12 +120,13 @@ macro_rules! pages {
             },
         )*];
 
-        /// The routes of the signed-in app, inside the layout: the home page and every page
-        /// of [`PAGES`], each loaded lazily.
+        /// The routes of the signed-in app, inside `shell` (the layout, which reads this
+        /// registry for its menu and guard): the home page and every page of [`PAGES`], each
+        /// loaded lazily.
         #[component(transparent)]
-        pub fn ShellRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+        pub fn ShellRoutes(shell: fn() -> AnyView) -> impl leptos_router::MatchNestedRoutes + Clone {
             view! {
-                <ParentRoute path=path!("") view=crate::layout::Shell ssr=SsrMode::Async>
+                <ParentRoute path=path!("") view=shell ssr=SsrMode::Async>
                     <Route path=path!("") view=crate::home::HomePage/>
                     $(<Route path=path!($path) view={Lazy::<$route>::new()}/>)*
                 </ParentRoute>

@@ -38,7 +38,7 @@ async fn user(state: &AppState, parts: &http::request::Parts, perm: Option<Perm>
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn attachment(name: &str, ext: &str) -> String {
-    format!("attachment; filename=\"download.{ext}\"; filename*=UTF-8''{}", app::ui::urlencode(name))
+    format!("attachment; filename=\"download.{ext}\"; filename*=UTF-8''{}", app::url::urlencode(name))
 }
 
 /// The file of a finished export job, for the user who started it (from whichever instance

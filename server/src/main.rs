@@ -54,14 +54,14 @@ async fn serve() -> anyhow::Result<()> {
     }
     tracing::info!("database: {}", redact(&config.database_url));
     let db = connect(&config.database_url).await?;
-    let interrupted = app::jobs::recover_interrupted(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let interrupted = app::upkeep::recover_interrupted(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     if interrupted > 0 {
         tracing::warn!(
             "{interrupted} jobs / sync runs / import checks left running by a stopped instance marked interrupted"
         );
     }
     // This instance's heartbeat, and every minute the recovery of other stopped instances' work.
-    app::jobs::Jobs::new(db.clone()).spawn_upkeep();
+    app::upkeep::spawn(app::jobs::Jobs::new(db.clone()));
     if let Some(pw) = app::seed::first_run(&db, config.demo).await.map_err(|e| anyhow::anyhow!("{e}"))? {
         tracing::warn!("created the initial account `admin` with one-time password `{pw}`: change it at first login");
     }

@@ -84,7 +84,7 @@ pub async fn pages_need_session(
     let target = match app::auth::session::authenticate(&state, &meta).await {
         Err(app::error::AppError::Unauthenticated) => {
             let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-            Some(if here == "/" { "/login".to_string() } else { format!("/login?next={}", app::ui::urlencode(here)) })
+            Some(if here == "/" { "/login".to_string() } else { format!("/login?next={}", app::url::urlencode(here)) })
         }
         Err(app::error::AppError::Rejected(_)) if parts.uri.path() != "/account/password" => {
             Some("/account/password".to_string())

@@ -6,6 +6,7 @@
 mod bench;
 mod bench_web;
 mod http;
+mod layers;
 mod pg;
 mod server;
 mod site;

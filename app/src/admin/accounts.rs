@@ -5,9 +5,9 @@ use leptos_router::hooks::use_params_map;
 use super::api::{get_account, list_accounts, load_account_options, set_account_status};
 use super::{AccountFilter, AccountFormOptions, AccountInput, AccountRow, AccountStatus, PermissionMode};
 use crate::auth::Perm;
+use crate::auth::use_session_user;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::layout::use_session_user;
 use crate::ui::list::{FilterForm, ListState, ListTable};
 use crate::ui::{ErrorBanner, PageHeader, confirm, fmt_opt_time, fmt_time};
 

@@ -92,7 +92,7 @@ fn LogBrowser(account_id: Option<i64>) -> impl IntoView {
             [("q", &f.admin_id), ("action", &f.action), ("module", &f.module), ("from", &f.from), ("to", &f.to)]
         {
             if !v.trim().is_empty() {
-                parts.push(format!("{k}={}", crate::ui::urlencode(v.trim())));
+                parts.push(format!("{k}={}", crate::url::urlencode(v.trim())));
             }
         }
         if logins {

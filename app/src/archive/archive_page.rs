@@ -4,11 +4,11 @@ use leptos::prelude::*;
 
 use super::api::{delete_customer_entry, list_archive};
 use super::{ArchiveFilter, ArchiveRow, ReviewStatus, review_badge};
+use crate::auth::use_session_user;
 use crate::auth::{Perm, RoleCode};
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::layout::use_session_user;
 use crate::members::api::load_query_choices;
 use crate::members::enums::{self, CustomerType};
 use crate::members::filter_fields::{DateRange, OrgFilter, SelectFilter, TextFilter};
@@ -68,7 +68,7 @@ pub fn ArchivePage() -> impl IntoView {
             <TextFilter label=("电话", "Phone") id="f-phone" value=bind_filter!(draft, phone) placeholder=("只比对数字", "Digits only")/>
             <SelectFilter label=("信息来源", "Source") id="info_source" choices=&enums::INFO_SOURCES[1..] value=bind_filter!(draft, info_source) errors=errors/>
             <SelectFilter label=("录入方式", "Entry method") id="entry_method" choices=enums::ENTRY_METHODS value=bind_filter!(draft, entry_method) errors=errors/>
-            <SelectFilter label=("审核状态", "Review") id="review_status" choices=enums::REVIEW_STATUSES value=bind_filter!(draft, review_status) errors=errors/>
+            <SelectFilter label=("审核状态", "Review") id="review_status" choices=ReviewStatus::CHOICES value=bind_filter!(draft, review_status) errors=errors/>
             <OrgFilter choices=choices value=Signal::derive(move || draft.with(|f| f.org)) on_change=Callback::new(move |v| draft.update(|f| f.org = v))/>
             <DateRange label=("录入时间", "Entered") id="entered" from=bind_filter!(draft, entered_from) to=bind_filter!(draft, entered_to) errors=errors/>
             <div class="filter-item">

@@ -135,7 +135,7 @@ pub async fn fail_job(db: &impl ConnectionTrait, job_id: i64, message: String) -
 
 /// Checks left `validating` that no running import-check job works on any more (their
 /// process stopped) are marked `interrupted` with the note the page shows (see
-/// `crate::jobs::recover_interrupted`). Answers how many.
+/// `crate::upkeep`). Answers how many.
 pub async fn mark_interrupted(db: &impl ConnectionTrait) -> AppResult<u64> {
     let done = import_job::Entity::update_many()
         .col_expr(import_job::Column::Status, Expr::value(ImportStatus::Interrupted.code()))

@@ -12,7 +12,8 @@ use super::api::{
 use super::{ImportJobView, ImportKind, ImportStatus, RowStatus, review_badge};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::jobs::{JobState, JobStatus, upload, watch};
+use crate::jobs::api::{upload, watch};
+use crate::jobs::{JobState, JobStatus};
 use crate::ui::{ErrorBanner, Field, NotFound, PageHeader, Pager, confirm, field_errors, fmt_time};
 
 fn job_status(s: &str) -> (&'static str, &'static str, &'static str) {

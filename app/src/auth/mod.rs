@@ -136,6 +136,11 @@ pub struct SessionUser {
     pub permissions: Vec<String>,
 }
 
+/// The signed-in user of the page (provided by the app shell for every page behind the login).
+pub fn use_session_user() -> SessionUser {
+    leptos::prelude::expect_context::<SessionUser>()
+}
+
 impl SessionUser {
     pub fn has(&self, p: Perm) -> bool {
         self.permissions.iter().any(|c| c == p.code())

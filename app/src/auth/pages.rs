@@ -135,7 +135,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let i18n = use_i18n();
-    let user = crate::layout::use_session_user();
+    let user = super::use_session_user();
     let old = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());

@@ -12,9 +12,6 @@ use super::store::entity::{Column, Entity};
 use super::store::{Job, JobKind, Jobs, Output, instance_id, new_row};
 use crate::error::{AppResult, Text};
 
-/// A queued job is claimed at most this often (a claim whose instance stopped is retried).
-pub const MAX_ATTEMPTS: i32 = 3;
-
 impl Jobs {
     /// Queues work of `kind` for `owner` (the account it is done for; 0 for the system) with
     /// its `payload`, to run at or after `run_after` on whichever instance claims it first.

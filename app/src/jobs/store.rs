@@ -21,7 +21,7 @@ pub const HEARTBEAT: Duration = Duration::from_secs(5);
 /// A running job whose heartbeat is older than this has lost its process.
 pub const STALE: Duration = Duration::from_secs(30);
 /// How often the stale jobs and old files are looked for.
-const RECOVER_EVERY: Duration = Duration::from_secs(60);
+pub const RECOVER_EVERY: Duration = Duration::from_secs(60);
 /// Finished jobs and their files are removed after this long.
 const KEEP: Duration = Duration::from_secs(24 * 3600);
 /// Progress is written at most this often.
@@ -331,9 +331,9 @@ impl Jobs {
         Ok(done.rows_affected)
     }
 
-    /// Marks the stale jobs of other processes (and their sync runs and import checks)
-    /// interrupted and removes old finished jobs with their files; answers how many jobs,
-    /// runs and checks were marked.
+    /// Marks the stale jobs of other processes interrupted (or queues them again) and removes
+    /// old finished jobs with their files; answers how many jobs were marked.
+    /// [`crate::upkeep::recover`] adds the records of the features those jobs worked on.
     pub async fn recover(&self) -> AppResult<u64> {
         let live: HashSet<String> = live().clone();
         let marked = recover(&self.db, &live).await?;
@@ -341,32 +341,8 @@ impl Jobs {
         Ok(marked)
     }
 
-    /// The heartbeat (every 5 s) and the recovery (every minute) of this process.
-    pub fn spawn_upkeep(&self) -> tokio::task::JoinHandle<()> {
-        let jobs = self.clone();
-        tokio::spawn(async move {
-            let mut beat = tokio::time::interval(HEARTBEAT);
-            // The first pass once the jobs of an instance that stopped just before this one
-            // started have gone stale.
-            let mut recovered =
-                Instant::now().checked_sub(RECOVER_EVERY - STALE - HEARTBEAT).unwrap_or_else(Instant::now);
-            loop {
-                beat.tick().await;
-                if let Err(e) = jobs.heartbeat().await {
-                    tracing::warn!("job heartbeat: {e}");
-                }
-                if recovered.elapsed() >= RECOVER_EVERY {
-                    recovered = Instant::now();
-                    match jobs.recover().await {
-                        Ok(0) => {}
-                        Ok(n) => {
-                            tracing::warn!("{n} jobs / sync runs / import checks of stopped instances interrupted")
-                        }
-                        Err(e) => tracing::warn!("job recovery: {e}"),
-                    }
-                }
-            }
-        })
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
     }
 }
 
@@ -396,10 +372,8 @@ pub(super) fn new_row(id: &str, owner: i64, kind: JobKind, state: JobState) -> e
     }
 }
 
-/// At start-up, before serving: running jobs whose heartbeat is stale are marked interrupted,
-/// and with them the 数据同步 runs and 批量导入 checks no running job works on any more (their
-/// writes were one transaction each, so nothing is half-written); the pages show 已中断 with a
-/// note and a new run may start. Answers how many jobs, runs and checks were marked.
+/// At start-up, before serving: running jobs whose heartbeat is stale are marked interrupted
+/// (or queued again). Answers how many. See [`crate::upkeep::recover_interrupted`].
 pub async fn recover_interrupted(db: &DatabaseConnection) -> AppResult<u64> {
     recover(db, &HashSet::new()).await
 }
@@ -414,7 +388,7 @@ async fn recover(db: &DatabaseConnection, live: &HashSet<String>) -> AppResult<u
         .filter(Column::State.eq(JobState::Running.code()))
         .filter(Column::HeartbeatAt.lt(stale))
         .filter(Column::Payload.is_not_null())
-        .filter(Column::Attempts.lt(super::queue::MAX_ATTEMPTS));
+        .filter(Column::Attempts.lt(super::MAX_ATTEMPTS));
     if !live.is_empty() {
         retry = retry.filter(Column::Id.is_not_in(live.iter().cloned()));
     }
@@ -430,10 +404,7 @@ async fn recover(db: &DatabaseConnection, live: &HashSet<String>) -> AppResult<u
         q = q.filter(Column::Id.is_not_in(live.iter().cloned()));
     }
     let jobs = q.exec(db).await?.rows_affected;
-    Ok(retried
-        + jobs
-        + crate::members::cm_sync::mark_interrupted(db).await?
-        + crate::archive::import::mark_interrupted(db).await?)
+    Ok(retried + jobs)
 }
 
 /// True for a record (sync run, import check) that no running job of `kind` works on: none

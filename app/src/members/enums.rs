@@ -117,9 +117,6 @@ pub const REGISTRATION_SOURCES: &[Choice] = &[
 pub const PUSH_STATUSES: &[Choice] =
     &[("sent", "已发送", "Sent"), ("failed", "发送失败", "Failed"), ("opened", "已打开", "Opened")];
 
-/// E-42 审核状态: [`ReviewStatus`](crate::archive::ReviewStatus), with its workflow.
-pub const REVIEW_STATUSES: &[Choice] = crate::archive::ReviewStatus::CHOICES;
-
 code_enum! {
     /// E-43 录入方式.
     pub enum EntryMethod {

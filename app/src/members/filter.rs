@@ -240,7 +240,7 @@ mod tests {
         let q = f.to_query();
         let map = leptos_router::params::ParamsMap::from_iter(q.split('&').map(|kv| {
             let (k, v) = kv.split_once('=').unwrap();
-            (k.to_string(), crate::ui::urldecode(v))
+            (k.to_string(), crate::url::urldecode(v))
         }));
         assert_eq!(MemberFilter::from_query(&map), f);
         assert_eq!(f.sort_key(), ("company", true));

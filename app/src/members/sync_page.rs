@@ -6,7 +6,8 @@ use super::api::list_sync_runs;
 use super::sync_kind::{SyncKind, SyncStatus};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::jobs::{JobState, JobStatus, upload, watch};
+use crate::jobs::api::{upload, watch};
+use crate::jobs::{JobState, JobStatus};
 use crate::ui::{PageHeader, Pager, fmt_opt_time, fmt_time};
 
 #[component]

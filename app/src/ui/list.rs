@@ -57,7 +57,7 @@ macro_rules! url_filter {
             fn to_query(&self) -> String {
                 let mut parts: Vec<String> = vec![];
                 $(if !self.$t.trim().is_empty() {
-                    parts.push(format!("{}={}", $tk, $crate::ui::urlencode(self.$t.trim())));
+                    parts.push(format!("{}={}", $tk, $crate::url::urlencode(self.$t.trim())));
                 })*
                 $(if let Some(v) = self.$i { parts.push(format!("{}={v}", $ik)); })*
                 if self.exact { parts.push("exact=1".into()); }
@@ -244,7 +244,7 @@ fn typed_before_hydration<F: UrlFilter>() -> Option<F> {
             map.remove(&name);
             for v in data.get_all(&name).iter().filter_map(|v| v.as_string()) {
                 // `insert` decodes its value: hand it the encoded form of what was typed.
-                map.insert(name.clone(), super::urlencode(&v));
+                map.insert(name.clone(), crate::url::urlencode(&v));
             }
         }
         Some(F::from_query(&map))
@@ -273,7 +273,7 @@ pub fn FilterForm<F: UrlFilter>(
         q.split('&')
             .filter_map(|kv| kv.split_once('='))
             .filter(|(k, _)| *k == "per_page" || keep.contains(k))
-            .map(|(k, v)| view! { <input type="hidden" name=k.to_string() value=super::urldecode(v)/> })
+            .map(|(k, v)| view! { <input type="hidden" name=k.to_string() value=crate::url::urldecode(v)/> })
             .collect_view()
     };
     view! {

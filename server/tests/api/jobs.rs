@@ -61,7 +61,7 @@ async fn a_job_whose_instance_stopped_is_marked_interrupted_and_a_live_one_is_no
 
     // Two instances recover at once: each stale job is taken once.
     let jobs = app::jobs::Jobs::new(app.db.clone());
-    let (a, b) = tokio::join!(jobs.recover(), app::jobs::recover_interrupted(&app.db));
+    let (a, b) = tokio::join!(app::upkeep::recover(&jobs), app::upkeep::recover_interrupted(&app.db));
     assert_eq!(a.unwrap() + b.unwrap(), 3, "two jobs and the stale job's import check, once");
     let state = |id: &str| format!("SELECT state FROM job WHERE id = '{id}'");
     let check = |id: i64| format!("SELECT status FROM import_job WHERE id = {id}");
@@ -82,9 +82,9 @@ async fn a_job_whose_instance_stopped_is_marked_interrupted_and_a_live_one_is_no
 
     // Once the live instance stops too, its job and check follow.
     app.exec(&format!("UPDATE job SET heartbeat_at = {} WHERE id = 'live-check'", app.sql_now_plus_minutes(-1))).await;
-    assert_eq!(jobs.recover().await.unwrap(), 2);
+    assert_eq!(app::upkeep::recover(&jobs).await.unwrap(), 2);
     assert_eq!(app.text(&check(live_check.id)).await, "interrupted");
-    assert_eq!(jobs.recover().await.unwrap(), 0, "once is enough");
+    assert_eq!(app::upkeep::recover(&jobs).await.unwrap(), 0, "once is enough");
 }
 
 #[tokio::test]

@@ -212,8 +212,8 @@ async fn runs_and_import_checks_left_running_by_a_crash_are_marked_interrupted_a
     app.exec(&format!("UPDATE import_job SET status = 'awaiting_confirm' WHERE id = {}", done_job.id)).await;
 
     // What the server does at start-up, before serving.
-    assert_eq!(app::jobs::recover_interrupted(&app.db).await.unwrap(), 2);
-    assert_eq!(app::jobs::recover_interrupted(&app.db).await.unwrap(), 0, "once is enough");
+    assert_eq!(app::upkeep::recover_interrupted(&app.db).await.unwrap(), 2);
+    assert_eq!(app::upkeep::recover_interrupted(&app.db).await.unwrap(), 0, "once is enough");
     assert_eq!(app.text("SELECT status FROM sync_run").await, "interrupted");
     assert_eq!(app.text(&format!("SELECT status FROM import_job WHERE id = {}", job.id)).await, "interrupted");
     assert_eq!(

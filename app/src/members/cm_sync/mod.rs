@@ -127,7 +127,7 @@ pub async fn run(
 
 /// Runs left `running` that no running sync job works on any more (their process stopped, and
 /// their writes, one transaction, were rolled back) are marked `interrupted`, the note in
-/// their report (see `crate::jobs::recover_interrupted`). Answers how many.
+/// their report (see `crate::upkeep`). Answers how many.
 pub async fn mark_interrupted(db: &impl ConnectionTrait) -> AppResult<u64> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let note = [RowError { line: 0, field: String::new(), message: crate::jobs::INTERRUPTED.0.into() }];
