@@ -46,7 +46,15 @@ fn Layout(user: SessionUser) -> impl IntoView {
     // The page guard of the registry: a page the account may not open renders 403.
     let allowed = {
         let user = user.clone();
-        Memo::new(move |_| location.pathname.with(|p| crate::routes::page_for(p).is_none_or(|page| page.allows(&user))))
+        // `try_with`: a server render whose request has ended may still poll this once after
+        // the router's location is gone (seen once in 10,000 pages under load); nothing is
+        // shown then, so "not allowed" is as good as any answer, and no worker panics.
+        Memo::new(move |_| {
+            location
+                .pathname
+                .try_with(|p| crate::routes::page_for(p).is_none_or(|page| page.allows(&user)))
+                .unwrap_or(false)
+        })
     };
     let role = (user.role_name_zh.clone(), user.role_name_en.clone());
     view! {

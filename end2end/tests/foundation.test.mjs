@@ -106,6 +106,15 @@ test('an admin grants a role only some menus; its holder sees exactly those', as
   await page.waitForSelector('[data-testid=op-log]');
   assert.match(await page.textContent('[data-testid=op-log]'), /新增/);
   await shot(page, 'logs');
+  // The sign-in tab, filtered to failed passwords, is a URL of its own.
+  await page.click('button.tab:has-text("登录记录")');
+  await page.waitForSelector('[data-testid=login-log] tbody tr');
+  await page.selectOption('#f-action', 'success');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForURL((u) => u.searchParams.get('tab') === 'logins' && u.searchParams.get('action') === 'success');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=login-log] tbody tr td:nth-child(5)')]
+    .every((c) => c.innerText.trim() === '成功'));
+  assert.ok(await page.locator('[data-testid=login-log] tbody tr').count() > 0);
   await open(page, '/admin/accounts');
   await page.waitForSelector('.forbidden');
   assert.deepEqual(page.errors, []);

@@ -46,20 +46,6 @@ pub fn action_label(code: &str) -> (&'static str, &'static str) {
     ACTIONS.iter().find(|a| a.0 == code).map(|a| (a.1, a.2)).unwrap_or(("其他", "Other"))
 }
 
-/// 登录结果 (J2).
-pub fn login_result_label(code: &str) -> (&'static str, &'static str) {
-    match code {
-        "success" => ("成功", "Success"),
-        "bad_password" => ("密码错误", "Wrong password"),
-        "bad_captcha" => ("验证码错误", "Wrong captcha"),
-        "suspended" => ("账号悬挂", "Suspended"),
-        "locked" => ("已锁定", "Locked"),
-        "unknown_account" => ("账号不存在", "Unknown account"),
-        "throttled" => ("频率限制", "Throttled"),
-        _ => ("其他", "Other"),
-    }
-}
-
 /// The label of an organisation's type, the 客服部 named as such.
 pub fn org_type_label(org_type: Option<OrgType>, dept_kind: Option<DepartmentKind>) -> (&'static str, &'static str) {
     match (org_type, dept_kind) {
@@ -412,18 +398,13 @@ impl OrgInput {
 
 // ---------------------------------------------------------------- logs
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LogFilter {
-    pub account_id: Option<i64>,
-    pub admin_id: String,
-    pub action: String,
-    pub module: String,
-    /// `YYYY-MM-DD`, inclusive, Asia/Shanghai.
-    pub from: String,
-    pub to: String,
-    pub page: u64,
-    pub per_page: u64,
+url_filter! {
+    /// The filters of 系统日志 / 管理员操作记录: `tab` is `logins` for the sign-in log; the
+    /// dates are `YYYY-MM-DD`, inclusive, Asia/Shanghai; `account` is the account of
+    /// 管理员操作记录 (from the path, never from the URL query).
+    LogFilter;
+    text { admin_id = "q", action = "action", module = "module", from = "from", to = "to", tab = "tab" }
+    id { account_id = "account" }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -449,7 +430,8 @@ pub struct LoginLogRow {
     pub admin_id: String,
     pub ip: String,
     pub user_agent: String,
-    pub result: String,
+    /// `None`: a code this version does not know.
+    pub result: Option<crate::auth::LoginResult>,
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::members::api::load_query_choices;
 use crate::members::enums::{self, CustomerType};
-use crate::members::filter_fields::{DateRange, OrgFilter, SelectFilter, TextFilter};
+use crate::members::filter_fields::OrgFilter;
+use crate::ui::filters::{DateRange, SelectFilter, TextFilter};
 use crate::ui::list::{FilterForm, ListState, ListTable};
 use crate::ui::{PageHeader, confirm, fmt_time};
 

@@ -9,8 +9,8 @@ use super::api::{SaveCustomerEntry, load_customer_entry, load_entry_options};
 use super::{CustomerInput, DupMatch, EntryOptions, EntryOutcome, ReviewStatus, rule_label};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::members::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
 use crate::members::enums::{self, InfoSource};
-use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
 use crate::ui::{ChoiceSelect, ErrorBanner, Field, NotFound, PageHeader, SuccessBanner, field_errors};
 
 #[component]

@@ -10,7 +10,7 @@ use crate::auth::use_session_user;
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::members::filter_fields::{DateRange, SelectFilter};
+use crate::ui::filters::{DateRange, SelectFilter};
 use crate::ui::list::{FilterForm, ListState, ListTable};
 use crate::ui::{PageHeader, fmt_opt_time, fmt_time};
 

@@ -9,7 +9,7 @@ use super::entity::{account, captcha_challenge, login_log};
 use super::session::{self, CurrentUser, RequestMeta};
 use super::throttle;
 use super::token::{random_id, sha256_hex};
-use super::{Captcha, ChangePasswordInput, LoginInput, LoginOutcome, password};
+use super::{Captcha, ChangePasswordInput, LoginInput, LoginOutcome, LoginResult, password};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -76,7 +76,7 @@ async fn log_attempt(
     meta: &RequestMeta,
     admin_id: &str,
     account_id: Option<i64>,
-    result: &str,
+    result: LoginResult,
 ) -> AppResult<()> {
     login_log::ActiveModel {
         admin_id_attempted: Set(admin_id.chars().take(64).collect()),
@@ -84,7 +84,7 @@ async fn log_attempt(
         at: Set(Utc::now()),
         ip: Set(meta.ip.clone()),
         user_agent: Set(meta.user_agent.clone()),
-        result: Set(result.to_string()),
+        result: Set(result.code().into()),
         ..Default::default()
     }
     .insert(&state.db)
@@ -113,12 +113,12 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> A
     // login gives its attempt back.
     let ip_attempt = throttle::reserve_ip(&state.db, &meta.ip, s.lock_minutes).await?;
     if ip_attempt.number > i64::try_from(s.ip_max_failures).unwrap_or(i64::MAX) {
-        log_attempt(state, meta, &admin_id, None, "throttled").await?;
+        log_attempt(state, meta, &admin_id, None, LoginResult::Throttled).await?;
         return Err(AppError::rejected("尝试过于频繁,请稍后再试", "Too many attempts from your address, try later"));
     }
 
     if s.captcha_enabled && !check_captcha(state, &input.captcha_id, &input.captcha_answer).await? {
-        log_attempt(state, meta, &admin_id, None, "bad_captcha").await?;
+        log_attempt(state, meta, &admin_id, None, LoginResult::BadCaptcha).await?;
         return Err(AppError::field("captcha", "验证码错误,请重新输入", "Wrong captcha, please try again"));
     }
 
@@ -126,20 +126,20 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> A
         account::Entity::find().filter(account::Column::AdminIdKey.eq(admin_id.to_lowercase())).one(&state.db).await?;
     let Some(acc) = found else {
         password::verify(input.password, None).await?;
-        log_attempt(state, meta, &admin_id, None, "unknown_account").await?;
+        log_attempt(state, meta, &admin_id, None, LoginResult::UnknownAccount).await?;
         return Err(bad_credentials());
     };
     let Some(failures) = throttle::reserve_account(&state.db, acc.id, s.max_failures, s.lock_minutes).await? else {
-        log_attempt(state, meta, &admin_id, Some(acc.id), "locked").await?;
+        log_attempt(state, meta, &admin_id, Some(acc.id), LoginResult::Locked).await?;
         return Err(locked(s.lock_minutes));
     };
     if !password::verify(input.password, Some(acc.password_hash.clone())).await? {
-        log_attempt(state, meta, &admin_id, Some(acc.id), "bad_password").await?;
+        log_attempt(state, meta, &admin_id, Some(acc.id), LoginResult::BadPassword).await?;
         return Err(if failures >= s.max_failures { locked(s.lock_minutes) } else { bad_credentials() });
     }
     if acc.status() != Some(super::AccountStatus::Active) {
         throttle::clear_account(&state.db, acc.id).await?;
-        log_attempt(state, meta, &admin_id, Some(acc.id), "suspended").await?;
+        log_attempt(state, meta, &admin_id, Some(acc.id), LoginResult::Suspended).await?;
         return Err(AppError::rejected("账号已悬挂,请联系公司客服", "This account is suspended, contact company CS"));
     }
 
@@ -158,7 +158,7 @@ pub async fn login(state: &AppState, meta: &RequestMeta, input: LoginInput) -> A
     let entry = Entry::new("login", "login", "account").target(acc.id, acc.admin_id.clone());
     audit::write(&txn, acc.id, acc.organization_id, meta, entry, true).await?;
     txn.commit().await?;
-    log_attempt(state, meta, &admin_id, Some(acc.id), "success").await?;
+    log_attempt(state, meta, &admin_id, Some(acc.id), LoginResult::Success).await?;
     throttle::release_ip(&state.db, &meta.ip, &ip_attempt).await?;
     throttle::prune_ips(&state.db, s.lock_minutes).await?;
     Ok((LoginOutcome { must_change_password: must_change }, token))

@@ -104,6 +104,19 @@ impl DepartmentKind {
 }
 
 code_enum! {
+    /// 登录结果 (J2): the outcome of a sign-in attempt, as the login log keeps it.
+    pub enum LoginResult {
+        Success = ("success", "成功", "Success"),
+        BadPassword = ("bad_password", "密码错误", "Wrong password"),
+        BadCaptcha = ("bad_captcha", "验证码错误", "Wrong captcha"),
+        Locked = ("locked", "已锁定", "Locked"),
+        Suspended = ("suspended", "账号悬挂", "Suspended"),
+        UnknownAccount = ("unknown_account", "账号不存在", "Unknown account"),
+        Throttled = ("throttled", "频率限制", "Throttled"),
+    }
+}
+
+code_enum! {
     /// 当前状态 of an account (E-28): a suspended account cannot sign in.
     pub enum AccountStatus {
         Active = ("active", "激活", "Active"),

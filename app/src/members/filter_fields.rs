@@ -1,61 +1,10 @@
-//! The fields of the 信息查询 filter panels: text, enumeration, date range and organisation,
-//! each with its label and the field's error under it.
+//! 组织机构, the filter field of the member query panels that needs the user's scope (the
+//! generic fields are the list kit's, `crate::ui::filters`).
 use leptos::prelude::*;
 
 use super::QueryChoices;
-use super::enums;
-use crate::error::{AppError, FieldErrors};
+use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::ChoiceSelect;
-use crate::ui::list::FilterField;
-
-#[component]
-pub fn TextFilter(
-    label: (&'static str, &'static str),
-    id: &'static str,
-    value: FilterField,
-    #[prop(optional)] placeholder: Option<(&'static str, &'static str)>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="filter-item">
-            <label for=id>{move || i18n.t(label.0, label.1)}</label>
-            <input id=id type="search" name=value.name value=value.value prop:value=value.value
-                placeholder=move || placeholder.map(|p| i18n.t(p.0, p.1)).unwrap_or_default()
-                on:input=move |ev| value.set.run(event_target_value(&ev))/>
-        </div>
-    }
-}
-
-#[component]
-pub fn SelectFilter(
-    label: (&'static str, &'static str),
-    id: &'static str,
-    choices: &'static [enums::Choice],
-    value: FilterField,
-    errors: Signal<FieldErrors>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="filter-item">
-            <label for=id>{move || i18n.t(label.0, label.1)}</label>
-            <div>
-                <ChoiceSelect id=id name=value.name choices=choices value=value.value on_change=value.set/>
-                <FieldError id=id errors=errors/>
-            </div>
-        </div>
-    }
-}
-
-#[component]
-pub fn FieldError(#[prop(into)] id: String, errors: Signal<FieldErrors>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        errors
-            .with(|e| e.get(&id).map(|t| t.get(i18n.locale()).to_string()))
-            .map(|m| view! { <div class="field-error" role="alert">{m}</div> })
-    }
-}
 
 /// 组织机构: HQ and the rep offices in the user's scope; locked to the user's own office when
 /// that is all it may see.
@@ -85,35 +34,6 @@ pub fn OrgFilter(
                     Err(e) => view! { <span class="field-error">{e.message(i18n.locale())}</span> }.into_any(),
                 })}
             </Transition>
-        </div>
-    }
-}
-
-/// 起 – 止 dates (inclusive).
-#[component]
-pub fn DateRange(
-    label: (&'static str, &'static str),
-    id: &'static str,
-    from: FilterField,
-    to: FilterField,
-    errors: Signal<FieldErrors>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let from_id = format!("{id}_from");
-    let to_id = format!("{id}_to");
-    view! {
-        <div class="filter-item filter-range">
-            <label for=from_id.clone()>{move || i18n.t(label.0, label.1)}</label>
-            <div>
-                <div class="range">
-                    <input id=from_id type="date" name=from.name value=from.value prop:value=from.value on:input=move |ev| from.set.run(event_target_value(&ev))
-                        aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("起", "from"))/>
-                    <span aria-hidden="true">"–"</span>
-                    <input id=to_id type="date" name=to.name value=to.value prop:value=to.value on:input=move |ev| to.set.run(event_target_value(&ev))
-                        aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("止", "to"))/>
-                </div>
-                <FieldError id=format!("{id}_from") errors=errors/>
-            </div>
         </div>
     }
 }

@@ -5,13 +5,14 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::{list_published_info, list_push_logs, load_query_choices};
 use super::enums::{self, label};
-use super::filter_fields::{DateRange, OrgFilter, SelectFilter, TextFilter};
+use super::filter_fields::OrgFilter;
 use super::{COUNT_CAP, InfoFilter, InfoPage, InfoRow, MemberHead};
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
-use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
+use crate::members::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
+use crate::ui::filters::{DateRange, SelectFilter, TextFilter};
 use crate::ui::list::{FilterForm, ListState, UrlFilter};
 use crate::ui::{PageHeader, Pager, fmt_opt_time};
 

@@ -1,6 +1,7 @@
 //! Members (会员) and the 信息查询 pages (SPEC §5.2): the member & service-record query (PG-10),
 //! the 360° member detail (PG-11), their export, and the data they read.
 pub mod api;
+pub mod cascade;
 pub mod detail;
 pub mod enums;
 pub mod filter;

@@ -5,13 +5,14 @@ use leptos::prelude::*;
 
 use super::api::{count_member_services, list_member_services, load_query_choices};
 use super::enums::{self, label};
-use super::filter_fields::{DateRange, FieldError, OrgFilter, SelectFilter, TextFilter};
+use super::filter_fields::OrgFilter;
 use super::{COUNT_CAP, MemberFilter, ServiceRow};
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
-use crate::ui::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
+use crate::members::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
+use crate::ui::filters::{DateRange, FieldError, SelectFilter, TextFilter};
 use crate::ui::list::UrlFilter;
 use crate::ui::list::{FilterForm, ListState};
 use crate::ui::{PageHeader, Pager, fmt_time};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::use_i18n;
 
-pub mod cascade;
+pub mod filters;
 pub mod list;
 
 /// One page of a list with its total.
@@ -17,6 +17,13 @@ pub struct Page<T> {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
+}
+
+/// No rows (a list that is not shown, such as the other tab's).
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self { items: vec![], total: 0, page: 1, per_page: 20 }
+    }
 }
 
 pub const PER_PAGE_CHOICES: [u64; 4] = [10, 20, 50, 100];

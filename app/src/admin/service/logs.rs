@@ -150,7 +150,7 @@ pub async fn list_logins(db: &impl ConnectionTrait, f: LogFilter) -> AppResult<P
             admin_id: r.admin_id_attempted,
             ip: r.ip,
             user_agent: r.user_agent.unwrap_or_default(),
-            result: r.result,
+            result: crate::auth::LoginResult::parse(&r.result),
         })
         .collect();
     Ok(Page { items, total, page, per_page: per })

@@ -1,0 +1,85 @@
+//! The fields of a list page's filter form (see `list`): text, enumeration and date range,
+//! each with its label, its URL name and the field's error under it.
+use leptos::prelude::*;
+
+use super::ChoiceSelect;
+use super::list::FilterField;
+use crate::error::FieldErrors;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn TextFilter(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    value: FilterField,
+    #[prop(optional)] placeholder: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for=id>{move || i18n.t(label.0, label.1)}</label>
+            <input id=id type="search" name=value.name value=value.value prop:value=value.value
+                placeholder=move || placeholder.map(|p| i18n.t(p.0, p.1)).unwrap_or_default()
+                on:input=move |ev| value.set.run(event_target_value(&ev))/>
+        </div>
+    }
+}
+
+#[component]
+pub fn SelectFilter(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    choices: &'static [(&'static str, &'static str, &'static str)],
+    value: FilterField,
+    errors: Signal<FieldErrors>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for=id>{move || i18n.t(label.0, label.1)}</label>
+            <div>
+                <ChoiceSelect id=id name=value.name choices=choices value=value.value on_change=value.set/>
+                <FieldError id=id errors=errors/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn FieldError(#[prop(into)] id: String, errors: Signal<FieldErrors>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        errors
+            .with(|e| e.get(&id).map(|t| t.get(i18n.locale()).to_string()))
+            .map(|m| view! { <div class="field-error" role="alert">{m}</div> })
+    }
+}
+
+/// 起 – 止 dates (inclusive).
+#[component]
+pub fn DateRange(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    from: FilterField,
+    to: FilterField,
+    errors: Signal<FieldErrors>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let from_id = format!("{id}_from");
+    let to_id = format!("{id}_to");
+    view! {
+        <div class="filter-item filter-range">
+            <label for=from_id.clone()>{move || i18n.t(label.0, label.1)}</label>
+            <div>
+                <div class="range">
+                    <input id=from_id type="date" name=from.name value=from.value prop:value=from.value on:input=move |ev| from.set.run(event_target_value(&ev))
+                        aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("起", "from"))/>
+                    <span aria-hidden="true">"–"</span>
+                    <input id=to_id type="date" name=to.name value=to.value prop:value=to.value on:input=move |ev| to.set.run(event_target_value(&ev))
+                        aria-label=move || format!("{} {}", i18n.t(label.0, label.1), i18n.t("止", "to"))/>
+                </div>
+                <FieldError id=format!("{id}_from") errors=errors/>
+            </div>
+        </div>
+    }
+}
