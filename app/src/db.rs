@@ -1,7 +1,18 @@
-//! Data helpers every feature shares: how a write transaction starts, how database refusals
-//! become errors a user can read, and how user text reaches SQL (never as a `LIKE` pattern).
+//! Data helpers every feature shares: how a write transaction starts, optimistic locking and
+//! the conflict message naming who saved last, how user text reaches SQL (never as a `LIKE`
+//! pattern), names of referenced rows, and one page of a list. (Scope conditions are
+//! `auth::scope::Scope`'s; database refusals become user errors in `error`.)
+use std::collections::HashMap;
+
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
-use sea_orm::{DbBackend, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+
+use crate::auth::entity::account;
+use crate::error::{AppError, AppResult, Text};
+use crate::ui::Page;
 
 /// Starts a transaction that will write. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later cannot be
@@ -35,4 +46,84 @@ pub fn starts_with(haystack: Expr, prefix: &str) -> Expr {
     // INT4 on PostgreSQL: `substr(text, integer, integer)`.
     let n = i32::try_from(prefix.chars().count()).unwrap_or(i32::MAX);
     Expr::from(Func::cust(Alias::new("substr")).args([haystack, Expr::val(1), Expr::val(n)])).eq(prefix)
+}
+
+/// The stale-version error; names who saved the row last (SPEC §3 optimistic locking).
+pub async fn conflict(db: &impl ConnectionTrait, updated_by: Option<i64>) -> AppError {
+    let who = match updated_by {
+        Some(id) => account::Entity::find_by_id(id).one(db).await.ok().flatten().map(|a| a.name),
+        None => None,
+    }
+    .unwrap_or_else(|| "其他用户".into());
+    AppError::Rejected(Text::new(
+        format!("该记录已被 {who} 修改,请刷新后重试"),
+        format!("This record was changed by {who} meanwhile; reload and try again"),
+    ))
+}
+
+/// Optimistic locking: writes the set fields of `am` to the row `id` only if it still has
+/// `version`. `false` means someone saved it in between.
+pub async fn update_versioned<E, A>(
+    db: &impl ConnectionTrait,
+    am: A,
+    id: (E::Column, i64),
+    version: (E::Column, i32),
+) -> Result<bool, DbErr>
+where
+    E: EntityTrait,
+    A: ActiveModelTrait<Entity = E> + Send,
+{
+    let res = E::update_many().set(am).filter(id.0.eq(id.1)).filter(version.0.eq(version.1)).exec(db).await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Empty strings become NULL (SPEC §3.1).
+pub fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+pub fn unique_violation(e: &DbErr) -> bool {
+    let s = e.to_string().to_lowercase();
+    s.contains("unique") || s.contains("duplicate")
+}
+
+/// Names of accounts by id (for "录入人", "审批人" … columns).
+pub async fn account_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<HashMap<i64, String>> {
+    names::<account::Entity>(db, ids, account::Column::Id, |a| (a.id, a.name)).await
+}
+
+/// `f`'s (id, name) of the rows of `E` with these ids.
+pub async fn names<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+    pk: E::Column,
+    f: impl Fn(E::Model) -> (i64, String),
+) -> AppResult<HashMap<i64, String>>
+where
+    E::Column: ColumnTrait,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(E::find().filter(pk.is_in(ids)).all(db).await?.into_iter().map(f).collect())
+}
+
+/// One page of `select` (its page number made safe, its size one of the offered ones) with the
+/// total, for a list's [`Page`]; map the rows with [`Page::map`].
+pub async fn fetch_page<'db, C, S>(
+    db: &'db C,
+    select: S,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<<S::Selector as sea_orm::SelectorTrait>::Item>>
+where
+    C: ConnectionTrait,
+    S: sea_orm::PaginatorTrait<'db, C>,
+{
+    let (page, per_page) = (crate::ui::page_number(page), crate::ui::per_page(per_page));
+    let pager = select.paginate(db, per_page);
+    let total = pager.num_items().await?;
+    let items = pager.fetch_page(page - 1).await?;
+    Ok(Page { items, total, page, per_page })
 }

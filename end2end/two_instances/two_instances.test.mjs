@@ -44,12 +44,17 @@ test('log in on one instance, work on the other, export on one and download from
   const fromA = await page.request.get(`${BASE}${href}`);
   assert.equal(await fromA.text(), body, 'the same file from both instances');
 
-  // Logging out on the second ends the session on the first too.
+  // Logging out on the second ends the session on the first too: the old cookie, sent again
+  // to the first instance, opens nothing.
+  const session = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const asPage = (cookie) => page.request.get(`${BASE}/query/member-services`,
+    { maxRedirects: 0, headers: { Accept: 'text/html', Cookie: cookie } });
+  assert.equal((await asPage(session)).status(), 200, 'the session opens the page before the logout');
   await page.goto(`${OTHER}/`);
   await hydrated(page);
   await page.click('[data-testid=logout]');
   await page.waitForURL((u) => u.pathname.startsWith('/login'));
-  const res = await page.request.get(`${BASE}/query/member-services`, { maxRedirects: 0 });
+  const res = await asPage(session);
   assert.equal(res.status(), 302);
   assert.match(res.headers().location, /^\/login/);
   assert.deepEqual(page.errors, []);

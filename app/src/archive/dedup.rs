@@ -10,11 +10,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use super::DupMatch;
 use crate::auth::entity::organization;
 use crate::auth::session::CurrentUser;
+use crate::db::names;
 use crate::error::AppResult;
 use crate::members::entity::customer;
 use crate::members::enums::CustomerType;
 use crate::members::search::{company_norm, normalize};
-use crate::members::service::{may_see, names};
+use crate::members::service::may_see;
 
 /// Matches kept per key value: enough to show, bounded for very common names.
 const PER_KEY: usize = 10;

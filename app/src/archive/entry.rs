@@ -13,12 +13,12 @@ use super::{
     Approver, CustomerInput, DupMatch, EntryOptions, EntryOutcome, EntryRecord, ReviewAction, ReviewStatus,
     ReviewTarget,
 };
-use crate::admin::service::{conflict, opt};
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, role};
 use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
 use crate::auth::{Perm, RoleCode};
+use crate::db::{conflict, opt};
 use crate::error::{AppError, AppResult};
 use crate::members::bulk::{CustomerRow, Rows, next_id, sync_sequence};
 use crate::members::entity::customer;

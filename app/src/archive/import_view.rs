@@ -9,9 +9,9 @@ use super::entity::{entry_review, import_job, import_row};
 use super::{ImportJobView, ImportKind, ImportRowView, ImportStatus, ReviewStatus, RowStatus};
 use crate::auth::session::CurrentUser;
 use crate::auth::{Perm, RoleCode};
+use crate::db::account_names;
 use crate::error::{AppError, AppResult};
 use crate::members::entity::{contact, customer, service_record};
-use crate::members::service::account_names;
 
 /// The job `id` if `user` may see it: its entrant, its approver, or a manager in scope.
 pub(super) async fn visible_job(
@@ -79,12 +79,8 @@ pub async fn rows(
     if !status.is_empty() {
         q = q.filter(import_row::Column::Status.eq(status));
     }
-    let per = crate::ui::per_page(per_page);
-    let paginator = q.order_by_asc(import_row::Column::Line).paginate(db, per);
-    let total = paginator.num_items().await?;
-    let page = crate::ui::page_number(page);
-    let list = paginator.fetch_page(page - 1).await?;
-    let records: Vec<i64> = list.iter().filter_map(|r| r.record_id).collect();
+    let list = crate::db::fetch_page(db, q.order_by_asc(import_row::Column::Line), page, per_page).await?;
+    let records: Vec<i64> = list.items.iter().filter_map(|r| r.record_id).collect();
     let states: HashMap<i64, String> = if kind == ImportKind::Contacts {
         contact::Entity::find()
             .filter(contact::Column::Id.is_in(records))
@@ -102,22 +98,18 @@ pub async fn rows(
             .map(|c| (c.id, c.review_status))
             .collect()
     };
-    let items = list
-        .into_iter()
-        .map(|r| {
-            let data: HashMap<String, String> = serde_json::from_str(&r.data).unwrap_or_default();
-            ImportRowView {
-                line: r.line,
-                status: r.status,
-                cells: kind.columns().iter().map(|c| data.get(c.0).cloned().unwrap_or_default()).collect(),
-                errors: serde_json::from_str(&r.errors).unwrap_or_default(),
-                duplicates: serde_json::from_str(&r.duplicates).unwrap_or_default(),
-                record_status: r.record_id.and_then(|id| states.get(&id).cloned()),
-                record_id: r.record_id,
-            }
-        })
-        .collect();
-    Ok(crate::ui::Page { items, total, page, per_page: per })
+    Ok(list.map(|r| {
+        let data: HashMap<String, String> = serde_json::from_str(&r.data).unwrap_or_default();
+        ImportRowView {
+            line: r.line,
+            status: r.status,
+            cells: kind.columns().iter().map(|c| data.get(c.0).cloned().unwrap_or_default()).collect(),
+            errors: serde_json::from_str(&r.errors).unwrap_or_default(),
+            duplicates: serde_json::from_str(&r.duplicates).unwrap_or_default(),
+            record_status: r.record_id.and_then(|id| states.get(&id).cloned()),
+            record_id: r.record_id,
+        }
+    }))
 }
 
 /// Records of the job that have data of their own (service records, contacts entered

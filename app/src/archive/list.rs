@@ -11,11 +11,11 @@ use crate::auth::Perm;
 use crate::auth::entity::{organization, region};
 use crate::auth::session::CurrentUser;
 use crate::db::contains_ignoring_case;
+use crate::db::{account_names, names};
 use crate::error::AppResult;
 use crate::members::conditions::{TextField, any_phone_match, c, scope_condition, text_match, ts_range};
 use crate::members::entity::customer;
 use crate::members::enums::InfoSource;
-use crate::members::service::{account_names, names};
 use crate::ui::{Page, per_page};
 
 fn condition(db: &impl ConnectionTrait, user: &CurrentUser, f: &ArchiveFilter) -> Condition {

@@ -11,11 +11,11 @@ use super::{ImportKind, ReviewAction, ReviewFilter, ReviewRow, ReviewStatus, Rev
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
 use crate::auth::session::CurrentUser;
+use crate::db::account_names;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::members::conditions::ts_range;
 use crate::members::entity::{contact, customer};
-use crate::members::service::account_names;
-use crate::ui::{Page, per_page};
+use crate::ui::Page;
 
 /// Whether `user` may act as an approver at all.
 pub fn may_review(user: &CurrentUser) -> bool {
@@ -46,37 +46,29 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReviewFilte
         cond = cond.add(entry_review::Column::Status.eq(f.status.as_str()));
     }
     cond = cond.add(ts_range(col("submitted_at"), &f.from, &f.to));
-    let per = per_page(f.per_page);
-    let page = crate::ui::page_number(f.page);
-    let paginator = entry_review::Entity::find()
+    let select = entry_review::Entity::find()
         .filter(cond)
         .order_by_desc(entry_review::Column::SubmittedAt)
-        .order_by_desc(entry_review::Column::Id)
-        .paginate(db, per);
-    let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(page - 1).await?;
-    let ids: Vec<i64> = rows.iter().flat_map(|r| [Some(r.submitted_by), r.approver_id]).flatten().collect();
+        .order_by_desc(entry_review::Column::Id);
+    let rows = crate::db::fetch_page(db, select, f.page, f.per_page).await?;
+    let ids: Vec<i64> = rows.items.iter().flat_map(|r| [Some(r.submitted_by), r.approver_id]).flatten().collect();
     let names = account_names(db, ids).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| ReviewRow {
-            id: r.id,
-            target_type: r.target(),
-            status: r.status(),
-            target_id: r.target_id,
-            summary: r.summary,
-            submitted_by: names.get(&r.submitted_by).cloned().unwrap_or_default(),
-            submitted_by_me: r.submitted_by == me,
-            submitted_at: r.submitted_at,
-            approver: r.approver_id.and_then(|a| names.get(&a).cloned()),
-            approver_is_me: r.approver_id == Some(me),
-            decided_at: r.decided_at,
-            comment: r.decision_comment,
-            duplicate_reason: r.duplicate_reason,
-            revision: r.revision,
-        })
-        .collect();
-    Ok(Page { items, total, page, per_page: per })
+    Ok(rows.map(|r| ReviewRow {
+        id: r.id,
+        target_type: r.target(),
+        status: r.status(),
+        target_id: r.target_id,
+        summary: r.summary,
+        submitted_by: names.get(&r.submitted_by).cloned().unwrap_or_default(),
+        submitted_by_me: r.submitted_by == me,
+        submitted_at: r.submitted_at,
+        approver: r.approver_id.and_then(|a| names.get(&a).cloned()),
+        approver_is_me: r.approver_id == Some(me),
+        decided_at: r.decided_at,
+        comment: r.decision_comment,
+        duplicate_reason: r.duplicate_reason,
+        revision: r.revision,
+    }))
 }
 
 /// How many entries wait for `user`'s decision.

@@ -1,5 +1,6 @@
 //! Data scope (SPEC §1.6): the primitive every query narrows itself with. A rep-office user only
 //! ever sees rows of its own organisation; the server applies it, never the page.
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait};
 
 use super::DataScope;
@@ -32,11 +33,19 @@ impl Scope {
     /// The condition for rows that belong to an organisation (`org_col`) and were created by an
     /// account (`owner_col`).
     pub fn condition(&self, org_col: impl ColumnTrait, owner_col: impl ColumnTrait) -> Condition {
+        self.condition_on(org_col.into_expr(), &[owner_col.into_expr()])
+    }
+
+    /// The same for any expressions: the organisation of a row, and the accounts that own it
+    /// (any of them: its creator, its assignee …). The one scope rule every query applies.
+    pub fn condition_on(&self, org: Expr, owners: &[Expr]) -> Condition {
         match self {
             Scope::All => Condition::all(),
-            Scope::Orgs(ids) => Condition::all().add(org_col.is_in(ids.clone())),
-            Scope::Dept(id) => Condition::all().add(org_col.eq(*id)),
-            Scope::Own(account) => Condition::all().add(owner_col.eq(*account)),
+            Scope::Orgs(ids) => Condition::all().add(org.is_in(ids.clone())),
+            Scope::Dept(id) => Condition::all().add(org.eq(*id)),
+            Scope::Own(account) => {
+                Condition::all().add(owners.iter().fold(Condition::any(), |any, o| any.add(o.clone().eq(*account))))
+            }
         }
     }
 

@@ -218,13 +218,7 @@ pub fn eq_code(cond: Condition, col: Expr, v: &str) -> Condition {
 /// The customers (`c`) inside a data scope: its organisations, or the customers an agent owns
 /// or entered.
 pub fn scope_condition(scope: &Scope) -> Condition {
-    let cond = Condition::all();
-    match scope {
-        Scope::All => cond,
-        Scope::Orgs(ids) => cond.add(c("organization_id").is_in(ids.clone())),
-        Scope::Dept(id) => cond.add(c("organization_id").eq(*id)),
-        Scope::Own(a) => cond.add(Condition::any().add(c("owner_agent_id").eq(*a)).add(c("created_by").eq(*a))),
-    }
+    scope.condition_on(c("organization_id"), &[c("owner_agent_id"), c("created_by")])
 }
 
 /// The conditions on the customer (all filters of rows 1–5 and 7, the scope, and visibility).

@@ -18,6 +18,7 @@ use crate::auth::Perm;
 use crate::auth::entity::{account, industry, operation_log, organization, region};
 use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
+use crate::db::{account_names, names};
 use crate::error::{AppError, AppResult};
 
 pub async fn choices(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<QueryChoices> {
@@ -109,27 +110,6 @@ pub fn service_year_start(start: Option<NaiveDate>, today: NaiveDate) -> NaiveDa
         years -= 1;
     }
     at(years)
-}
-
-/// Names of accounts by id (for "录入人", "审批人" … columns).
-pub async fn account_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<HashMap<i64, String>> {
-    names::<account::Entity>(db, ids, account::Column::Id, |a| (a.id, a.name)).await
-}
-
-/// `f`'s (id, name) of the rows of `E` with these ids.
-pub async fn names<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    ids: Vec<i64>,
-    pk: E::Column,
-    f: impl Fn(E::Model) -> (i64, String),
-) -> AppResult<HashMap<i64, String>>
-where
-    E::Column: ColumnTrait,
-{
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(E::find().filter(pk.is_in(ids)).all(db).await?.into_iter().map(f).collect())
 }
 
 pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<MemberDetail> {
@@ -389,44 +369,37 @@ pub async fn info_page(
 
 pub async fn sync_runs(db: &impl ConnectionTrait, page: u64) -> AppResult<crate::ui::Page<super::SyncRunRow>> {
     use super::entity::sync_run;
-    let per = 20;
-    let page = crate::ui::page_number(page);
-    let pager = sync_run::Entity::find().order_by_desc(sync_run::Column::Id).paginate(db, per);
-    let total = pager.num_items().await?;
-    let runs = pager.fetch_page(page - 1).await?;
-    let ids: Vec<i64> = runs.iter().filter_map(|r| r.triggered_by).collect();
+    let runs =
+        crate::db::fetch_page(db, sync_run::Entity::find().order_by_desc(sync_run::Column::Id), page, 20).await?;
+    let ids: Vec<i64> = runs.items.iter().filter_map(|r| r.triggered_by).collect();
     let accounts = account_names(db, ids).await?;
-    let items = runs
-        .into_iter()
-        .map(|r| {
-            let errors: Vec<super::cm_sync::RowError> =
-                r.error_report.as_deref().and_then(|e| serde_json::from_str(e).ok()).unwrap_or_default();
-            let status = SyncStatus::parse(&r.status);
-            let general = r.error_report.clone().filter(|_| errors.is_empty() && status == Some(SyncStatus::Failed));
-            let mut list: Vec<(usize, String, String)> =
-                errors.iter().take(100).map(|e| (e.line, e.field.clone(), e.message.clone())).collect();
-            if let Some(g) = general {
-                list.push((0, String::new(), g));
-            }
-            super::SyncRunRow {
-                id: r.id,
-                kind: r.kind,
-                mode: r.mode,
-                file_name: r.file_name.unwrap_or_default(),
-                started_at: r.started_at,
-                finished_at: r.finished_at,
-                status,
-                rows_read: r.rows_read,
-                rows_inserted: r.rows_inserted,
-                rows_updated: r.rows_updated,
-                rows_failed: r.rows_failed,
-                triggered_by: r.triggered_by.and_then(|a| accounts.get(&a).cloned()).unwrap_or_else(|| "系统".into()),
-                error_count: errors.len().max(list.len()),
-                errors: list,
-            }
-        })
-        .collect();
-    Ok(crate::ui::Page { items, total, page, per_page: per })
+    Ok(runs.map(|r| {
+        let errors: Vec<super::cm_sync::RowError> =
+            r.error_report.as_deref().and_then(|e| serde_json::from_str(e).ok()).unwrap_or_default();
+        let status = SyncStatus::parse(&r.status);
+        let general = r.error_report.clone().filter(|_| errors.is_empty() && status == Some(SyncStatus::Failed));
+        let mut list: Vec<(usize, String, String)> =
+            errors.iter().take(100).map(|e| (e.line, e.field.clone(), e.message.clone())).collect();
+        if let Some(g) = general {
+            list.push((0, String::new(), g));
+        }
+        super::SyncRunRow {
+            id: r.id,
+            kind: r.kind,
+            mode: r.mode,
+            file_name: r.file_name.unwrap_or_default(),
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            status,
+            rows_read: r.rows_read,
+            rows_inserted: r.rows_inserted,
+            rows_updated: r.rows_updated,
+            rows_failed: r.rows_failed,
+            triggered_by: r.triggered_by.and_then(|a| accounts.get(&a).cloned()).unwrap_or_else(|| "系统".into()),
+            error_count: errors.len().max(list.len()),
+            errors: list,
+        }
+    }))
 }
 
 #[cfg(test)]

@@ -19,6 +19,19 @@ pub struct Page<T> {
     pub per_page: u64,
 }
 
+impl<T> Page<T> {
+    /// The same page with each row mapped.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        let Page { items, total, page, per_page } = self;
+        Page { items: items.into_iter().map(f).collect(), total, page, per_page }
+    }
+
+    /// The same page with these rows instead (made from its own, say asynchronously).
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        Page { items, total: self.total, page: self.page, per_page: self.per_page }
+    }
+}
+
 /// No rows (a list that is not shown, such as the other tab's).
 impl<T> Default for Page<T> {
     fn default() -> Self {

@@ -9,16 +9,16 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::{conflict, opt, update_versioned};
 use crate::admin::{AccountDetail, AccountFilter, AccountFormOptions, AccountInput, AccountRow, OrgOption, RoleOption};
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, role};
 use crate::auth::session::{self, CurrentUser};
 use crate::auth::{AccountStatus, Perm, PermissionMode, RoleCategory, password};
 use crate::db::contains_ignoring_case;
+use crate::db::{conflict, fetch_page, opt, update_versioned};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::state::AppState;
-use crate::ui::{Page, per_page};
+use crate::ui::Page;
 
 pub async fn form_options(db: &impl ConnectionTrait) -> AppResult<AccountFormOptions> {
     let roles = role::Entity::find()
@@ -74,36 +74,30 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: AccountFilte
     if !f.status.is_empty() {
         cond = cond.add(account::Column::Status.eq(f.status.clone()));
     }
-    let per = per_page(f.per_page);
-    let page = crate::ui::page_number(f.page);
-    let pager = account::Entity::find().filter(cond).order_by_desc(account::Column::Id).paginate(db, per);
-    let total = pager.num_items().await?;
-    let rows = pager.fetch_page(page - 1).await?;
+    let rows =
+        fetch_page(db, account::Entity::find().filter(cond).order_by_desc(account::Column::Id), f.page, f.per_page)
+            .await?;
     let roles: HashMap<i64, role::Model> = role::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r)).collect();
     let orgs: HashMap<i64, String> =
         organization::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.name)).collect();
     let now = Utc::now();
-    let items = rows
-        .into_iter()
-        .map(|a| {
-            let r = roles.get(&a.role_id);
-            AccountRow {
-                id: a.id,
-                role_category: RoleCategory::from_code(&a.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin),
-                role_name_zh: r.map(|r| r.name.clone()).unwrap_or_default(),
-                role_name_en: r.map(|r| r.name_en.clone()).unwrap_or_default(),
-                org_name: orgs.get(&a.organization_id).cloned().unwrap_or_default(),
-                locked: a.locked_until.is_some_and(|t| t > now),
-                admin_id: a.admin_id,
-                name: a.name,
-                email: a.email,
-                status: a.status,
-                opened_at: a.opened_at,
-                last_login_at: a.last_login_at,
-            }
-        })
-        .collect();
-    Ok(Page { items, total, page, per_page: per })
+    Ok(rows.map(|a| {
+        let r = roles.get(&a.role_id);
+        AccountRow {
+            id: a.id,
+            role_category: RoleCategory::from_code(&a.role_category).unwrap_or(RoleCategory::BusinessDeptAdmin),
+            role_name_zh: r.map(|r| r.name.clone()).unwrap_or_default(),
+            role_name_en: r.map(|r| r.name_en.clone()).unwrap_or_default(),
+            org_name: orgs.get(&a.organization_id).cloned().unwrap_or_default(),
+            locked: a.locked_until.is_some_and(|t| t > now),
+            admin_id: a.admin_id,
+            name: a.name,
+            email: a.email,
+            status: a.status,
+            opened_at: a.opened_at,
+            last_login_at: a.last_login_at,
+        }
+    }))
 }
 
 /// The account if it exists inside the user's scope.
@@ -250,7 +244,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, input: AccountInput) -
     .insert(&txn)
     .await
     .map_err(|e| {
-        if super::unique_violation(&e) {
+        if crate::db::unique_violation(&e) {
             AppError::field("admin_id", "该管理员ID已被使用", "This login ID is taken")
         } else {
             e.into()

@@ -9,9 +9,9 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTra
 use crate::admin::{LogFilter, LogRow, LoginLogRow};
 use crate::auth::entity::{account, login_log, operation_log, permission};
 use crate::auth::session::CurrentUser;
-use crate::db::{contains_ignoring_case, starts_with};
+use crate::db::{contains_ignoring_case, fetch_page, starts_with};
 use crate::error::{AppError, AppResult};
-use crate::ui::{Page, per_page};
+use crate::ui::Page;
 
 /// Start of a `YYYY-MM-DD` day in Asia/Shanghai, as UTC.
 fn day_start(s: &str, field: &str) -> AppResult<Option<DateTime<Utc>>> {
@@ -67,12 +67,10 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: LogFilter) -
     if !f.module.is_empty() {
         cond = cond.add(starts_with(Expr::col(operation_log::Column::Module), &f.module));
     }
-    let per = per_page(f.per_page);
-    let page = crate::ui::page_number(f.page);
-    let pager = operation_log::Entity::find().filter(cond).order_by_desc(operation_log::Column::Id).paginate(db, per);
-    let total = pager.num_items().await?;
-    let rows = pager.fetch_page(page - 1).await?;
-    Ok(Page { items: to_rows(db, rows).await?, total, page, per_page: per })
+    let select = operation_log::Entity::find().filter(cond).order_by_desc(operation_log::Column::Id);
+    let mut rows = fetch_page(db, select, f.page, f.per_page).await?;
+    let items = to_rows(db, std::mem::take(&mut rows.items)).await?;
+    Ok(rows.with_items(items))
 }
 
 /// The user's own last ten operations (首页 事务日志).
@@ -136,22 +134,13 @@ pub async fn list_logins(db: &impl ConnectionTrait, f: LogFilter) -> AppResult<P
     if !f.action.is_empty() {
         cond = cond.add(login_log::Column::Result.eq(f.action.clone()));
     }
-    let per = per_page(f.per_page);
-    let page = crate::ui::page_number(f.page);
-    let pager = login_log::Entity::find().filter(cond).order_by_desc(login_log::Column::Id).paginate(db, per);
-    let total = pager.num_items().await?;
-    let items = pager
-        .fetch_page(page - 1)
-        .await?
-        .into_iter()
-        .map(|r| LoginLogRow {
-            id: r.id,
-            at: r.at,
-            admin_id: r.admin_id_attempted,
-            ip: r.ip,
-            user_agent: r.user_agent.unwrap_or_default(),
-            result: crate::auth::LoginResult::parse(&r.result),
-        })
-        .collect();
-    Ok(Page { items, total, page, per_page: per })
+    let select = login_log::Entity::find().filter(cond).order_by_desc(login_log::Column::Id);
+    Ok(fetch_page(db, select, f.page, f.per_page).await?.map(|r| LoginLogRow {
+        id: r.id,
+        at: r.at,
+        admin_id: r.admin_id_attempted,
+        ip: r.ip,
+        user_agent: r.user_agent.unwrap_or_default(),
+        result: crate::auth::LoginResult::parse(&r.result),
+    }))
 }

@@ -8,12 +8,12 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{conflict, opt, update_versioned};
 use crate::admin::{OrgInput, OrgRow, RegionRef};
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, organization, organization_region, region};
 use crate::auth::session::CurrentUser;
 use crate::auth::{DepartmentKind, OrgType, Perm};
+use crate::db::{conflict, opt, update_versioned};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::state::AppState;
 

@@ -9,13 +9,13 @@ use sea_orm::{
 use serde_json::json;
 
 use super::accounts::find_scoped;
-use super::{conflict, update_versioned};
 use crate::admin::{AccountPermissions, PermNode, RoleInput, RoleRow};
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::{account, account_permission, organization, permission, role, role_permission};
 use crate::auth::perm::grant_allowed;
 use crate::auth::session::{CurrentUser, granted_codes};
 use crate::auth::{DataScope, DepartmentKind, Perm, PermissionMode, RoleCategory};
+use crate::db::{conflict, update_versioned};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -126,7 +126,7 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: RoleInput) -> App
             let mut am: role::ActiveModel = r.clone().into();
             am.name = Set(input.name.trim().to_string());
             am.data_scope = Set(input.data_scope.code().to_string());
-            am.description = Set(super::opt(&input.description));
+            am.description = Set(crate::db::opt(&input.description));
             am.updated_at = Set(now);
             am.version = Set(input.version + 1);
             if !update_versioned(&txn, am, (role::Column::Id, id), (role::Column::Version, input.version)).await? {
@@ -146,7 +146,7 @@ pub async fn save(state: &AppState, user: &CurrentUser, input: RoleInput) -> App
                 role_category: Set(input.role_category.code().to_string()),
                 data_scope: Set(input.data_scope.code().to_string()),
                 is_builtin: Set(false),
-                description: Set(super::opt(&input.description)),
+                description: Set(crate::db::opt(&input.description)),
                 sort_order: Set(100),
                 created_at: Set(now),
                 updated_at: Set(now),
