@@ -171,6 +171,10 @@ pub enum TextMatch {
     Checked,
     /// The matching customers, looked up beforehand (few).
     Ids(Vec<i64>),
+    /// Only the substring test on the normalised text, no index: for walking the customers in
+    /// order of their latest service on PostgreSQL, whose planner misjudges a phrase on the
+    /// GIN index (43 rows estimated where 50,000 match) and would rather fetch and sort them all.
+    Scan,
 }
 
 /// The text filters alone (`None` when there is none or 精确匹配 is on).
@@ -183,11 +187,18 @@ pub fn text_condition(backend: DbBackend, f: &MemberFilter, how: &TextMatch) -> 
         return Some(Condition::all().add(c("id").is_in(ids.clone())));
     }
     let checked = *how == TextMatch::Checked;
+    let scan = *how == TextMatch::Scan;
     let mut cond = Condition::all();
     let mut any = false;
     for (value, field) in [(&f.company, TextField::Company), (&f.email, TextField::Email), (&f.login, TextField::Login)]
     {
-        if let Some(m) = text_match_as(backend, field, value, checked) {
+        let m = if scan {
+            let needle = search_text(value);
+            (!needle.is_empty()).then(|| Condition::all().add(contains(backend, c(field.text()), &needle)))
+        } else {
+            text_match_as(backend, field, value, checked)
+        };
+        if let Some(m) = m {
             cond = cond.add(m);
             any = true;
         }
@@ -195,7 +206,11 @@ pub fn text_condition(backend: DbBackend, f: &MemberFilter, how: &TextMatch) -> 
     for (value, col) in [(&f.phone_fixed, "phone_fixed"), (&f.phone_mobile, "phone_mobile")] {
         let d = digits(value);
         if !d.is_empty() {
-            cond = cond.add(phone_match(backend, &[col], &d, checked));
+            cond = cond.add(if scan {
+                Condition::all().add(contains(backend, phone_digits(c(col)), &d))
+            } else {
+                phone_match(backend, &[col], &d, checked)
+            });
             any = true;
         }
     }

@@ -107,6 +107,11 @@ pub async fn plan(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) ->
         }
     };
     let walk = !records && n >= ROWS_FROM_CUSTOMERS;
+    if walk && backend == DbBackend::Postgres && text == TextMatch::Index {
+        // SQLite is told to walk (`Hinted`); PostgreSQL walks once the text filter offers it
+        // no index to prefer.
+        text = TextMatch::Scan;
+    }
     if f.by_member() {
         return Ok(Plan { walk, text, ..Plan::RECORDS });
     }
