@@ -248,6 +248,23 @@ mod tests {
     }
 
     #[test]
+    fn form_fields_are_named_after_their_url_parameters() {
+        assert_eq!(MemberFilter::key("company"), "company");
+        assert_eq!(MemberFilter::key("phone_fixed"), "tel");
+        assert_eq!(MemberFilter::key("province"), "prov");
+        assert_eq!(MemberFilter::key("exact"), "exact");
+        assert_eq!(MemberFilter::key("no_such_field"), "");
+        // The 会员级别 checkboxes of a form sent before hydration: one parameter per box.
+        let mut q = leptos_router::params::ParamsMap::new();
+        for (k, v) in [("level", "gold"), ("level", ""), ("level", "shang_yi_tong"), ("company", "电子")] {
+            q.insert(k, v.to_string());
+        }
+        let f = MemberFilter::from_query(&q);
+        assert_eq!(f.level, "gold,shang_yi_tong");
+        assert_eq!(f.company, "电子");
+    }
+
+    #[test]
     fn validation_names_the_field() {
         let f = MemberFilter { level: "gold,platinum".into(), start_from: "2026-13-01".into(), ..Default::default() };
         let e = f.validate();

@@ -257,8 +257,9 @@ fn typed_before_hydration<F: UrlFilter>() -> Option<F> {
 /// the browser submits it and the server renders the result), taken over by the list state
 /// once hydrated. Each field has a `name` (its URL parameter, see [`bind_filter!`]) and
 /// renders its value as an attribute too (`value=`/`checked=`/`selected=` beside `prop:`), so
-/// the server-rendered form shows the URL's filter that hydration reads back. `keep` names URL parameters the form has no field for (view, sort …) that a
-/// search keeps; the page size is always kept.
+/// the server-rendered form shows the URL's filter that hydration reads back. `keep` names
+/// URL parameters the form has no field for (view, sort …) that a search keeps; the page size
+/// is always kept.
 #[component]
 pub fn FilterForm<F: UrlFilter>(
     list: ListState<F>,

@@ -338,3 +338,42 @@ async fn account_list_filters_and_pages() {
     let (_, none) = s.call("admin/accounts/list", json!({"filter": {"status": "suspended"}})).await;
     assert_eq!(none["total"], 0);
 }
+
+/// Parallel status toggles by two admins: each change that happened is one version step and one
+/// log entry, a lost race is "already so" (200) or the conflict naming who changed it (409),
+/// and an account edit made meanwhile keeps its fields (only the status column is written).
+#[tokio::test]
+async fn parallel_status_changes_step_the_version_once_each_and_keep_other_edits() {
+    let app = TestApp::spawn().await;
+    // Two sessions of account admins (two tabs, or two managers).
+    let m = app.login("manager").await;
+    let s = app.login("manager").await;
+    let id = app.account_id("agent").await;
+    let version = format!("SELECT version FROM account WHERE id = {id}");
+    let v0 = app.count(&version).await;
+    let logged = format!("SELECT COUNT(*) FROM operation_log WHERE target_id = {id} AND detail LIKE '%status%'");
+    let logs0 = app.count(&logged).await;
+    let calls = (0..24).map(|i| {
+        let mut c = if i % 2 == 0 { m.clone() } else { s.clone() };
+        let status = if i % 3 == 0 { "active" } else { "suspended" };
+        async move { c.call("admin/accounts/status", json!({"id": id, "status": status})).await }
+    });
+    let results = futures_util::future::join_all(calls).await;
+    for (status, body) in &results {
+        assert!(matches!(*status, StatusCode::OK | StatusCode::CONFLICT), "{status} {body}");
+    }
+    let steps = app.count(&version).await - v0;
+    assert!(steps >= 1, "at least the first suspension happened");
+    assert_eq!(app.count(&logged).await - logs0, steps, "one log entry per version step");
+
+    // An edit of the name in between is not undone by a status change.
+    app.exec(&format!("UPDATE account SET name = '张坐席改' WHERE id = {id}")).await;
+    let mut m = m;
+    let target = if app.text(&format!("SELECT status FROM account WHERE id = {id}")).await == "active" {
+        "suspended"
+    } else {
+        "active"
+    };
+    assert_eq!(m.call("admin/accounts/status", json!({"id": id, "status": target})).await.0, StatusCode::OK);
+    assert_eq!(app.text(&format!("SELECT name FROM account WHERE id = {id}")).await, "张坐席改");
+}

@@ -2,7 +2,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder,
@@ -338,12 +338,23 @@ pub async fn set_status(state: &AppState, user: &CurrentUser, id: i64, status: &
         return Ok(());
     }
     let txn = crate::db::write_txn(&state.db).await?;
-    let mut am: account::ActiveModel = before.clone().into();
-    am.status = Set(status.code().into());
-    am.updated_at = Set(Utc::now());
-    am.updated_by = Set(Some(user.account.id));
-    am.version = Set(before.version + 1);
-    am.update(&txn).await?;
+    // Only the status, claimed from the status read: a concurrent edit of the account keeps
+    // its fields and its version step (the version moves on from whatever it is now).
+    let changed = account::Entity::update_many()
+        .col_expr(account::Column::Status, Expr::value(status.code()))
+        .col_expr(account::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(account::Column::UpdatedBy, Expr::value(user.account.id))
+        .col_expr(account::Column::Version, Expr::col(account::Column::Version).add(1))
+        .filter(account::Column::Id.eq(id))
+        .filter(account::Column::Status.eq(before.status.as_str()))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        // Someone changed the status in between: to this one (nothing left to do) or back.
+        let now = account::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
+        return if now.status() == Some(status) { Ok(()) } else { Err(conflict(&txn, now.updated_by).await) };
+    }
     if status != AccountStatus::Active {
         session::revoke_all(&txn, id, None).await?;
     }
