@@ -36,7 +36,7 @@ pub async fn approvers(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResu
         .map(|r| r.id)
         .collect();
     let accounts = account::Entity::find()
-        .filter(account::Column::Status.eq("active"))
+        .filter(account::Column::Status.eq(crate::auth::AccountStatus::Active.code()))
         .filter(account::Column::Id.ne(user.account.id))
         .filter(
             sea_orm::Condition::any()

@@ -223,3 +223,37 @@ async fn a_killed_import_commit_leaves_nothing_behind() {
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(app.count("SELECT COUNT(*) FROM customer").await, 1500);
 }
+
+/// 审核中心 is every account's: an approver flagged 有审核资格 without any archive right opens
+/// the batch sent to it (view and rows) and decides it; an uninvolved account does not see it.
+#[tokio::test]
+async fn an_approver_without_archive_rights_opens_and_decides_the_batch_sent_to_it() {
+    let app = TestApp::spawn().await;
+    let qa = app.account_id("qa").await;
+    app.exec(&format!("UPDATE account SET can_review = TRUE WHERE id = {qa}")).await;
+    let mut q = app.login("qa").await;
+    assert_eq!(q.call("imports/recent", json!({})).await.0, StatusCode::FORBIDDEN, "qa has no import right");
+    let mut agent = app.login("agent").await;
+    let file = csv(&[CUSTOMER_HEADER, "宁波北仑港机配件有限公司,包经理,13857500011,,,,浙江省/宁波市/北仑区,,供应商,"]);
+    let view = stage(&mut agent, "customer", "港机.csv", file).await;
+    let id = view["id"].as_i64().unwrap();
+    let done = commit(&mut agent, id, Some(qa)).await;
+    assert_eq!(done["state"], "done", "{done}");
+
+    let (status, v) = q.call("imports/view", json!({ "id": id })).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (status, rows) = q.call("imports/rows", json!({"id": id, "status": "valid", "page": 1, "per_page": 50})).await;
+    assert_eq!((status, rows["total"].as_i64()), (StatusCode::OK, Some(1)), "{rows}");
+    let (_, todo) = q.call("reviews/list", json!({"filter": {"tab": "todo", "target_type": "import_job"}})).await;
+    let review = todo["items"][0]["id"].as_i64().expect("the batch waits for qa");
+    let (status, body) =
+        q.call("reviews/decide", json!({"id": review, "approve": true, "comment": "", "reject_rows": []})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let mut other = app.login("biz_buyer").await;
+    assert_eq!(other.call("imports/view", json!({ "id": id })).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.call("imports/rows", json!({"id": id, "status": "", "page": 1, "per_page": 50})).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -82,8 +82,8 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
         ("reviews/pending", json!({}), &["login"]),
         ("reviews/decide", json!({"id": 999_999, "approve": true, "comment": "", "reject_rows": []}), &["login"]),
         ("imports/recent", json!({}), &["archive"]),
-        ("imports/view", json!({"id": 999_999}), &["archive"]),
-        ("imports/rows", json!({"id": 999_999, "status": "", "page": 1, "per_page": 50}), &["archive"]),
+        ("imports/view", json!({"id": 999_999}), &["login"]),
+        ("imports/rows", json!({"id": 999_999, "status": "", "page": 1, "per_page": 50}), &["login"]),
         (
             "imports/commit",
             json!({"id": 999_999, "approver_id": null, "with_duplicates": false, "reason": ""}),
