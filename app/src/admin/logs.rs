@@ -145,7 +145,7 @@ fn LogBrowser(account_id: Option<i64>) -> impl IntoView {
                     let ok = l.result == Some(LoginResult::Success);
                     view! {
                         <tr>
-                            <td>{fmt_time(&l.at)}</td>
+                            <td class="time">{fmt_time(&l.at)}</td>
                             <td>{l.admin_id}</td>
                             <td>{l.ip}</td>
                             <td class="muted">{l.user_agent.chars().take(60).collect::<String>()}</td>
@@ -160,7 +160,7 @@ fn LogBrowser(account_id: Option<i64>) -> impl IntoView {
                     let (azh, aen) = action_label(&l.action);
                     view! {
                         <tr>
-                            <td>{fmt_time(&l.at)}</td>
+                            <td class="time">{fmt_time(&l.at)}</td>
                             <td>{format!("{} ({})", l.account_name, l.admin_id)}</td>
                             <td>{move || i18n.pick(&l.module_zh, &l.module_en)}</td>
                             <td>{move || i18n.t(azh, aen)}</td>
