@@ -147,7 +147,12 @@ pub fn ensure_debian_packages(needs: &[(&str, &str)]) -> Result<()> {
 /// `end2end/node_modules` is missing: `npm ci` with a lock file, `npm install` otherwise.
 pub fn ensure_node_modules(root: &Path) -> Result<()> {
     let dir = root.join("end2end");
-    if dir.join("node_modules").is_dir() {
+    // npm records what it installed in node_modules/.package-lock.json: a lock file changed
+    // since (a pull that adds a package) means installing again.
+    let modified = |p: PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let installed = modified(dir.join("node_modules/.package-lock.json"));
+    let wanted = modified(dir.join("package-lock.json"));
+    if dir.join("node_modules").is_dir() && installed.is_some() && installed >= wanted {
         return Ok(());
     }
     if !dir.join("package.json").exists() {
