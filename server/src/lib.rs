@@ -34,6 +34,9 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             .pragma("journal_mode", "WAL")
             .pragma("synchronous", "NORMAL")
             .pragma("cache_size", "-65536")
+            // Rows the SQLite worker thread may run ahead of a streaming reader (an export):
+            // sqlx's default of 50 hands rows over almost one by one between threads.
+            .row_buffer_size(1024)
     });
     if sqlite && url.contains(":memory:") {
         // Every pooled connection to `sqlite::memory:` would be its own empty database.

@@ -65,7 +65,8 @@ fn broad_record_filter(f: &MemberFilter) -> bool {
 /// (when there are some) and an estimate of all matching customers, both capped.
 pub async fn plan(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) -> AppResult<Plan> {
     if !f.has_customer_filter() && matches!(scope, Scope::All) {
-        return Ok(Plan::RECORDS);
+        // Every customer matches: 按会员 walks them in order of their latest service.
+        return Ok(Plan { walk: f.by_member(), ..Plan::RECORDS });
     }
     let backend = db.get_database_backend();
     let records = f.has_record_filter();
@@ -302,9 +303,10 @@ pub fn rows_statement(
             q.order_by_expr(r("service_at"), order.clone()).order_by_expr(tie, order);
         }
     }
-    // The walk serves the default order: latest service first.
+    // The walk serves the default order: latest service first. 按会员 walks for an export too
+    // (no page): SQLite would otherwise sort every matching member before the first row.
     let walk =
-        plan.walk && page.is_some() && key == "service_at" && desc && (f.by_member() || plan.rows == Drive::Latest);
+        plan.walk && key == "service_at" && desc && (f.by_member() || (page.is_some() && plan.rows == Drive::Latest));
     Hinted { q, walk }
 }
 
