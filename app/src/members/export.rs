@@ -12,7 +12,8 @@ use sea_orm::{DatabaseConnection, FromQueryResult, StreamTrait};
 
 use super::conditions::today_cst;
 use super::enums::{self, Choice};
-use super::query::{RawRow, checked, latest_records, plan, rows_statement};
+use super::latest::latest_records;
+use super::query::{RawRow, checked, plan, rows_statement};
 use super::{MemberFilter, ServiceRow};
 use crate::auth::scope::Scope;
 use crate::error::{AppError, AppResult};

@@ -26,6 +26,8 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod info_query;
 #[cfg(feature = "ssr")]
+pub mod latest;
+#[cfg(feature = "ssr")]
 pub mod query;
 #[cfg(feature = "ssr")]
 pub mod search;

@@ -349,7 +349,7 @@ async fn parallel_status_changes_step_the_version_once_each_and_keep_other_edits
     let m = app.login("manager").await;
     let s = app.login("manager").await;
     let id = app.account_id("agent").await;
-    let version = format!("SELECT version FROM account WHERE id = {id}");
+    let version = format!("SELECT CAST(version AS BIGINT) FROM account WHERE id = {id}");
     let v0 = app.count(&version).await;
     let logged = format!("SELECT COUNT(*) FROM operation_log WHERE target_id = {id} AND detail LIKE '%status%'");
     let logs0 = app.count(&logged).await;
