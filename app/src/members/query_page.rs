@@ -140,6 +140,45 @@ pub fn MemberServicesPage() -> impl IntoView {
     let region = Signal::derive(move || draft.with(|f| [f.province, f.city, f.district]));
     let industry = Signal::derive(move || draft.with(|f| [f.industry1, f.industry2, f.industry3]));
     let by_member = Memo::new(move |_| filter.with(|f| f.by_member()));
+    let body = move || {
+        rows.get().map(|r| match r {
+                    Err(AppError::Validation(_)) => view! {
+                        <div class="empty"><p>{move || i18n.t("请修正标红的查询条件", "Correct the marked filters")}</p></div>
+                    }.into_any(),
+                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <div class="empty">
+                            <p>{move || i18n.t("没有符合条件的记录", "Nothing matches these filters")}</p>
+                            <p class="muted">{move || if by_member.get() {
+                                i18n.t("可以放宽条件后重新查询", "Loosen the filters and search again")
+                            } else {
+                                i18n.t("服务明细只列出有服务记录的会员;没有服务记录的会员请切换到“按会员”查看", "Only members with service records are listed; switch to “By member” to see the others")
+                            }}</p>
+                        </div>
+                    }.into_any(),
+                    Ok(page) => {
+                        let total = page.total;
+                        view! {
+                            <ResultTable rows=page.items by_member=by_member.get_untracked() filter=filter sort_by=sort_by/>
+                            <div class="pager-row">
+                                {(total > COUNT_CAP).then(|| view! {
+                                    <button type="button" class="link" disabled=move || counting.get() on:click=count_all>
+                                        {move || if counting.get() { i18n.t("统计中…", "Counting…") } else { i18n.t("统计总数", "Count all") }}
+                                    </button>
+                                })}
+                                <Pager total=total page=page.page per_page=page.per_page capped_at=Some(COUNT_CAP)
+                                    on_change=Callback::new(move |(p, n): (u64, u64)| go(MemberFilter { page: p, per_page: n, ..filter.get_untracked() }))/>
+                            </div>
+                        }.into_any()
+                    }
+                })
+    };
+    let fallback = || view! { <div class="empty"><p>"查询中…"</p></div> };
+    // `set_pending` in the browser only (see `ui::list::ListTable`).
+    #[cfg(feature = "hydrate")]
+    let results = view! { <Transition set_pending=loading fallback=fallback>{body}</Transition> };
+    #[cfg(not(feature = "hydrate"))]
+    let results = view! { <Transition fallback=fallback>{body}</Transition> };
 
     view! {
         <PageHeader title=("会员资料及服务查询", "Member profile & service query")>
@@ -234,39 +273,7 @@ pub fn MemberServicesPage() -> impl IntoView {
             </div>
         </div>
         <div class="table-wrap" class:loading=move || loading.get() aria-busy=move || loading.get().to_string()>
-            <Transition set_pending=loading fallback=|| view! { <div class="empty"><p>"查询中…"</p></div> }>
-                {move || rows.get().map(|r| match r {
-                    Err(AppError::Validation(_)) => view! {
-                        <div class="empty"><p>{move || i18n.t("请修正标红的查询条件", "Correct the marked filters")}</p></div>
-                    }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error">{e.message(i18n.locale())}</div> }.into_any(),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <div class="empty">
-                            <p>{move || i18n.t("没有符合条件的记录", "Nothing matches these filters")}</p>
-                            <p class="muted">{move || if by_member.get() {
-                                i18n.t("可以放宽条件后重新查询", "Loosen the filters and search again")
-                            } else {
-                                i18n.t("服务明细只列出有服务记录的会员;没有服务记录的会员请切换到“按会员”查看", "Only members with service records are listed; switch to “By member” to see the others")
-                            }}</p>
-                        </div>
-                    }.into_any(),
-                    Ok(page) => {
-                        let total = page.total;
-                        view! {
-                            <ResultTable rows=page.items by_member=by_member.get_untracked() filter=filter sort_by=sort_by/>
-                            <div class="pager-row">
-                                {(total > COUNT_CAP).then(|| view! {
-                                    <button type="button" class="link" disabled=move || counting.get() on:click=count_all>
-                                        {move || if counting.get() { i18n.t("统计中…", "Counting…") } else { i18n.t("统计总数", "Count all") }}
-                                    </button>
-                                })}
-                                <Pager total=total page=page.page per_page=page.per_page capped_at=Some(COUNT_CAP)
-                                    on_change=Callback::new(move |(p, n): (u64, u64)| go(MemberFilter { page: p, per_page: n, ..filter.get_untracked() }))/>
-                            </div>
-                        }.into_any()
-                    }
-                })}
-            </Transition>
+            {results}
         </div>
     }
 }

@@ -324,29 +324,40 @@ where
     let table_class = if class.is_empty() { "data".to_string() } else { format!("data {class}") };
     // While another page or filter loads, the rows shown are the previous ones: say so.
     let loading = RwSignal::new(false);
+    let fallback = move || view! { <div class="empty"><p>{move || i18n.t("查询中…", "Loading…")}</p></div> };
+    let body = move || {
+        rows.get().map(|r| match r {
+            Err(AppError::Validation(_)) => view! {
+                <div class="empty"><p>{move || i18n.t("请修正标红的查询条件", "Correct the marked filters")}</p></div>
+            }
+            .into_any(),
+            Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
+            Ok(p) if p.items.is_empty() => view! { <div class="empty">{empty.run()}</div> }.into_any(),
+            Ok(p) => {
+                let row = row.clone();
+                view! {
+                    <table class=table_class.clone() data-testid=testid>
+                        <thead><tr>
+                            {columns.iter().map(|(zh, en)| view! { <th>{move || i18n.t(zh, en)}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>{p.items.into_iter().map(row).collect_view()}</tbody>
+                    </table>
+                    <Pager total=p.total page=p.page per_page=p.per_page on_change=on_page capped_at=capped_at/>
+                }
+                .into_any()
+            }
+        })
+    };
+    // `set_pending` in the browser only: on the server Leptos runs it as an effect in a spawned
+    // task that can outlive the render (a worker panic under load), and a server render has
+    // nothing pending to show.
+    #[cfg(feature = "hydrate")]
+    let results = view! { <Transition set_pending=loading fallback=fallback>{body}</Transition> };
+    #[cfg(not(feature = "hydrate"))]
+    let results = view! { <Transition fallback=fallback>{body}</Transition> };
     view! {
         <div class="table-wrap" class:loading=move || loading.get() aria-busy=move || loading.get().to_string()>
-            <Transition set_pending=loading fallback=move || view! { <div class="empty"><p>{move || i18n.t("查询中…", "Loading…")}</p></div> }>
-                {move || rows.get().map(|r| match r {
-                    Err(AppError::Validation(_)) => view! {
-                        <div class="empty"><p>{move || i18n.t("请修正标红的查询条件", "Correct the marked filters")}</p></div>
-                    }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <div class="empty">{empty.run()}</div> }.into_any(),
-                    Ok(p) => {
-                        let row = row.clone();
-                        view! {
-                            <table class=table_class.clone() data-testid=testid>
-                                <thead><tr>
-                                    {columns.iter().map(|(zh, en)| view! { <th>{move || i18n.t(zh, en)}</th> }).collect_view()}
-                                </tr></thead>
-                                <tbody>{p.items.into_iter().map(row).collect_view()}</tbody>
-                            </table>
-                            <Pager total=p.total page=p.page per_page=p.per_page on_change=on_page capped_at=capped_at/>
-                        }.into_any()
-                    }
-                })}
-            </Transition>
+            {results}
         </div>
     }
 }
