@@ -12,7 +12,6 @@ use sea_orm::{DatabaseConnection, FromQueryResult, StreamTrait};
 
 use super::conditions::today_cst;
 use super::enums::{self, Choice};
-use super::latest::latest_records;
 use super::query::{RawRow, checked, plan, rows_statement};
 use super::{MemberFilter, ServiceRow};
 use crate::auth::scope::Scope;
@@ -205,35 +204,41 @@ pub async fn member_services(
 ) -> AppResult<u64> {
     checked(f)?;
     let stmt = rows_statement(db.get_database_backend(), f, scope, &plan(db, f, scope).await?, None);
+    let today = today_cst();
+    stream_to_file(db, &stmt, &MEMBER_SERVICE_COLUMNS, format, path, progress, move |row| {
+        Ok(member_service_cells(RawRow::from_query_result(row, "")?.into_row(today)))
+    })
+    .await
+}
+
+/// Streams the rows of `stmt` through `cells` into `path`: the database read and the file
+/// writer run side by side, joined by a small bounded channel of row batches.
+async fn stream_to_file(
+    db: &DatabaseConnection,
+    stmt: &impl sea_orm::StatementBuilder,
+    headers: &'static [(&'static str, f64)],
+    format: Format,
+    path: &Path,
+    progress: impl Fn(u64) + Send + 'static,
+    cells: impl Fn(&sea_orm::QueryResult) -> AppResult<Vec<Cell>>,
+) -> AppResult<u64> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(8);
     let path_buf = path.to_path_buf();
     let writer = tokio::task::spawn_blocking(move || {
-        write_file(&path_buf, format, &MEMBER_SERVICE_COLUMNS, std::iter::from_fn(move || rx.blocking_recv()), progress)
+        write_file(&path_buf, format, headers, std::iter::from_fn(move || rx.blocking_recv()), progress)
     });
-    let today = today_cst();
     let read = async {
-        // A second connection for the latest records of 按会员 batches, while the stream holds one.
-        let mut stream = db.stream(&stmt).await?;
-        let mut batch: Vec<ServiceRow> = Vec::with_capacity(BATCH);
-        loop {
-            let next = stream.next().await;
-            if let Some(row) = next {
-                batch.push(RawRow::from_query_result(&row?, "")?.into_row(today));
-                if batch.len() < BATCH {
-                    continue;
-                }
-            }
-            if batch.is_empty() {
-                break;
-            }
-            if f.by_member() {
-                latest_records(db, f, &mut batch).await?;
-            }
-            let cells = batch.drain(..).map(member_service_cells).collect();
+        let mut stream = db.stream(stmt).await?;
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(row) = stream.next().await {
+            batch.push(cells(&row?)?);
             // A closed channel means the writer failed; its error is reported below.
-            if tx.send(cells).await.is_err() {
-                break;
+            if batch.len() == BATCH && tx.send(std::mem::take(&mut batch)).await.is_err() {
+                return Ok(());
             }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(batch).await;
         }
         Ok::<(), AppError>(())
     }
@@ -315,29 +320,8 @@ pub async fn info(
         super::info_query::InfoKind::Published => &PUBLISHED_COLUMNS,
         super::info_query::InfoKind::Pushes => &PUSH_COLUMNS,
     };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(8);
-    let path_buf = path.to_path_buf();
-    let writer = tokio::task::spawn_blocking(move || {
-        write_file(&path_buf, format, headers, std::iter::from_fn(move || rx.blocking_recv()), progress)
-    });
-    let read = async {
-        let mut stream = db.stream(&stmt).await?;
-        let mut batch = Vec::with_capacity(BATCH);
-        while let Some(row) = stream.next().await {
-            let r = super::info_query::RawInfo::from_query_result(&row?, "")?.into_row();
-            batch.push(info_cells(kind, r));
-            if batch.len() == BATCH && tx.send(std::mem::take(&mut batch)).await.is_err() {
-                return Ok::<(), AppError>(());
-            }
-        }
-        if !batch.is_empty() {
-            let _ = tx.send(batch).await;
-        }
-        Ok(())
-    }
-    .await;
-    drop(tx);
-    let written = writer.await.map_err(AppError::internal)?;
-    read?;
-    written
+    stream_to_file(db, &stmt, headers, format, path, progress, move |row| {
+        Ok(info_cells(kind, super::info_query::RawInfo::from_query_result(row, "")?.into_row()))
+    })
+    .await
 }

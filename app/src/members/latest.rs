@@ -1,5 +1,6 @@
 //! 按会员: each listed member's latest matching service record and its number of matching
-//! records, for the page and the export alike.
+//! records, for a page (an export joins the latest record in its own statement, see
+//! `query::rows_statement`).
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -35,8 +36,7 @@ pub async fn latest_records(db: &impl ConnectionTrait, f: &MemberFilter, items: 
     let mut latest: HashMap<i64, (LatestRow, i64)> = HashMap::new();
     if db.get_database_backend() == DbBackend::Sqlite {
         // One row per member: SQLite takes the bare columns of `max()` from the row holding
-        // the maximum (documented behaviour), so a 1,000-member export batch reads 1,000 rows
-        // instead of all ~5,000 records of those members.
+        // the maximum (documented behaviour), instead of every record of those members.
         q.expr_as(r("service_at").max(), Alias::new("service_at"))
             .columns(cols)
             .expr_as(Expr::col(Asterisk).count(), Alias::new("n"))

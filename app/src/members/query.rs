@@ -217,7 +217,8 @@ pub fn join_names(q: &mut SelectStatement, industry_of: &str, industry_as: &str)
         .join_as(JoinType::LeftJoin, Alias::new("industry"), Alias::new("i"), on("i", (industry_of, "industry_l1_id")));
 }
 
-/// The row query with the joined names and the order; `page` = (limit, offset).
+/// The row query with the joined names and the order; `page` = (limit, offset), none for an
+/// export (every row; 按会员 rows then carry their latest record).
 pub fn rows_statement(
     backend: DbBackend,
     f: &MemberFilter,
@@ -278,9 +279,33 @@ pub fn rows_statement(
     ] {
         q.expr_as(c(col), Alias::new(format!("c_{col}")));
     }
+    // 按会员: a page reads its members' latest records separately (`latest_records`, with
+    // their counts); an export joins each member's latest record here, one index probe per
+    // member in the same stream (a second query per batch of 1,000 cost 25 ms on SQLite).
+    let inline_latest = f.by_member() && page.is_none();
+    if inline_latest {
+        let mut latest = Query::select();
+        latest
+            .column((Alias::new("r"), Alias::new("id")))
+            .from_as(Alias::new("service_record"), Alias::new("r"))
+            .and_where(r("customer_id").equals((Alias::new("c"), Alias::new("id"))))
+            .cond_where(record_condition(f))
+            .order_by_expr(r("service_at"), Order::Desc)
+            .order_by_expr(r("id"), Order::Desc)
+            .limit(1);
+        q.join_as(
+            JoinType::LeftJoin,
+            Alias::new("service_record"),
+            Alias::new("lr"),
+            Expr::col((Alias::new("lr"), Alias::new("id"))).eq(Expr::SubQuery(None, Box::new(latest.into()))),
+        );
+    }
     for col in ["id", "service_at", "service_type", "service_mode", "service_dept", "qa_result"] {
-        // 按会员 reads the latest record separately (`latest_records`).
-        let e = if f.by_member() { Expr::cust("NULL") } else { r(col) };
+        let e = match (f.by_member(), inline_latest) {
+            (false, _) => r(col),
+            (true, true) => Expr::col((Alias::new("lr"), Alias::new(col))),
+            (true, false) => Expr::cust("NULL"),
+        };
         q.expr_as(e, Alias::new(format!("r_{col}")));
     }
     join_names(&mut q, "c", "industry_name");

@@ -117,6 +117,37 @@ async fn exports_hold_exactly_the_filtered_rows() {
     assert!(lines[1].starts_with(first["company_name"].as_str().unwrap()), "same order as the page");
     assert!(lines[1..].iter().all(|l| l.contains(",回访,")));
 
+    // 按会员: the export joins each member's latest matching record in its own statement; its
+    // rows are the page's rows, with the same latest record (time, type, mode, department).
+    let label = |list, v: &serde_json::Value| {
+        let code = v.as_str().unwrap_or_default();
+        if code.is_empty() { String::new() } else { app::members::enums::label(list, code).0.to_string() }
+    };
+    let mut without_records = 0;
+    for (filter, query) in [
+        (json!({"view": "members", "level": "gold"}), "view=members&level=gold"),
+        (json!({"view": "members", "service_type": "callback"}), "view=members&svc_type=callback"),
+    ] {
+        let mut filter = filter;
+        filter["per_page"] = json!(100);
+        let (_, page) = m.call("members/services", json!({ "filter": filter })).await;
+        let (_, csv) = export(&mut m, "member_services", query, "csv").await;
+        let table = app::tabular::read("x.csv", &csv).unwrap();
+        let items = page["items"].as_array().unwrap();
+        assert!(!items.is_empty() && (items.len() as u64) == page["total"].as_u64().unwrap(), "{query}");
+        assert_eq!(table.rows.len(), items.len(), "{query}");
+        for ((_, row), item) in table.rows.iter().zip(items) {
+            assert_eq!(row[0], item["company_name"].as_str().unwrap());
+            let at: Option<chrono::DateTime<chrono::Utc>> = serde_json::from_value(item["service_at"].clone()).unwrap();
+            without_records += usize::from(at.is_none());
+            assert_eq!(row[6], at.as_ref().map(app::ui::fmt_time).unwrap_or_default(), "{row:?}");
+            assert_eq!(row[10], label(app::members::enums::SERVICE_TYPES, &item["service_type"]), "{row:?}");
+            assert_eq!(row[11], label(app::members::enums::SERVICE_MODES, &item["service_mode"]), "{row:?}");
+            assert_eq!(row[12], label(app::members::enums::SERVICE_DEPTS, &item["service_dept"]), "{row:?}");
+        }
+    }
+    assert!(without_records > 0, "members without records are exported too");
+
     let (_, xlsx) = export(&mut m, "member_services", query, "xlsx").await;
     let table = app::tabular::read("x.xlsx", &xlsx).unwrap();
     assert_eq!(table.rows.len() as u64, total);
