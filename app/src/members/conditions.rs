@@ -3,7 +3,7 @@
 //! bigram search index, which proposes candidates, and a substring test, which decides.
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use sea_orm::DbBackend;
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 
 use super::MemberFilter;
 use super::search::{QueryGrams, company_norm, digits, normalize, query_grams, search_text};
@@ -124,22 +124,25 @@ fn index_match(backend: DbBackend, column: &str, q: &QueryGrams, checked: bool) 
             };
             Expr::cust_with_values(format!("to_tsvector('simple', \"c\".\"{column}\") @@ {query}"), values)
         }
-        _ => {
-            // Tokens hold only letters, digits and CJK characters: nothing to escape.
-            let terms: Vec<String> = std::iter::once(phrase)
-                .filter(|p| !p.is_empty())
-                .chain(q.singles.iter().cloned())
-                .map(|t| format!("\"{t}\""))
-                .collect();
-            Expr::cust_with_values(
-                format!(
-                    "{}\"c\".\"id\" IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)",
-                    if checked { "+" } else { "" }
-                ),
-                [format!("{column} : ({})", terms.join(" AND "))],
-            )
-        }
+        _ => Expr::cust_with_values(
+            format!(
+                "{}\"c\".\"id\" IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)",
+                if checked { "+" } else { "" }
+            ),
+            [fts_match(column, q)],
+        ),
     })
+}
+
+/// The FTS5 query of `q` on gram column `column` (SQLite): the phrase and the lone characters.
+fn fts_match(column: &str, q: &QueryGrams) -> String {
+    // Tokens hold only letters, digits and CJK characters: nothing to escape.
+    let terms: Vec<String> = std::iter::once(q.phrase.join(" "))
+        .filter(|p| !p.is_empty())
+        .chain(q.singles.iter().cloned())
+        .map(|t| format!("\"{t}\""))
+        .collect();
+    format!("{column} : ({})", terms.join(" AND "))
 }
 
 /// The customers one of whose phone numbers holds `digits` (the index proposes, the digits of
@@ -215,6 +218,45 @@ pub fn text_condition(backend: DbBackend, f: &MemberFilter, how: &TextMatch) -> 
         }
     }
     any.then_some(cond)
+}
+
+/// The ids of at most `limit` customers the search index proposes for the text filters
+/// alone, without the substring test: they include every match. On SQLite the statement reads
+/// only the index (a customer row read per candidate cost more than the index itself). `None`
+/// when there is no text filter or one of them has nothing the index can look up.
+pub fn index_candidates(backend: DbBackend, f: &MemberFilter, limit: u64) -> Option<SelectStatement> {
+    if f.exact {
+        return None;
+    }
+    let texts = [(&f.company, TextField::Company), (&f.email, TextField::Email), (&f.login, TextField::Login)]
+        .map(|(v, field)| (search_text(v), field.grams()));
+    let phones = [&f.phone_fixed, &f.phone_mobile].map(|v| (digits(v), "phone_grams"));
+    let mut fts = vec![];
+    let mut cond = Condition::all();
+    for (needle, column) in texts.into_iter().chain(phones).filter(|(n, _)| !n.is_empty()) {
+        let q = query_grams(&needle);
+        if q.is_empty() {
+            return None;
+        }
+        fts.push(fts_match(column, &q));
+        cond = cond.add(index_match(backend, column, &q, false)?);
+    }
+    if fts.is_empty() {
+        return None;
+    }
+    let mut q = Query::select();
+    match backend {
+        DbBackend::Postgres => q
+            .column((Alias::new("c"), Alias::new("id")))
+            .from_as(Alias::new("customer"), Alias::new("c"))
+            .cond_where(cond),
+        _ => q
+            .expr_as(Expr::cust("rowid"), Alias::new("id"))
+            .from(Alias::new("customer_fts"))
+            .and_where(Expr::cust_with_values("customer_fts MATCH ?", [fts.join(" AND ")])),
+    };
+    q.limit(limit);
+    Some(q)
 }
 
 /// Digits of a stored phone number (separators removed), for the digit-contains check.

@@ -8,7 +8,9 @@ use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, NullOrderin
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, StatementBuilder};
 
 pub use super::conditions::TextMatch;
-use super::conditions::{c, customer_condition_with, customer_filters, r, record_condition, text_condition, today_cst};
+use super::conditions::{
+    c, customer_condition_with, customer_filters, index_candidates, r, record_condition, text_condition, today_cst,
+};
 use super::{COUNT_CAP, MemberFilter, ServiceRow};
 use crate::auth::scope::Scope;
 use crate::error::{AppError, AppResult};
@@ -73,14 +75,23 @@ pub async fn plan(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) ->
     let mut text = TextMatch::Index;
     let mut known = None;
     if let Some(cond) = text_condition(backend, f, &TextMatch::Index) {
+        let ids_of = |q: SelectStatement| async move {
+            db.query_all(&q).await?.iter().map(|r| r.try_get::<i64>("", "id")).collect::<Result<Vec<i64>, _>>()
+        };
+        // The index's candidates first: when they are many, the substring test would read
+        // 2,000 customers only to learn that (15 ms at 1M for 电子科技 or a lone 鑫). Many
+        // candidates with few true matches is rare; those are then checked, not listed.
+        let many = match index_candidates(backend, f, ROWS_FROM_CUSTOMERS + 1) {
+            Some(candidates) => ids_of(candidates).await?.len() as u64 > ROWS_FROM_CUSTOMERS,
+            None => false,
+        };
         let mut q = Query::select();
         q.column((Alias::new("c"), Alias::new("id")))
             .from_as(Alias::new("customer"), Alias::new("c"))
             .cond_where(cond)
             .limit(ROWS_FROM_CUSTOMERS + 1);
-        let ids: Vec<i64> =
-            db.query_all(&q).await?.iter().map(|r| r.try_get::<i64>("", "id")).collect::<Result<_, _>>()?;
-        if ids.len() as u64 <= ROWS_FROM_CUSTOMERS {
+        let ids = if many { vec![] } else { ids_of(q).await? };
+        if !many && ids.len() as u64 <= ROWS_FROM_CUSTOMERS {
             known = (!others).then_some(ids.len() as u64);
             text = TextMatch::Ids(ids);
         } else if others {

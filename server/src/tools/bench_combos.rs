@@ -58,8 +58,16 @@ pub async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
     let date_of = |d: i64| Value::from(today - chrono::Duration::days(d));
     let f = MemberFilter::default;
     let fts = FTS;
+    // The index's terms: the bigram phrase, and a lone character by itself (鑫 has no bigram;
+    // an empty phrase would match nothing and make the reference look 20 times faster).
     let phrase = |col: &str, text: &str| {
-        Value::from(format!("{col} : \"{}\"", app::members::search::query_grams(text).phrase.join(" ")))
+        let g = app::members::search::query_grams(text);
+        let terms: Vec<String> = std::iter::once(g.phrase.join(" "))
+            .filter(|p| !p.is_empty())
+            .chain(g.singles)
+            .map(|t| format!("\"{t}\""))
+            .collect();
+        Value::from(format!("{col} : ({})", terms.join(" AND ")))
     };
     let combo = |name, filter, scope, cust: &str, cust_values: Vec<Value>, rec: &str, rec_values: Vec<Value>| Combo {
         name,

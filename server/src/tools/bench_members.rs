@@ -24,7 +24,7 @@ fn shown(x: f64) -> String {
 
 /// A search-index phrase among a combination's values.
 fn is_phrase(v: &Value) -> bool {
-    matches!(v, Value::String(Some(s)) if s.contains("_grams : \""))
+    matches!(v, Value::String(Some(s)) if s.contains("_grams : (\""))
 }
 
 /// The count and the rows statements with their values, as written by hand; `ids`: the
