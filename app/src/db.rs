@@ -1,6 +1,6 @@
 //! Data helpers every feature shares: how a write transaction starts, optimistic locking and
 //! the conflict message naming who saved last, how user text reaches SQL (never as a `LIKE`
-//! pattern), names of referenced rows, and one page of a list. (Scope conditions are
+//! pattern), a workflow step claimed once, names of referenced rows, and one page of a list. (Scope conditions are
 //! `auth::scope::Scope`'s; database refusals become user errors in `error`.)
 use std::collections::HashMap;
 
@@ -74,6 +74,20 @@ where
     A: ActiveModelTrait<Entity = E> + Send,
 {
     let res = E::update_many().set(am).filter(id.0.eq(id.1)).filter(version.0.eq(version.1)).exec(db).await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// A workflow step that must happen once: `update` is applied to row `id` only while its
+/// state column still holds `from` (one conditional UPDATE). Of two concurrent claims the
+/// second waits for the first to commit, then matches no row: `false`, the step was taken
+/// by someone else meanwhile. `update` holds the new state and whatever goes with it.
+pub async fn claim<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    update: sea_orm::UpdateMany<E>,
+    id: (E::Column, i64),
+    state: (E::Column, &str),
+) -> Result<bool, DbErr> {
+    let res = update.filter(id.0.eq(id.1)).filter(state.0.eq(state.1)).exec(db).await?;
     Ok(res.rows_affected == 1)
 }
 

@@ -3,7 +3,7 @@
 //! report, and whether it may still be undone.
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entity::{entry_review, import_job, import_row};
 use super::{ImportJobView, ImportKind, ImportRowView, ImportStatus, ReviewStatus, RowStatus};
@@ -149,8 +149,8 @@ pub async fn recent(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<
     let jobs = import_job::Entity::find()
         .filter(import_job::Column::UploadedBy.eq(user.account.id))
         .order_by_desc(import_job::Column::Id)
-        .paginate(db, 10)
-        .fetch_page(0)
+        .limit(10)
+        .all(db)
         .await?;
     let mut out = vec![];
     for j in jobs {

@@ -116,16 +116,12 @@ pub async fn decide(
     // Claim the decision with a conditional UPDATE: on PostgreSQL two approvers' transactions
     // both read "pending" above; the second UPDATE waits for the first to commit, then matches
     // no row and is told the entry was decided (a SQLite write transaction is already serial).
-    let claimed = entry_review::Entity::update_many()
+    let update = entry_review::Entity::update_many()
         .col_expr(entry_review::Column::Status, Expr::value(status.code()))
         .col_expr(entry_review::Column::DecidedAt, Expr::value(now))
-        .col_expr(entry_review::Column::DecisionComment, Expr::value(reason.clone()))
-        .filter(entry_review::Column::Id.eq(id))
-        .filter(entry_review::Column::Status.eq(review.status.as_str()))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if claimed == 0 {
+        .col_expr(entry_review::Column::DecisionComment, Expr::value(reason.clone()));
+    let state = (entry_review::Column::Status, review.status.as_str());
+    if !crate::db::claim(&txn, update, (entry_review::Column::Id, id), state).await? {
         return Err(ReviewStatus::already_decided());
     }
     let mut rejected_rows = 0u64;

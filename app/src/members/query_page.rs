@@ -14,7 +14,7 @@ use crate::i18n::use_i18n;
 use crate::members::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
 use crate::ui::filters::{DateRange, FieldError, SelectFilter, TextFilter};
 use crate::ui::list::UrlFilter;
-use crate::ui::list::{FilterForm, ListState};
+use crate::ui::list::{FilterForm, ListState, Results};
 use crate::ui::{PageHeader, Pager, fmt_time};
 
 /// Sets a date range to a preset, counted back from today in the browser's time zone.
@@ -174,11 +174,6 @@ pub fn MemberServicesPage() -> impl IntoView {
                 })
     };
     let fallback = || view! { <div class="empty"><p>"查询中…"</p></div> };
-    // `set_pending` in the browser only (see `ui::list::ListTable`).
-    #[cfg(feature = "hydrate")]
-    let results = view! { <Transition set_pending=loading fallback=fallback>{body}</Transition> };
-    #[cfg(not(feature = "hydrate"))]
-    let results = view! { <Transition fallback=fallback>{body}</Transition> };
 
     view! {
         <PageHeader title=("会员资料及服务查询", "Member profile & service query")>
@@ -273,7 +268,7 @@ pub fn MemberServicesPage() -> impl IntoView {
             </div>
         </div>
         <div class="table-wrap" class:loading=move || loading.get() aria-busy=move || loading.get().to_string()>
-            {results}
+            <Results loading fallback=fallback>{body}</Results>
         </div>
     }
 }

@@ -348,16 +348,25 @@ where
             }
         })
     };
-    // `set_pending` in the browser only: on the server Leptos runs it as an effect in a spawned
-    // task that can outlive the render (a worker panic under load), and a server render has
-    // nothing pending to show.
-    #[cfg(feature = "hydrate")]
-    let results = view! { <Transition set_pending=loading fallback=fallback>{body}</Transition> };
-    #[cfg(not(feature = "hydrate"))]
-    let results = view! { <Transition fallback=fallback>{body}</Transition> };
     view! {
         <div class="table-wrap" class:loading=move || loading.get() aria-busy=move || loading.get().to_string()>
-            {results}
+            <Results loading fallback=fallback>{body.clone()}</Results>
         </div>
     }
+}
+
+/// The results region of a list page: a `<Transition>` that keeps the rows shown while newer
+/// ones load, and sets `loading` meanwhile. `set_pending` is wired in the browser only: on the
+/// server Leptos runs it as an effect in a spawned task that can outlive the render (a worker
+/// panic under load), and a server render has nothing pending to show.
+#[component]
+pub fn Results(loading: RwSignal<bool>, #[prop(into)] fallback: ViewFnOnce, children: ChildrenFn) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    let results = view! { <Transition set_pending=loading fallback=fallback>{children()}</Transition> };
+    #[cfg(not(feature = "hydrate"))]
+    let results = {
+        let _ = loading;
+        view! { <Transition fallback=fallback>{children()}</Transition> }
+    };
+    results
 }

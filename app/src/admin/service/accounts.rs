@@ -340,17 +340,14 @@ pub async fn set_status(state: &AppState, user: &CurrentUser, id: i64, status: &
     let txn = crate::db::write_txn(&state.db).await?;
     // Only the status, claimed from the status read: a concurrent edit of the account keeps
     // its fields and its version step (the version moves on from whatever it is now).
-    let changed = account::Entity::update_many()
+    let update = account::Entity::update_many()
         .col_expr(account::Column::Status, Expr::value(status.code()))
         .col_expr(account::Column::UpdatedAt, Expr::value(Utc::now()))
         .col_expr(account::Column::UpdatedBy, Expr::value(user.account.id))
-        .col_expr(account::Column::Version, Expr::col(account::Column::Version).add(1))
-        .filter(account::Column::Id.eq(id))
-        .filter(account::Column::Status.eq(before.status.as_str()))
-        .exec(&txn)
-        .await?
-        .rows_affected;
-    if changed == 0 {
+        .col_expr(account::Column::Version, Expr::col(account::Column::Version).add(1));
+    let claimed =
+        crate::db::claim(&txn, update, (account::Column::Id, id), (account::Column::Status, &before.status)).await?;
+    if !claimed {
         // Someone changed the status in between: to this one (nothing left to do) or back.
         let now = account::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
         return if now.status() == Some(status) { Ok(()) } else { Err(conflict(&txn, now.updated_by).await) };

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::admin::{LogFilter, LogRow, LoginLogRow};
 use crate::auth::entity::{account, login_log, operation_log, permission};
@@ -78,8 +78,8 @@ pub async fn recent(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<
     let rows = operation_log::Entity::find()
         .filter(operation_log::Column::AccountId.eq(user.account.id))
         .order_by_desc(operation_log::Column::Id)
-        .paginate(db, 10)
-        .fetch_page(0)
+        .limit(10)
+        .all(db)
         .await?;
     to_rows(db, rows).await
 }
