@@ -66,16 +66,16 @@ fn LogBrowser(account_id: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let list = ListState::<LogFilter>::new(move |f| f.account_id = account_id);
     let (filter, draft) = (list.filter, list.draft);
-    let logins_tab = Memo::new(move |_| filter.with(|f| f.tab == "logins"));
+    let logins_tab = Memo::new(move |_| filter.with(LogFilter::logins));
     // Only the open tab's log is read.
-    let ops = list.load(|f: LogFilter| async move {
-        if f.tab == "logins" { Ok(Page::default()) } else { list_operation_logs(f).await }
-    });
-    let logins = list.load(|f: LogFilter| async move {
-        if f.tab == "logins" { list_login_logs(f).await } else { Ok(Page::default()) }
-    });
+    let ops =
+        list.load(
+            |f: LogFilter| async move { if f.logins() { Ok(Page::default()) } else { list_operation_logs(f).await } },
+        );
+    let logins = list
+        .load(|f: LogFilter| async move { if f.logins() { list_login_logs(f).await } else { Ok(Page::default()) } });
     let tab = move |logins: bool| {
-        let tab = if logins { "logins".to_string() } else { String::new() };
+        let tab = if logins { LogFilter::LOGINS.to_string() } else { String::new() };
         list.go(LogFilter { tab, page: 1, ..filter.get_untracked() });
     };
     let preset = move |days: i64| {

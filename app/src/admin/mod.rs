@@ -249,7 +249,7 @@ pub struct PermNode {
     pub parent_code: Option<String>,
     pub name_zh: String,
     pub name_en: String,
-    pub node_type: String,
+    pub node_type: crate::auth::NodeType,
     pub company_cs_only: bool,
 }
 
@@ -405,6 +405,16 @@ url_filter! {
     LogFilter;
     text { admin_id = "q", action = "action", module = "module", from = "from", to = "to", tab = "tab" }
     id { account_id = "account" }
+}
+
+impl LogFilter {
+    /// The `tab` of the sign-in log (the operation log's is empty).
+    pub const LOGINS: &'static str = "logins";
+
+    /// Whether the sign-in log is open.
+    pub fn logins(&self) -> bool {
+        self.tab == Self::LOGINS
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

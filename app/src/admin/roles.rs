@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::api::{get_account_permissions, list_roles, permission_tree, save_account_permissions, save_role};
 use super::{PermNode, RoleInput, RoleRow};
 use crate::auth::perm::grant_allowed;
-use crate::auth::{DataScope, DepartmentKind, RoleCategory};
+use crate::auth::{DataScope, DepartmentKind, NodeType, RoleCategory};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::{ErrorBanner, Field, PageHeader, SuccessBanner, field_errors};
@@ -49,7 +49,8 @@ pub fn PermTree(
     let nodes = StoredValue::new(nodes);
     let dept = StoredValue::new(dept_kind);
     let allowed = move |n: &PermNode| {
-        n.node_type != "module" && dept.with_value(|d| grant_allowed(&n.code, n.company_cs_only, category.get(), *d))
+        n.node_type != NodeType::Module
+            && dept.with_value(|d| grant_allowed(&n.code, n.company_cs_only, category.get(), *d))
     };
     let grantable_under = move |code: &str| -> Vec<String> {
         nodes.with_value(|ns| {
@@ -90,7 +91,7 @@ pub fn PermTree(
             ns.iter().filter(|n| n.parent_code.as_deref() == Some(code.as_str())).map(|n| n.code.clone()).collect()
         });
         let under = grantable_under(&code);
-        let disabled = under.is_empty() || (node.node_type != "module" && !allowed(&node));
+        let disabled = under.is_empty() || (node.node_type != NodeType::Module && !allowed(&node));
         let c1 = code.clone();
         let u1 = under.clone();
         let checked = move || {
@@ -132,7 +133,7 @@ pub fn PermTree(
         .into_any()
     }
     fn node_is_module(code: &str, nodes: StoredValue<Vec<PermNode>>) -> bool {
-        nodes.with_value(|ns| ns.iter().any(|n| n.code == code && n.node_type == "module"))
+        nodes.with_value(|ns| ns.iter().any(|n| n.code == code && n.node_type == NodeType::Module))
     }
     view! {
         <ul class="perm-tree" data-testid="perm-tree">

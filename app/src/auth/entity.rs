@@ -292,6 +292,14 @@ impl organization::Model {
     }
 }
 
+impl permission::Model {
+    /// A module, or a node that can be granted (an unknown type is treated as grantable: the
+    /// grant rules still decide).
+    pub fn is_module(&self) -> bool {
+        super::NodeType::parse(&self.node_type) == Some(super::NodeType::Module)
+    }
+}
+
 impl account::Model {
     pub fn status(&self) -> Option<super::AccountStatus> {
         super::AccountStatus::parse(&self.status)

@@ -117,6 +117,16 @@ code_enum! {
 }
 
 code_enum! {
+    /// A node of the permission tree (`data/permissions.csv`): a 模块 groups pages and is never
+    /// granted itself; pages and actions are.
+    pub enum NodeType {
+        Module = ("module", "模块", "Module"),
+        Page = ("page", "页面", "Page"),
+        Action = ("action", "操作", "Action"),
+    }
+}
+
+code_enum! {
     /// 当前状态 of an account (E-28): a suspended account cannot sign in.
     pub enum AccountStatus {
         Active = ("active", "激活", "Active"),

@@ -406,7 +406,7 @@ pub fn ServiceRecordPage() -> impl IntoView {
                             </dl>
                             <h3>{move || i18n.t("服务内容", "Content")}</h3>
                             <p class="content">{r.summary}</p>
-                            {(d.source_kind == "legacy").then(|| view! {
+                            {(d.source_kind == enums::SourceKind::Legacy).then(|| view! {
                                 <p class="muted">{move || i18n.t("此记录迁移自原系统,只保留了摘要。", "Carried over from the previous system; only its summary was kept.")}</p>
                             })}
                         </div>

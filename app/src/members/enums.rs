@@ -59,6 +59,18 @@ pub const SERVICE_TYPES: &[Choice] = &[
     ("email", "邮件", "E-mail"),
 ];
 
+code_enum! {
+    /// What a service record was written for (`service_record.source_kind`, with its
+    /// `source_id`): a member request, a callback, an e-mail, or history carried over from the
+    /// previous system (only a summary, no source row).
+    pub enum SourceKind {
+        MemberRequest = ("member_request", "会员诉求", "Member request"),
+        Callback = ("callback", "回访", "Callback"),
+        Email = ("email", "邮件", "E-mail"),
+        Legacy = ("legacy", "原系统迁移", "Previous system"),
+    }
+}
+
 /// E-10 服务结果
 pub const SERVICE_RESULTS: &[Choice] =
     &[("incomplete", "未完成", "Not completed"), ("completed", "已完成", "Completed")];

@@ -191,7 +191,7 @@ pub struct PushView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordDetail {
     pub record: RecordView,
-    pub source_kind: String,
+    pub source_kind: enums::SourceKind,
     pub customer_id: i64,
     pub company_name: String,
     pub member_level: String,

@@ -292,7 +292,7 @@ pub async fn record(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
     let agent = account::Entity::find_by_id(r.agent_id).one(db).await?.map(|a| a.name).unwrap_or_default();
     let org = organization::Entity::find_by_id(r.organization_id).one(db).await?.map(|o| o.name).unwrap_or_default();
     Ok(RecordDetail {
-        source_kind: r.source_kind,
+        source_kind: r.source_kind.parse()?,
         customer_id: c.id,
         company_name: c.company_name.unwrap_or_default(),
         member_level: c.member_level.unwrap_or_default(),

@@ -20,20 +20,22 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 pub async fn tree(db: &impl ConnectionTrait) -> AppResult<Vec<PermNode>> {
-    Ok(permission::Entity::find()
+    permission::Entity::find()
         .order_by_asc(permission::Column::SortOrder)
         .all(db)
         .await?
         .into_iter()
-        .map(|p| PermNode {
-            code: p.code,
-            parent_code: p.parent_code,
-            name_zh: p.name_zh,
-            name_en: p.name_en,
-            node_type: p.node_type,
-            company_cs_only: p.company_cs_only,
+        .map(|p| {
+            Ok(PermNode {
+                node_type: p.node_type.parse()?,
+                code: p.code,
+                parent_code: p.parent_code,
+                name_zh: p.name_zh,
+                name_en: p.name_en,
+                company_cs_only: p.company_cs_only,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Keeps the grantable codes a holder of `category` (in a department of `dept`) may have,
@@ -48,9 +50,7 @@ async fn normalise(
     let set: BTreeSet<String> = codes
         .iter()
         .filter(|c| {
-            nodes.iter().any(|n| {
-                &&n.code == c && n.node_type != "module" && grant_allowed(c, n.company_cs_only, category, dept)
-            })
+            nodes.iter().any(|n| &&n.code == c && !n.is_module() && grant_allowed(c, n.company_cs_only, category, dept))
         })
         .cloned()
         .collect();

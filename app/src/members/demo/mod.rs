@@ -13,6 +13,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, Value};
 mod extras;
 
 use super::bulk::{CustomerRow, Rows, max_id, sync_sequence};
+use super::enums::SourceKind;
 use crate::auth::entity::{account, industry, organization, organization_region, region, role};
 use crate::error::{AppError, AppResult};
 use extras::Extras;
@@ -451,7 +452,7 @@ fn record(rng: &mut StdRng, w: &World, m: &Member, id: i64, now: DateTime<Utc>) 
     let v = [
         id.into(),
         m.id.into(),
-        "legacy".into(),
+        SourceKind::Legacy.code().into(),
         id.into(),
         kind.into(),
         mode.into(),
