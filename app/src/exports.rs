@@ -88,7 +88,7 @@ mod server {
         let job = ctx.state.jobs.start(user.account.id, JobKind::Export).await?;
         let status = job.status();
         let db = ctx.state.db.clone();
-        let stamp = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y%m%d%H%M%S");
+        let stamp = crate::cst::local(&chrono::Utc::now()).format("%Y%m%d%H%M%S");
         let name = format!("{title}_{stamp}.{}", format.ext());
         let scope: Scope = user.scope.clone();
         tokio::spawn(async move {

@@ -1,7 +1,7 @@
 //! The WHERE conditions of the member queries: every filter of 信息查询 on the customer (`c`)
 //! and on the service record (`r`), the data scope and visibility; text filters go through the
 //! bigram search index, which proposes candidates, and a substring test, which decides.
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate};
 use sea_orm::DbBackend;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 
@@ -18,17 +18,6 @@ pub fn r(col: &str) -> Expr {
     Expr::col((Alias::new("r"), Alias::new(col)))
 }
 
-/// Today in Asia/Shanghai: 服务是否到期 is decided against it.
-pub fn today_cst() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-/// Start of a `YYYY-MM-DD` day in Asia/Shanghai, as UTC.
-fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00");
-    cst.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single().expect("fixed offset").to_utc()
-}
-
 fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
@@ -37,10 +26,10 @@ fn date(s: &str) -> Option<NaiveDate> {
 pub fn ts_range(col: Expr, from: &str, to: &str) -> Condition {
     let mut cond = Condition::all();
     if let Some(f) = date(from) {
-        cond = cond.add(col.clone().gte(day_start(f)));
+        cond = cond.add(col.clone().gte(crate::cst::day_start(f)));
     }
     if let Some(t) = date(to) {
-        cond = cond.add(col.lt(day_start(t) + Duration::days(1)));
+        cond = cond.add(col.lt(crate::cst::day_start(t) + Duration::days(1)));
     }
     cond
 }
@@ -342,8 +331,8 @@ pub(super) fn customer_filters(backend: DbBackend, f: &MemberFilter, scope: &Sco
         cond = cond.add(c("member_level").is_in(levels));
     }
     match f.expiry.as_str() {
-        "expired" => cond = cond.add(c("service_end_date").lt(today_cst())),
-        "not_expired" => cond = cond.add(c("service_end_date").gte(today_cst())),
+        "expired" => cond = cond.add(c("service_end_date").lt(crate::cst::today())),
+        "not_expired" => cond = cond.add(c("service_end_date").gte(crate::cst::today())),
         _ => {}
     }
     match f.push.as_str() {

@@ -10,7 +10,6 @@ use futures_util::StreamExt;
 use rust_xlsxwriter::{Format as XFormat, Workbook};
 use sea_orm::{DatabaseConnection, FromQueryResult, StreamTrait};
 
-use super::conditions::today_cst;
 use super::enums::{self, Choice};
 use super::query::{RawRow, checked, plan, rows_statement};
 use super::{MemberFilter, ServiceRow};
@@ -204,7 +203,7 @@ pub async fn member_services(
 ) -> AppResult<u64> {
     checked(f)?;
     let stmt = rows_statement(db.get_database_backend(), f, scope, &plan(db, f, scope).await?, None);
-    let today = today_cst();
+    let today = crate::cst::today();
     stream_to_file(db, &stmt, &MEMBER_SERVICE_COLUMNS, format, path, progress, move |row| {
         Ok(member_service_cells(RawRow::from_query_result(row, "")?.into_row(today)))
     })

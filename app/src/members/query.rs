@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, StatementB
 
 pub use super::conditions::TextMatch;
 use super::conditions::{
-    c, customer_condition_with, customer_filters, index_candidates, r, record_condition, text_condition, today_cst,
+    c, customer_condition_with, customer_filters, index_candidates, r, record_condition, text_condition,
 };
 use super::{COUNT_CAP, MemberFilter, ServiceRow};
 use crate::auth::scope::Scope;
@@ -440,7 +440,7 @@ impl RawRow {
 
 /// Rows of a statement from `rows_statement`, in order.
 pub async fn fetch_rows(db: &impl ConnectionTrait, q: &Hinted) -> AppResult<Vec<ServiceRow>> {
-    let today = today_cst();
+    let today = crate::cst::today();
     db.query_all(q)
         .await?
         .iter()

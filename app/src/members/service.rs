@@ -2,10 +2,9 @@
 //! member detail, each inside the user's data scope.
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::conditions::today_cst;
 use super::entity::{contact, customer, info_push_log, published_info, service_record};
 use super::sync_kind::SyncStatus;
 use super::{
@@ -114,7 +113,7 @@ pub fn service_year_start(start: Option<NaiveDate>, today: NaiveDate) -> NaiveDa
 
 pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<MemberDetail> {
     let c = visible_customer(db, user, id).await?;
-    let today = today_cst();
+    let today = crate::cst::today();
     let region_name = match c.region_district_id.or(c.region_city_id).or(c.region_province_id) {
         Some(r) => {
             region::Entity::find_by_id(r).one(db).await?.map(|r| r.full_name.replace('/', " › ")).unwrap_or_default()
@@ -187,8 +186,7 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
         .order_by_desc(info_push_log::Column::SentAt);
     let pushes_total = pushes.clone().count(db).await?;
     let year_start = service_year_start(c.service_start_date, today);
-    let year_start_utc =
-        Utc.from_utc_datetime(&year_start.and_hms_opt(0, 0, 0).expect("midnight")) - chrono::Duration::hours(8);
+    let year_start_utc = crate::cst::day_start(year_start);
     let pushes_this_year = pushes.clone().filter(info_push_log::Column::SentAt.gte(year_start_utc)).count(db).await?;
     let pushes = pushes
         .limit(20)
@@ -343,9 +341,8 @@ pub async fn info_page(
                     *list = rows.into_iter().map(|(k, n)| (k, n as u64)).collect();
                 }
             } else {
-                let start = service_year_start(c.service_start_date, today_cst());
-                let start =
-                    Utc.from_utc_datetime(&start.and_hms_opt(0, 0, 0).expect("midnight")) - chrono::Duration::hours(8);
+                let start = service_year_start(c.service_start_date, crate::cst::today());
+                let start = crate::cst::day_start(start);
                 pushes_this_year = info_push_log::Entity::find()
                     .filter(info_push_log::Column::CustomerId.eq(id))
                     .filter(info_push_log::Column::SentAt.gte(start))

@@ -1,6 +1,6 @@
 //! Shared UI pieces: form fields with their error, error banners, the pager and time
 //! formatting.
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -67,8 +67,7 @@ pub fn query_num(q: &leptos_router::params::ParamsMap, key: &str, default: u64) 
 
 /// `YYYY-MM-DD HH:mm` in Asia/Shanghai (SPEC §3.1).
 pub fn fmt_time(t: &DateTime<Utc>) -> String {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00");
-    t.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+    crate::cst::local(t).format("%Y-%m-%d %H:%M").to_string()
 }
 
 pub fn fmt_opt_time(t: &Option<DateTime<Utc>>) -> String {

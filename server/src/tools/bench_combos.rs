@@ -48,7 +48,7 @@ pub async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
     let th = id_of(db, "SELECT region_district_id FROM customer WHERE organization_id = (SELECT id FROM organization WHERE code = 'GZ') AND id >= 5000 LIMIT 1").await?;
     let gzc = id_of(db, &format!("SELECT parent_id FROM region WHERE id = {th}")).await?;
     let gd = id_of(db, &format!("SELECT parent_id FROM region WHERE id = {gzc}")).await?;
-    let today = app::members::conditions::today_cst();
+    let today = app::cst::today();
     let day = |d: i64| (today - chrono::Duration::days(d)).format("%Y-%m-%d").to_string();
     let start_of = |d: i64| {
         let date = today - chrono::Duration::days(d);

@@ -2,7 +2,7 @@
 //! action, module and date range.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -20,9 +20,7 @@ fn day_start(s: &str, field: &str) -> AppResult<Option<DateTime<Utc>>> {
     }
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::field(field, "日期格式应为 YYYY-MM-DD", "Use the format YYYY-MM-DD"))?;
-    let cst = FixedOffset::east_opt(8 * 3600).expect("+08:00");
-    let local = cst.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).single();
-    Ok(local.map(|t| t.with_timezone(&Utc)))
+    Ok(Some(crate::cst::day_start(d)))
 }
 
 async fn account_ids_matching(db: &impl ConnectionTrait, admin_id: &str) -> AppResult<Vec<i64>> {

@@ -2,7 +2,7 @@
 //! checker that records every bad value with its line and field.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::{CmRow, RowError};
@@ -34,7 +34,7 @@ pub(super) fn parse_time(v: &str) -> Option<DateTime<Utc>> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
         .or_else(|| parse_date(v).and_then(|d| d.and_hms_opt(0, 0, 0)))?;
-    chrono::FixedOffset::east_opt(8 * 3600)?.from_local_datetime(&local).single().map(|t| t.to_utc())
+    Some(crate::cst::to_utc(local))
 }
 
 /// Reference data a run resolves codes against, loaded once.

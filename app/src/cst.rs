@@ -1,0 +1,43 @@
+//! China Standard Time (Asia/Shanghai, UTC+8, no daylight saving): what every page shows and
+//! where every day starts (SPEC §3.1). Stored times are UTC; these are the only conversions.
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// UTC+8.
+pub fn offset() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset")
+}
+
+/// `t` on the wall clock in China.
+pub fn local(t: &DateTime<Utc>) -> NaiveDateTime {
+    t.with_timezone(&offset()).naive_local()
+}
+
+/// Today's date in China (the server's clock; the browser build has no clock in chrono).
+#[cfg(feature = "ssr")]
+pub fn today() -> NaiveDate {
+    local(&Utc::now()).date()
+}
+
+/// A wall-clock time in China as UTC (a fixed offset: every local time exists, exactly once).
+pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {
+    offset().from_local_datetime(&t).single().expect("a fixed offset maps every local time once").to_utc()
+}
+
+/// The start of day `d` in China, as UTC.
+pub fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    to_utc(d.and_time(chrono::NaiveTime::MIN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_start_at_midnight_in_china() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        assert_eq!(day_start(d).to_rfc3339(), "2026-12-05T16:00:00+00:00");
+        assert_eq!(local(&day_start(d)).to_string(), "2026-12-06 00:00:00");
+        let evening_utc = Utc.with_ymd_and_hms(2026, 12, 6, 17, 30, 0).unwrap();
+        assert_eq!(local(&evening_utc).date(), NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
+    }
+}
