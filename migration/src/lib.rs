@@ -9,6 +9,7 @@ mod m20261202_000001_customer_name_text;
 mod m20261202_000005_login_throttle;
 mod m20261202_000010_job;
 mod m20261206_000001_job_queue;
+mod m20261206_000002_pg_last_service_order;
 mod reference;
 pub mod text;
 mod util;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_login_throttle::Migration),
             Box::new(m20261202_000010_job::Migration),
             Box::new(m20261206_000001_job_queue::Migration),
+            Box::new(m20261206_000002_pg_last_service_order::Migration),
         ]
     }
 }
