@@ -173,7 +173,10 @@ fn summary_file(ws: &Workspace, backend: &str) -> std::path::PathBuf {
 /// returns the machine-readable summary line (`<label> p95_ms=… …`).
 fn measure(ws: &Workspace, url: &str, label: &str) -> Result<String> {
     let mut fields = tool(ws, url, &["bench-members", "--runs", "20"])?;
-    let out = ws.target.join("bench").join("export.xlsx");
+    // A clean checkout's first run may be `--pg`, which seeds no SQLite file into this folder.
+    let dir = ws.target.join("bench");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let out = dir.join("export.xlsx");
     fields.extend(tool(ws, url, &["bench-export", "--out", &out.display().to_string()])?);
     let _ = std::fs::remove_file(&out);
     fields.extend(tool(ws, url, &["bench-import", "--rows", "100000"])?);
