@@ -4,7 +4,7 @@
 //! `auth::scope::Scope`'s; database refusals become user errors in `error`.)
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
@@ -89,6 +89,27 @@ pub async fn claim<E: EntityTrait>(
 ) -> Result<bool, DbErr> {
     let res = update.filter(id.0.eq(id.1)).filter(state.0.eq(state.1)).exec(db).await?;
     Ok(res.rows_affected == 1)
+}
+
+/// The next number of sequence (`prefix`, `day`): 1 for the day's first. One upsert that
+/// returns the new value, in the caller's transaction, so concurrent saves get distinct
+/// numbers and a rolled-back save gives its number back.
+pub async fn next_in_sequence(db: &impl ConnectionTrait, prefix: &str, day: &str) -> AppResult<i64> {
+    let table = Alias::new("number_sequence");
+    let last = Alias::new("last");
+    let mut upsert = Query::insert();
+    upsert
+        .into_table(table.clone())
+        .columns([Alias::new("prefix"), Alias::new("day"), last.clone()])
+        .values_panic([prefix.into(), day.into(), 1.into()])
+        .on_conflict(
+            OnConflict::columns([Alias::new("prefix"), Alias::new("day")])
+                .value(last.clone(), Expr::col((table, last.clone())).add(1))
+                .to_owned(),
+        )
+        .returning(Query::returning().column(last));
+    let row = db.query_one(&upsert).await?.ok_or_else(|| AppError::internal("number_sequence upsert"))?;
+    Ok(i64::from(row.try_get::<i32>("", "last")?))
 }
 
 /// Empty strings become NULL (SPEC §3.1).

@@ -104,6 +104,7 @@ fn Layout(user: SessionUser) -> impl IntoView {
                         <span>{move || i18n.pick(&role.0, &role.1)}</span>
                     </div>
                     <div class="actions">
+                        <crate::notify::page::MessageBell/>
                         <div class="lang" role="group" aria-label="Language">
                             <button
                                 class:active=move || i18n.locale() == Locale::Zh

@@ -27,6 +27,8 @@ pub mod i18n;
 pub mod jobs;
 pub mod layout;
 pub mod members;
+pub mod notify;
+pub mod requests;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod tabular;

@@ -17,18 +17,23 @@ use crate::auth::{Perm, SessionUser};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MenuGroup {
     Query,
+    Intake,
     CsAdmin,
+    Business,
     Archive,
     System,
 }
 
 impl MenuGroup {
-    pub const ALL: [MenuGroup; 4] = [Self::Query, Self::CsAdmin, Self::Archive, Self::System];
+    pub const ALL: [MenuGroup; 6] =
+        [Self::Query, Self::Intake, Self::CsAdmin, Self::Business, Self::Archive, Self::System];
 
     pub fn label(self) -> (&'static str, &'static str) {
         match self {
             Self::Query => ("信息查询", "Information query"),
+            Self::Intake => ("客服受理", "CS intake"),
             Self::CsAdmin => ("客服管理", "CS management"),
+            Self::Business => ("相关业务功能", "Business departments"),
             Self::Archive => ("档案管理", "Archives"),
             Self::System => ("系统设置", "System settings"),
         }
@@ -157,6 +162,18 @@ pages! {
     ServiceRecord "/service-records/:id" => crate::members::detail::ServiceRecordPage,
         perms [QueryMemberService];
 
+    RequestIntake "/requests/new" => crate::requests::intake_page::IntakePage,
+        perms [IntakeMemberRequest], menu(Intake, "会员诉求受理", "Take a request");
+    RequestList "/requests" => crate::requests::list_page::RequestListPage,
+        perms [IntakeMemberRequest], menu(Intake, "诉求列表", "Requests");
+    // Also the departments' (their server functions check the request's scope and actor).
+    RequestDetail "/requests/:id" => crate::requests::detail_page::RequestDetailPage,
+        perms [IntakeMemberRequest, BizDeptInbox];
+    DeptInbox "/dept/inbox" => crate::requests::inbox_page::InboxPage,
+        perms [BizDeptInbox], menu(Business, "部门待办", "Department inbox");
+    Messages "/messages" => crate::notify::page::MessagesPage,
+        perms [];
+
     AccountCreate "/admin/accounts/new" => crate::admin::accounts::AccountCreatePage,
         perms [AddAdmin], menu(CsAdmin, "添加管理员", "Add account");
     AccountList "/admin/accounts" => crate::admin::accounts::AccountListPage,
@@ -208,6 +225,7 @@ mod tests {
         assert!(page_for("/login").is_none());
         assert!(page_for("/admin/accounts/42/edit/more").is_none());
         assert_eq!(page_for("/archive/customers/").map(|p| p.path), Some("/archive/customers"));
+        assert_eq!(page_for("/requests/new").map(|p| p.path), Some("/requests/new"));
     }
 
     #[test]

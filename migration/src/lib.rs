@@ -10,6 +10,7 @@ mod m20261202_000005_login_throttle;
 mod m20261202_000010_job;
 mod m20261206_000001_job_queue;
 mod m20261206_000002_pg_last_service_order;
+mod m20261206_000003_requests;
 mod reference;
 pub mod text;
 mod util;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_job::Migration),
             Box::new(m20261206_000001_job_queue::Migration),
             Box::new(m20261206_000002_pg_last_service_order::Migration),
+            Box::new(m20261206_000003_requests::Migration),
         ]
     }
 }

@@ -19,7 +19,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::ui::list::url_filter;
 
 /// 操作类型 (E-59): code, 中文, English.
-pub const ACTIONS: [(&str, &str, &str); 20] = [
+pub const ACTIONS: [(&str, &str, &str); 22] = [
     ("login", "登录", "Log in"),
     ("logout", "退出", "Log out"),
     ("create", "新增", "Create"),
@@ -27,7 +27,9 @@ pub const ACTIONS: [(&str, &str, &str); 20] = [
     ("delete", "删除", "Delete"),
     ("void", "作废", "Void"),
     ("route", "流转", "Route"),
+    ("accept", "接收", "Accept"),
     ("feedback", "反馈", "Feedback"),
+    ("return", "退回", "Return"),
     ("complete", "处理完成", "Complete"),
     ("qa", "质检", "QA"),
     ("approve", "审核通过", "Approve"),

@@ -140,6 +140,39 @@ pub(super) fn row_of(input: &CustomerInput, org: i64, entry_method: EntryMethod)
     }
 }
 
+/// Inserts a new customer row (its id already taken with `next_id`).
+async fn insert_row(txn: &impl ConnectionTrait, row: &CustomerRow) -> AppResult<()> {
+    let mut rows = Rows::new("customer", &CustomerRow::COLUMNS);
+    rows.push(row.values());
+    rows.flush(txn, None, &|_| ()).await?;
+    sync_sequence(txn, "customer").await
+}
+
+/// A non-member entered where it is needed at once (a caller at 诉求受理): in circulation
+/// without review (SM-1 T0), created by `user`, of organisation `org`. Returns its id.
+pub async fn insert_approved(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    input: &CustomerInput,
+    org: i64,
+    entry_method: EntryMethod,
+) -> AppResult<i64> {
+    let mut row = row_of(input, org, entry_method);
+    row.review_status = Some(ReviewStatus::Approved.code());
+    row.created_by = Some(user.account.id);
+    row.id = next_id(txn, "customer").await?;
+    insert_row(txn, &row).await?;
+    audit::record(
+        txn,
+        user,
+        Entry::new(Perm::IntakeMemberRequest.code(), "create", "customer")
+            .target(row.id, label_of(&row))
+            .detail(json!({ "entry_method": entry_method.code(), "review_status": "approved" })),
+    )
+    .await?;
+    Ok(row.id)
+}
+
 fn label_of(c: &CustomerRow) -> String {
     if c.company_name.is_empty() { c.contact_name.clone().unwrap_or_default() } else { c.company_name.clone() }
 }
@@ -272,10 +305,7 @@ pub async fn save(
     let id = match slot {
         Slot::New(new_id) => {
             row.id = new_id;
-            let mut rows = Rows::new("customer", &CustomerRow::COLUMNS);
-            rows.push(row.values());
-            rows.flush(&txn, None, &|_| ()).await?;
-            sync_sequence(&txn, "customer").await?;
+            insert_row(&txn, &row).await?;
             row.id
         }
         Slot::Edit(c, version) => {
@@ -372,6 +402,9 @@ pub(super) async fn upsert_review(
     am.duplicate_acknowledged = Set(!dups.is_empty());
     am.duplicate_reason = Set((!dups.is_empty()).then(|| reason.chars().take(255).collect()));
     am.save(txn).await?;
+    if let (ReviewStatus::Pending, Some(approver)) = (status, approver) {
+        crate::notify::service::review_pending(txn, user, approver, label).await?;
+    }
     Ok(())
 }
 

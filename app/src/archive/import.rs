@@ -290,6 +290,9 @@ pub async fn commit(
     }
     .insert(&txn)
     .await?;
+    if let (false, Some(a)) = (exempt, &approver) {
+        crate::notify::service::review_pending(&txn, user, a.id, &review.summary).await?;
+    }
     let mut am: import_job::ActiveModel = job.clone().into();
     am.status = Set(ImportStatus::Done.code().into());
     am.imported_rows = Set(rows.len() as i32);

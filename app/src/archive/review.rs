@@ -153,6 +153,15 @@ pub async fn decide(
         .target(target.1, summary)
         .detail(json!({ "review_id": id, "comment": reason, "rejected_rows": rejected_rows }));
     audit::record(&txn, user, entry).await?;
+    crate::notify::service::review_decided(
+        &txn,
+        user,
+        review.submitted_by,
+        &review.summary,
+        approve,
+        reason.as_deref(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

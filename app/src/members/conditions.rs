@@ -264,7 +264,13 @@ pub fn eq_code(cond: Condition, col: Expr, v: &str) -> Condition {
 /// The customers (`c`) inside a data scope: its organisations, or the customers an agent owns
 /// or entered.
 pub fn scope_condition(scope: &Scope) -> Condition {
-    scope.condition_on(c("organization_id"), &[c("owner_agent_id"), c("created_by")])
+    match scope {
+        // A business department: the customers of what was routed to it, and what its own
+        // accounts entered (SPEC §1.6 DS-DEPT) — not the customers "of" the department.
+        // (An OR: wrapped, so that callers adding conditions to the result AND them.)
+        Scope::Dept(org) => Condition::all().add(crate::requests::query::customers_of_department(*org)),
+        _ => scope.condition_on(c("organization_id"), &[c("owner_agent_id"), c("created_by")]),
+    }
 }
 
 /// The conditions on the customer (all filters of rows 1–5 and 7, the scope, and visibility).

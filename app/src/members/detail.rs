@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::api::{get_member_detail, get_service_record};
 use super::enums::{self, Choice, label};
 use super::{MemberDetail, MemberInfo, RecordView};
+use crate::auth::{Perm, use_session_user};
 use crate::i18n::use_i18n;
 use crate::ui::{PageHeader, fmt_opt_time, fmt_time};
 
@@ -27,9 +28,10 @@ fn param_id() -> impl Fn() -> i64 + Copy {
     move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or_default()
 }
 
-const TABS: [(&str, &str, &str); 7] = [
+const TABS: [(&str, &str, &str); 8] = [
     ("info", "基本信息", "Basic info"),
     ("records", "服务记录", "Service records"),
+    ("requests", "诉求", "Requests"),
     ("contacts", "联系人", "Contacts"),
     ("published", "发布信息", "Published info"),
     ("pushes", "邮件与推送", "E-mails & pushes"),
@@ -44,6 +46,9 @@ pub fn MemberDetailPage() -> impl IntoView {
     let detail = Resource::new(id, get_member_detail);
     view! {
         <PageHeader title=("会员详情", "Member detail")>
+            {use_session_user().has(Perm::IntakeMemberRequest).then(|| view! {
+                <a class="btn btn-primary" href=move || format!("/requests/new?customer={}", id())>{move || i18n.t("受理诉求", "Take a request")}</a>
+            })}
             <a class="btn" href="/query/member-services">{move || i18n.t("返回查询", "Back to query")}</a>
         </PageHeader>
         <Transition fallback=|| view! { <div class="empty"><p>"…"</p></div> }>
@@ -123,6 +128,7 @@ fn Detail(d: MemberDetail) -> impl IntoView {
         <div class="card tab-panel" role="tabpanel">
             {move || match tab.get().as_str() {
                 "records" => view! { <Records records=d.records.clone() total=d.records_total/> }.into_any(),
+                "requests" => view! { <Requests id=id/> }.into_any(),
                 "contacts" => view! { <Contacts d=d.clone()/> }.into_any(),
                 "published" => view! { <Published d=d.clone()/> }.into_any(),
                 "pushes" => view! { <Pushes d=d.clone()/> }.into_any(),
@@ -131,6 +137,46 @@ fn Detail(d: MemberDetail) -> impl IntoView {
                 _ => view! { <BasicInfo info=d.info.clone()/> }.into_any(),
             }}
         </div>
+    }
+}
+
+/// The member's requests (open ones first in time order, newest first), each linking to its
+/// detail.
+#[component]
+fn Requests(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = Resource::new(move || id, crate::requests::api::customer_requests);
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"…"</p> }>
+            {move || rows.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t("该会员暂无诉求", "No requests yet")}</p> }.into_any(),
+                Ok(list) => view! {
+                    <table class="data" data-testid="member-requests">
+                        <thead><tr>
+                            <th>{move || i18n.t("诉求编号", "No.")}</th>
+                            <th>{move || i18n.t("诉求受理时间", "Taken")}</th>
+                            <th>{move || i18n.t("诉求类型", "Type")}</th>
+                            <th>{move || i18n.t("处理部门", "Handled by")}</th>
+                            <th>{move || i18n.t("流程状态", "State")}</th>
+                            <th>{move || i18n.t("诉求内容", "Request")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|b| view! {
+                                <tr>
+                                    <td><a class="link" href=format!("/requests/{}", b.id)>{b.request_no.clone()}</a></td>
+                                    <td>{fmt_time(&b.accepted_at)}</td>
+                                    <td>{move || b.request_type.label(i18n.locale())}</td>
+                                    <td>{move || b.handling_dept.label(i18n.locale())}</td>
+                                    <td><span class=b.state.badge()>{move || b.state.label(i18n.locale())}</span></td>
+                                    <td class="clip">{b.content.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+                Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
+            })}
+        </Transition>
     }
 }
 

@@ -77,7 +77,26 @@ pub async fn visible_customer(db: &impl ConnectionTrait, user: &CurrentUser, id:
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if may_see(user, &c) { Ok(c) } else { Err(AppError::NotFound) }
+    if may_see(user, &c) || in_department_scope(db, user, &c).await? { Ok(c) } else { Err(AppError::NotFound) }
+}
+
+/// A business department sees the customers of the requests routed to it and what its own
+/// accounts entered (SPEC §1.6 DS-DEPT): one indexed look-up.
+async fn in_department_scope(db: &impl ConnectionTrait, user: &CurrentUser, c: &customer::Model) -> AppResult<bool> {
+    let Scope::Dept(org) = user.scope else { return Ok(false) };
+    if c.review_status() != Some(ReviewStatus::Approved) {
+        return Ok(false);
+    }
+    let mut q = sea_orm::sea_query::Query::select();
+    q.expr(sea_orm::sea_query::Expr::val(1))
+        .from_as(customer::Entity, sea_orm::sea_query::Alias::new("c"))
+        .cond_where(
+            sea_orm::Condition::all()
+                .add(sea_orm::sea_query::ExprTrait::eq(crate::members::conditions::c("id"), c.id))
+                .add(crate::requests::query::customers_of_department(org)),
+        )
+        .limit(1);
+    Ok(db.query_one(&q).await?.is_some())
 }
 
 /// Whether `user` may open customer `c`: inside the data scope, and — until it is approved
@@ -111,8 +130,8 @@ pub fn service_year_start(start: Option<NaiveDate>, today: NaiveDate) -> NaiveDa
     at(years)
 }
 
-pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<MemberDetail> {
-    let c = visible_customer(db, user, id).await?;
+/// 基本信息 of customer `c`, every label and name resolved.
+pub async fn member_info(db: &impl ConnectionTrait, c: &customer::Model) -> AppResult<MemberInfo> {
     let today = crate::cst::today();
     let region_name = match c.region_district_id.or(c.region_city_id).or(c.region_province_id) {
         Some(r) => {
@@ -126,19 +145,93 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
         }
         None => String::new(),
     };
-    let records = service_record::Entity::find()
-        .filter(service_record::Column::CustomerId.eq(id))
+    let accounts = account_names(db, c.created_by.iter().chain(c.owner_agent_id.iter()).copied().collect()).await?;
+    let org_name =
+        organization::Entity::find_by_id(c.organization_id).one(db).await?.map(|o| o.name).unwrap_or_default();
+    let name_of = |id: Option<i64>| id.and_then(|i| accounts.get(&i).cloned()).unwrap_or_default();
+    let c = c.clone();
+    Ok(MemberInfo {
+        id: c.id,
+        customer_no: c.customer_no,
+        cm_member_id: c.cm_member_id,
+        customer_type: c.customer_type,
+        company_name: c.company_name.unwrap_or_default(),
+        login_name: c.login_name.unwrap_or_default(),
+        registered_email: c.registered_email.unwrap_or_default(),
+        phone_fixed: c.phone_fixed.unwrap_or_default(),
+        phone_mobile: c.phone_mobile.unwrap_or_default(),
+        contact_name: c.contact_name.unwrap_or_default(),
+        region: region_name,
+        address: c.address.unwrap_or_default(),
+        industry: industry_name,
+        org_name,
+        enterprise_status: c.enterprise_status.unwrap_or_default(),
+        enterprise_category: c.enterprise_category.unwrap_or_default(),
+        member_level: c.member_level.unwrap_or_default(),
+        business_category: c.business_category.unwrap_or_default(),
+        registered_at: c.platform_registered_at,
+        service_start: c.service_start_date,
+        service_end: c.service_end_date,
+        expired: c.service_end_date.map(|d| d < today),
+        push_enabled: c.push_enabled,
+        info_source: c.info_source,
+        registration_source: c.registration_source.unwrap_or_default(),
+        has_avatar: c.has_avatar,
+        points: c.member_points,
+        entrant: name_of(c.created_by),
+        created_at: c.created_at,
+        cm_synced_at: c.cm_synced_at,
+        review_status: c.review_status,
+        fulfilment_status: c.fulfilment_status.unwrap_or_default(),
+        fulfilment_progress: c.fulfilment_progress,
+        owner_agent: name_of(c.owner_agent_id),
+        remarks: c.remarks.unwrap_or_default(),
+    })
+}
+
+/// The visible service records of a customer, newest first.
+fn records_of(customer_id: i64) -> sea_orm::Select<service_record::Entity> {
+    service_record::Entity::find()
+        .filter(service_record::Column::CustomerId.eq(customer_id))
         .filter(service_record::Column::Hidden.eq(false))
-        .order_by_desc(service_record::Column::ServiceAt);
-    let records_total = records.clone().count(db).await?;
-    let records = records.limit(50).all(db).await?;
-    let mut account_ids: Vec<i64> = records.iter().map(|r| r.agent_id).collect();
-    account_ids.extend(c.created_by.iter().chain(c.owner_agent_id.iter()));
-    let accounts = account_names(db, account_ids).await?;
-    let mut org_ids: Vec<i64> = records.iter().map(|r| r.organization_id).collect();
-    org_ids.push(c.organization_id);
+        .order_by_desc(service_record::Column::ServiceAt)
+}
+
+/// The customer's last `limit` service records, names resolved.
+pub async fn recent_records(db: &impl ConnectionTrait, customer_id: i64, limit: u64) -> AppResult<Vec<RecordView>> {
+    let records = records_of(customer_id).limit(limit).all(db).await?;
+    record_views(db, records).await
+}
+
+/// Service records as the member's timeline shows them (agents and organisations named).
+async fn record_views(db: &impl ConnectionTrait, records: Vec<service_record::Model>) -> AppResult<Vec<RecordView>> {
+    let accounts = account_names(db, records.iter().map(|r| r.agent_id).collect()).await?;
+    let org_ids = records.iter().map(|r| r.organization_id).collect();
     let orgs = names::<organization::Entity>(db, org_ids, organization::Column::Id, |o| (o.id, o.name)).await?;
-    let name_of = |m: &HashMap<i64, String>, id: Option<i64>| id.and_then(|i| m.get(&i).cloned()).unwrap_or_default();
+    let name_of = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_default();
+    Ok(records
+        .into_iter()
+        .map(|r| RecordView {
+            id: r.id,
+            service_type: r.service_type,
+            service_mode: r.service_mode,
+            service_dept: r.service_dept,
+            org_name: name_of(&orgs, r.organization_id),
+            agent: name_of(&accounts, r.agent_id),
+            service_at: r.service_at,
+            result: r.service_result,
+            summary: r.summary.unwrap_or_default(),
+            qa_result: r.qa_result.unwrap_or_default(),
+        })
+        .collect())
+}
+
+pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<MemberDetail> {
+    let c = visible_customer(db, user, id).await?;
+    let today = crate::cst::today();
+    let records = records_of(id);
+    let records_total = records.clone().count(db).await?;
+    let records = record_views(db, records.limit(50).all(db).await?).await?;
 
     let contacts = contact::Entity::find()
         .filter(contact::Column::CustomerId.eq(id))
@@ -174,7 +267,7 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
             title: p.title,
             info_type: p.info_type,
             status: p.status,
-            industry: name_of(&inds, p.industry_l1_id),
+            industry: p.industry_l1_id.and_then(|i| inds.get(&i).cloned()).unwrap_or_default(),
             published_at: p.published_at,
             expires_at: p.expires_at,
             url: p.url.unwrap_or_default(),
@@ -214,58 +307,7 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
         .await?;
     let history = logs::to_rows(db, history).await?;
 
-    let records = records
-        .into_iter()
-        .map(|r| RecordView {
-            id: r.id,
-            service_type: r.service_type,
-            service_mode: r.service_mode,
-            service_dept: r.service_dept,
-            org_name: name_of(&orgs, Some(r.organization_id)),
-            agent: name_of(&accounts, Some(r.agent_id)),
-            service_at: r.service_at,
-            result: r.service_result,
-            summary: r.summary.unwrap_or_default(),
-            qa_result: r.qa_result.unwrap_or_default(),
-        })
-        .collect();
-    let info = MemberInfo {
-        id: c.id,
-        customer_no: c.customer_no,
-        cm_member_id: c.cm_member_id,
-        customer_type: c.customer_type,
-        company_name: c.company_name.unwrap_or_default(),
-        login_name: c.login_name.unwrap_or_default(),
-        registered_email: c.registered_email.unwrap_or_default(),
-        phone_fixed: c.phone_fixed.unwrap_or_default(),
-        phone_mobile: c.phone_mobile.unwrap_or_default(),
-        contact_name: c.contact_name.unwrap_or_default(),
-        region: region_name,
-        address: c.address.unwrap_or_default(),
-        industry: industry_name,
-        org_name: name_of(&orgs, Some(c.organization_id)),
-        enterprise_status: c.enterprise_status.unwrap_or_default(),
-        enterprise_category: c.enterprise_category.unwrap_or_default(),
-        member_level: c.member_level.unwrap_or_default(),
-        business_category: c.business_category.unwrap_or_default(),
-        registered_at: c.platform_registered_at,
-        service_start: c.service_start_date,
-        service_end: c.service_end_date,
-        expired: c.service_end_date.map(|d| d < today),
-        push_enabled: c.push_enabled,
-        info_source: c.info_source,
-        registration_source: c.registration_source.unwrap_or_default(),
-        has_avatar: c.has_avatar,
-        points: c.member_points,
-        entrant: name_of(&accounts, c.created_by),
-        created_at: c.created_at,
-        cm_synced_at: c.cm_synced_at,
-        review_status: c.review_status,
-        fulfilment_status: c.fulfilment_status.unwrap_or_default(),
-        fulfilment_progress: c.fulfilment_progress,
-        owner_agent: name_of(&accounts, c.owner_agent_id),
-        remarks: c.remarks.unwrap_or_default(),
-    };
+    let info = member_info(db, &c).await?;
     Ok(MemberDetail {
         info,
         contacts,

@@ -255,6 +255,20 @@ pub fn confirm(message: &str) -> bool {
     }
 }
 
+/// Moves the keyboard focus to the element `id` once the next render is on screen (after a
+/// save clears a form, after a choice opens its field).
+pub fn focus_later(id: &'static str) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
 /// Goes to the current page with URL query `q` (a list page's filters live in its URL).
 pub fn use_query_navigate() -> impl Fn(String) + Clone {
     let location = leptos_router::hooks::use_location();

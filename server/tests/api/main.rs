@@ -12,6 +12,7 @@ mod initial_password;
 mod jobs;
 mod matrix;
 mod members;
+mod requests;
 mod search;
 mod sync;
 mod uploads;

@@ -16,6 +16,8 @@ fn holders(perm: &str) -> &'static [&'static str] {
         "published_query" | "push_query" => &["manager", "supervisor", "agent", "qa", "gz_rep", "sh_rep"],
         "sync" => &["manager"],
         "archive" => &["manager", "supervisor", "agent", "gz_rep", "sh_rep", "biz_tech", "biz_buyer"],
+        "intake" => &["manager", "supervisor", "agent", "gz_rep", "sh_rep"],
+        "dept_inbox" => &["biz_tech", "biz_buyer"],
         other => panic!("no expectation for {other}"),
     }
 }
@@ -95,6 +97,28 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
         ("admin/logs/list", json!({"filter": {}}), &["logs", "admin_mgmt"]),
         ("admin/logs/logins", json!({"filter": {}}), &["logs", "admin_mgmt"]),
         ("me/operations", json!({}), &["login"]),
+        ("requests/options", json!({}), &["intake"]),
+        ("requests/callers", json!({"typed": "测试公司"}), &["intake"]),
+        ("requests/caller", json!({"id": 999_999}), &["intake"]),
+        ("requests/non-members", json!({"mobile": "", "phone": "", "company": ""}), &["intake"]),
+        // Invalid input: a validation error, never a write.
+        (
+            "requests/intake",
+            json!({"input": {"customer_type": "member", "customer_id": null, "caller_name": "", "contact_mobile": "", "contact_phone": "", "region": [null, null, null], "company_name": "", "channel": "phone", "request_type": null, "content": "", "handling_org_id": null, "result": "", "priority": "normal", "agent_id": null, "action": "Save"}}),
+            &["intake"],
+        ),
+        ("requests/list", json!({"filter": {}}), &["intake"]),
+        ("requests/inbox", json!({"filter": {}}), &["dept_inbox"]),
+        ("requests/get", json!({"id": 999_999}), &["intake", "dept_inbox"]),
+        (
+            "requests/act",
+            json!({"input": {"id": 999_999, "version": 1, "action": "Accept", "text": "", "handling_org_id": null}}),
+            &["intake", "dept_inbox"],
+        ),
+        ("requests/of-customer", json!({"customer_id": 999_999}), &["member_query"]),
+        ("messages/unread", json!({}), &["login"]),
+        ("messages/list", json!({"filter": {}}), &["login"]),
+        ("messages/read", json!({"ids": []}), &["login"]),
         (
             "auth/password",
             json!({"input": {"old_password": "", "new_password": "", "confirm_password": ""}}),

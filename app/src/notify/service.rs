@@ -1,0 +1,145 @@
+//! Sending and reading messages. A workflow sends its messages in its own transaction, so a
+//! message exists exactly when the step that caused it was saved.
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::entity::notification;
+use super::{MessageFilter, NotificationKind, NotificationRow};
+use crate::auth::AccountStatus;
+use crate::auth::entity::account;
+use crate::auth::session::CurrentUser;
+use crate::error::AppResult;
+use crate::ui::Page;
+
+/// A message to send.
+pub struct Message<'a> {
+    pub kind: NotificationKind,
+    pub title: String,
+    pub body: String,
+    pub link: &'a str,
+}
+
+/// Sends `msg` to each of `recipients` (duplicates and `except` left out: nobody is told of
+/// their own step).
+pub async fn send(
+    db: &impl ConnectionTrait,
+    recipients: &[i64],
+    except: Option<i64>,
+    msg: &Message<'_>,
+) -> AppResult<()> {
+    let mut ids: Vec<i64> = recipients.iter().copied().filter(|id| Some(*id) != except).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let title: String = msg.title.chars().take(200).collect();
+    let link: String = msg.link.chars().take(500).collect();
+    let rows = ids.into_iter().map(|recipient| notification::ActiveModel {
+        recipient_id: sea_orm::Set(recipient),
+        kind: sea_orm::Set(msg.kind.code().into()),
+        title: sea_orm::Set(title.clone()),
+        body: sea_orm::Set(crate::db::opt(&msg.body)),
+        link_url: sea_orm::Set(crate::db::opt(&link)),
+        created_at: sea_orm::Set(now),
+        read_at: sea_orm::Set(None),
+        ..Default::default()
+    });
+    notification::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// The active accounts of organisation `org_id` (a department's staff, say).
+pub async fn accounts_of_org(db: &impl ConnectionTrait, org_id: i64) -> AppResult<Vec<i64>> {
+    Ok(account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::OrganizationId.eq(org_id))
+        .filter(account::Column::Status.eq(AccountStatus::Active.code()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+pub async fn unread_count(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<u64> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::RecipientId.eq(user.account.id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?)
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    f: &MessageFilter,
+) -> AppResult<Page<NotificationRow>> {
+    f.validate()?;
+    let mut q = notification::Entity::find().filter(notification::Column::RecipientId.eq(user.account.id));
+    if let Some(kind) = NotificationKind::parse(&f.kind) {
+        q = q.filter(notification::Column::Kind.eq(kind.code()));
+    }
+    if f.unread == "1" {
+        q = q.filter(notification::Column::ReadAt.is_null());
+    }
+    let page = crate::db::fetch_page(db, q.order_by_desc(notification::Column::Id), f.page, f.per_page).await?;
+    Ok(page.map(|n| NotificationRow {
+        id: n.id,
+        kind: NotificationKind::parse(&n.kind).unwrap_or(NotificationKind::System),
+        title: n.title,
+        body: n.body.unwrap_or_default(),
+        link_url: n.link_url.unwrap_or_default(),
+        created_at: n.created_at,
+        read: n.read_at.is_some(),
+    }))
+}
+
+/// Marks the user's messages `ids` read (`None`: all of them). Another account's ids match
+/// nothing.
+pub async fn mark_read(db: &impl ConnectionTrait, user: &CurrentUser, ids: Option<Vec<i64>>) -> AppResult<u64> {
+    let mut q = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::RecipientId.eq(user.account.id))
+        .filter(notification::Column::ReadAt.is_null());
+    if let Some(ids) = ids {
+        q = q.filter(notification::Column::Id.is_in(ids.into_iter().take(500)));
+    }
+    Ok(q.exec(db).await?.rows_affected)
+}
+
+/// Tells `approver` an entry waits for their review (审核中心).
+pub async fn review_pending(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    approver: i64,
+    summary: &str,
+) -> AppResult<()> {
+    let msg = Message {
+        kind: NotificationKind::ReviewPending,
+        title: format!("{} 提交了待审核的录入:{summary}", user.account.name),
+        body: String::new(),
+        link: "/reviews",
+    };
+    send(db, &[approver], Some(user.account.id), &msg).await
+}
+
+/// Tells the entrant how their entry was decided.
+pub async fn review_decided(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    entrant: i64,
+    summary: &str,
+    approved: bool,
+    comment: Option<&str>,
+) -> AppResult<()> {
+    let verdict = if approved { "审核通过" } else { "被驳回" };
+    let msg = Message {
+        kind: NotificationKind::ReviewDecided,
+        title: format!("您提交的“{summary}”已{verdict}({})", user.account.name),
+        body: comment.unwrap_or_default().to_string(),
+        link: "/reviews?tab=mine",
+    };
+    send(db, &[entrant], Some(user.account.id), &msg).await
+}

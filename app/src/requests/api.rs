@@ -1,0 +1,94 @@
+//! Server functions of the request pages. Each passes the one guard (`serve`), then the data
+//! access applies the user's scope and the workflow's actor rules.
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use super::{
+    ActInput, CallerHit, CallerPanel, IntakeInput, IntakeOptions, IntakeOutcome, RequestBrief, RequestDetail,
+    RequestFilter, RequestRow, RequestState,
+};
+use crate::error::AppError;
+use crate::ui::Page;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    auth::{
+        Perm,
+        session::{Access, serve},
+    },
+    requests::{handle, intake, lookup, query},
+};
+
+/// What the intake form offers (受理部门, departments, agents).
+#[server(endpoint = "requests/options", input = Json)]
+pub async fn load_intake_options() -> Result<IntakeOptions, AppError> {
+    serve(Perm::IntakeMemberRequest, |ctx, user| async move { intake::options(&ctx.state.db, &user).await }).await
+}
+
+/// Callers matching what the agent typed (autocomplete, from two characters).
+#[server(endpoint = "requests/callers", input = Json)]
+pub async fn find_callers(typed: String) -> Result<Vec<CallerHit>, AppError> {
+    serve(Perm::IntakeMemberRequest, |ctx, user| async move { lookup::callers(&ctx.state.db, &user, &typed).await })
+        .await
+}
+
+/// Section B of the picked caller.
+#[server(endpoint = "requests/caller", input = Json)]
+pub async fn load_caller_panel(id: i64) -> Result<CallerPanel, AppError> {
+    serve(Perm::IntakeMemberRequest, |ctx, user| async move { lookup::panel(&ctx.state.db, &user, id).await }).await
+}
+
+/// Non-members who may be this caller again (same phone or company).
+#[server(endpoint = "requests/non-members", input = Json)]
+pub async fn find_non_members(mobile: String, phone: String, company: String) -> Result<Vec<CallerHit>, AppError> {
+    serve(Perm::IntakeMemberRequest, |ctx, user| async move {
+        lookup::non_members(&ctx.state.db, &user, &mobile, &phone, &company).await
+    })
+    .await
+}
+
+/// 保存 / 处理完成 / 提交至XX部 on the intake form.
+#[server(endpoint = "requests/intake", input = Json)]
+pub async fn take_request(input: IntakeInput) -> Result<IntakeOutcome, AppError> {
+    serve(Perm::IntakeMemberRequest, |ctx, user| async move { intake::save(&ctx.state.db, &user, input).await }).await
+}
+
+/// 诉求列表.
+#[server(endpoint = "requests/list", input = Json)]
+pub async fn list_requests(filter: RequestFilter) -> Result<Page<RequestRow>, AppError> {
+    serve(Perm::IntakeMemberRequest, |ctx, user| async move { query::list(&ctx.state.db, &user, &filter).await }).await
+}
+
+/// 部门待办.
+#[server(endpoint = "requests/inbox", input = Json)]
+pub async fn dept_inbox(filter: RequestFilter) -> Result<Page<RequestRow>, AppError> {
+    serve(Perm::BizDeptInbox, |ctx, user| async move { query::inbox(&ctx.state.db, &user, &filter).await }).await
+}
+
+/// 诉求详情: CS and the departments open it, each within their scope.
+#[server(endpoint = "requests/get", input = Json)]
+pub async fn get_request(id: i64) -> Result<RequestDetail, AppError> {
+    serve(Access::Any(&[Perm::IntakeMemberRequest, Perm::BizDeptInbox]), |ctx, user| async move {
+        query::detail(&ctx.state.db, &user, id).await
+    })
+    .await
+}
+
+/// An action of the detail page (T4–T11).
+#[server(endpoint = "requests/act", input = Json)]
+pub async fn act_on_request(input: ActInput) -> Result<RequestState, AppError> {
+    serve(Access::Any(&[Perm::IntakeMemberRequest, Perm::BizDeptInbox]), |ctx, user| async move {
+        handle::act(&ctx.state.db, &user, input).await
+    })
+    .await
+}
+
+/// The requests of a member (the 诉求 tab of the member's page).
+#[server(endpoint = "requests/of-customer", input = Json)]
+pub async fn customer_requests(customer_id: i64) -> Result<Vec<RequestBrief>, AppError> {
+    serve(
+        Perm::QueryMemberService,
+        |ctx, user| async move { query::of_customer(&ctx.state.db, &user, customer_id).await },
+    )
+    .await
+}

@@ -1,0 +1,248 @@
+//! 诉求详情与处理 (PG-22): the request, the caller, the 处理记录 timeline, the departments'
+//! feedback, and the actions the signed-in account may take in the request's state — nothing
+//! else is shown (and the server refuses anything else anyway).
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{act_on_request, get_request};
+use super::{ActInput, RequestAction, RequestDetail};
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::members::enums::{self};
+use crate::ui::{ErrorBanner, Field, NotFound, PageHeader, field_errors, fmt_opt_time, fmt_time};
+
+#[component]
+pub fn RequestDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let version = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (id(), version.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_request(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <PageHeader title=("诉求详情", "Request")>
+            <a class="btn" href="/requests">{move || i18n.t("返回诉求列表", "Back to the list")}</a>
+        </PageHeader>
+        <Transition fallback=|| view! { <p class="muted">"…"</p> }>
+            {move || data.get().map(|d| match d {
+                Ok(d) => view! { <Detail d=d reload=Callback::new(move |_| version.update(|v| *v += 1))/> }.into_any(),
+                Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let r = d.row.clone();
+    let (state, kind, channel, dept, priority, ctype) =
+        (r.state, r.request_type, r.channel, r.handling_dept, r.priority, r.customer_type);
+    let level = enums::label(enums::LEVELS, &r.member_level);
+    let accepting = d.accepting_dept;
+    let steps = d.steps.clone();
+    let feedbacks = d.feedbacks.clone();
+    let caller_link = d.customer_visible.then(|| format!("/customers/{}", d.customer_id));
+    view! {
+        <div class="card request-head" data-testid="request-head">
+            <h2>
+                {r.request_no.clone()}" "
+                <span class=state.badge() data-testid="request-state">{move || state.label(i18n.locale())}</span>" "
+                <span class="badge badge-gray">{move || priority.label(i18n.locale())}</span>
+            </h2>
+            <dl class="desc desc-3">
+                <dt>{move || i18n.t("企业名称", "Company")}</dt>
+                <dd>{match caller_link {
+                    Some(href) => view! { <a class="link" href=href>{r.caller.clone()}</a> }.into_any(),
+                    None => view! { <span>{r.caller.clone()}</span> }.into_any(),
+                }}</dd>
+                <dt>{move || i18n.t("客户类型", "Caller type")}</dt><dd>{move || ctype.label(i18n.locale())}</dd>
+                <dt>{move || i18n.t("会员级别", "Level")}</dt><dd>{move || i18n.t(level.0, level.1)}</dd>
+                <dt>{move || i18n.t("客户姓名", "Caller")}</dt><dd>{d.caller_name.clone()}</dd>
+                <dt>{move || i18n.t("移动电话", "Mobile")}</dt><dd>{d.contact_mobile.clone()}</dd>
+                <dt>{move || i18n.t("固定电话", "Phone")}</dt><dd>{d.contact_phone.clone()}</dd>
+                <dt>{move || i18n.t("登录名", "Login")}</dt><dd>{d.login_name.clone()}</dd>
+                <dt>{move || i18n.t("注册邮箱", "E-mail")}</dt><dd>{d.registered_email.clone()}</dd>
+                <dt>{move || i18n.t("诉求受理时间", "Taken")}</dt><dd>{fmt_time(&r.accepted_at)}</dd>
+                <dt>{move || i18n.t("受理渠道", "Channel")}</dt><dd>{move || channel.label(i18n.locale())}</dd>
+                <dt>{move || i18n.t("受理部门", "Accepting dept.")}</dt><dd>{move || accepting.label(i18n.locale())}" · "{d.accepting_org.clone()}</dd>
+                <dt>{move || i18n.t("客服人员", "Agent")}</dt><dd>{r.agent.clone()}</dd>
+                <dt>{move || i18n.t("诉求类型", "Type")}</dt><dd>{move || kind.label(i18n.locale())}</dd>
+                <dt>{move || i18n.t("处理部门", "Handled by")}</dt>
+                <dd>{move || dept.label(i18n.locale())}{(!d.handling_org.is_empty()).then(|| format!(" · {}", d.handling_org))}</dd>
+                <dt>{move || i18n.t("完成时间", "Completed")}</dt><dd>{fmt_opt_time(&d.completed_at)}" "{d.completed_by.clone()}</dd>
+            </dl>
+            <h3>{move || i18n.t("诉求内容", "Request")}</h3>
+            <p class="pre" data-testid="request-content">{d.content.clone()}</p>
+            {(!d.result.is_empty()).then(|| view! {
+                <h3>{move || i18n.t("处理结果", "Result")}</h3>
+                <p class="pre" data-testid="request-result">{d.result.clone()}</p>
+            })}
+            {(!d.void_reason.is_empty()).then(|| view! {
+                <div class="alert alert-error" role="status">{move || i18n.t("作废原因:", "Voided: ")}{d.void_reason.clone()}</div>
+            })}
+        </div>
+        <Actions d=d.clone() reload=reload/>
+        {(!feedbacks.is_empty()).then(|| view! {
+            <div class="card">
+                <h2>{move || i18n.t("部门反馈", "Department feedback")}</h2>
+                {feedbacks.into_iter().map(|f| view! {
+                    <div class="feedback" data-testid="feedback">
+                        <p class="muted">{f.department.clone()}" · "{f.handler.clone()}" · "{fmt_time(&f.at)}</p>
+                        <p class="pre">{f.text.clone()}</p>
+                    </div>
+                }).collect_view()}
+            </div>
+        })}
+        <div class="card">
+            <h2>{move || i18n.t("处理记录", "History")}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {steps.into_iter().map(|s| {
+                    let (step, to, to_dept) = (s.step, s.to_state, s.to_dept);
+                    view! {
+                        <li>
+                            <span class="when">{fmt_time(&s.at)}</span>
+                            <strong>{move || step.label(i18n.locale())}</strong>
+                            {to_dept.map(|d| view! { <span>" → "{move || d.label(i18n.locale())}</span> })}
+                            <span class="muted">" · "{s.actor.clone()}" · "{s.org.clone()}</span>
+                            <span class=to.badge()>{move || to.label(i18n.locale())}</span>
+                            {(!s.note.is_empty()).then(|| view! { <p class="pre">{s.note.clone()}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </div>
+    }
+}
+
+/// The action buttons and, for an action that needs it, its text and department.
+#[component]
+fn Actions(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let actions = d.actions.clone();
+    let chosen = RwSignal::new(None::<RequestAction>);
+    let text = RwSignal::new(String::new());
+    let dept = RwSignal::new(None::<i64>);
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let departments = StoredValue::new(d.departments.clone());
+    let (id, version) = (d.row.id, d.version);
+    let prefill = d.feedbacks.last().map(|f| f.text.clone()).unwrap_or_else(|| d.result.clone());
+    let run = move |action: RequestAction| {
+        let input = ActInput { id, version, action, text: text.get_untracked(), handling_org_id: dept.get_untracked() };
+        if let Err(e) = input.validate() {
+            error.set(Some(e));
+            return;
+        }
+        if action == RequestAction::Void && !crate::ui::confirm("确定作废该诉求?作废后不能恢复。") {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let r = act_on_request(input).await;
+            busy.set(false);
+            match r {
+                Ok(_) => {
+                    error.set(None);
+                    chosen.set(None);
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let choose = StoredValue::new(move |a: RequestAction| {
+        error.set(None);
+        let immediate = a.required_text().is_none() && !matches!(a, RequestAction::Route);
+        if immediate {
+            run(a);
+        } else {
+            text.set(if a == RequestAction::Complete { prefill.clone() } else { String::new() });
+            dept.set(None);
+            chosen.set(Some(a));
+            crate::ui::focus_later("act-text");
+        }
+    });
+    let errors = Signal::derive(move || field_errors(error.get().as_ref()));
+    let general = Signal::derive(move || error.get().filter(|e| e.field_errors().is_none()));
+    if actions.is_empty() {
+        return view! {
+            <div class="card muted" data-testid="no-actions">
+                {move || i18n.t("您在当前状态下没有可执行的操作。", "Nothing for you to do in this state.")}
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="card" data-testid="actions">
+            <h2>{move || i18n.t("处理", "Handle")}</h2>
+            <ErrorBanner error=general/>
+            <div class="page-actions">
+                {actions.into_iter().map(|a| {
+                    let (zh, en) = a.label();
+                    let class = match a {
+                        RequestAction::Void => "btn btn-danger",
+                        RequestAction::Complete | RequestAction::Feedback => "btn btn-primary",
+                        _ => "btn",
+                    };
+                    view! {
+                        <button type="button" class=class data-action=format!("{a:?}") disabled=move || busy.get()
+                            aria-pressed=move || (chosen.get() == Some(a)).to_string()
+                            on:click=move |_| choose.with_value(|f| f(a))>{move || i18n.t(zh, en)}</button>
+                    }
+                }).collect_view()}
+            </div>
+            {move || chosen.get().map(|a| {
+                let (zh, en) = match a {
+                    RequestAction::Complete => ("处理结果(给会员的答复)", "Reply given to the member"),
+                    RequestAction::Feedback => ("处理过程及结果", "What was done and the result"),
+                    RequestAction::Progress => ("处理过程", "Progress"),
+                    RequestAction::Route => ("备注", "Note"),
+                    _ => ("原因", "Reason"),
+                };
+                let field = a.required_text().unwrap_or("note");
+                let needs_dept = matches!(a, RequestAction::Route | RequestAction::Reroute);
+                view! {
+                    <form class="form act-form" novalidate on:submit=move |ev| { ev.prevent_default(); run(a) }>
+                        {needs_dept.then(|| view! {
+                            <Field label=("处理部门", "Department") id="handling_org_id" required=true errors=errors>
+                                <select id="handling_org_id" on:change=move |ev| dept.set(event_target_value(&ev).parse().ok())>
+                                    <option value="">{move || i18n.t("请选择", "Select…")}</option>
+                                    {departments.get_value().into_iter().map(|d| view! {
+                                        <option value=d.org_id.map(|o| o.to_string()).unwrap_or_default()>{d.name.clone()}</option>
+                                    }).collect_view()}
+                                </select>
+                            </Field>
+                        })}
+                        <div class="form-row" class:has-error=move || errors.with(|e| e.get(field).is_some())>
+                            <label for="act-text">
+                                {a.required_text().is_some().then(|| view! { <span class="req" aria-hidden="true">"*"</span> })}
+                                {move || i18n.t(zh, en)}
+                            </label>
+                            <div class="form-control">
+                                <textarea id="act-text" rows="4" maxlength="4000" prop:value=move || text.get()
+                                    on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                                <div class="field-error" role="alert">{move || errors.with(|e| e.get(field).map(|t| t.get(i18n.locale()).to_string()))}</div>
+                            </div>
+                        </div>
+                        <div class="form-buttons">
+                            <button type="submit" class="btn btn-primary" data-testid="act-confirm" disabled=move || busy.get()>
+                                {move || { let (zh, en) = a.label(); i18n.t(zh, en) }}
+                            </button>
+                            <button type="button" class="btn" on:click=move |_| chosen.set(None)>{move || i18n.t("取消", "Cancel")}</button>
+                        </div>
+                    </form>
+                }
+            })}
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,97 @@
+//! 部门待办 (PG-23): what was routed to the signed-in account's department — oldest first, so
+//! nothing waits longest unseen — and what the department has answered.
+use leptos::prelude::*;
+
+use super::api::dept_inbox;
+use super::{InboxTab, RequestFilter, RequestRow, RequestState, RequestType};
+use crate::bind_filter;
+use crate::i18n::use_i18n;
+use crate::members::enums;
+use crate::ui::filters::{DateRange, SelectFilter, TextFilter};
+use crate::ui::list::{FilterForm, ListState, ListTable, UrlFilter};
+use crate::ui::{PageHeader, fmt_opt_time};
+
+const COLUMNS: &[(&str, &str)] = &[
+    ("编号", "No."),
+    ("来源", "Source"),
+    ("企业名称", "Company"),
+    ("会员级别", "Level"),
+    ("诉求类型", "Type"),
+    ("诉求内容", "Request"),
+    ("流转时间", "Routed"),
+    ("流转人", "Routed by"),
+    ("流程状态", "State"),
+];
+
+/// The workflow states a department sees.
+const DEPT_STATES: &[(&str, &str, &str)] = &[
+    ("dept_pending", "待部门处理", "Awaiting department"),
+    ("dept_processing", "部门处理中", "Department handling"),
+    ("feedback_received", "部门已反馈", "Department replied"),
+    ("completed", "已完成", "Completed"),
+];
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = ListState::<RequestFilter>::new(|_| {});
+    let draft = list.draft;
+    let rows = list.load(dept_inbox);
+    let errors = Signal::derive(move || list.filter.with(|f| crate::ui::field_errors(f.validate().err().as_ref())));
+    view! {
+        <PageHeader title=("部门待办", "Department inbox")/>
+        <nav class="tabs" aria-label=move || i18n.t("待办分类", "Inbox tabs")>
+            {InboxTab::ALL.iter().copied().map(|t| {
+                let href = move || {
+                    let f = list.filter.get();
+                    let size = f.page_size();
+                    format!("/dept/inbox?{}", RequestFilter { tab: t.code().into(), ..f.at_page(1, size) }.to_query())
+                };
+                view! {
+                    <a href=href class:active=move || list.filter.with(|f| f.inbox_tab() == t)
+                        aria-current=move || list.filter.with(|f| f.inbox_tab() == t).then_some("page")>
+                        {move || t.label(i18n.locale())}
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
+        <FilterForm list keep=&["tab"]>
+            <TextFilter label=("编号", "No.") id="f-no" value=bind_filter!(draft, no)/>
+            <TextFilter label=("企业名称", "Company") id="f-company" value=bind_filter!(draft, company)/>
+            <DateRange label=("流转时间", "Routed") id="routed_from" from=bind_filter!(draft, routed_from) to=bind_filter!(draft, routed_to) errors=errors/>
+            <SelectFilter label=("诉求类型", "Type") id="type" choices=RequestType::CHOICES value=bind_filter!(draft, request_type) errors=errors/>
+            <SelectFilter label=("流程状态", "State") id="state" choices=DEPT_STATES value=bind_filter!(draft, state) errors=errors/>
+            <div class="filter-buttons">
+                <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
+                <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
+            </div>
+        </FilterForm>
+        <ListTable rows columns=COLUMNS on_page=list.on_page() testid="inbox"
+            row=move |r| view! { <Row r=r/> }
+            empty=move || view! {
+                <p>{move || i18n.t("没有待处理的事项", "Nothing to handle")}</p>
+                <p class="muted">{move || i18n.t("客服部流转给本部门的诉求会出现在这里,并在消息中心提醒。", "Requests routed to your department appear here and in the message centre.")}</p>
+            }/>
+    }
+}
+
+#[component]
+fn Row(r: RequestRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let level = enums::label(enums::LEVELS, &r.member_level);
+    let (state, kind) = (r.state, r.request_type);
+    let waiting = matches!(state, RequestState::DeptPending);
+    view! {
+        <tr class:unread=waiting>
+            <td><a class="link" href=format!("/requests/{}", r.id)>{r.request_no.clone()}</a></td>
+            <td>{move || i18n.t("会员诉求", "Member request")}</td>
+            <td>{r.caller.clone()}</td>
+            <td>{move || i18n.t(level.0, level.1)}</td>
+            <td>{move || kind.label(i18n.locale())}</td>
+            <td class="clip">{r.content.clone()}</td>
+            <td>{fmt_opt_time(&r.routed_at)}</td>
+            <td>{r.routed_by.clone()}</td>
+            <td><span class=state.badge()>{move || state.label(i18n.locale())}</span></td>
+        </tr>
+    }
+}

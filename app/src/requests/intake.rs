@@ -1,0 +1,327 @@
+//! 会员诉求受理 (PG-20, SM-1 T0–T3): one transaction resolves or creates the caller, numbers
+//! the request, writes it with its one 服务记录 and its steps, keeps the member's
+//! `last_service_at` current, tells the department it was routed to, and logs the operation.
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+
+use super::entity::{request_step, service_request};
+use super::query::{KIND, departments, routing_target};
+use super::{
+    AcceptingDept, HandlingDept, IntakeInput, IntakeOptions, IntakeOutcome, RequestAction, RequestState, StepType,
+    lookup,
+};
+use crate::archive::CustomerInput;
+use crate::auth::audit::{self, Entry};
+use crate::auth::entity::account;
+use crate::auth::session::CurrentUser;
+use crate::auth::{AccountStatus, Perm, RoleCategory, RoleCode};
+use crate::error::{AppError, AppResult};
+use crate::members::entity::{customer, service_record};
+use crate::members::enums::{CustomerType, EntryMethod, SourceKind};
+use crate::notify::NotificationKind;
+use crate::notify::service::{Message, accounts_of_org, send};
+
+/// 受理部门 from the login (never chosen): company CS or a rep office's CS.
+pub fn accepting_dept(user: &CurrentUser) -> AppResult<AcceptingDept> {
+    match user.category() {
+        RoleCategory::CompanyCsAdmin => Ok(AcceptingDept::CompanyCs),
+        RoleCategory::RepOfficeCsAdmin => Ok(AcceptingDept::RepOfficeCs),
+        RoleCategory::BusinessDeptAdmin => Err(AppError::Forbidden),
+    }
+}
+
+/// 主管/经理 may record a request for another agent of their organisation.
+fn may_pick_agent(user: &CurrentUser) -> bool {
+    RoleCode::is_reviewer(user.role_code())
+}
+
+/// Agents of the user's organisation that take requests.
+async fn agents(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<Vec<(i64, String)>> {
+    Ok(account::Entity::find()
+        .filter(account::Column::OrganizationId.eq(user.org.id))
+        .filter(account::Column::Status.eq(AccountStatus::Active.code()))
+        .order_by_asc(account::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect())
+}
+
+pub async fn options(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<IntakeOptions> {
+    Ok(IntakeOptions {
+        accepting_dept: accepting_dept(user)?,
+        departments: departments(db).await?,
+        agents: agents(db, user).await?,
+        may_pick_agent: may_pick_agent(user),
+        me: user.account.id,
+    })
+}
+
+/// The agent the request is recorded for: the user, or (主管/经理) another active account of
+/// the same organisation.
+async fn agent_of(db: &impl ConnectionTrait, user: &CurrentUser, picked: Option<i64>) -> AppResult<i64> {
+    match picked {
+        None => Ok(user.account.id),
+        Some(id) if id == user.account.id => Ok(id),
+        Some(id) => {
+            let ok = may_pick_agent(user) && agents(db, user).await?.iter().any(|a| a.0 == id);
+            if ok {
+                Ok(id)
+            } else {
+                Err(AppError::field(
+                    "agent_id",
+                    "只能选择本机构的在岗客服人员",
+                    "Choose an active agent of your organisation",
+                ))
+            }
+        }
+    }
+}
+
+/// Hands out the next `prefix`yyyyMMddNNNN number of the day `at` falls on (China time).
+pub async fn number(db: &impl ConnectionTrait, prefix: &str, at: &DateTime<Utc>) -> AppResult<String> {
+    let day = crate::cst::local(at).format("%Y%m%d").to_string();
+    let n = crate::db::next_in_sequence(db, prefix, &day).await?;
+    Ok(format!("{prefix}{day}{n:04}"))
+}
+
+/// Takes a request in (T1, T2 or T3 by `input.action`).
+pub async fn save(
+    db: &sea_orm::DatabaseConnection,
+    user: &CurrentUser,
+    input: IntakeInput,
+) -> AppResult<IntakeOutcome> {
+    let accepting = accepting_dept(user)?;
+    input.validate()?;
+    let state = RequestState::after(None, input.action)?;
+    let agent = agent_of(db, user, input.agent_id).await?;
+    let target = match input.handling_org_id {
+        Some(org) => Some(routing_target(db, org).await?),
+        None => None,
+    };
+    let (request_type, channel) = match (input.request_type, input.channel) {
+        (Some(t), Some(c)) => (t, c),
+        _ => return Err(AppError::field("request_type", "请选择诉求类型", "Choose the request type")),
+    };
+
+    let txn = crate::db::write_txn(db).await?;
+    // T0: the caller — a member picked in the lookup, a non-member re-used, or a new one.
+    let caller = match input.customer_id {
+        Some(id) => {
+            let (c, _) = lookup::caller(&txn, user, id).await?;
+            if c.customer_type() != Some(input.customer_type) {
+                return Err(AppError::field("caller", "所选客户的客户类型与表单不一致", "The caller's type differs"));
+            }
+            c
+        }
+        None if input.customer_type == CustomerType::NonMember => create_non_member(&txn, user, &input).await?,
+        None => return Err(AppError::field("caller", "请从列表中选择会员", "Pick the member from the list")),
+    };
+
+    let now = Utc::now();
+    let request_no = number(&txn, "SQ", &now).await?;
+    let completed = state == RequestState::Completed;
+    let (dept, handling_org) = match &target {
+        Some((org, dept)) => (*dept, Some(org.id)),
+        None => (HandlingDept::CsDept, None),
+    };
+    let opt = crate::db::opt;
+    let caller_name = opt(&input.caller_name).or(caller.contact_name.clone());
+    let mobile = opt(&input.contact_mobile).or(caller.phone_mobile.clone());
+    let phone = opt(&input.contact_phone).or(caller.phone_fixed.clone());
+    let req = service_request::ActiveModel {
+        request_no: Set(request_no.clone()),
+        customer_id: Set(caller.id),
+        customer_type: Set(caller.customer_type.clone()),
+        caller_name: Set(caller_name),
+        company_name: Set(caller.company_name.clone()),
+        registered_email: Set(caller.registered_email.clone()),
+        login_name: Set(caller.login_name.clone()),
+        contact_mobile: Set(mobile),
+        contact_phone: Set(phone),
+        member_level_snapshot: Set(caller.member_level.clone()),
+        customer_org_snapshot_id: Set(caller.organization_id),
+        channel: Set(channel.code().into()),
+        accepting_dept: Set(accepting.code().into()),
+        accepting_org_id: Set(user.org.id),
+        agent_id: Set(agent),
+        request_type: Set(request_type.code().into()),
+        content: Set(input.content.trim().to_string()),
+        handling_dept: Set(dept.code().into()),
+        handling_org_id: Set(handling_org),
+        result: Set(opt(&input.result)),
+        state: Set(state.code().into()),
+        priority: Set(input.priority.code().into()),
+        accepted_at: Set(now),
+        routed_at: Set(handling_org.map(|_| now)),
+        routed_by: Set(handling_org.map(|_| user.account.id)),
+        completed_at: Set(completed.then_some(now)),
+        completed_by: Set(completed.then_some(user.account.id)),
+        qa_status: Set("not_inspected".into()),
+        version: Set(1),
+        created_by: Set(user.account.id),
+        created_at: Set(now),
+        updated_by: Set(Some(user.account.id)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+
+    // Its one service record (E5), whose result follows the request.
+    let record = service_record::ActiveModel {
+        customer_id: Set(caller.id),
+        source_kind: Set(SourceKind::MemberRequest.code().into()),
+        source_id: Set(req.id),
+        service_type: Set(request_type.code().into()),
+        service_mode: Set("reactive".into()),
+        service_dept: Set(accepting.code().into()),
+        organization_id: Set(user.org.id),
+        agent_id: Set(agent),
+        service_at: Set(now),
+        service_result: Set(if completed { "completed" } else { "incomplete" }.into()),
+        summary: Set(Some(req.content.chars().take(500).collect())),
+        member_level_snapshot: Set(caller.member_level.clone()),
+        customer_org_snapshot_id: Set(caller.organization_id),
+        qa_status: Set(Some("not_inspected".into())),
+        qa_result: Set(None),
+        hidden: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    service_request::Entity::update_many()
+        .col_expr(service_request::Column::ServiceRecordId, Expr::value(record.id))
+        .filter(service_request::Column::Id.eq(req.id))
+        .exec(&txn)
+        .await?;
+    // The member query orders and filters by the last service.
+    customer::Entity::update_many()
+        .col_expr(customer::Column::LastServiceAt, Expr::value(now))
+        .filter(customer::Column::Id.eq(caller.id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(customer::Column::LastServiceAt.is_null())
+                .add(customer::Column::LastServiceAt.lt(now)),
+        )
+        .exec(&txn)
+        .await?;
+
+    // Steps: 受理, then 处理完成 or 流转.
+    let intake_state = if input.action == RequestAction::Save { state } else { RequestState::CsProcessing };
+    step(&txn, user, req.id, StepType::Intake, None, intake_state, None, None).await?;
+    match input.action {
+        RequestAction::Complete => {
+            step(&txn, user, req.id, StepType::Complete, Some(intake_state), state, None, opt(&input.result)).await?;
+        }
+        RequestAction::Route => {
+            let to = target.as_ref().map(|(o, d)| (*d, o.id));
+            step(&txn, user, req.id, StepType::Route, Some(intake_state), state, to, None).await?;
+        }
+        _ => {}
+    }
+    if let Some((org, _)) = &target {
+        notify_routed(&txn, user, &req, org.id, &org.name).await?;
+    }
+    audit::record(
+        &txn,
+        user,
+        Entry::new(Perm::IntakeMemberRequest.code(), "create", "service_request").target(req.id, &request_no).detail(
+            json!({
+                "customer_id": caller.id,
+                "state": state.code(),
+                "handling_dept": dept.code(),
+                "request_type": request_type.code(),
+            }),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(IntakeOutcome { id: req.id, request_no, state, dept_name: target.map(|(o, _)| o.name) })
+}
+
+/// A non-member caller (SM-1 T0): 客户姓名, phone and 区域, of the user's organisation, in
+/// circulation at once (entry method 诉求受理).
+async fn create_non_member(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    input: &IntakeInput,
+) -> AppResult<customer::Model> {
+    let org = crate::archive::entry::entry_orgs(txn, user)
+        .await?
+        .first()
+        .map(|o| o.0)
+        .ok_or_else(|| AppError::rejected("没有可归属的组织机构", "No organisation to file the caller under"))?;
+    let entry = CustomerInput {
+        company_name: input.company_name.clone(),
+        contact_name: input.caller_name.clone(),
+        phone_mobile: input.contact_mobile.clone(),
+        phone_fixed: input.contact_phone.clone(),
+        region: input.region,
+        organization_id: Some(org),
+        ..Default::default()
+    };
+    let id = crate::archive::entry::insert_approved(txn, user, &entry, org, EntryMethod::RequestIntake).await?;
+    customer::Entity::find_by_id(id).one(txn).await?.ok_or(AppError::NotFound)
+}
+
+/// Appends a step to a request's timeline.
+#[allow(clippy::too_many_arguments)]
+pub async fn step(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    request_id: i64,
+    step: StepType,
+    from: Option<RequestState>,
+    to: RequestState,
+    to_dept: Option<(HandlingDept, i64)>,
+    note: Option<String>,
+) -> AppResult<()> {
+    request_step::ActiveModel {
+        request_kind: Set(KIND.into()),
+        request_id: Set(request_id),
+        step_type: Set(step.code().into()),
+        from_state: Set(from.map(|s| s.code().into())),
+        to_state: Set(to.code().into()),
+        from_dept: Set(None),
+        to_dept: Set(to_dept.map(|d| d.0.code().into())),
+        to_org_id: Set(to_dept.map(|d| d.1)),
+        actor_id: Set(user.account.id),
+        actor_org_id: Set(user.org.id),
+        note: Set(note),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Tells every account of the department a request was routed to.
+pub async fn notify_routed(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    r: &service_request::Model,
+    org_id: i64,
+    org_name: &str,
+) -> AppResult<()> {
+    let staff = accounts_of_org(db, org_id).await?;
+    let caller = r.company_name.clone().or(r.caller_name.clone()).unwrap_or_default();
+    let msg = Message {
+        kind: NotificationKind::RequestRouted,
+        title: format!("诉求 {} 已流转至{org_name}:{caller}", r.request_no),
+        body: r.content.chars().take(200).collect(),
+        link: &format!("/requests/{}", r.id),
+    };
+    send(db, &staff, Some(user.account.id), &msg).await
+}
+
+/// Whether `user` may take requests in (the intake page's permission).
+pub fn may_take(user: &CurrentUser) -> bool {
+    user.has(Perm::IntakeMemberRequest) && accepting_dept(user).is_ok()
+}

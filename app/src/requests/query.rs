@@ -1,0 +1,389 @@
+//! Reading requests: who sees which (SPEC §1.6), 诉求列表 (PG-21), 部门待办 (PG-23) and the
+//! detail (PG-22) with the actions the account may take now.
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::entity::{dept_feedback, request_step, service_request};
+use super::{
+    AcceptingDept, Actor, Channel, DeptChoice, FeedbackView, HandlingDept, HandlingStatus, InboxTab, ListTab, Priority,
+    RequestAction, RequestBrief, RequestDetail, RequestFilter, RequestRow, RequestState, RequestType, StepType,
+    StepView,
+};
+use crate::auth::entity::organization;
+use crate::auth::scope::Scope;
+use crate::auth::session::CurrentUser;
+use crate::auth::{DepartmentKind, OrgType, Perm};
+use crate::db::{account_names, contains, fetch_page, names};
+use crate::error::{AppError, AppResult};
+use crate::members::conditions::ts_range;
+use crate::members::enums::CustomerType;
+use crate::members::search::digits;
+use crate::ui::Page;
+
+use service_request::Column as R;
+
+/// `request_kind` of member requests in the shared step and feedback tables.
+pub const KIND: &str = "member_request";
+
+/// The requests `user` may see (SPEC §1.6): all; those accepted by or concerning the user's
+/// organisations; those routed to the user's department in any round; or the user's own.
+pub fn visible(user: &CurrentUser) -> Condition {
+    let me = user.account.id;
+    match &user.scope {
+        Scope::All => Condition::all(),
+        Scope::Orgs(ids) => Condition::any()
+            .add(R::AcceptingOrgId.is_in(ids.clone()))
+            .add(R::CustomerOrgSnapshotId.is_in(ids.clone()))
+            .add(R::AgentId.eq(me)),
+        Scope::Dept(org) => Condition::any().add(R::Id.in_subquery(routed_to(*org))).add(R::CreatedBy.eq(me)),
+        Scope::Own(_) => Condition::any().add(R::AgentId.eq(me)).add(R::CreatedBy.eq(me)),
+    }
+}
+
+/// The ids of the member requests ever routed to department organisation `org`.
+pub fn routed_to(org: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(request_step::Column::RequestId)
+        .from(request_step::Entity)
+        .and_where(Expr::col(request_step::Column::ToOrgId).eq(org))
+        .and_where(Expr::col(request_step::Column::RequestKind).eq(KIND))
+        .to_owned()
+}
+
+/// The customers of the member requests ever routed to department `org`: with what the
+/// department's own accounts entered, the customers a business department sees (SPEC §1.6).
+pub fn customers_of_department(org: i64) -> Condition {
+    let routed = Query::select()
+        .column(R::CustomerId)
+        .from(service_request::Entity)
+        .and_where(Expr::col(R::Id).in_subquery(routed_to(org)))
+        .to_owned();
+    let staff = Query::select()
+        .column(crate::auth::entity::account::Column::Id)
+        .from(crate::auth::entity::account::Entity)
+        .and_where(Expr::col(crate::auth::entity::account::Column::OrganizationId).eq(org))
+        .to_owned();
+    Condition::any()
+        .add(crate::members::conditions::c("id").in_subquery(routed))
+        .add(crate::members::conditions::c("created_by").in_subquery(staff))
+}
+
+/// The request `id` if `user` may see it; anything else is "not found".
+pub async fn visible_request(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    id: i64,
+) -> AppResult<service_request::Model> {
+    service_request::Entity::find_by_id(id).filter(visible(user)).one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// Whether `user` is the actor `actor` for request `r`.
+pub fn is_actor(user: &CurrentUser, r: &service_request::Model, actor: Actor) -> bool {
+    match actor {
+        Actor::Cs => {
+            user.has(Perm::IntakeMemberRequest) && (r.agent_id == user.account.id || r.accepting_org_id == user.org.id)
+        }
+        Actor::Dept => user.has(Perm::BizDeptInbox) && r.handling_org_id == Some(user.org.id),
+        Actor::Supervisor => user.has(Perm::IntakeVoidRequest),
+    }
+}
+
+/// The actions `user` may take on `r` now.
+pub fn actions_for(user: &CurrentUser, r: &service_request::Model) -> Vec<RequestAction> {
+    RequestState::parse(&r.state)
+        .map(|s| s.actions().into_iter().filter(|a| is_actor(user, r, a.actor())).collect())
+        .unwrap_or_default()
+}
+
+/// The departments a request can be routed to: the active department organisations except
+/// 客服部 (and 买家部, which takes no member requests), by their kind's order.
+pub async fn departments(db: &impl ConnectionTrait) -> AppResult<Vec<DeptChoice>> {
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::OrgType.eq(OrgType::Department.code()))
+        .filter(organization::Column::IsActive.eq(true))
+        .order_by_asc(organization::Column::SortOrder)
+        .order_by_asc(organization::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: Vec<DeptChoice> = orgs
+        .into_iter()
+        .filter_map(|o| {
+            let dept = o.department_kind().and_then(HandlingDept::of_kind)?;
+            Some(DeptChoice { org_id: Some(o.id), dept, name: o.name })
+        })
+        .collect();
+    out.sort_by_key(|d| HandlingDept::ALL.iter().position(|x| *x == d.dept));
+    Ok(out)
+}
+
+/// The department organisation `org_id` as a routing target (active, a receiving kind).
+pub async fn routing_target(db: &impl ConnectionTrait, org_id: i64) -> AppResult<(organization::Model, HandlingDept)> {
+    let o = organization::Entity::find_by_id(org_id)
+        .filter(organization::Column::IsActive.eq(true))
+        .one(db)
+        .await?
+        .filter(|o| o.org_type() == Some(OrgType::Department));
+    let dept = o.as_ref().and_then(|o| o.department_kind()).filter(|k| *k != DepartmentKind::CsDept);
+    match (o, dept.and_then(HandlingDept::of_kind)) {
+        (Some(o), Some(d)) => Ok((o, d)),
+        _ => Err(AppError::field("handling_org_id", "处理部门不存在或已停用", "No such active department")),
+    }
+}
+
+/// A request as a brief (open requests of a caller).
+pub fn brief(r: service_request::Model) -> Option<RequestBrief> {
+    Some(RequestBrief {
+        id: r.id,
+        request_no: r.request_no,
+        accepted_at: r.accepted_at,
+        request_type: RequestType::parse(&r.request_type)?,
+        state: RequestState::parse(&r.state)?,
+        handling_dept: HandlingDept::parse(&r.handling_dept)?,
+        content: r.content.chars().take(60).collect(),
+    })
+}
+
+fn states_of(status: HandlingStatus) -> Vec<&'static str> {
+    RequestState::ALL.iter().filter(|s| s.handling_status() == Some(status)).map(|s| s.code()).collect()
+}
+
+/// The filter's conditions shared by the list and the inbox.
+fn filter_condition(backend: sea_orm::DbBackend, f: &RequestFilter) -> Condition {
+    let mut cond = Condition::all();
+    let text = |col: R, v: &str| -> Option<Condition> {
+        let v = v.trim();
+        (!v.is_empty()).then(|| Condition::all().add(contains(backend, Expr::col(col), v)))
+    };
+    for (col, v) in [
+        (R::RequestNo, f.no.to_uppercase()),
+        (R::CompanyName, f.company.clone()),
+        (R::LoginName, f.login.clone()),
+        (R::CallerName, f.caller.clone()),
+    ] {
+        if let Some(c) = text(col, &v) {
+            cond = cond.add(c);
+        }
+    }
+    let phone = digits(&f.phone);
+    if !phone.is_empty() {
+        cond = cond.add(Condition::any().add(contains(backend, Expr::col(R::ContactMobile), &phone)).add(contains(
+            backend,
+            Expr::col(R::ContactPhone),
+            &phone,
+        )));
+    }
+    for (col, v) in [
+        (R::RequestType, &f.request_type),
+        (R::Channel, &f.channel),
+        (R::AcceptingDept, &f.accepting_dept),
+        (R::HandlingDept, &f.handling_dept),
+        (R::State, &f.state),
+        (R::Priority, &f.priority),
+        (R::CustomerType, &f.customer_type),
+        (R::MemberLevelSnapshot, &f.level),
+        (R::QaStatus, &f.qa),
+    ] {
+        if !v.is_empty() {
+            cond = cond.add(col.eq(v.as_str()));
+        }
+    }
+    if let Some(s) = HandlingStatus::parse(&f.handling_status) {
+        cond = cond.add(R::State.is_in(states_of(s)));
+    }
+    if let Some(org) = f.org {
+        cond = cond.add(R::AcceptingOrgId.eq(org));
+    }
+    if let Some(agent) = f.agent {
+        cond = cond.add(R::AgentId.eq(agent));
+    }
+    cond.add(ts_range(Expr::col(R::AcceptedAt), &f.from, &f.to)).add(ts_range(
+        Expr::col(R::RoutedAt),
+        &f.routed_from,
+        &f.routed_to,
+    ))
+}
+
+/// 诉求列表 (PG-21): one page of a tab.
+pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &RequestFilter) -> AppResult<Page<RequestRow>> {
+    f.validate()?;
+    let me = user.account.id;
+    // `visible` may be an OR of conditions: it is one term of the AND, never extended.
+    let mut cond = Condition::all().add(visible(user)).add(filter_condition(db.get_database_backend(), f));
+    cond = match f.list_tab() {
+        ListTab::AwaitingReply => cond.add(R::AgentId.eq(me)).add(R::State.eq(RequestState::FeedbackReceived.code())),
+        ListTab::Handling => cond.add(R::AgentId.eq(me)).add(R::State.eq(RequestState::CsProcessing.code())),
+        ListTab::Mine => cond.add(R::AgentId.eq(me)),
+        ListTab::All if f.state.is_empty() => cond.add(R::State.ne(RequestState::Voided.code())),
+        ListTab::All => cond,
+        ListTab::Voided => {
+            if !user.has(Perm::IntakeVoidRequest) {
+                return Err(AppError::Forbidden);
+            }
+            cond.add(R::State.eq(RequestState::Voided.code()))
+        }
+    };
+    let q = service_request::Entity::find().filter(cond).order_by_desc(R::AcceptedAt).order_by_desc(R::Id);
+    let page = fetch_page(db, q, f.page, f.per_page).await?;
+    rows(db, page).await
+}
+
+/// 部门待办 (PG-23): what is routed to the user's department (待处理), or what it answered
+/// (已反馈, newest first).
+pub async fn inbox(db: &impl ConnectionTrait, user: &CurrentUser, f: &RequestFilter) -> AppResult<Page<RequestRow>> {
+    f.validate()?;
+    let dept = user.org.id;
+    let cond = filter_condition(db.get_database_backend(), f);
+    let q = match f.inbox_tab() {
+        InboxTab::Pending => service_request::Entity::find()
+            .filter(cond)
+            .filter(R::HandlingOrgId.eq(dept))
+            .filter(R::State.is_in([RequestState::DeptPending.code(), RequestState::DeptProcessing.code()]))
+            .order_by_asc(R::RoutedAt)
+            .order_by_asc(R::Id),
+        InboxTab::Done => {
+            let answered = Query::select()
+                .column(dept_feedback::Column::RequestId)
+                .from(dept_feedback::Entity)
+                .and_where(Expr::col(dept_feedback::Column::DepartmentOrgId).eq(dept))
+                .and_where(Expr::col(dept_feedback::Column::RequestKind).eq(KIND))
+                .to_owned();
+            service_request::Entity::find()
+                .filter(cond)
+                .filter(R::Id.in_subquery(answered))
+                .order_by_desc(R::FeedbackAt)
+                .order_by_desc(R::Id)
+        }
+    };
+    let page = fetch_page(db, q, f.page, f.per_page).await?;
+    rows(db, page).await
+}
+
+/// Rows of a page of requests, names resolved (one query for all accounts).
+async fn rows(db: &impl ConnectionTrait, page: Page<service_request::Model>) -> AppResult<Page<RequestRow>> {
+    let ids: Vec<i64> = page.items.iter().flat_map(|r| std::iter::once(r.agent_id).chain(r.routed_by)).collect();
+    let accounts = account_names(db, ids).await?;
+    Ok(page.map(|r| row(r, &accounts)))
+}
+
+fn row(r: service_request::Model, accounts: &HashMap<i64, String>) -> RequestRow {
+    let name = |id: Option<i64>| id.and_then(|i| accounts.get(&i).cloned()).unwrap_or_default();
+    let caller = r.company_name.clone().filter(|s| !s.is_empty()).or(r.caller_name.clone()).unwrap_or_default();
+    RequestRow {
+        id: r.id,
+        request_no: r.request_no,
+        accepted_at: r.accepted_at,
+        caller,
+        customer_type: CustomerType::parse(&r.customer_type).unwrap_or(CustomerType::NonMember),
+        member_level: r.member_level_snapshot.unwrap_or_default(),
+        request_type: RequestType::parse(&r.request_type).unwrap_or(RequestType::Consultation),
+        channel: Channel::parse(&r.channel).unwrap_or(Channel::Phone),
+        handling_dept: HandlingDept::parse(&r.handling_dept).unwrap_or(HandlingDept::CsDept),
+        state: RequestState::parse(&r.state).unwrap_or(RequestState::CsProcessing),
+        agent: name(Some(r.agent_id)),
+        content: r.content.chars().take(50).collect(),
+        routed_at: r.routed_at,
+        routed_by: name(r.routed_by),
+        priority: Priority::parse(&r.priority).unwrap_or(Priority::Normal),
+        updated_at: r.updated_at,
+    }
+}
+
+/// 诉求详情 (PG-22).
+pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<RequestDetail> {
+    let r = visible_request(db, user, id).await?;
+    let steps = request_step::Entity::find()
+        .filter(request_step::Column::RequestKind.eq(KIND))
+        .filter(request_step::Column::RequestId.eq(id))
+        .order_by_asc(request_step::Column::Id)
+        .all(db)
+        .await?;
+    let feedbacks = dept_feedback::Entity::find()
+        .filter(dept_feedback::Column::RequestKind.eq(KIND))
+        .filter(dept_feedback::Column::RequestId.eq(id))
+        .order_by_asc(dept_feedback::Column::Id)
+        .all(db)
+        .await?;
+    let mut account_ids: Vec<i64> = steps.iter().map(|s| s.actor_id).collect();
+    account_ids.extend(feedbacks.iter().map(|f| f.handler_id));
+    account_ids.extend([Some(r.agent_id), r.routed_by, r.completed_by].into_iter().flatten());
+    let accounts = account_names(db, account_ids).await?;
+    let mut org_ids: Vec<i64> = steps.iter().map(|s| s.actor_org_id).collect();
+    org_ids.extend(feedbacks.iter().map(|f| f.department_org_id));
+    org_ids.extend([Some(r.accepting_org_id), r.handling_org_id].into_iter().flatten());
+    let orgs = names::<organization::Entity>(db, org_ids, organization::Column::Id, |o| (o.id, o.name)).await?;
+    let acc = |id: Option<i64>| id.and_then(|i| accounts.get(&i).cloned()).unwrap_or_default();
+    let org = |id: Option<i64>| id.and_then(|i| orgs.get(&i).cloned()).unwrap_or_default();
+
+    let customer_visible = crate::members::service::visible_customer(db, user, r.customer_id).await.is_ok();
+    let actions = actions_for(user, &r);
+    let departments = if actions.iter().any(|a| matches!(a, RequestAction::Route | RequestAction::Reroute)) {
+        departments(db).await?
+    } else {
+        vec![]
+    };
+    let steps = steps
+        .into_iter()
+        .map(|s| StepView {
+            step: StepType::parse(&s.step_type).unwrap_or(StepType::Save),
+            to_state: RequestState::parse(&s.to_state).unwrap_or(RequestState::CsProcessing),
+            to_dept: s.to_dept.as_deref().and_then(HandlingDept::parse),
+            actor: acc(Some(s.actor_id)),
+            org: org(Some(s.actor_org_id)),
+            note: s.note.unwrap_or_default(),
+            at: s.created_at,
+        })
+        .collect();
+    let feedbacks = feedbacks
+        .into_iter()
+        .map(|f| FeedbackView {
+            department: org(Some(f.department_org_id)),
+            handler: acc(Some(f.handler_id)),
+            text: f.process_and_result,
+            at: f.feedback_at,
+        })
+        .collect();
+    Ok(RequestDetail {
+        customer_id: r.customer_id,
+        customer_visible,
+        caller_name: r.caller_name.clone().unwrap_or_default(),
+        contact_mobile: r.contact_mobile.clone().unwrap_or_default(),
+        contact_phone: r.contact_phone.clone().unwrap_or_default(),
+        login_name: r.login_name.clone().unwrap_or_default(),
+        registered_email: r.registered_email.clone().unwrap_or_default(),
+        content: r.content.clone(),
+        accepting_dept: AcceptingDept::parse(&r.accepting_dept).unwrap_or(AcceptingDept::CompanyCs),
+        accepting_org: org(Some(r.accepting_org_id)),
+        handling_org: org(r.handling_org_id),
+        result: r.result.clone().unwrap_or_default(),
+        completed_at: r.completed_at,
+        completed_by: acc(r.completed_by),
+        void_reason: r.void_reason.clone().unwrap_or_default(),
+        service_record_id: r.service_record_id,
+        steps,
+        feedbacks,
+        actions,
+        departments,
+        version: r.version,
+        row: row(r, &accounts),
+    })
+}
+
+/// The open requests of a customer and its recent ones, for the member's page (PG-11 诉求 tab).
+pub async fn of_customer(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    customer_id: i64,
+) -> AppResult<Vec<RequestBrief>> {
+    crate::members::service::visible_customer(db, user, customer_id).await?;
+    let rows = service_request::Entity::find()
+        .filter(R::CustomerId.eq(customer_id))
+        .filter(R::State.ne(RequestState::Voided.code()))
+        .filter(visible(user))
+        .order_by_desc(R::AcceptedAt)
+        .limit(50)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(brief).collect())
+}
