@@ -111,6 +111,7 @@ fn Detail(d: MemberDetail) -> impl IntoView {
                 let navigate = navigate.clone();
                 let count = match *key {
                     "records" => Some(d.records_total),
+                    "requests" => Some(d.requests.len() as u64),
                     "contacts" => Some(d.contacts.len() as u64),
                     "published" => Some(d.published_total),
                     "pushes" => Some(d.pushes_total),
@@ -128,7 +129,7 @@ fn Detail(d: MemberDetail) -> impl IntoView {
         <div class="card tab-panel" role="tabpanel">
             {move || match tab.get().as_str() {
                 "records" => view! { <Records records=d.records.clone() total=d.records_total/> }.into_any(),
-                "requests" => view! { <Requests id=id/> }.into_any(),
+                "requests" => view! { <Requests list=d.requests.clone()/> }.into_any(),
                 "contacts" => view! { <Contacts d=d.clone()/> }.into_any(),
                 "published" => view! { <Published d=d.clone()/> }.into_any(),
                 "pushes" => view! { <Pushes d=d.clone()/> }.into_any(),
@@ -140,44 +141,38 @@ fn Detail(d: MemberDetail) -> impl IntoView {
     }
 }
 
-/// The member's requests (open ones first in time order, newest first), each linking to its
-/// detail.
+/// The member's requests (newest first), each linking to its detail.
 #[component]
-fn Requests(id: i64) -> impl IntoView {
+fn Requests(list: Vec<crate::requests::RequestBrief>) -> impl IntoView {
     let i18n = use_i18n();
-    let rows = Resource::new(move || id, crate::requests::api::customer_requests);
-    view! {
-        <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-            {move || rows.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p class="muted">{move || i18n.t("该会员暂无诉求", "No requests yet")}</p> }.into_any(),
-                Ok(list) => view! {
-                    <table class="data" data-testid="member-requests">
-                        <thead><tr>
-                            <th>{move || i18n.t("诉求编号", "No.")}</th>
-                            <th>{move || i18n.t("诉求受理时间", "Taken")}</th>
-                            <th>{move || i18n.t("诉求类型", "Type")}</th>
-                            <th>{move || i18n.t("处理部门", "Handled by")}</th>
-                            <th>{move || i18n.t("流程状态", "State")}</th>
-                            <th>{move || i18n.t("诉求内容", "Request")}</th>
-                        </tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|b| view! {
-                                <tr>
-                                    <td><a class="link" href=format!("/requests/{}", b.id)>{b.request_no.clone()}</a></td>
-                                    <td>{fmt_time(&b.accepted_at)}</td>
-                                    <td>{move || b.request_type.label(i18n.locale())}</td>
-                                    <td>{move || b.handling_dept.label(i18n.locale())}</td>
-                                    <td><span class=b.state.badge()>{move || b.state.label(i18n.locale())}</span></td>
-                                    <td class="clip">{b.content.clone()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
-                Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
-            })}
-        </Transition>
+    if list.is_empty() {
+        return view! { <p class="muted">{move || i18n.t("该会员暂无诉求", "No requests yet")}</p> }.into_any();
     }
+    view! {
+        <table class="data" data-testid="member-requests">
+            <thead><tr>
+                <th>{move || i18n.t("诉求编号", "No.")}</th>
+                <th>{move || i18n.t("诉求受理时间", "Taken")}</th>
+                <th>{move || i18n.t("诉求类型", "Type")}</th>
+                <th>{move || i18n.t("处理部门", "Handled by")}</th>
+                <th>{move || i18n.t("流程状态", "State")}</th>
+                <th>{move || i18n.t("诉求内容", "Request")}</th>
+            </tr></thead>
+            <tbody>
+                {list.into_iter().map(|b| view! {
+                    <tr>
+                        <td><a class="link" href=format!("/requests/{}", b.id)>{b.request_no.clone()}</a></td>
+                        <td>{fmt_time(&b.accepted_at)}</td>
+                        <td>{move || b.request_type.label(i18n.locale())}</td>
+                        <td>{move || b.handling_dept.label(i18n.locale())}</td>
+                        <td><span class=b.state.badge()>{move || b.state.label(i18n.locale())}</span></td>
+                        <td class="clip">{b.content.clone()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }
 
 #[component]

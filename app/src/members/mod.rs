@@ -280,6 +280,8 @@ pub struct MemberDetail {
     pub contacts: Vec<ContactView>,
     pub records: Vec<RecordView>,
     pub records_total: u64,
+    /// Its member requests the user may see (诉求 tab), newest first.
+    pub requests: Vec<crate::requests::RequestBrief>,
     pub published: Vec<PublishedView>,
     pub published_total: u64,
     pub pushes: Vec<PushView>,

@@ -308,11 +308,13 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
     let history = logs::to_rows(db, history).await?;
 
     let info = member_info(db, &c).await?;
+    let requests = crate::requests::query::of_customer(db, user, id).await?;
     Ok(MemberDetail {
         info,
         contacts,
         records,
         records_total,
+        requests,
         published,
         published_total,
         pushes,

@@ -49,14 +49,13 @@ pub fn MessageBell() -> impl IntoView {
     // Every read of the count is inside the Transition (a resource read outside one stalls
     // the server render of the shell).
     let bell = move |n: u64| {
-        let label = match i18n.locale() {
-            crate::i18n::Locale::Zh => format!("消息中心,{n} 条未读"),
-            crate::i18n::Locale::En => format!("Messages, {n} unread"),
-        };
         view! {
-            <a class="bell" href="/messages" data-testid="bell" aria-label=label>
+            <a class="bell" href="/messages" data-testid="bell" title=i18n.t("消息中心", "Messages")>
                 {i18n.t("消息", "Messages")}
-                {(n > 0).then(|| view! { <span class="bell-count" data-testid="bell-count">{n.min(99)}</span> })}
+                {(n > 0).then(|| view! {
+                    <span class="bell-count" data-testid="bell-count">{n.min(99)}</span>
+                    <span class="sr-only">{i18n.t("条未读", " unread")}</span>
+                })}
             </a>
         }
     };

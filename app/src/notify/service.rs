@@ -143,3 +143,15 @@ pub async fn review_decided(
     };
     send(db, &[entrant], Some(user.account.id), &msg).await
 }
+
+/// Marks read the user's messages that link to `link` (opening a request reads its messages).
+pub async fn mark_read_link(db: &impl ConnectionTrait, user: &CurrentUser, link: &str) -> AppResult<u64> {
+    Ok(notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::RecipientId.eq(user.account.id))
+        .filter(notification::Column::ReadAt.is_null())
+        .filter(notification::Column::LinkUrl.eq(link))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

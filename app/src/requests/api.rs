@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use super::{
-    ActInput, CallerHit, CallerPanel, IntakeInput, IntakeOptions, IntakeOutcome, RequestBrief, RequestDetail,
-    RequestFilter, RequestRow, RequestState,
+    ActInput, CallerHit, CallerPanel, IntakeInput, IntakeOptions, IntakeOutcome, RequestDetail, RequestFilter,
+    RequestRow, RequestState,
 };
 use crate::error::AppError;
 use crate::ui::Page;
@@ -80,15 +80,5 @@ pub async fn act_on_request(input: ActInput) -> Result<RequestState, AppError> {
     serve(Access::Any(&[Perm::IntakeMemberRequest, Perm::BizDeptInbox]), |ctx, user| async move {
         handle::act(&ctx.state.db, &user, input).await
     })
-    .await
-}
-
-/// The requests of a member (the 诉求 tab of the member's page).
-#[server(endpoint = "requests/of-customer", input = Json)]
-pub async fn customer_requests(customer_id: i64) -> Result<Vec<RequestBrief>, AppError> {
-    serve(
-        Perm::QueryMemberService,
-        |ctx, user| async move { query::of_customer(&ctx.state.db, &user, customer_id).await },
-    )
     .await
 }

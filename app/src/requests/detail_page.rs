@@ -77,7 +77,7 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
                 <dt>{move || i18n.t("客服人员", "Agent")}</dt><dd>{r.agent.clone()}</dd>
                 <dt>{move || i18n.t("诉求类型", "Type")}</dt><dd>{move || kind.label(i18n.locale())}</dd>
                 <dt>{move || i18n.t("处理部门", "Handled by")}</dt>
-                <dd>{move || dept.label(i18n.locale())}{(!d.handling_org.is_empty()).then(|| format!(" · {}", d.handling_org))}</dd>
+                <dd>{let org = d.handling_org.clone(); move || if org.is_empty() || org == dept.zh() { dept.label(i18n.locale()).to_string() } else { org.clone() }}</dd>
                 <dt>{move || i18n.t("完成时间", "Completed")}</dt><dd>{fmt_opt_time(&d.completed_at)}" "{d.completed_by.clone()}</dd>
             </dl>
             <h3>{move || i18n.t("诉求内容", "Request")}</h3>
@@ -173,6 +173,9 @@ fn Actions(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
     });
     let errors = Signal::derive(move || field_errors(error.get().as_ref()));
     let general = Signal::derive(move || error.get().filter(|e| e.field_errors().is_none()));
+    if actions.is_empty() && d.row.state.is_closed() {
+        return ().into_any();
+    }
     if actions.is_empty() {
         return view! {
             <div class="card muted" data-testid="no-actions">

@@ -293,6 +293,8 @@ fn row(r: service_request::Model, accounts: &HashMap<i64, String>) -> RequestRow
 /// 诉求详情 (PG-22).
 pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<RequestDetail> {
     let r = visible_request(db, user, id).await?;
+    // Opening the request reads the messages about it.
+    crate::notify::service::mark_read_link(db, user, &format!("/requests/{id}")).await?;
     let steps = request_step::Entity::find()
         .filter(request_step::Column::RequestKind.eq(KIND))
         .filter(request_step::Column::RequestId.eq(id))

@@ -115,7 +115,6 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
             json!({"input": {"id": 999_999, "version": 1, "action": "Accept", "text": "", "handling_org_id": null}}),
             &["intake", "dept_inbox"],
         ),
-        ("requests/of-customer", json!({"customer_id": 999_999}), &["member_query"]),
         ("messages/unread", json!({}), &["login"]),
         ("messages/list", json!({"filter": {}}), &["login"]),
         ("messages/read", json!({"ids": []}), &["login"]),

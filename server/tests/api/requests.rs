@@ -143,8 +143,8 @@ async fn a_complaint_goes_to_the_department_and_back_to_the_agent() {
         1
     );
     // The member's page lists it; the operation log has every step.
-    let (_, of) = agent.call("requests/of-customer", json!({"customer_id": member.id})).await;
-    assert_eq!(of[0]["id"], id);
+    let (_, of) = agent.call("members/detail", json!({"id": member.id})).await;
+    assert_eq!(of["requests"][0]["id"], id);
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM operation_log WHERE target_type = 'service_request' AND target_id = {id}"
