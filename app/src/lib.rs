@@ -26,6 +26,7 @@ pub mod home;
 pub mod i18n;
 pub mod jobs;
 pub mod layout;
+pub mod member360;
 pub mod members;
 pub mod notify;
 pub mod requests;
@@ -36,6 +37,8 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod upkeep;
 pub mod url;
+#[cfg(feature = "ssr")]
+pub mod worktime;
 
 #[cfg(feature = "ssr")]
 pub mod seed;

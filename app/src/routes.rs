@@ -153,13 +153,13 @@ pages! {
         perms [QueryPublishedInfo], menu(Query, "会员发布信息查询", "Published info");
     PushLogs "/query/push-logs" => crate::members::info_page::PushLogPage,
         perms [QueryPushLog], menu(Query, "信息推送邮件查询", "Push e-mails");
-    MemberDetail "/customers/:id" => crate::members::detail::MemberDetailPage,
+    MemberDetail "/customers/:id" => crate::member360::page::MemberDetailPage,
         perms [QueryMemberService];
     MemberPublished "/customers/:id/published-info" => crate::members::info_page::MemberPublishedPage,
         perms [QueryPublishedInfo];
     MemberPushLogs "/customers/:id/push-logs" => crate::members::info_page::MemberPushLogPage,
         perms [QueryPushLog];
-    ServiceRecord "/service-records/:id" => crate::members::detail::ServiceRecordPage,
+    ServiceRecord "/service-records/:id" => crate::member360::page::ServiceRecordPage,
         perms [QueryMemberService];
 
     RequestIntake "/requests/new" => crate::requests::intake_page::IntakePage,
@@ -207,6 +207,8 @@ pages! {
         perms [SystemOrgs], menu(System, "组织机构", "Organisations");
     Sync "/admin/sync" => crate::members::sync_page::SyncPage,
         perms [SystemSync], menu(System, "数据同步", "CM data sync");
+    Calendar "/admin/calendar" => crate::requests::calendar_page::CalendarPage,
+        perms [SystemSettings], menu(System, "工作日历", "Working calendar");
     Logs "/admin/logs" => crate::admin::logs::LogsPage,
         perms [SystemLogs, AdminMgmt], menu(System, "系统日志", "Operation logs");
 }

@@ -28,7 +28,8 @@ pub async fn recover(jobs: &Jobs) -> AppResult<u64> {
     Ok(jobs.recover().await? + mark_features(jobs.db()).await?)
 }
 
-/// The heartbeat (every 5 s) and the recovery (every minute) of this process.
+/// The heartbeat (every 5 s), the recovery and the request-deadline sweep (every minute) of
+/// this process.
 pub fn spawn(jobs: Jobs) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut beat = tokio::time::interval(HEARTBEAT);
@@ -47,6 +48,14 @@ pub fn spawn(jobs: Jobs) -> tokio::task::JoinHandle<()> {
                     Ok(0) => {}
                     Ok(n) => tracing::warn!("{n} jobs / sync runs / import checks of stopped instances interrupted"),
                     Err(e) => tracing::warn!("job recovery: {e}"),
+                }
+                // Requests whose deadline came: marked and announced (once, whichever instance).
+                match crate::requests::sla::sweep(jobs.db(), chrono::Utc::now()).await {
+                    Ok(s) if s.overdue + s.due_soon > 0 => {
+                        tracing::info!(overdue = s.overdue, due_soon = s.due_soon, "request deadlines");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("request deadlines: {e}"),
                 }
             }
         }

@@ -11,12 +11,15 @@ mod m20261202_000010_job;
 mod m20261206_000001_job_queue;
 mod m20261206_000002_pg_last_service_order;
 mod m20261206_000003_requests;
+mod m20261206_000004_sla;
 mod reference;
 pub mod text;
 mod util;
 
 /// Rebuilds `customer.name_text` from the company names (what the migration adding it does).
 pub use m20261202_000001_customer_name_text::backfill as backfill_name_text;
+/// The public holidays and make-up working days the working calendar is seeded with.
+pub use m20261206_000004_sla::CALENDAR_DAYS;
 
 pub struct Migrator;
 
@@ -34,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_job_queue::Migration),
             Box::new(m20261206_000002_pg_last_service_order::Migration),
             Box::new(m20261206_000003_requests::Migration),
+            Box::new(m20261206_000004_sla::Migration),
         ]
     }
 }

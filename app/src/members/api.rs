@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::{InfoFilter, InfoPage, MemberDetail, MemberFilter, QueryChoices, RecordDetail, ServiceRow, SyncRunRow};
+use super::{InfoFilter, InfoPage, MemberFilter, QueryChoices, ServiceRow, SyncRunRow};
 use crate::error::AppError;
 use crate::ui::Page;
 
@@ -41,18 +41,6 @@ pub async fn load_query_choices() -> Result<QueryChoices, AppError> {
         |ctx, user| async move { service::choices(&ctx.state.db, &user).await },
     )
     .await
-}
-
-/// The 360° view of one member (PG-11).
-#[server(endpoint = "members/detail", input = Json)]
-pub async fn get_member_detail(id: i64) -> Result<MemberDetail, AppError> {
-    serve(Perm::QueryMemberService, |ctx, user| async move { service::detail(&ctx.state.db, &user, id).await }).await
-}
-
-/// One service record (PG-12), if its member is visible to the user.
-#[server(endpoint = "members/record", input = Json)]
-pub async fn get_service_record(id: i64) -> Result<RecordDetail, AppError> {
-    serve(Perm::QueryMemberService, |ctx, user| async move { service::record(&ctx.state.db, &user, id).await }).await
 }
 
 /// 数据同步 (PG-94): the latest CM sync runs, newest first.

@@ -261,6 +261,31 @@ pub fn eq_code(cond: Condition, col: Expr, v: &str) -> Condition {
     if v.is_empty() { cond } else { cond.add(col.eq(v)) }
 }
 
+/// The customers a business department sees (SPEC §1.6 DS-DEPT): those of the member requests
+/// ever routed to department organisation `org` (a `route`/`reroute` step naming it), and
+/// those its own accounts entered. Written on the tables, not through the requests module,
+/// which is built on this one.
+pub fn department_customers(org: i64) -> Condition {
+    let a = Alias::new;
+    let routed = Query::select()
+        .column(a("request_id"))
+        .from(a("request_step"))
+        .and_where(Expr::col(a("to_org_id")).eq(org))
+        .and_where(Expr::col(a("request_kind")).eq("member_request"))
+        .to_owned();
+    let customers = Query::select()
+        .column(a("customer_id"))
+        .from(a("service_request"))
+        .and_where(Expr::col(a("id")).in_subquery(routed))
+        .to_owned();
+    let staff = Query::select()
+        .column(a("id"))
+        .from(a("account"))
+        .and_where(Expr::col(a("organization_id")).eq(org))
+        .to_owned();
+    Condition::any().add(c("id").in_subquery(customers)).add(c("created_by").in_subquery(staff))
+}
+
 /// The customers (`c`) inside a data scope: its organisations, or the customers an agent owns
 /// or entered.
 pub fn scope_condition(scope: &Scope) -> Condition {
@@ -268,7 +293,7 @@ pub fn scope_condition(scope: &Scope) -> Condition {
         // A business department: the customers of what was routed to it, and what its own
         // accounts entered (SPEC §1.6 DS-DEPT) — not the customers "of" the department.
         // (An OR: wrapped, so that callers adding conditions to the result AND them.)
-        Scope::Dept(org) => Condition::all().add(crate::requests::query::customers_of_department(*org)),
+        Scope::Dept(org) => Condition::all().add(department_customers(*org)),
         _ => scope.condition_on(c("organization_id"), &[c("owner_agent_id"), c("created_by")]),
     }
 }

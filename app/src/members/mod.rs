@@ -2,7 +2,6 @@
 //! the 360° member detail (PG-11), their export, and the data they read.
 pub mod api;
 pub mod cascade;
-pub mod detail;
 pub mod enums;
 pub mod filter;
 pub mod filter_fields;
@@ -280,8 +279,6 @@ pub struct MemberDetail {
     pub contacts: Vec<ContactView>,
     pub records: Vec<RecordView>,
     pub records_total: u64,
-    /// Its member requests the user may see (诉求 tab), newest first.
-    pub requests: Vec<crate::requests::RequestBrief>,
     pub published: Vec<PublishedView>,
     pub published_total: u64,
     pub pushes: Vec<PushView>,

@@ -93,7 +93,7 @@ async fn in_department_scope(db: &impl ConnectionTrait, user: &CurrentUser, c: &
         .cond_where(
             sea_orm::Condition::all()
                 .add(sea_orm::sea_query::ExprTrait::eq(crate::members::conditions::c("id"), c.id))
-                .add(crate::requests::query::customers_of_department(org)),
+                .add(crate::members::conditions::department_customers(org)),
         )
         .limit(1);
     Ok(db.query_one(&q).await?.is_some())
@@ -308,13 +308,11 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
     let history = logs::to_rows(db, history).await?;
 
     let info = member_info(db, &c).await?;
-    let requests = crate::requests::query::of_customer(db, user, id).await?;
     Ok(MemberDetail {
         info,
         contacts,
         records,
         records_total,
-        requests,
         published,
         published_total,
         pushes,

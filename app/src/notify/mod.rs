@@ -22,6 +22,7 @@ code_enum! {
         RequestReturned = ("request_returned", "诉求退回", "Request returned"),
         ReviewPending = ("review_pending", "待审核", "Review pending"),
         ReviewDecided = ("review_decided", "审核结果", "Review decided"),
+        SlaWarning = ("sla_warning", "超时预警", "Deadline warning"),
         System = ("system", "系统通知", "System"),
     }
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use super::calendar::{CalendarDay, CalendarView};
 use super::{
     ActInput, CallerHit, CallerPanel, IntakeInput, IntakeOptions, IntakeOutcome, RequestDetail, RequestFilter,
     RequestRow, RequestState,
@@ -16,7 +17,7 @@ use crate::{
         Perm,
         session::{Access, serve},
     },
-    requests::{handle, intake, lookup, query},
+    requests::{calendar::service as calendar, handle, intake, lookup, query},
 };
 
 /// What the intake form offers (受理部门, departments, agents).
@@ -81,4 +82,29 @@ pub async fn act_on_request(input: ActInput) -> Result<RequestState, AppError> {
         handle::act(&ctx.state.db, &user, input).await
     })
     .await
+}
+
+/// 工作日历: the week, the exceptions of `year` (`None`: this year) and the time limits.
+#[server(endpoint = "calendar/get", input = Json)]
+pub async fn load_calendar(year: Option<i32>) -> Result<CalendarView, AppError> {
+    serve(Perm::SystemSettings, |ctx, _| async move {
+        let year = year.unwrap_or_else(|| chrono::Datelike::year(&crate::cst::today()));
+        calendar::view(&ctx.state.db, year).await
+    })
+    .await
+}
+
+#[server(endpoint = "calendar/week", input = Json)]
+pub async fn save_work_week(week: Vec<String>) -> Result<(), AppError> {
+    serve(Perm::SystemSettings, |ctx, user| async move { calendar::save_week(&ctx.state.db, &user, week).await }).await
+}
+
+#[server(endpoint = "calendar/day", input = Json)]
+pub async fn save_calendar_day(day: CalendarDay) -> Result<(), AppError> {
+    serve(Perm::SystemSettings, |ctx, user| async move { calendar::save_day(&ctx.state.db, &user, day).await }).await
+}
+
+#[server(endpoint = "calendar/day/delete", input = Json)]
+pub async fn delete_calendar_day(day: String) -> Result<(), AppError> {
+    serve(Perm::SystemSettings, |ctx, user| async move { calendar::delete_day(&ctx.state.db, &user, day).await }).await
 }

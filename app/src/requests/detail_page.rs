@@ -56,7 +56,8 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
             <h2>
                 {r.request_no.clone()}" "
                 <span class=state.badge() data-testid="request-state">{move || state.label(i18n.locale())}</span>" "
-                <span class="badge badge-gray">{move || priority.label(i18n.locale())}</span>
+                <span class="badge badge-gray">{move || priority.label(i18n.locale())}</span>" "
+                <crate::requests::list_page::SlaCell state=state sla=r.sla_state due=r.due_at/>
             </h2>
             <dl class="desc desc-3">
                 <dt>{move || i18n.t("企业名称", "Company")}</dt>

@@ -56,6 +56,11 @@ pub mod service_request {
         pub created_at: DateTimeUtc,
         pub updated_by: Option<i64>,
         pub updated_at: DateTimeUtc,
+        pub sla_due_at: Option<DateTimeUtc>,
+        pub sla_warn_at: Option<DateTimeUtc>,
+        pub feedback_due_at: Option<DateTimeUtc>,
+        pub feedback_warn_at: Option<DateTimeUtc>,
+        pub sla_state: String,
     }
     no_relations!();
 }

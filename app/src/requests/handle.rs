@@ -10,6 +10,7 @@ use serde_json::json;
 use super::entity::{dept_feedback, service_request};
 use super::intake::{notify_routed, step};
 use super::query::{KIND, is_actor, routing_target, visible_request};
+use super::sla::Due;
 use super::{ActInput, HandlingDept, RequestAction, RequestState};
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
@@ -92,6 +93,23 @@ pub async fn act(db: &sea_orm::DatabaseConnection, user: &CurrentUser, input: Ac
     }
 
     let txn = crate::db::write_txn(db).await?;
+    // The clocks: routing starts the department's (SPEC K13); its feedback or return, the
+    // completion and the void stop it. The state follows at once; the sweep follows time.
+    let resolve = Due { due: r.sla_due_at, warn: r.sla_warn_at };
+    let feedback = match action {
+        RequestAction::Route | RequestAction::Reroute => {
+            let kind = super::RequestType::parse(&r.request_type).unwrap_or(super::RequestType::Consultation);
+            let priority = super::Priority::parse(&r.priority).unwrap_or(super::Priority::Normal);
+            super::sla::Clocks::load(&txn, kind, priority).await?.feedback(now)
+        }
+        RequestAction::Feedback | RequestAction::Return | RequestAction::Complete | RequestAction::Void => {
+            Due::default()
+        }
+        _ => Due { due: r.feedback_due_at, warn: r.feedback_warn_at },
+    };
+    sets.push((R::FeedbackDueAt, Expr::value(feedback.due)));
+    sets.push((R::FeedbackWarnAt, Expr::value(feedback.warn)));
+    sets.push((R::SlaState, Expr::value(super::sla::state_at(now, resolve, feedback).code())));
     let mut update = service_request::Entity::update_many()
         .filter(R::Id.eq(r.id))
         .filter(R::Version.eq(input.version))

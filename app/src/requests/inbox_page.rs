@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use super::api::dept_inbox;
-use super::{InboxTab, RequestFilter, RequestRow, RequestState, RequestType};
+use super::list_page::SlaCell;
+use super::{InboxTab, RequestFilter, RequestRow, RequestState, RequestType, SlaState};
 use crate::bind_filter;
 use crate::i18n::use_i18n;
 use crate::members::enums;
@@ -21,6 +22,7 @@ const COLUMNS: &[(&str, &str)] = &[
     ("流转时间", "Routed"),
     ("流转人", "Routed by"),
     ("流程状态", "State"),
+    ("反馈期限", "Feedback due"),
 ];
 
 /// The workflow states a department sees.
@@ -61,6 +63,7 @@ pub fn InboxPage() -> impl IntoView {
             <DateRange label=("流转时间", "Routed") id="routed_from" from=bind_filter!(draft, routed_from) to=bind_filter!(draft, routed_to) errors=errors/>
             <SelectFilter label=("诉求类型", "Type") id="type" choices=RequestType::CHOICES value=bind_filter!(draft, request_type) errors=errors/>
             <SelectFilter label=("流程状态", "State") id="state" choices=DEPT_STATES value=bind_filter!(draft, state) errors=errors/>
+            <SelectFilter label=("超时状态", "Deadline") id="sla" choices=SlaState::CHOICES value=bind_filter!(draft, sla) errors=errors/>
             <div class="filter-buttons">
                 <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
                 <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
@@ -92,6 +95,7 @@ fn Row(r: RequestRow) -> impl IntoView {
             <td>{fmt_opt_time(&r.routed_at)}</td>
             <td>{r.routed_by.clone()}</td>
             <td><span class=state.badge()>{move || state.label(i18n.locale())}</span></td>
+            <td><SlaCell state=state sla=r.sla_state due=r.due_at/></td>
         </tr>
     }
 }

@@ -128,6 +128,11 @@ pub async fn save(
         Some((org, dept)) => (*dept, Some(org.id)),
         None => (HandlingDept::CsDept, None),
     };
+    // The clocks (SPEC K13): resolution from intake, the department's from routing.
+    let clocks = super::sla::Clocks::load(&txn, request_type, input.priority).await?;
+    let resolve = if completed { super::sla::Due::default() } else { clocks.resolve(now) };
+    let feedback = if handling_org.is_some() { clocks.feedback(now) } else { super::sla::Due::default() };
+    let sla_state = super::sla::state_at(now, resolve, feedback);
     let opt = crate::db::opt;
     let caller_name = opt(&input.caller_name).or(caller.contact_name.clone());
     let mobile = opt(&input.contact_mobile).or(caller.phone_mobile.clone());
@@ -166,6 +171,11 @@ pub async fn save(
         created_at: Set(now),
         updated_by: Set(Some(user.account.id)),
         updated_at: Set(now),
+        sla_due_at: Set(resolve.due),
+        sla_warn_at: Set(resolve.warn),
+        feedback_due_at: Set(feedback.due),
+        feedback_warn_at: Set(feedback.warn),
+        sla_state: Set(sla_state.code().into()),
         ..Default::default()
     }
     .insert(&txn)

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::api::list_requests;
 use super::{
     AcceptingDept, Channel, HandlingDept, HandlingStatus, ListTab, Priority, RequestFilter, RequestRow, RequestState,
-    RequestType,
+    RequestType, SlaState,
 };
 use crate::auth::{Perm, use_session_user};
 use crate::bind_filter;
@@ -26,6 +26,7 @@ const COLUMNS: &[(&str, &str)] = &[
     ("处理部门", "Handled by"),
     ("诉求处理状态", "Status"),
     ("优先级", "Priority"),
+    ("超时", "Deadline"),
     ("客服人员", "Agent"),
     ("最后更新时间", "Updated"),
 ];
@@ -77,6 +78,7 @@ pub fn RequestListPage() -> impl IntoView {
             <SelectFilter label=("客户类型", "Caller type") id="ctype" choices=CustomerType::CHOICES value=bind_filter!(draft, customer_type) errors=errors/>
             <SelectFilter label=("是否质检", "QA") id="qa" choices=enums::QA_STATUSES value=bind_filter!(draft, qa) errors=errors/>
             <SelectFilter label=("优先级", "Priority") id="priority" choices=Priority::CHOICES value=bind_filter!(draft, priority) errors=errors/>
+            <SelectFilter label=("超时状态", "Deadline") id="sla" choices=SlaState::CHOICES value=bind_filter!(draft, sla) errors=errors/>
             <div class="filter-buttons">
                 <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
                 <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
@@ -91,9 +93,19 @@ pub fn RequestListPage() -> impl IntoView {
     }
 }
 
-/// One request row (also used by 部门待办).
+/// 超时: the SLA state of an open request with its deadline (closed ones: how they ended).
 #[component]
-pub fn Row(r: RequestRow) -> impl IntoView {
+pub fn SlaCell(state: RequestState, sla: SlaState, due: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let due = due.filter(|_| !state.is_closed()).map(|t| fmt_time(&t));
+    view! {
+        <span class=sla.badge()>{move || sla.label(i18n.locale())}</span>
+        {due.map(|d| view! { <div class="muted small">{d}</div> })}
+    }
+}
+
+#[component]
+fn Row(r: RequestRow) -> impl IntoView {
     let i18n = use_i18n();
     let level = enums::label(enums::LEVELS, &r.member_level);
     let (state, kind, channel, dept, priority, ctype) =
@@ -113,6 +125,7 @@ pub fn Row(r: RequestRow) -> impl IntoView {
                 {move || status.map(|s| s.label(i18n.locale())).unwrap_or_else(|| state.label(i18n.locale()))}
             </span></td>
             <td>{move || priority.label(i18n.locale())}</td>
+            <td><SlaCell state=r.state sla=r.sla_state due=r.due_at/></td>
             <td>{r.agent.clone()}</td>
             <td>{fmt_time(&r.updated_at)}</td>
         </tr>

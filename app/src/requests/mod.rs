@@ -4,6 +4,8 @@
 //! the agent replies to the member and completes it. Every step is a `request_step`, the
 //! request's one 服务记录 follows its state, and the departments are told in the message centre.
 pub mod api;
+pub mod calendar;
+pub mod calendar_page;
 pub mod detail_page;
 pub mod inbox_page;
 pub mod intake_page;
@@ -20,6 +22,8 @@ pub mod intake;
 pub mod lookup;
 #[cfg(feature = "ssr")]
 pub mod query;
+#[cfg(feature = "ssr")]
+pub mod sla;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -30,7 +34,7 @@ use crate::members::{MemberInfo, RecordView};
 use crate::ui::list::url_filter;
 pub use workflow::{
     AcceptingDept, Actor, Channel, HandlingDept, HandlingStatus, Priority, RequestAction, RequestState, RequestType,
-    StepType,
+    SlaState, StepType,
 };
 
 /// The longest 诉求内容, 处理结果, feedback or reason (SPEC E1).
@@ -260,6 +264,7 @@ url_filter! {
         request_type = "type", channel = "channel", accepting_dept = "acc_dept", handling_dept = "dept",
         state = "state", handling_status = "hstatus", priority = "priority", customer_type = "ctype",
         level = "level", qa = "qa", from = "from", to = "to", routed_from = "routed_from", routed_to = "routed_to",
+        sla = "sla",
     }
     id { org = "org", agent = "agent" }
 }
@@ -288,7 +293,8 @@ impl RequestFilter {
         let mut e = FieldErrors::default();
         /// (URL key, value, whether the value is a known code)
         type Check<'a> = (&'static str, &'a str, fn(&str) -> bool);
-        let codes: [Check; 8] = [
+        let codes: [Check; 9] = [
+            ("sla", &self.sla, |v| SlaState::parse(v).is_some()),
             ("type", &self.request_type, |v| RequestType::parse(v).is_some()),
             ("channel", &self.channel, |v| Channel::parse(v).is_some()),
             ("acc_dept", &self.accepting_dept, |v| AcceptingDept::parse(v).is_some()),
@@ -345,6 +351,11 @@ pub struct RequestRow {
     pub routed_by: String,
     pub priority: Priority,
     pub updated_at: DateTime<Utc>,
+    /// E-58 超时状态.
+    pub sla_state: SlaState,
+    /// The nearer running deadline: the department's feedback while it holds the request,
+    /// else the resolution.
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 /// One step of the 处理记录 timeline.

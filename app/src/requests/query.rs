@@ -8,8 +8,8 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use super::entity::{dept_feedback, request_step, service_request};
 use super::{
     AcceptingDept, Actor, Channel, DeptChoice, FeedbackView, HandlingDept, HandlingStatus, InboxTab, ListTab, Priority,
-    RequestAction, RequestBrief, RequestDetail, RequestFilter, RequestRow, RequestState, RequestType, StepType,
-    StepView,
+    RequestAction, RequestBrief, RequestDetail, RequestFilter, RequestRow, RequestState, RequestType, SlaState,
+    StepType, StepView,
 };
 use crate::auth::entity::organization;
 use crate::auth::scope::Scope;
@@ -50,24 +50,6 @@ pub fn routed_to(org: i64) -> sea_orm::sea_query::SelectStatement {
         .and_where(Expr::col(request_step::Column::ToOrgId).eq(org))
         .and_where(Expr::col(request_step::Column::RequestKind).eq(KIND))
         .to_owned()
-}
-
-/// The customers of the member requests ever routed to department `org`: with what the
-/// department's own accounts entered, the customers a business department sees (SPEC §1.6).
-pub fn customers_of_department(org: i64) -> Condition {
-    let routed = Query::select()
-        .column(R::CustomerId)
-        .from(service_request::Entity)
-        .and_where(Expr::col(R::Id).in_subquery(routed_to(org)))
-        .to_owned();
-    let staff = Query::select()
-        .column(crate::auth::entity::account::Column::Id)
-        .from(crate::auth::entity::account::Entity)
-        .and_where(Expr::col(crate::auth::entity::account::Column::OrganizationId).eq(org))
-        .to_owned();
-    Condition::any()
-        .add(crate::members::conditions::c("id").in_subquery(routed))
-        .add(crate::members::conditions::c("created_by").in_subquery(staff))
 }
 
 /// The request `id` if `user` may see it; anything else is "not found".
@@ -192,6 +174,9 @@ fn filter_condition(backend: sea_orm::DbBackend, f: &RequestFilter) -> Condition
     if let Some(s) = HandlingStatus::parse(&f.handling_status) {
         cond = cond.add(R::State.is_in(states_of(s)));
     }
+    if let Some(s) = SlaState::parse(&f.sla) {
+        cond = cond.add(R::SlaState.eq(s.code()));
+    }
     if let Some(org) = f.org {
         cond = cond.add(R::AcceptingOrgId.eq(org));
     }
@@ -287,6 +272,8 @@ fn row(r: service_request::Model, accounts: &HashMap<i64, String>) -> RequestRow
         routed_by: name(r.routed_by),
         priority: Priority::parse(&r.priority).unwrap_or(Priority::Normal),
         updated_at: r.updated_at,
+        sla_state: SlaState::parse(&r.sla_state).unwrap_or(SlaState::OnTime),
+        due_at: r.feedback_due_at.or(r.sla_due_at),
     }
 }
 

@@ -53,6 +53,25 @@ code_enum! {
 }
 
 code_enum! {
+    /// E-58 SLA 状态 (超时状态).
+    pub enum SlaState {
+        OnTime = ("on_time", "正常", "On time"),
+        DueSoon = ("due_soon", "即将超时", "Due soon"),
+        Overdue = ("overdue", "已超时", "Overdue"),
+    }
+}
+
+impl SlaState {
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::OnTime => "badge badge-green",
+            Self::DueSoon => "badge badge-orange",
+            Self::Overdue => "badge badge-red",
+        }
+    }
+}
+
+code_enum! {
     /// E-16 受理渠道.
     pub enum Channel {
         Phone = ("phone", "来电", "Incoming call"),

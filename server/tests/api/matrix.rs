@@ -18,6 +18,7 @@ fn holders(perm: &str) -> &'static [&'static str] {
         "archive" => &["manager", "supervisor", "agent", "gz_rep", "sh_rep", "biz_tech", "biz_buyer"],
         "intake" => &["manager", "supervisor", "agent", "gz_rep", "sh_rep"],
         "dept_inbox" => &["biz_tech", "biz_buyer"],
+        "settings" => &["manager"],
         other => panic!("no expectation for {other}"),
     }
 }
@@ -115,6 +116,10 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
             json!({"input": {"id": 999_999, "version": 1, "action": "Accept", "text": "", "handling_org_id": null}}),
             &["intake", "dept_inbox"],
         ),
+        ("calendar/get", json!({"year": 2026}), &["settings"]),
+        ("calendar/week", json!({"week": []}), &["settings"]),
+        ("calendar/day", json!({"day": {"day": "", "kind": "holiday", "name": ""}}), &["settings"]),
+        ("calendar/day/delete", json!({"day": "1999-01-01"}), &["settings"]),
         ("messages/unread", json!({}), &["login"]),
         ("messages/list", json!({"filter": {}}), &["login"]),
         ("messages/read", json!({"ids": []}), &["login"]),

@@ -4,11 +4,13 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use super::Member360;
 use super::api::{get_member_detail, get_service_record};
-use super::enums::{self, Choice, label};
-use super::{MemberDetail, MemberInfo, RecordView};
 use crate::auth::{Perm, use_session_user};
 use crate::i18n::use_i18n;
+use crate::members::enums::{self, Choice, label};
+use crate::members::{MemberDetail, MemberInfo, RecordView};
+use crate::requests::RequestBrief;
 use crate::ui::{PageHeader, fmt_opt_time, fmt_time};
 
 fn date(d: Option<chrono::NaiveDate>) -> String {
@@ -53,7 +55,7 @@ pub fn MemberDetailPage() -> impl IntoView {
         </PageHeader>
         <Transition fallback=|| view! { <div class="empty"><p>"…"</p></div> }>
             {move || detail.get().map(|d| match d {
-                Ok(d) => view! { <Detail d=d/> }.into_any(),
+                Ok(Member360 { detail, requests }) => view! { <Detail d=detail requests=requests/> }.into_any(),
                 Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
             })}
         </Transition>
@@ -61,7 +63,7 @@ pub fn MemberDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(d: MemberDetail) -> impl IntoView {
+fn Detail(d: MemberDetail, requests: Vec<RequestBrief>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -111,7 +113,7 @@ fn Detail(d: MemberDetail) -> impl IntoView {
                 let navigate = navigate.clone();
                 let count = match *key {
                     "records" => Some(d.records_total),
-                    "requests" => Some(d.requests.len() as u64),
+                    "requests" => Some(requests.len() as u64),
                     "contacts" => Some(d.contacts.len() as u64),
                     "published" => Some(d.published_total),
                     "pushes" => Some(d.pushes_total),
@@ -129,7 +131,7 @@ fn Detail(d: MemberDetail) -> impl IntoView {
         <div class="card tab-panel" role="tabpanel">
             {move || match tab.get().as_str() {
                 "records" => view! { <Records records=d.records.clone() total=d.records_total/> }.into_any(),
-                "requests" => view! { <Requests list=d.requests.clone()/> }.into_any(),
+                "requests" => view! { <Requests list=requests.clone()/> }.into_any(),
                 "contacts" => view! { <Contacts d=d.clone()/> }.into_any(),
                 "published" => view! { <Published d=d.clone()/> }.into_any(),
                 "pushes" => view! { <Pushes d=d.clone()/> }.into_any(),
@@ -143,7 +145,7 @@ fn Detail(d: MemberDetail) -> impl IntoView {
 
 /// The member's requests (newest first), each linking to its detail.
 #[component]
-fn Requests(list: Vec<crate::requests::RequestBrief>) -> impl IntoView {
+fn Requests(list: Vec<RequestBrief>) -> impl IntoView {
     let i18n = use_i18n();
     if list.is_empty() {
         return view! { <p class="muted">{move || i18n.t("该会员暂无诉求", "No requests yet")}</p> }.into_any();
