@@ -45,6 +45,7 @@ pub fn HomePage() -> impl IntoView {
                 </div>
             })}
         </div>
+        <crate::requests::todo::TodoPanel/>
         <div class="card">
             <h2>{move || i18n.t("我的最近操作", "My recent operations")}</h2>
             <Transition fallback=|| ()>

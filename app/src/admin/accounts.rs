@@ -8,7 +8,7 @@ use crate::auth::Perm;
 use crate::auth::use_session_user;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::list::{FilterForm, ListState, ListTable};
+use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable};
 use crate::ui::{ErrorBanner, PageHeader, confirm, fmt_opt_time, fmt_time};
 
 const COLUMNS: &[(&str, &str)] = &[
@@ -96,10 +96,7 @@ pub fn AccountListPage() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </div>
-                        <div class="filter-buttons">
-                            <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
-                            <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
-                        </div>
+                        <FilterButtons list/>
                     </FilterForm>
                 }
             })}

@@ -13,7 +13,7 @@ use crate::members::api::load_query_choices;
 use crate::members::enums::{self, CustomerType};
 use crate::members::filter_fields::OrgFilter;
 use crate::ui::filters::{DateRange, SelectFilter, TextFilter};
-use crate::ui::list::{FilterForm, ListState, ListTable};
+use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable};
 use crate::ui::{PageHeader, confirm, fmt_time};
 
 /// Columns of the archive list.
@@ -78,10 +78,7 @@ pub fn ArchivePage() -> impl IntoView {
                     on:change=move |ev| draft.update(|f| f.mine = if event_target_checked(&ev) { "1".into() } else { String::new() })/>
                     {move || i18n.t("只看我录入的", "Only mine")}</label>
             </div>
-            <div class="filter-buttons">
-                <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
-                <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
-            </div>
+            <FilterButtons list/>
         </FilterForm>
         {move || action_error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> })}
         <ListTable rows columns=COLUMNS on_page=list.on_page() testid="archive" class="archive-grid"

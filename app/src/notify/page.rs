@@ -7,7 +7,7 @@ use crate::bind_filter;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::filters::SelectFilter;
-use crate::ui::list::{FilterForm, ListState, ListTable};
+use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable};
 use crate::ui::{PageHeader, fmt_time};
 
 const COLUMNS: &[(&str, &str)] = &[
@@ -96,10 +96,7 @@ pub fn MessagesPage() -> impl IntoView {
         <FilterForm list>
             <SelectFilter label=("消息类型", "Kind") id="kind" choices=NotificationKind::CHOICES value=bind_filter!(draft, kind) errors=errors/>
             <SelectFilter label=("状态", "Status") id="unread" choices=READ_STATES value=bind_filter!(draft, unread) errors=errors/>
-            <div class="filter-buttons">
-                <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
-                <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
-            </div>
+            <FilterButtons list/>
         </FilterForm>
         {move || action_error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> })}
         <ListTable rows columns=COLUMNS on_page=list.on_page() testid="messages"

@@ -9,7 +9,7 @@ use crate::bind_filter;
 use crate::i18n::use_i18n;
 use crate::members::enums;
 use crate::ui::filters::{DateRange, SelectFilter, TextFilter};
-use crate::ui::list::{FilterForm, ListState, ListTable, UrlFilter};
+use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable, UrlFilter};
 use crate::ui::{PageHeader, fmt_opt_time};
 
 const COLUMNS: &[(&str, &str)] = &[
@@ -64,10 +64,7 @@ pub fn InboxPage() -> impl IntoView {
             <SelectFilter label=("诉求类型", "Type") id="type" choices=RequestType::CHOICES value=bind_filter!(draft, request_type) errors=errors/>
             <SelectFilter label=("流程状态", "State") id="state" choices=DEPT_STATES value=bind_filter!(draft, state) errors=errors/>
             <SelectFilter label=("超时状态", "Deadline") id="sla" choices=SlaState::CHOICES value=bind_filter!(draft, sla) errors=errors/>
-            <div class="filter-buttons">
-                <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
-                <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
-            </div>
+            <FilterButtons list/>
         </FilterForm>
         <ListTable rows columns=COLUMNS on_page=list.on_page() testid="inbox"
             row=move |r| view! { <Row r=r/> }

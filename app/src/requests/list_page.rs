@@ -12,7 +12,7 @@ use crate::bind_filter;
 use crate::i18n::use_i18n;
 use crate::members::enums::{self, CustomerType};
 use crate::ui::filters::{DateRange, SelectFilter, TextFilter};
-use crate::ui::list::{FilterForm, ListState, ListTable, UrlFilter};
+use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable, UrlFilter};
 use crate::ui::{PageHeader, fmt_time};
 
 const COLUMNS: &[(&str, &str)] = &[
@@ -79,10 +79,7 @@ pub fn RequestListPage() -> impl IntoView {
             <SelectFilter label=("是否质检", "QA") id="qa" choices=enums::QA_STATUSES value=bind_filter!(draft, qa) errors=errors/>
             <SelectFilter label=("优先级", "Priority") id="priority" choices=Priority::CHOICES value=bind_filter!(draft, priority) errors=errors/>
             <SelectFilter label=("超时状态", "Deadline") id="sla" choices=SlaState::CHOICES value=bind_filter!(draft, sla) errors=errors/>
-            <div class="filter-buttons">
-                <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
-                <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
-            </div>
+            <FilterButtons list/>
         </FilterForm>
         <ListTable rows columns=COLUMNS on_page=list.on_page() testid="requests"
             row=move |r| view! { <Row r=r/> }

@@ -10,6 +10,7 @@ pub mod detail_page;
 pub mod inbox_page;
 pub mod intake_page;
 pub mod list_page;
+pub mod todo;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]

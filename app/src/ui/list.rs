@@ -291,6 +291,18 @@ pub fn FilterForm<F: UrlFilter>(
     }
 }
 
+/// 查询 and 重置 of a filter form (重置 puts every filter back to its default).
+#[component]
+pub fn FilterButtons<F: UrlFilter>(list: ListState<F>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-buttons">
+            <button type="submit" class="btn btn-primary">{move || i18n.t("查询", "Search")}</button>
+            <button type="button" class="btn" on:click=list.on_reset()>{move || i18n.t("重置", "Reset")}</button>
+        </div>
+    }
+}
+
 /// The results of a list page: "查询中…" while the first page loads, a readable message for
 /// invalid filters or a failure, `empty` when nothing matches, else the table of `columns`
 /// (one `row` per item) and the pager.

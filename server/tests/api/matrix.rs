@@ -109,6 +109,7 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
             &["intake"],
         ),
         ("requests/list", json!({"filter": {}}), &["intake"]),
+        ("requests/todo", json!({}), &["intake", "dept_inbox"]),
         ("requests/inbox", json!({"filter": {}}), &["dept_inbox"]),
         ("requests/get", json!({"id": 999_999}), &["intake", "dept_inbox"]),
         (

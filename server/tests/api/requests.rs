@@ -488,3 +488,29 @@ async fn the_manager_keeps_the_working_calendar() {
         3
     );
 }
+
+#[tokio::test]
+async fn the_home_page_counts_what_waits_for_each_account() {
+    let app = with_members(20).await;
+    let d = load(&app).await;
+    let tech = app.org_id("TECH").await;
+    let member = member_of(&d.customers, None);
+    let mut agent = app.login("agent").await;
+    for action in ["Save", "Save", "Route"] {
+        let dept = (action == "Route").then_some(tech);
+        let (status, _) = agent.call("requests/intake", intake(member.id, action, dept, "待办计数", "")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, c) = agent.call("requests/todo", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(
+        (c["handling"].clone(), c["awaiting_reply"].clone(), c["inbox"].clone()),
+        (json!(2), json!(0), Value::Null)
+    );
+    let mut tech_user = app.login("biz_tech").await;
+    let (_, c) = tech_user.call("requests/todo", json!({})).await;
+    assert_eq!((c["inbox"].clone(), c["handling"].clone()), (json!(1), Value::Null));
+    let mut buyer = app.login("biz_buyer").await;
+    let (_, c) = buyer.call("requests/todo", json!({})).await;
+    assert_eq!(c["inbox"], 0, "another department's inbox is not counted");
+}
