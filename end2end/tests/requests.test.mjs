@@ -125,4 +125,15 @@ test('the request pages pass axe-core WCAG 2.1 AA', async () => {
   await open(page, '/dept/inbox');
   assert.deepEqual(await accessibilityViolations(page), [], '/dept/inbox');
   await shot(page, 'dept-inbox');
+  await logout(page);
+  // The 经理's working calendar: the week, this year's holidays, the time limits.
+  await login(page, 'manager');
+  await open(page, '/');
+  await page.waitForSelector('[data-testid=todo]');
+  await shot(page, 'home-todo');
+  await open(page, '/admin/calendar');
+  await page.waitForSelector('[data-testid=sla-policies] tbody tr');
+  assert.deepEqual(await accessibilityViolations(page), [], '/admin/calendar');
+  await shot(page, 'calendar');
+  assert.deepEqual(page.errors, []);
 });

@@ -28,7 +28,11 @@ pub fn RequestDetailPage() -> impl IntoView {
     );
     view! {
         <PageHeader title=("诉求详情", "Request")>
-            <a class="btn" href="/requests">{move || i18n.t("返回诉求列表", "Back to the list")}</a>
+            {if crate::auth::use_session_user().has(crate::auth::Perm::IntakeMemberRequest) {
+                view! { <a class="btn" href="/requests">{move || i18n.t("返回诉求列表", "Back to the list")}</a> }.into_any()
+            } else {
+                view! { <a class="btn" href="/dept/inbox">{move || i18n.t("返回部门待办", "Back to the inbox")}</a> }.into_any()
+            }}
         </PageHeader>
         <Transition fallback=|| view! { <p class="muted">"…"</p> }>
             {move || data.get().map(|d| match d {

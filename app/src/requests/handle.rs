@@ -74,13 +74,8 @@ pub async fn act(db: &sea_orm::DatabaseConnection, user: &CurrentUser, input: Ac
                 sets.push((R::DeptAcceptedAt, Expr::value(now)));
             }
         }
-        RequestAction::Feedback => {
-            sets.push((R::FeedbackAt, Expr::value(now)));
-            if r.result.as_deref().is_none_or(str::is_empty) {
-                // The reply CS will give starts from the department's answer (T9).
-                sets.push((R::Result, Expr::value(text.clone())));
-            }
-        }
+        // (处理结果 stays CS's: the page pre-fills the reply from this feedback, T9.)
+        RequestAction::Feedback => sets.push((R::FeedbackAt, Expr::value(now))),
         RequestAction::Return => {
             sets.push((R::HandlingDept, Expr::value(HandlingDept::CsDept.code())));
             sets.push((R::HandlingOrgId, Expr::value(Option::<i64>::None)));

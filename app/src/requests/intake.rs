@@ -109,15 +109,16 @@ pub async fn save(
 
     let txn = crate::db::write_txn(db).await?;
     // T0: the caller — a member picked in the lookup, a non-member re-used, or a new one.
-    let caller = match input.customer_id {
+    // `foreign`: a member of another organisation reached by an exact key (OP-21).
+    let (caller, foreign) = match input.customer_id {
         Some(id) => {
-            let (c, _) = lookup::caller(&txn, user, id).await?;
+            let (c, foreign) = lookup::caller(&txn, user, id).await?;
             if c.customer_type() != Some(input.customer_type) {
                 return Err(AppError::field("caller", "所选客户的客户类型与表单不一致", "The caller's type differs"));
             }
-            c
+            (c, foreign)
         }
-        None if input.customer_type == CustomerType::NonMember => create_non_member(&txn, user, &input).await?,
+        None if input.customer_type == CustomerType::NonMember => (create_non_member(&txn, user, &input).await?, false),
         None => return Err(AppError::field("caller", "请从列表中选择会员", "Pick the member from the list")),
     };
 
@@ -134,16 +135,19 @@ pub async fn save(
     let feedback = if handling_org.is_some() { clocks.feedback(now) } else { super::sla::Due::default() };
     let sla_state = super::sla::state_at(now, resolve, feedback);
     let opt = crate::db::opt;
-    let caller_name = opt(&input.caller_name).or(caller.contact_name.clone());
-    let mobile = opt(&input.contact_mobile).or(caller.phone_mobile.clone());
-    let phone = opt(&input.contact_phone).or(caller.phone_fixed.clone());
+    // The request is visible to the accepting office: of another office's member it keeps only
+    // what the caller said and the autofill fields, not the member's contact data (OP-21).
+    let own = |v: &Option<String>| if foreign { None } else { v.clone() };
+    let caller_name = opt(&input.caller_name).or(own(&caller.contact_name));
+    let mobile = opt(&input.contact_mobile).or(own(&caller.phone_mobile));
+    let phone = opt(&input.contact_phone).or(own(&caller.phone_fixed));
     let req = service_request::ActiveModel {
         request_no: Set(request_no.clone()),
         customer_id: Set(caller.id),
         customer_type: Set(caller.customer_type.clone()),
         caller_name: Set(caller_name),
         company_name: Set(caller.company_name.clone()),
-        registered_email: Set(caller.registered_email.clone()),
+        registered_email: Set(own(&caller.registered_email)),
         login_name: Set(caller.login_name.clone()),
         contact_mobile: Set(mobile),
         contact_phone: Set(phone),

@@ -514,3 +514,47 @@ async fn the_home_page_counts_what_waits_for_each_account() {
     let (_, c) = buyer.call("requests/todo", json!({})).await;
     assert_eq!(c["inbox"], 0, "another department's inbox is not counted");
 }
+
+#[tokio::test]
+async fn a_rep_office_finds_another_offices_member_by_an_exact_key_and_sees_only_what_intake_needs() {
+    let app = with_members(200).await;
+    let d = load(&app).await;
+    let sh = app.org_id("SH").await;
+    let other = d
+        .customers
+        .iter()
+        .find(|c| {
+            c.organization_id == sh
+                && c.customer_type == "member"
+                && c.login_name.is_some()
+                && c.registered_email.is_some()
+        })
+        .cloned()
+        .expect("a 上海 member with a login and an e-mail");
+    let login = other.login_name.clone().unwrap();
+    let mut gz_rep = app.login("gz_rep").await;
+    // Part of the login finds nothing outside the office; the whole login finds the member.
+    let (_, hits) = gz_rep.call("requests/callers", json!({"typed": &login[..login.len() - 1]})).await;
+    assert!(hits.as_array().unwrap().iter().all(|h| h["id"] != other.id), "{hits}");
+    let (_, hits) = gz_rep.call("requests/callers", json!({"typed": login})).await;
+    let hit = hits.as_array().unwrap().iter().find(|h| h["id"] == other.id).expect("exact login").clone();
+    assert_eq!(hit["foreign"], true);
+    assert_eq!((hit["registered_email"].clone(), hit["phone_mobile"].clone()), (json!(""), json!("")));
+    let (status, panel) = gz_rep.call("requests/caller", json!({"id": other.id})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(panel["foreign"], true);
+    assert_eq!(panel["info"]["registered_email"], "");
+    assert_eq!(panel["records"], json!([]));
+    // The request is 广州's and 上海's to see, without the member's contact data.
+    let (status, out) = gz_rep.call("requests/intake", intake(other.id, "Save", None, "异地会员来电", "")).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let id = out["id"].as_i64().unwrap();
+    let (_, d) = gz_rep.call("requests/get", json!({"id": id})).await;
+    assert_eq!((d["registered_email"].clone(), d["contact_mobile"].clone()), (json!(""), json!("")));
+    let mut sh_rep = app.login("sh_rep").await;
+    let (status, _) = sh_rep.call("requests/get", json!({"id": id})).await;
+    assert_eq!(status, StatusCode::OK, "visible to the member's office too");
+    // Its member page stays closed to 广州.
+    let (status, _) = gz_rep.call("members/detail", json!({"id": other.id})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
