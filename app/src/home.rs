@@ -9,7 +9,9 @@ use crate::auth::use_session_user;
 use crate::i18n::use_i18n;
 use crate::ui::fmt_time;
 
-const QUICK: [(Perm, &str, &str, &str); 5] = [
+const QUICK: [(Perm, &str, &str, &str); 7] = [
+    (Perm::IntakeMemberRequest, "/requests/new", "受理诉求", "Take a request"),
+    (Perm::BizDeptInbox, "/dept/inbox", "部门待办", "Department inbox"),
     (Perm::AddAdmin, "/admin/accounts/new", "添加管理员", "Add account"),
     (Perm::AdminMgmt, "/admin/accounts", "管理员管理", "Accounts"),
     (Perm::RoleMgmt, "/admin/roles", "角色管理", "Roles"),

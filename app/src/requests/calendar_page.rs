@@ -99,7 +99,7 @@ fn Calendar(v: CalendarView, year: RwSignal<Option<i32>>, reload: Callback<()>) 
                     let id: &'static str = ["week-0", "week-1", "week-2", "week-3", "week-4", "week-5", "week-6", "week-7"][i];
                     view! {
                         <Field label=(*zh, *en) id=id errors=week_errors>
-                            <input id=id type="text" placeholder="09:00-12:00,13:30-18:00"
+                            <input id=id type="text" placeholder="休息(如需上班填 09:00-12:00,13:30-18:00)"
                                 prop:value=move || week.with(|w| w.get(i).cloned().unwrap_or_default())
                                 on:input=move |ev| week.update(|w| if let Some(x) = w.get_mut(i) { *x = event_target_value(&ev) })/>
                         </Field>
