@@ -24,6 +24,15 @@ fn json_error(status: StatusCode, e: &AppError) -> Response {
     r
 }
 
+/// A NUL in a JSON body: raw (invalid JSON anyway) or the escape `\u0000` — not a typed
+/// backslash followed by "u0000" (`\\u0000`): an escape's backslash ends an odd run.
+fn holds_nul(body: &[u8]) -> bool {
+    body.contains(&0)
+        || body.windows(6).enumerate().any(|(i, w)| {
+            w.eq_ignore_ascii_case(b"\\u0000") && body[..i].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+        })
+}
+
 pub async fn api_errors(req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if !path.starts_with("/api/") {
@@ -38,10 +47,28 @@ pub async fn api_errors(req: Request<Body>, next: Next) -> Response {
             &AppError::rejected("请求内容过大", "The request is too large"),
         );
     }
-    // A body without a length is cut at the limit; the decoder then fails and we answer 400.
+    // Read the body (at most the limit: a body without a length is refused beyond it), and
+    // refuse a NUL character: no database text column can hold one (PostgreSQL rejects the
+    // whole statement), and nobody types one.
     let (parts, body) = req.into_parts();
-    let body = Body::new(http_body_util::Limited::new(body, API_BODY_LIMIT));
-    let res = next.run(Request::from_parts(parts, body)).await;
+    let bytes = match axum::body::to_bytes(body, API_BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            tracing::warn!(%path, "server function call refused: body too large or unreadable");
+            return json_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &AppError::rejected("请求内容过大", "The request is too large"),
+            );
+        }
+    };
+    if holds_nul(&bytes) {
+        tracing::info!(%path, "server function refused: NUL character");
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            &AppError::rejected("输入中含有无法保存的控制字符,请删除后重试", "The input holds a NUL character"),
+        );
+    }
+    let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let status = res.status();
     if status != StatusCode::INTERNAL_SERVER_ERROR {
         if status.is_client_error() && status != StatusCode::UNAUTHORIZED {
@@ -73,5 +100,17 @@ pub async fn api_errors(req: Request<Body>, next: Next) -> Response {
             tracing::error!(%path, "server function failed");
             Response::from_parts(parts, Body::from(bytes))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nul_escapes_are_found_and_typed_backslashes_are_not() {
+        assert!(super::holds_nul(br#"{"typed":"\u0000"}"#));
+        assert!(super::holds_nul(br#"{"typed":"a\\\u0000"}"#));
+        assert!(super::holds_nul(b"{\"typed\":\"\0\"}"));
+        assert!(!super::holds_nul(br#"{"typed":"\\u0000"}"#));
+        assert!(!super::holds_nul(br#"{"typed":"u0000 \u4e2d"}"#));
     }
 }

@@ -558,3 +558,58 @@ async fn a_rep_office_finds_another_offices_member_by_an_exact_key_and_sees_only
     let (status, _) = gz_rep.call("members/detail", json!({"id": other.id})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn hostile_input_is_answered_and_one_of_many_parallel_clicks_wins() {
+    let app = with_members(20).await;
+    let d = load(&app).await;
+    let tech = app.org_id("TECH").await;
+    let member = member_of(&d.customers, None);
+    let mut agent = app.login("agent").await;
+    // Queries made of symbols, wildcards, width variants, very long text: answers, never 500.
+    for typed in ["%%", "（）", "Ｈ＆Ｊ", "_%\\", "' OR 1=1 --", "\\u0000", &"电".repeat(5000)] {
+        let (status, hits) = agent.call("requests/callers", json!({ "typed": typed })).await;
+        assert_eq!(status, StatusCode::OK, "{typed:?}: {hits}");
+        assert!(hits.as_array().unwrap().len() <= 8);
+    }
+    // A NUL character (no database can store it) is a readable 400, wherever it is sent.
+    for endpoint in ["requests/callers", "members/services"] {
+        let body = if endpoint == "requests/callers" {
+            json!({"typed": "\u{0}公司"})
+        } else {
+            json!({"filter": {"company": "a\u{0}"}})
+        };
+        let (status, err) = agent.call(endpoint, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{endpoint}");
+        assert!(rejected(&err).contains("控制字符"), "{err}");
+    }
+    // Malformed and truncated bodies, a missing field, absurd page numbers: 4xx.
+    for body in [json!({}), json!({"input": {"id": 1}}), json!({"input": "x"})] {
+        let (status, _) = agent.call("requests/act", body).await;
+        assert!(status.is_client_error(), "{status}");
+    }
+    for page in [json!(-1), json!(1u64 << 63), json!("1")] {
+        let (status, _) = agent.call("requests/list", json!({"filter": {"page": page}})).await;
+        assert!(status.is_client_error() || status == StatusCode::OK, "{page}: {status}");
+    }
+    let (status, body) = agent.call("requests/list", json!({"filter": {"page": u64::MAX}})).await;
+    assert!(status.is_client_error() || status == StatusCode::OK, "{status} {body}");
+
+    // 50 parallel 接收 of one request by its department: exactly one moves it, the rest 409.
+    let (_, out) = agent.call("requests/intake", intake(member.id, "Route", Some(tech), "并发测试", "")).await;
+    let id = out["id"].as_i64().unwrap();
+    let (_, v) = state_of(&mut agent, id).await;
+    let tech_user = app.login("biz_tech").await;
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let mut c = tech_user.clone();
+        set.spawn(async move { c.call("requests/act", act(id, v, "Accept", "", None)).await.0 });
+    }
+    let statuses = set.join_all().await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM request_step WHERE request_id = {id} AND step_type = 'accept'")).await,
+        1
+    );
+}
