@@ -19,8 +19,11 @@ pub fn today() -> NaiveDate {
 }
 
 /// A wall-clock time in China as UTC (a fixed offset: every local time exists, exactly once).
+/// Never panics, whatever date a filter carries.
 pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {
-    offset().from_local_datetime(&t).single().expect("a fixed offset maps every local time once").to_utc()
+    // A fixed offset maps every local time once — except the first eight hours of chrono's
+    // range, which have no UTC time before them: those (a typed year -262143) stay as they are.
+    offset().from_local_datetime(&t).single().map(|d| d.to_utc()).unwrap_or_else(|| t.and_utc())
 }
 
 /// The start of day `d` in China, as UTC.
@@ -39,5 +42,11 @@ mod tests {
         assert_eq!(local(&day_start(d)).to_string(), "2026-12-06 00:00:00");
         let evening_utc = Utc.with_ymd_and_hms(2026, 12, 6, 17, 30, 0).unwrap();
         assert_eq!(local(&evening_utc).date(), NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
+    }
+
+    #[test]
+    fn the_ends_of_the_calendar_do_not_panic() {
+        assert_eq!(day_start(NaiveDate::MIN), NaiveDate::MIN.and_time(chrono::NaiveTime::MIN).and_utc());
+        assert_eq!(local(&day_start(NaiveDate::MAX)).date(), NaiveDate::MAX);
     }
 }
