@@ -6,6 +6,7 @@
 pub mod api;
 pub mod calendar;
 pub mod calendar_page;
+pub mod caller_view;
 pub mod detail_page;
 pub mod inbox_page;
 pub mod intake_page;

@@ -13,6 +13,7 @@ mod jobs;
 mod matrix;
 mod members;
 mod requests;
+mod requests_sla;
 mod search;
 mod sync;
 mod uploads;

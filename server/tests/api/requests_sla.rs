@@ -1,0 +1,143 @@
+//! Requests in business time and what waits for whom: deadlines on the working calendar and the
+//! sweep that announces them, the 经理's calendar page, the home page's 待办 counts.
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::{TestApp, field_error};
+use crate::members::{load, with_members};
+use crate::requests::{act, intake, member_of, state_of};
+
+#[tokio::test]
+async fn deadlines_run_in_business_time_and_the_sweep_announces_them_once() {
+    use app::requests::entity::service_request;
+    use app::requests::sla::{calendar, sweep};
+    use chrono::Duration;
+    use sea_orm::EntityTrait;
+
+    let app = with_members(20).await;
+    let d = load(&app).await;
+    let tech = app.org_id("TECH").await;
+    let member = member_of(&d.customers, None);
+    let mut agent = app.login("agent").await;
+    // A complaint of priority 高: the department has 24 business hours, the whole 48 (OP-33).
+    let (_, out) = agent.call("requests/intake", intake(member.id, "Route", Some(tech), "投诉:账号被冻结", "")).await;
+    let id = out["id"].as_i64().unwrap();
+    let r = service_request::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let cal = calendar(&app.db).await.unwrap();
+    assert_eq!(r.sla_due_at, cal.add_minutes(r.accepted_at, 48 * 60));
+    assert_eq!(r.sla_warn_at, cal.add_minutes(r.accepted_at, 40 * 60));
+    assert_eq!(r.feedback_due_at, cal.add_minutes(r.accepted_at, 24 * 60));
+    assert_eq!(r.feedback_warn_at, cal.add_minutes(r.accepted_at, 16 * 60));
+    assert!(r.sla_due_at.unwrap() - r.accepted_at >= Duration::hours(48), "business time only stretches");
+    assert_eq!(r.sla_state, "on_time");
+    let (_, list) = agent.call("requests/list", json!({"filter": {}})).await;
+    assert_eq!(list["items"][0]["sla_state"], "on_time");
+
+    // Nothing is due yet.
+    let now = chrono::Utc::now();
+    let s = sweep(&app.db, now).await.unwrap();
+    assert_eq!((s.due_soon, s.overdue), (0, 0));
+    // The department's warning comes: the request is due soon, the agent and 技术部 are told.
+    let warn = r.feedback_warn_at.unwrap() + Duration::minutes(1);
+    let s = sweep(&app.db, warn).await.unwrap();
+    assert_eq!((s.due_soon, s.overdue), (1, 0));
+    let mut tech_user = app.login("biz_tech").await;
+    let (_, msgs) = tech_user.call("messages/list", json!({"filter": {"kind": "sla_warning"}})).await;
+    assert_eq!(msgs["total"], 1, "{msgs}");
+    let (_, list) = tech_user.call("requests/inbox", json!({"filter": {"sla": "due_soon"}})).await;
+    assert_eq!(list["items"][0]["id"], id);
+
+    // Its deadline passes; five instances sweep at once: one marks it, the supervisors hear once.
+    let late = r.feedback_due_at.unwrap() + Duration::minutes(1);
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..5 {
+        let db = app.db.clone();
+        set.spawn(async move { sweep(&db, late).await.unwrap().overdue });
+    }
+    assert_eq!(set.join_all().await.iter().sum::<u64>(), 1);
+    let mut sup = app.login("supervisor").await;
+    let (_, msgs) = sup.call("messages/list", json!({"filter": {"kind": "sla_warning"}})).await;
+    assert_eq!(msgs["total"], 1, "{msgs}");
+    let (_, list) = agent.call("requests/list", json!({"filter": {"sla": "overdue"}})).await;
+    assert_eq!(list["items"][0]["id"], id);
+    assert_eq!(sweep(&app.db, late).await.unwrap(), app::requests::sla::Swept::default(), "announced once");
+
+    // The department answers: its clock stops, and the resolution clock is not yet due.
+    let (_, v) = state_of(&mut tech_user, id).await;
+    let (status, _) = tech_user.call("requests/act", act(id, v, "Feedback", "已解冻", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    let r = service_request::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    assert_eq!((r.feedback_due_at, r.sla_state.as_str()), (None, "on_time"));
+}
+
+#[tokio::test]
+async fn the_manager_keeps_the_working_calendar() {
+    let app = TestApp::spawn().await;
+    let mut m = app.login("manager").await;
+    let (status, v) = m.call("calendar/get", json!({"year": 2026})).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["week"][0], "09:00-18:00");
+    assert_eq!(v["week"][5], "", "no work on Saturdays");
+    let days = v["days"].as_array().unwrap();
+    assert!(days.iter().any(|d| d["day"] == "2026-10-10" && d["kind"] == "workday"), "国庆 make-up Saturday");
+    assert!(days.iter().all(|d| d["day"].as_str().unwrap().starts_with("2026-")));
+
+    // A malformed period is refused at its row; nothing changes.
+    let mut week: Vec<String> = vec!["09:00-18:00".into(); 5];
+    week.extend(["9-12".into(), String::new(), "09:00-18:00".into()]);
+    let (status, err) = m.call("calendar/week", json!({"week": week})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&err, "week-5").is_some(), "{err}");
+    // Saturday mornings become working time: the calendar the deadlines use has them.
+    week[5] = "09:00-12:00".into();
+    let (status, _) = m.call("calendar/week", json!({"week": week})).await;
+    assert_eq!(status, StatusCode::OK);
+    let cal = app::requests::sla::calendar(&app.db).await.unwrap();
+    assert_eq!(cal.hours(chrono::NaiveDate::from_ymd_opt(2026, 12, 12).unwrap()), &[(540, 720)]);
+
+    // 2027's make-up day once it is announced; then removed again.
+    let day = json!({"day": {"day": "2027-02-13", "kind": "workday", "name": "春节调休上班"}});
+    let (status, _) = m.call("calendar/day", day).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, v) = m.call("calendar/get", json!({"year": 2027})).await;
+    assert!(v["days"].as_array().unwrap().iter().any(|d| d["day"] == "2027-02-13"));
+    let (status, err) = m.call("calendar/day", json!({"day": {"day": "2027-13-01", "kind": "x", "name": ""}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in ["day", "kind", "name"] {
+        assert!(field_error(&err, f).is_some(), "{f}: {err}");
+    }
+    let (status, _) = m.call("calendar/day/delete", json!({"day": "2027-02-13"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = m.call("calendar/day/delete", json!({"day": "2027-02-13"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM operation_log WHERE target_type IN ('work_week', 'calendar_day')").await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn the_home_page_counts_what_waits_for_each_account() {
+    let app = with_members(20).await;
+    let d = load(&app).await;
+    let tech = app.org_id("TECH").await;
+    let member = member_of(&d.customers, None);
+    let mut agent = app.login("agent").await;
+    for action in ["Save", "Save", "Route"] {
+        let dept = (action == "Route").then_some(tech);
+        let (status, _) = agent.call("requests/intake", intake(member.id, action, dept, "待办计数", "")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, c) = agent.call("requests/todo", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(
+        (c["handling"].clone(), c["awaiting_reply"].clone(), c["inbox"].clone()),
+        (json!(2), json!(0), Value::Null)
+    );
+    let mut tech_user = app.login("biz_tech").await;
+    let (_, c) = tech_user.call("requests/todo", json!({})).await;
+    assert_eq!((c["inbox"].clone(), c["handling"].clone()), (json!(1), Value::Null));
+    let mut buyer = app.login("biz_buyer").await;
+    let (_, c) = buyer.call("requests/todo", json!({})).await;
+    assert_eq!(c["inbox"], 0, "another department's inbox is not counted");
+}
