@@ -169,6 +169,12 @@ pages! {
     // Also the departments' (their server functions check the request's scope and actor).
     RequestDetail "/requests/:id" => crate::requests::detail_page::RequestDetailPage,
         perms [IntakeMemberRequest, BizDeptInbox];
+    RepNeeds "/rep-needs" => crate::requests::rep::pages::RepNeedsPage,
+        perms [IntakeRepNeedSubmit], menu(Intake, "代表处服务需求", "Rep-office needs");
+    RepQueue "/rep-needs/queue" => crate::requests::rep::pages::RepQueuePage,
+        perms [IntakeRepNeedProcess], menu(Intake, "代表处需求处理", "Rep-office needs (HQ)");
+    RepNeedDetail "/rep-needs/:id" => crate::requests::rep::detail_page::RepNeedDetailPage,
+        perms [IntakeRepNeedSubmit, IntakeRepNeedProcess, BizDeptInbox];
     DeptInbox "/dept/inbox" => crate::requests::inbox_page::InboxPage,
         perms [BizDeptInbox], menu(Business, "部门待办", "Department inbox");
     Messages "/messages" => crate::notify::page::MessagesPage,

@@ -12,6 +12,7 @@ mod m20261206_000001_job_queue;
 mod m20261206_000002_pg_last_service_order;
 mod m20261206_000003_requests;
 mod m20261206_000004_sla;
+mod m20261206_000005_rep_needs;
 mod reference;
 pub mod text;
 mod util;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_pg_last_service_order::Migration),
             Box::new(m20261206_000003_requests::Migration),
             Box::new(m20261206_000004_sla::Migration),
+            Box::new(m20261206_000005_rep_needs::Migration),
         ]
     }
 }

@@ -250,12 +250,7 @@ url_filter! {
 impl ArchiveFilter {
     pub fn validate(&self) -> Result<(), AppError> {
         let mut e = FieldErrors::default();
-        let date = |s: &str| s.is_empty() || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok();
-        if !date(&self.entered_from) || !date(&self.entered_to) {
-            e.add("entered", "日期格式应为 YYYY-MM-DD", "Dates are YYYY-MM-DD");
-        } else if !self.entered_from.is_empty() && !self.entered_to.is_empty() && self.entered_from > self.entered_to {
-            e.add("entered", "开始日期不能晚于结束日期", "The start is after the end");
-        }
+        crate::ui::filters::check_date_range(&mut e, "entered", &self.entered_from, &self.entered_to);
         for (field, list, v) in [
             ("info_source", crate::members::enums::INFO_SOURCES, &self.info_source),
             ("entry_method", crate::members::enums::ENTRY_METHODS, &self.entry_method),

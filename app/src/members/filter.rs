@@ -71,7 +71,7 @@ impl InfoFilter {
             }
         }
         for (field, from, to) in [("from", &self.from, &self.to), ("exp_from", &self.expires_from, &self.expires_to)] {
-            date_range_errors(&mut e, field, from, to);
+            crate::ui::filters::check_date_range(&mut e, field, from, to);
         }
         text_length_errors(&mut e, &[("title", &self.title)]);
         e
@@ -91,19 +91,6 @@ fn text_length_errors(e: &mut FieldErrors, fields: &[(&str, &str)]) {
                 &format!("Too long to search (at most {MAX_FILTER_TEXT} characters)"),
             );
         }
-    }
-}
-
-fn date_range_errors(e: &mut FieldErrors, field: &str, from: &str, to: &str) {
-    let parse = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d");
-    let (f, t) = (from.trim(), to.trim());
-    let bad = |s: &str| !s.is_empty() && parse(s).is_err();
-    if bad(f) || bad(t) {
-        e.add(field, "日期格式应为 YYYY-MM-DD", "Use the format YYYY-MM-DD");
-    } else if let (Ok(a), Ok(b)) = (parse(f), parse(t))
-        && a > b
-    {
-        e.add(field, "开始日期不能晚于结束日期", "The start date is after the end date");
     }
 }
 
@@ -203,7 +190,7 @@ impl MemberFilter {
             ("svc", &self.service_from, &self.service_to),
         ];
         for (field, from, to) in ranges {
-            date_range_errors(&mut e, &format!("{field}_from"), from, to);
+            crate::ui::filters::check_date_range(&mut e, &format!("{field}_from"), from, to);
         }
         text_length_errors(
             &mut e,

@@ -23,6 +23,8 @@ code_enum! {
         ReviewPending = ("review_pending", "待审核", "Review pending"),
         ReviewDecided = ("review_decided", "审核结果", "Review decided"),
         SlaWarning = ("sla_warning", "超时预警", "Deadline warning"),
+        RepNeedSubmitted = ("rep_need_submitted", "代表处需求", "Rep-office need"),
+        RepNeedReplied = ("rep_need_replied", "需求已答复", "Need answered"),
         System = ("system", "系统通知", "System"),
     }
 }

@@ -6,9 +6,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use super::entity::notification;
 use super::{MessageFilter, NotificationKind, NotificationRow};
-use crate::auth::AccountStatus;
 use crate::auth::entity::account;
 use crate::auth::session::CurrentUser;
+use crate::auth::{AccountStatus, Perm};
 use crate::error::AppResult;
 use crate::ui::Page;
 
@@ -61,6 +61,47 @@ pub async fn accounts_of_org(db: &impl ConnectionTrait, org_id: i64) -> AppResul
         .into_tuple::<i64>()
         .all(db)
         .await?)
+}
+
+/// The active accounts holding `perm` (through their role, or their own grants when their
+/// permissions are custom), of organisation `org` if given.
+pub async fn holders(db: &impl ConnectionTrait, perm: Perm, org: Option<i64>) -> AppResult<Vec<i64>> {
+    use crate::auth::PermissionMode;
+    use crate::auth::entity::{account_permission, role_permission};
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{ExprTrait, Query};
+    let roles = Query::select()
+        .column(role_permission::Column::RoleId)
+        .from(role_permission::Entity)
+        .and_where(Expr::col(role_permission::Column::PermissionCode).eq(perm.code()))
+        .to_owned();
+    let granted = Query::select()
+        .column(account_permission::Column::AccountId)
+        .from(account_permission::Entity)
+        .and_where(Expr::col(account_permission::Column::PermissionCode).eq(perm.code()))
+        .to_owned();
+    let custom = PermissionMode::Custom.code();
+    let mut q = account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::Status.eq(AccountStatus::Active.code()))
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(account::Column::PermissionMode.ne(custom))
+                        .add(account::Column::RoleId.in_subquery(roles)),
+                )
+                .add(
+                    Condition::all()
+                        .add(account::Column::PermissionMode.eq(custom))
+                        .add(account::Column::Id.in_subquery(granted)),
+                ),
+        );
+    if let Some(org) = org {
+        q = q.filter(account::Column::OrganizationId.eq(org));
+    }
+    Ok(q.order_by_asc(account::Column::Id).into_tuple::<i64>().all(db).await?)
 }
 
 pub async fn unread_count(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<u64> {

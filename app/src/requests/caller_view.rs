@@ -3,17 +3,26 @@
 use leptos::prelude::*;
 
 use super::api::{find_callers, load_caller_panel};
-use super::{CallerHit, CallerPanel, IntakeInput};
+use super::{CallerHit, CallerPanel};
 use crate::i18n::use_i18n;
 use crate::members::enums;
 use crate::ui::{ErrorBanner, fmt_time, focus_later};
 
 /// The caller lookup: an ARIA combobox over what the agent types.
+/// The member autocomplete (2+ characters, arrow keys + Enter). `field` is the input's id and
+/// the error's key; `next` takes the focus once a member is picked; `on_pick` hears the pick
+/// (`None`: 更换).
 #[component]
 pub fn CallerSearch(
-    form: RwSignal<IntakeInput>,
     picked: RwSignal<Option<CallerHit>>,
     errors: Signal<crate::error::FieldErrors>,
+    #[prop(into)] on_pick: Callback<Option<i64>>,
+    #[prop(default = "caller")] field: &'static str,
+    #[prop(default = "request_type")] next: &'static str,
+    #[prop(default = ("查找会员", "Find the member"))] label: (&'static str, &'static str),
+    #[prop(default = true)] required: bool,
+    #[prop(default = ("没有找到匹配的客户;非会员来电请选择“非会员”", "No match; for a non-member choose “Non-member”"))]
+    no_match: (&'static str, &'static str),
 ) -> impl IntoView {
     let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
@@ -25,11 +34,11 @@ pub fn CallerSearch(
     );
     let list = move || hits.get().and_then(Result::ok).unwrap_or_default();
     let pick = move |h: CallerHit| {
-        form.update(|f| f.customer_id = Some(h.id));
+        on_pick.run(Some(h.id));
         typed.set(String::new());
         open.set(false);
         picked.set(Some(h));
-        focus_later("request_type");
+        focus_later(next);
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let n = list().len();
@@ -53,10 +62,14 @@ pub fn CallerSearch(
             _ => {}
         }
     };
-    let error = move || errors.with(|e| e.get("caller").map(|t| t.get(i18n.locale()).to_string()));
+    let error = move || errors.with(|e| e.get(field).map(|t| t.get(i18n.locale()).to_string()));
+    let list_id = format!("{field}-list");
     view! {
         <div class="form-row" class:has-error=move || error().is_some()>
-            <label for="caller"><span class="req" aria-hidden="true">"*"</span>{move || i18n.t("查找会员", "Find the member")}</label>
+            <label for=field>
+                {required.then(|| view! { <span class="req" aria-hidden="true">"*"</span> })}
+                {move || i18n.t(label.0, label.1)}
+            </label>
             <div class="form-control combobox">
                 {move || picked.get().map(|h| view! {
                     <div class="picked" data-testid="picked">
@@ -65,16 +78,16 @@ pub fn CallerSearch(
                         {h.foreign.then(|| view! { <span class="badge badge-gray">{move || i18n.t("其他机构会员", "Other office")}</span> })}
                         <button type="button" class="link" on:click=move |_| {
                             picked.set(None);
-                            form.update(|f| f.customer_id = None);
-                            focus_later("caller");
+                            on_pick.run(None);
+                            focus_later(field);
                         }>{move || i18n.t("更换", "Change")}</button>
                     </div>
                 })}
-                <input id="caller" type="search" role="combobox" autocomplete="off" autofocus=true
-                    aria-autocomplete="list" aria-controls="caller-list"
+                <input id=field type="search" role="combobox" autocomplete="off" autofocus=required
+                    aria-autocomplete="list" aria-controls=list_id.clone()
                     aria-expanded=move || (open.get() && !list().is_empty()).to_string()
-                    aria-activedescendant=move || (open.get() && !list().is_empty()).then(|| format!("caller-{}", active.get()))
-                    aria-describedby="caller-error"
+                    aria-activedescendant=move || (open.get() && !list().is_empty()).then(|| format!("{field}-{}", active.get()))
+                    aria-describedby=format!("{field}-error")
                     placeholder=move || i18n.t("企业名称 / 注册邮箱 / 登录名 / 电话,至少 2 个字", "Company, e-mail, login or phone (2+ characters)")
                     prop:value=move || typed.get()
                     on:input=move |ev| {
@@ -87,11 +100,11 @@ pub fn CallerSearch(
                     {move || {
                         let items = list();
                         (open.get() && !items.is_empty()).then(|| view! {
-                            <ul id="caller-list" class="listbox" role="listbox" data-testid="caller-list">
+                            <ul id=list_id.clone() class="listbox" role="listbox" data-testid=format!("{field}-list")>
                                 {items.into_iter().enumerate().map(|(i, h)| {
                                     let hit = h.clone();
                                     view! {
-                                        <li id=format!("caller-{i}") role="option" aria-selected=move || (active.get() == i).to_string()
+                                        <li id=format!("{field}-{i}") role="option" aria-selected=move || (active.get() == i).to_string()
                                             class:active=move || active.get() == i
                                             on:mousedown=move |ev| { ev.prevent_default(); pick(hit.clone()); }>
                                             <strong>{if h.company_name.is_empty() { h.contact_name.clone() } else { h.company_name.clone() }}</strong>
@@ -109,9 +122,9 @@ pub fn CallerSearch(
                     }}
                 </Transition>
                 {move || (typed.with(|t| t.trim().chars().count() >= 2) && hits.get().is_some_and(|h| h.is_ok_and(|l| l.is_empty()))).then(|| view! {
-                    <div class="hint">{move || i18n.t("没有找到匹配的客户;非会员来电请选择“非会员”", "No match; for a non-member choose “Non-member”")}</div>
+                    <div class="hint">{move || i18n.t(no_match.0, no_match.1)}</div>
                 })}
-                <div class="field-error" id="caller-error" role="alert">{error}</div>
+                <div class="field-error" id=format!("{field}-error") role="alert">{error}</div>
             </div>
         </div>
     }

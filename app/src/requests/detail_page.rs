@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{act_on_request, get_request};
-use super::{ActInput, RequestAction, RequestDetail};
+use super::{ActInput, DeptChoice, PanelAction, RequestAction, RequestDetail, RequestType, StateBadge, StepView};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::members::enums::{self};
@@ -55,6 +55,13 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
     let steps = d.steps.clone();
     let feedbacks = d.feedbacks.clone();
     let caller_link = d.customer_visible.then(|| format!("/customers/{}", d.customer_id));
+    let prefill = d.feedbacks.last().map(|f| f.text.clone()).unwrap_or_else(|| d.result.clone());
+    let (id, version) = (d.row.id, d.version);
+    let submit = move |f: ActForm<RequestAction>| async move {
+        let input = ActInput { id, version, action: f.action, text: f.text, handling_org_id: f.handling_org_id };
+        input.validate()?;
+        act_on_request(input).await.map(|_| ())
+    };
     view! {
         <div class="card request-head" data-testid="request-head">
             <h2>
@@ -95,8 +102,20 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
                 <div class="alert alert-error" role="status">{move || i18n.t("作废原因:", "Voided: ")}{d.void_reason.clone()}</div>
             })}
         </div>
-        <Actions d=d.clone() reload=reload/>
-        {(!feedbacks.is_empty()).then(|| view! {
+        <ActionPanel actions=d.actions.clone() departments=d.departments.clone() prefill=prefill
+            closed=state.is_closed() reload=reload
+            submit=submit/>
+        <Feedbacks feedbacks=feedbacks/>
+        <Timeline steps=steps/>
+    }
+}
+
+/// The departments' feedback rounds (nothing when there is none).
+#[component]
+pub fn Feedbacks(feedbacks: Vec<super::FeedbackView>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!feedbacks.is_empty()).then(|| {
+        view! {
             <div class="card">
                 <h2>{move || i18n.t("部门反馈", "Department feedback")}</h2>
                 {feedbacks.into_iter().map(|f| view! {
@@ -106,7 +125,15 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
                     </div>
                 }).collect_view()}
             </div>
-        })}
+        }
+    })
+}
+
+/// The 处理记录 timeline of a request or a rep-office need.
+#[component]
+pub fn Timeline<S: StateBadge>(steps: Vec<StepView<S>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         <div class="card">
             <h2>{move || i18n.t("处理记录", "History")}</h2>
             <ol class="timeline" data-testid="timeline">
@@ -118,7 +145,7 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
                             <strong>{move || step.label(i18n.locale())}</strong>
                             {to_dept.map(|d| view! { <span>" → "{move || d.label(i18n.locale())}</span> })}
                             <span class="muted">" · "{s.actor.clone()}" · "{s.org.clone()}</span>
-                            <span class=to.badge()>{move || to.label(i18n.locale())}</span>
+                            <span class=to.badge()>{move || to.text(i18n.locale())}</span>
                             {(!s.note.is_empty()).then(|| view! { <p class="pre">{s.note.clone()}</p> })}
                         </li>
                     }
@@ -128,34 +155,61 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The action buttons and, for an action that needs it, its text and department.
+/// What a chosen action is sent with.
+#[derive(Debug, Clone)]
+pub struct ActForm<A> {
+    pub action: A,
+    pub text: String,
+    pub handling_org_id: Option<i64>,
+    pub request_type: Option<RequestType>,
+}
+
+/// The action buttons of a request or a rep-office need and, for an action that needs it, its
+/// text, department and 诉求类型. `submit` validates and sends the action.
 #[component]
-fn Actions(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
+pub fn ActionPanel<A, F, Fut>(
+    actions: Vec<A>,
+    departments: Vec<DeptChoice>,
+    /// The text a 完成 / 反馈代表处 starts from (the department's last feedback).
+    prefill: String,
+    /// The classification so far (the 诉求类型 select of a rep-office need starts from it).
+    #[prop(optional_no_strip)]
+    request_type: Option<RequestType>,
+    closed: bool,
+    submit: F,
+    reload: Callback<()>,
+) -> impl IntoView
+where
+    A: PanelAction,
+    F: Fn(ActForm<A>) -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(), AppError>> + 'static,
+{
     let i18n = use_i18n();
-    let actions = d.actions.clone();
-    let chosen = RwSignal::new(None::<RequestAction>);
+    let chosen = RwSignal::new(None::<A>);
     let text = RwSignal::new(String::new());
     let dept = RwSignal::new(None::<i64>);
+    let kind = RwSignal::new(request_type);
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
-    let departments = StoredValue::new(d.departments.clone());
-    let (id, version) = (d.row.id, d.version);
-    let prefill = d.feedbacks.last().map(|f| f.text.clone()).unwrap_or_else(|| d.result.clone());
-    let run = move |action: RequestAction| {
-        let input = ActInput { id, version, action, text: text.get_untracked(), handling_org_id: dept.get_untracked() };
-        if let Err(e) = input.validate() {
-            error.set(Some(e));
-            return;
-        }
-        if action == RequestAction::Void && !crate::ui::confirm("确定作废该诉求?作废后不能恢复。") {
+    let departments = StoredValue::new(departments);
+    let run = move |action: A| {
+        let form = ActForm {
+            action,
+            text: text.get_untracked(),
+            handling_org_id: dept.get_untracked(),
+            request_type: kind.get_untracked(),
+        };
+        if let Some(question) = action.confirm()
+            && !crate::ui::confirm(question)
+        {
             return;
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let r = act_on_request(input).await;
+            let r = submit(form).await;
             busy.set(false);
             match r {
-                Ok(_) => {
+                Ok(()) => {
                     error.set(None);
                     chosen.set(None);
                     reload.run(());
@@ -164,21 +218,26 @@ fn Actions(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
             }
         });
     };
-    let choose = StoredValue::new(move |a: RequestAction| {
+    let choose = StoredValue::new(move |a: A| {
         error.set(None);
-        let immediate = a.required_text().is_none() && !matches!(a, RequestAction::Route);
-        if immediate {
+        if a.immediate() {
             run(a);
         } else {
-            text.set(if a == RequestAction::Complete { prefill.clone() } else { String::new() });
+            text.set(if a.prefilled() { prefill.clone() } else { String::new() });
             dept.set(None);
             chosen.set(Some(a));
-            crate::ui::focus_later("act-text");
+            crate::ui::focus_later(if a.classifies() {
+                "request_type"
+            } else if a.routes() {
+                "handling_org_id"
+            } else {
+                "act-text"
+            });
         }
     });
     let errors = Signal::derive(move || field_errors(error.get().as_ref()));
     let general = Signal::derive(move || error.get().filter(|e| e.field_errors().is_none()));
-    if actions.is_empty() && d.row.state.is_closed() {
+    if actions.is_empty() && closed {
         return ().into_any();
     }
     if actions.is_empty() {
@@ -196,31 +255,29 @@ fn Actions(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
             <div class="page-actions">
                 {actions.into_iter().map(|a| {
                     let (zh, en) = a.label();
-                    let class = match a {
-                        RequestAction::Void => "btn btn-danger",
-                        RequestAction::Complete | RequestAction::Feedback => "btn btn-primary",
-                        _ => "btn",
-                    };
                     view! {
-                        <button type="button" class=class data-action=format!("{a:?}") disabled=move || busy.get()
+                        <button type="button" class=a.button_class() data-action=format!("{a:?}") disabled=move || busy.get()
                             aria-pressed=move || (chosen.get() == Some(a)).to_string()
                             on:click=move |_| choose.with_value(|f| f(a))>{move || i18n.t(zh, en)}</button>
                     }
                 }).collect_view()}
             </div>
             {move || chosen.get().map(|a| {
-                let (zh, en) = match a {
-                    RequestAction::Complete => ("处理结果(给会员的答复)", "Reply given to the member"),
-                    RequestAction::Feedback => ("处理过程及结果", "What was done and the result"),
-                    RequestAction::Progress => ("处理过程", "Progress"),
-                    RequestAction::Route => ("备注", "Note"),
-                    _ => ("原因", "Reason"),
-                };
+                let (zh, en) = a.text_label();
                 let field = a.required_text().unwrap_or("note");
-                let needs_dept = matches!(a, RequestAction::Route | RequestAction::Reroute);
                 view! {
                     <form class="form act-form" novalidate on:submit=move |ev| { ev.prevent_default(); run(a) }>
-                        {needs_dept.then(|| view! {
+                        {a.classifies().then(|| view! {
+                            <Field label=("诉求类型", "Type") id="request_type" required=true errors=errors>
+                                <select id="request_type" on:change=move |ev| kind.set(RequestType::parse(&event_target_value(&ev)))>
+                                    <option value="">{move || i18n.t("请选择", "Select…")}</option>
+                                    {RequestType::ALL.iter().copied().map(|t| view! {
+                                        <option value=t.code() selected=kind.get_untracked() == Some(t)>{move || t.label(i18n.locale())}</option>
+                                    }).collect_view()}
+                                </select>
+                            </Field>
+                        })}
+                        {a.routes().then(|| view! {
                             <Field label=("处理部门", "Department") id="handling_org_id" required=true errors=errors>
                                 <select id="handling_org_id" on:change=move |ev| dept.set(event_target_value(&ev).parse().ok())>
                                     <option value="">{move || i18n.t("请选择", "Select…")}</option>

@@ -124,18 +124,7 @@ pub async fn act(db: &sea_orm::DatabaseConnection, user: &CurrentUser, input: Ac
     match action {
         RequestAction::Feedback => {
             let org = r.handling_org_id.unwrap_or(user.org.id);
-            dept_feedback::ActiveModel {
-                request_kind: Set(KIND.into()),
-                request_id: Set(r.id),
-                department: Set(r.handling_dept.clone()),
-                department_org_id: Set(org),
-                handler_id: Set(me),
-                process_and_result: Set(text.clone()),
-                feedback_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            feedback_round(&txn, user, (KIND, r.id), (&r.handling_dept, org), &text).await?;
             let msg = Message {
                 kind: NotificationKind::DeptFeedback,
                 title: format!("{} 已反馈诉求 {},请回复会员", user.org.name, r.request_no),
@@ -204,4 +193,28 @@ fn action_code(a: RequestAction) -> &'static str {
         RequestAction::Return => "return",
         RequestAction::Void => "void",
     }
+}
+
+/// Writes a department's feedback round on a request or a rep-office need (`target`: its kind
+/// and id; `dept`: the E-18 code and the department organisation).
+pub async fn feedback_round(
+    db: &impl sea_orm::ConnectionTrait,
+    user: &CurrentUser,
+    target: (&str, i64),
+    dept: (&str, i64),
+    text: &str,
+) -> AppResult<()> {
+    dept_feedback::ActiveModel {
+        request_kind: Set(target.0.into()),
+        request_id: Set(target.1),
+        department: Set(dept.0.into()),
+        department_org_id: Set(dept.1),
+        handler_id: Set(user.account.id),
+        process_and_result: Set(text.into()),
+        feedback_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }

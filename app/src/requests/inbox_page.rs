@@ -1,5 +1,6 @@
 //! 部门待办 (PG-23): what was routed to the signed-in account's department — oldest first, so
-//! nothing waits longest unseen — and what the department has answered.
+//! nothing waits longest unseen — what the department has answered, and the rep-office needs
+//! HQ CS routed to it (代表处需求 tab).
 use leptos::prelude::*;
 
 use super::api::dept_inbox;
@@ -9,7 +10,7 @@ use crate::bind_filter;
 use crate::i18n::use_i18n;
 use crate::members::enums;
 use crate::ui::filters::{DateRange, SelectFilter, TextFilter};
-use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable, UrlFilter};
+use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable};
 use crate::ui::{PageHeader, fmt_opt_time};
 
 const COLUMNS: &[(&str, &str)] = &[
@@ -33,30 +34,51 @@ const DEPT_STATES: &[(&str, &str, &str)] = &[
     ("completed", "已完成", "Completed"),
 ];
 
+/// The `tab` of the rep-office needs.
+const REP_TAB: &str = "rep";
+
 #[component]
 pub fn InboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let tab = Memo::new(move |_| query.with(|q| q.get("tab").unwrap_or_default()));
+    let rep = Memo::new(move |_| tab.get() == REP_TAB);
+    let tabs: Vec<(&'static str, (&'static str, &'static str))> = InboxTab::ALL
+        .iter()
+        .map(|t| (t.code(), (t.zh(), t.en())))
+        .chain(std::iter::once((REP_TAB, ("代表处需求", "Rep-office needs"))))
+        .collect();
+    let current = move |code: &str| {
+        let t = tab.get();
+        t == code || (code == InboxTab::Pending.code() && t != REP_TAB && InboxTab::parse(&t).is_none())
+    };
+    view! {
+        <PageHeader title=("部门待办", "Department inbox")/>
+        <nav class="tabs" aria-label=move || i18n.t("待办分类", "Inbox tabs")>
+            {tabs.into_iter().map(|(code, (zh, en))| view! {
+                <a href=format!("/dept/inbox?tab={code}") class:active=move || current(code)
+                    aria-current=move || current(code).then_some("page")>
+                    {move || i18n.t(zh, en)}
+                </a>
+            }).collect_view()}
+        </nav>
+        {move || if rep.get() {
+            view! { <super::rep::pages::RepInbox/> }.into_any()
+        } else {
+            view! { <RequestInbox/> }.into_any()
+        }}
+    }
+}
+
+/// The member requests of the inbox (待处理 / 已反馈).
+#[component]
+fn RequestInbox() -> impl IntoView {
     let i18n = use_i18n();
     let list = ListState::<RequestFilter>::new(|_| {});
     let draft = list.draft;
     let rows = list.load(dept_inbox);
     let errors = Signal::derive(move || list.filter.with(|f| crate::ui::field_errors(f.validate().err().as_ref())));
     view! {
-        <PageHeader title=("部门待办", "Department inbox")/>
-        <nav class="tabs" aria-label=move || i18n.t("待办分类", "Inbox tabs")>
-            {InboxTab::ALL.iter().copied().map(|t| {
-                let href = move || {
-                    let f = list.filter.get();
-                    let size = f.page_size();
-                    format!("/dept/inbox?{}", RequestFilter { tab: t.code().into(), ..f.at_page(1, size) }.to_query())
-                };
-                view! {
-                    <a href=href class:active=move || list.filter.with(|f| f.inbox_tab() == t)
-                        aria-current=move || list.filter.with(|f| f.inbox_tab() == t).then_some("page")>
-                        {move || t.label(i18n.locale())}
-                    </a>
-                }
-            }).collect_view()}
-        </nav>
         <FilterForm list keep=&["tab"]>
             <TextFilter label=("编号", "No.") id="f-no" value=bind_filter!(draft, no)/>
             <TextFilter label=("企业名称", "Company") id="f-company" value=bind_filter!(draft, company)/>

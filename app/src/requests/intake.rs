@@ -296,12 +296,27 @@ pub async fn step(
     to_dept: Option<(HandlingDept, i64)>,
     note: Option<String>,
 ) -> AppResult<()> {
+    let states = (from.map(|s| s.code()), to.code());
+    write_step(db, user, (KIND, request_id), step, states, to_dept, note).await
+}
+
+/// Writes one immutable step of a request or a rep-office need (`target`: its kind and id;
+/// `states`: the state codes before and after).
+pub async fn write_step(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    target: (&str, i64),
+    step: StepType,
+    states: (Option<&str>, &str),
+    to_dept: Option<(HandlingDept, i64)>,
+    note: Option<String>,
+) -> AppResult<()> {
     request_step::ActiveModel {
-        request_kind: Set(KIND.into()),
-        request_id: Set(request_id),
+        request_kind: Set(target.0.into()),
+        request_id: Set(target.1),
         step_type: Set(step.code().into()),
-        from_state: Set(from.map(|s| s.code().into())),
-        to_state: Set(to.code().into()),
+        from_state: Set(states.0.map(Into::into)),
+        to_state: Set(states.1.into()),
         from_dept: Set(None),
         to_dept: Set(to_dept.map(|d| d.0.code().into())),
         to_org_id: Set(to_dept.map(|d| d.1)),

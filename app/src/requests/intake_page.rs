@@ -211,7 +211,7 @@ fn IntakeForm(options: IntakeOptions) -> impl IntoView {
                                 })}
                             </Transition>
                         }>
-                            <CallerSearch form=form picked=picked errors=errors/>
+                            <CallerSearch picked=picked errors=errors on_pick=move |id| form.update(|f| f.customer_id = id)/>
                         </Show>
                     </fieldset>
                     <fieldset>

@@ -11,6 +11,7 @@ pub mod detail_page;
 pub mod inbox_page;
 pub mod intake_page;
 pub mod list_page;
+pub mod rep;
 pub mod todo;
 pub mod workflow;
 
@@ -35,8 +36,8 @@ use crate::members::enums::CustomerType;
 use crate::members::{MemberInfo, RecordView};
 use crate::ui::list::url_filter;
 pub use workflow::{
-    AcceptingDept, Actor, Channel, HandlingDept, HandlingStatus, Priority, RequestAction, RequestState, RequestType,
-    SlaState, StepType,
+    AcceptingDept, Actor, Channel, HandlingDept, HandlingStatus, PanelAction, Priority, RequestAction, RequestState,
+    RequestType, SlaState, StateBadge, StepType,
 };
 
 /// The longest 诉求内容, 处理结果, feedback or reason (SPEC E1).
@@ -312,14 +313,7 @@ impl RequestFilter {
             }
         }
         for (key, from, to) in [("from", &self.from, &self.to), ("routed_from", &self.routed_from, &self.routed_to)] {
-            for v in [from, to] {
-                if !v.is_empty() && chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_err() {
-                    e.add(key, "日期格式应为 年-月-日", "Dates are year-month-day");
-                }
-            }
-            if !from.is_empty() && !to.is_empty() && from > to {
-                e.add(key, "开始日期不能晚于结束日期", "The start is after the end");
-            }
+            crate::ui::filters::check_date_range(&mut e, key, from, to);
         }
         e.into_result()
     }
@@ -360,11 +354,11 @@ pub struct RequestRow {
     pub due_at: Option<DateTime<Utc>>,
 }
 
-/// One step of the 处理记录 timeline.
+/// One step of the 处理记录 timeline (of a request, or of a rep-office need).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepView {
+pub struct StepView<S = RequestState> {
     pub step: StepType,
-    pub to_state: RequestState,
+    pub to_state: S,
     pub to_dept: Option<HandlingDept>,
     pub actor: String,
     pub org: String,

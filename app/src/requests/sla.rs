@@ -6,7 +6,7 @@
 //! only one announces each change.
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::entity::service_request;
 use super::query::KIND;
@@ -203,7 +203,7 @@ pub async fn sweep(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<S
 async fn tell(db: &impl ConnectionTrait, r: &service_request::Model, to: SlaState) -> AppResult<()> {
     let mut who = vec![r.agent_id];
     if to == SlaState::Overdue {
-        who.extend(supervisors(db, r.accepting_org_id).await?);
+        who.extend(crate::notify::service::holders(db, Perm::IntakeVoidRequest, Some(r.accepting_org_id)).await?);
     }
     if let (Some(org), true) =
         (r.handling_org_id, RequestState::parse(&r.state).is_some_and(RequestState::with_department))
@@ -221,25 +221,6 @@ async fn tell(db: &impl ConnectionTrait, r: &service_request::Model, to: SlaStat
         link: &format!("/requests/{}", r.id),
     };
     send(db, &who, None, &msg).await
-}
-
-/// The active accounts of organisation `org` that may void requests (主管/经理).
-async fn supervisors(db: &impl ConnectionTrait, org: i64) -> AppResult<Vec<i64>> {
-    use crate::auth::entity::{account, role_permission};
-    let roles = Query::select()
-        .column(role_permission::Column::RoleId)
-        .from(role_permission::Entity)
-        .and_where(Expr::col(role_permission::Column::PermissionCode).eq(Perm::IntakeVoidRequest.code()))
-        .to_owned();
-    Ok(account::Entity::find()
-        .select_only()
-        .column(account::Column::Id)
-        .filter(account::Column::OrganizationId.eq(org))
-        .filter(account::Column::Status.eq(crate::auth::AccountStatus::Active.code()))
-        .filter(account::Column::RoleId.in_subquery(roles))
-        .into_tuple::<i64>()
-        .all(db)
-        .await?)
 }
 
 #[cfg(test)]

@@ -37,18 +37,21 @@ code_enum! {
 }
 
 code_enum! {
-    /// E-60 诉求处理步骤类型 (the member-request ones).
+    /// E-60 诉求处理步骤类型 (of member requests and rep-office needs; 接收 is the department's
+    /// for a request, HQ CS's 受理 of a need).
     pub enum StepType {
         Intake = ("intake", "受理", "Intake"),
         Save = ("save", "保存", "Saved"),
         Route = ("route", "流转", "Routed"),
-        Accept = ("accept", "部门接收", "Accepted by department"),
+        Accept = ("accept", "接收", "Accepted"),
         Progress = ("progress", "处理过程", "Progress note"),
         Feedback = ("feedback", "反馈", "Feedback"),
         Return = ("return", "退回", "Returned"),
         Reroute = ("reroute", "再次流转", "Routed again"),
         Complete = ("complete", "处理完成", "Completed"),
         Void = ("void", "作废", "Voided"),
+        ReplyRepOffice = ("reply_rep_office", "反馈代表处", "Replied to the rep office"),
+        Withdraw = ("withdraw", "撤回", "Withdrawn"),
     }
 }
 
@@ -227,6 +230,90 @@ impl RequestAction {
             Self::Return => ("退回", "Return"),
             Self::Reroute => ("再次流转", "Route again"),
             Self::Void => ("作废", "Void"),
+        }
+    }
+}
+
+/// A workflow state as the timeline shows it.
+pub trait StateBadge: Copy + Send + Sync + 'static {
+    fn badge(self) -> &'static str;
+    fn text(self, locale: crate::i18n::Locale) -> &'static str;
+}
+
+impl StateBadge for RequestState {
+    fn badge(self) -> &'static str {
+        RequestState::badge(self)
+    }
+    fn text(self, locale: crate::i18n::Locale) -> &'static str {
+        self.label(locale)
+    }
+}
+
+impl StateBadge for super::rep::RepState {
+    fn badge(self) -> &'static str {
+        super::rep::RepState::badge(self)
+    }
+    fn text(self, locale: crate::i18n::Locale) -> &'static str {
+        self.label(locale)
+    }
+}
+
+/// An action as the detail pages' action panel offers it.
+pub trait PanelAction: Copy + PartialEq + std::fmt::Debug + Send + Sync + 'static {
+    fn label(self) -> (&'static str, &'static str);
+    /// The text it needs, by field name.
+    fn required_text(self) -> Option<&'static str>;
+    /// It sends the item to a department (one must be chosen).
+    fn routes(self) -> bool;
+    /// It asks for the 诉求类型.
+    fn classifies(self) -> bool {
+        false
+    }
+    /// It starts from the department's last feedback (the reply).
+    fn prefilled(self) -> bool;
+    /// The question asked before it is done.
+    fn confirm(self) -> Option<&'static str> {
+        None
+    }
+    /// The heading of its text.
+    fn text_label(self) -> (&'static str, &'static str);
+    fn button_class(self) -> &'static str;
+    /// Done at the click, without a form.
+    fn immediate(self) -> bool {
+        self.required_text().is_none() && !self.routes() && !self.classifies()
+    }
+}
+
+impl PanelAction for RequestAction {
+    fn label(self) -> (&'static str, &'static str) {
+        RequestAction::label(self)
+    }
+    fn required_text(self) -> Option<&'static str> {
+        RequestAction::required_text(self)
+    }
+    fn routes(self) -> bool {
+        matches!(self, Self::Route | Self::Reroute)
+    }
+    fn prefilled(self) -> bool {
+        self == Self::Complete
+    }
+    fn confirm(self) -> Option<&'static str> {
+        (self == Self::Void).then_some("确定作废该诉求?作废后不能恢复。")
+    }
+    fn text_label(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Complete => ("处理结果(给会员的答复)", "Reply given to the member"),
+            Self::Feedback => ("处理过程及结果", "What was done and the result"),
+            Self::Progress => ("处理过程", "Progress"),
+            Self::Route => ("备注", "Note"),
+            _ => ("原因", "Reason"),
+        }
+    }
+    fn button_class(self) -> &'static str {
+        match self {
+            Self::Void => "btn btn-danger",
+            Self::Complete | Self::Feedback => "btn btn-primary",
+            _ => "btn",
         }
     }
 }

@@ -83,3 +83,18 @@ pub fn DateRange(
         </div>
     }
 }
+
+/// A `YYYY-MM-DD` range filter: each end a date, the start not after the end (one error on
+/// `field`).
+pub fn check_date_range(e: &mut crate::error::FieldErrors, field: &str, from: &str, to: &str) {
+    let parse = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d");
+    let (f, t) = (from.trim(), to.trim());
+    let bad = |s: &str| !s.is_empty() && parse(s).is_err();
+    if bad(f) || bad(t) {
+        e.add(field, "日期格式应为 YYYY-MM-DD", "Use the format YYYY-MM-DD");
+    } else if let (Ok(a), Ok(b)) = (parse(f), parse(t))
+        && a > b
+    {
+        e.add(field, "开始日期不能晚于结束日期", "The start date is after the end date");
+    }
+}

@@ -12,6 +12,7 @@ mod initial_password;
 mod jobs;
 mod matrix;
 mod members;
+mod rep_needs;
 mod requests;
 mod requests_sla;
 mod search;

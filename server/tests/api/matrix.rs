@@ -19,6 +19,8 @@ fn holders(perm: &str) -> &'static [&'static str] {
         "intake" => &["manager", "supervisor", "agent", "gz_rep", "sh_rep"],
         "dept_inbox" => &["biz_tech", "biz_buyer"],
         "settings" => &["manager"],
+        "rep_submit" => &["gz_rep", "sh_rep"],
+        "rep_process" => &["manager", "supervisor", "agent"],
         other => panic!("no expectation for {other}"),
     }
 }
@@ -116,6 +118,16 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
             "requests/act",
             json!({"input": {"id": 999_999, "version": 1, "action": "Accept", "text": "", "handling_org_id": null}}),
             &["intake", "dept_inbox"],
+        ),
+        ("rep-needs/submit", json!({"input": {"content": "", "customer_id": null}}), &["rep_submit"]),
+        ("rep-needs/mine", json!({"filter": {}}), &["rep_submit"]),
+        ("rep-needs/queue", json!({"filter": {}}), &["rep_process"]),
+        ("rep-needs/inbox", json!({"filter": {}}), &["dept_inbox"]),
+        ("rep-needs/get", json!({"id": 999_999}), &["rep_submit", "rep_process", "dept_inbox"]),
+        (
+            "rep-needs/act",
+            json!({"input": {"id": 999_999, "version": 1, "action": "Accept", "text": "", "request_type": null, "handling_org_id": null}}),
+            &["rep_submit", "rep_process", "dept_inbox"],
         ),
         ("calendar/get", json!({"year": 2026}), &["settings"]),
         ("calendar/week", json!({"week": []}), &["settings"]),
