@@ -128,6 +128,38 @@ pub async fn account_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> AppResul
     names::<account::Entity>(db, ids, account::Column::Id, |a| (a.id, a.name)).await
 }
 
+/// Names of accounts and of organisations by id, in ONE statement (a detail page names the
+/// people of its timeline and their organisations).
+pub async fn people_and_orgs(
+    db: &impl ConnectionTrait,
+    accounts: Vec<i64>,
+    orgs: Vec<i64>,
+) -> AppResult<(HashMap<i64, String>, HashMap<i64, String>)> {
+    use sea_orm::sea_query::UnionType;
+    let pick = |table: &str, kind: i32, ids: Vec<i64>| {
+        let mut q = Query::select();
+        q.expr_as(Expr::val(kind), Alias::new("kind"))
+            .column(Alias::new("id"))
+            .column(Alias::new("name"))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new("id")).is_in(if ids.is_empty() { vec![0] } else { ids }));
+        q
+    };
+    let mut q = pick("account", 0, accounts);
+    q.union(UnionType::All, pick("organization", 1, orgs));
+    let (mut people, mut places) = (HashMap::new(), HashMap::new());
+    for row in db.query_all(&q).await? {
+        let (kind, id, name) =
+            (row.try_get::<i32>("", "kind")?, row.try_get::<i64>("", "id")?, row.try_get::<String>("", "name")?);
+        if kind == 0 {
+            people.insert(id, name)
+        } else {
+            places.insert(id, name)
+        };
+    }
+    Ok((people, places))
+}
+
 /// `f`'s (id, name) of the rows of `E` with these ids.
 pub async fn names<E: EntityTrait>(
     db: &impl ConnectionTrait,

@@ -123,8 +123,8 @@ pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResul
     Ok(generated)
 }
 
-/// The demo members (with contacts, service records, published info and push logs), once,
-/// when there are none yet.
+/// The demo members (with contacts, service records, the requests behind them, published
+/// info and push logs), once, when there are none yet.
 pub async fn demo_members(db: &sea_orm::DatabaseConnection) -> AppResult<()> {
     use crate::members::{demo, entity::customer};
     if customer::Entity::find().count(db).await? > 0 {
@@ -132,6 +132,7 @@ pub async fn demo_members(db: &sea_orm::DatabaseConnection) -> AppResult<()> {
     }
     let scale = demo::Scale { members: DEMO_MEMBERS, records_per_member: 5, extras: true };
     demo::generate(db, scale, 2026, |_| {}).await?;
+    crate::requests::demo::from_records(db, 2026, |_| {}).await?;
     crate::archive::demo::generate(db).await
 }
 

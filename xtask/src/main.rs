@@ -30,12 +30,16 @@ commands:
   site [--release-wasm]       WASM, JS and CSS into target/site/pkg
                               (always the wasm-release profile)
   seed --members N            a deterministic data set of N members (about 5N
-                              service records) in target/bench/members-N.db
+                              service records, 2N requests with their steps) in
+                              target/bench/crm-N-requests.db
   bench login                 time to first byte of GET /login, release build
   bench members [--pg]        信息查询 at 1M members (seeds it first if missing):
                               query latency vs raw SQL, export 1M, import 100k;
                               --pg: the same on a throwaway PostgreSQL 15 (seeded
                               each run), beside the last SQLite figures
+  bench requests              the request pages at 2M requests over 1M members
+                              (seeds them first if missing): caller lookup, list,
+                              inbox, detail, intake save, SLA sweep of 100k
   bench web                   64 connections for 60 s over the signed-in main pages
                               (BENCH_WEB_CONNECTIONS, BENCH_WEB_SECONDS): errors, p95
   help                        this text

@@ -316,13 +316,23 @@ async fn load_user(state: &AppState, token: &str, meta: RequestMeta) -> AppResul
             .exec(db)
             .await?;
     }
-    let role = role::Entity::find_by_id(account.role_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
-    let org =
-        organization::Entity::find_by_id(account.organization_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
-    let permissions = effective_permissions(db, &account, &org).await?;
-    let data_scope = DataScope::from_code(&role.data_scope).unwrap_or(DataScope::Own);
-    let scope = Scope::resolve(db, data_scope, org.id, account.id).await?;
-    Ok(Some(CurrentUser { account, role, org, permissions, scope, meta }))
+    Ok(Some(CurrentUser::of_account(db, account, meta).await?))
+}
+
+impl CurrentUser {
+    /// What `account` may do and see: its role, organisation, effective permissions and data
+    /// scope (a session's user; the command-line tools act as a demo account with it).
+    pub async fn of_account(db: &impl ConnectionTrait, account: account::Model, meta: RequestMeta) -> AppResult<Self> {
+        let role = role::Entity::find_by_id(account.role_id).one(db).await?.ok_or(AppError::Unauthenticated)?;
+        let org = organization::Entity::find_by_id(account.organization_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let permissions = effective_permissions(db, &account, &org).await?;
+        let data_scope = DataScope::from_code(&role.data_scope).unwrap_or(DataScope::Own);
+        let scope = Scope::resolve(db, data_scope, org.id, account.id).await?;
+        Ok(CurrentUser { account, role, org, permissions, scope, meta })
+    }
 }
 
 /// The codes stored for an account: its own set in `custom` mode, else its role's defaults

@@ -28,26 +28,38 @@ pub async fn send(
     except: Option<i64>,
     msg: &Message<'_>,
 ) -> AppResult<()> {
+    insert_all(db, rows_of(recipients, except, msg)).await
+}
+
+/// The rows of `msg` to `recipients` (see [`send`]), to insert with others at once.
+pub fn rows_of(recipients: &[i64], except: Option<i64>, msg: &Message<'_>) -> Vec<notification::ActiveModel> {
     let mut ids: Vec<i64> = recipients.iter().copied().filter(|id| Some(*id) != except).collect();
     ids.sort_unstable();
     ids.dedup();
-    if ids.is_empty() {
-        return Ok(());
-    }
     let now = Utc::now();
     let title: String = msg.title.chars().take(200).collect();
     let link: String = msg.link.chars().take(500).collect();
-    let rows = ids.into_iter().map(|recipient| notification::ActiveModel {
-        recipient_id: sea_orm::Set(recipient),
-        kind: sea_orm::Set(msg.kind.code().into()),
-        title: sea_orm::Set(title.clone()),
-        body: sea_orm::Set(crate::db::opt(&msg.body)),
-        link_url: sea_orm::Set(crate::db::opt(&link)),
-        created_at: sea_orm::Set(now),
-        read_at: sea_orm::Set(None),
-        ..Default::default()
-    });
-    notification::Entity::insert_many(rows).exec_without_returning(db).await?;
+    ids.into_iter()
+        .map(|recipient| notification::ActiveModel {
+            recipient_id: sea_orm::Set(recipient),
+            kind: sea_orm::Set(msg.kind.code().into()),
+            title: sea_orm::Set(title.clone()),
+            body: sea_orm::Set(crate::db::opt(&msg.body)),
+            link_url: sea_orm::Set(crate::db::opt(&link)),
+            created_at: sea_orm::Set(now),
+            read_at: sea_orm::Set(None),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// Inserts messages in multi-row statements.
+pub async fn insert_all(db: &impl ConnectionTrait, rows: Vec<notification::ActiveModel>) -> AppResult<()> {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(2000).collect();
+        notification::Entity::insert_many(chunk).exec_without_returning(db).await?;
+    }
     Ok(())
 }
 

@@ -142,7 +142,7 @@ pub fn Timeline<S: StateBadge>(steps: Vec<StepView<S>>) -> impl IntoView {
                     view! {
                         <li>
                             <span class="when">{fmt_time(&s.at)}</span>
-                            <strong>{move || step.label(i18n.locale())}</strong>
+                            <strong>{move || to.step_label(step, i18n.locale())}</strong>
                             {to_dept.map(|d| view! { <span>" → "{move || d.label(i18n.locale())}</span> })}
                             <span class="muted">" · "{s.actor.clone()}" · "{s.org.clone()}</span>
                             <span class=to.badge()>{move || to.text(i18n.locale())}</span>

@@ -16,6 +16,8 @@ pub mod todo;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod handle;

@@ -15,7 +15,7 @@ use crate::auth::entity::organization;
 use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
 use crate::auth::{DepartmentKind, OrgType, Perm};
-use crate::db::{account_names, contains, fetch_page, names};
+use crate::db::{account_names, contains, fetch_page, people_and_orgs};
 use crate::error::{AppError, AppResult};
 use crate::members::conditions::ts_range;
 use crate::members::enums::CustomerType;
@@ -282,36 +282,24 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
     let r = visible_request(db, user, id).await?;
     // Opening the request reads the messages about it.
     crate::notify::service::mark_read_link(db, user, &format!("/requests/{id}")).await?;
-    let steps = request_step::Entity::find()
-        .filter(request_step::Column::RequestKind.eq(KIND))
-        .filter(request_step::Column::RequestId.eq(id))
-        .order_by_asc(request_step::Column::Id)
-        .all(db)
-        .await?;
-    let feedbacks = dept_feedback::Entity::find()
-        .filter(dept_feedback::Column::RequestKind.eq(KIND))
-        .filter(dept_feedback::Column::RequestId.eq(id))
-        .order_by_asc(dept_feedback::Column::Id)
-        .all(db)
-        .await?;
+    let steps = steps_of(db, KIND, id).await?;
     let mut account_ids: Vec<i64> = steps.iter().map(|s| s.actor_id).collect();
-    account_ids.extend(feedbacks.iter().map(|f| f.handler_id));
     account_ids.extend([Some(r.agent_id), r.routed_by, r.completed_by].into_iter().flatten());
-    let accounts = account_names(db, account_ids).await?;
     let mut org_ids: Vec<i64> = steps.iter().map(|s| s.actor_org_id).collect();
-    org_ids.extend(feedbacks.iter().map(|f| f.department_org_id));
     org_ids.extend([Some(r.accepting_org_id), r.handling_org_id].into_iter().flatten());
-    let orgs = names::<organization::Entity>(db, org_ids, organization::Column::Id, |o| (o.id, o.name)).await?;
+    let (accounts, orgs) = people_and_orgs(db, account_ids, org_ids).await?;
     let acc = |id: Option<i64>| id.and_then(|i| accounts.get(&i).cloned()).unwrap_or_default();
     let org = |id: Option<i64>| id.and_then(|i| orgs.get(&i).cloned()).unwrap_or_default();
 
-    let customer_visible = crate::members::service::visible_customer(db, user, r.customer_id).await.is_ok();
+    let customer_visible = matches!(user.scope, Scope::All)
+        || crate::members::service::visible_customer(db, user, r.customer_id).await.is_ok();
     let actions = actions_for(user, &r);
     let departments = if actions.iter().any(|a| matches!(a, RequestAction::Route | RequestAction::Reroute)) {
         departments(db).await?
     } else {
         vec![]
     };
+    let feedbacks = feedbacks_of(&steps, &acc, &org);
     let steps = steps
         .into_iter()
         .map(|s| StepView {
@@ -322,15 +310,6 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
             org: org(Some(s.actor_org_id)),
             note: s.note.unwrap_or_default(),
             at: s.created_at,
-        })
-        .collect();
-    let feedbacks = feedbacks
-        .into_iter()
-        .map(|f| FeedbackView {
-            department: org(Some(f.department_org_id)),
-            handler: acc(Some(f.handler_id)),
-            text: f.process_and_result,
-            at: f.feedback_at,
         })
         .collect();
     Ok(RequestDetail {
@@ -357,6 +336,35 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
         version: r.version,
         row: row(r, &accounts),
     })
+}
+
+/// The steps of a request or a rep-office need, in order.
+pub async fn steps_of(db: &impl ConnectionTrait, kind: &str, id: i64) -> AppResult<Vec<request_step::Model>> {
+    Ok(request_step::Entity::find()
+        .filter(request_step::Column::RequestKind.eq(kind))
+        .filter(request_step::Column::RequestId.eq(id))
+        .order_by_asc(request_step::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The departments' feedback rounds as their `feedback` steps tell them (each round writes its
+/// text as the step's note and a `dept_feedback` row for the reports).
+pub fn feedbacks_of(
+    steps: &[request_step::Model],
+    acc: &impl Fn(Option<i64>) -> String,
+    org: &impl Fn(Option<i64>) -> String,
+) -> Vec<FeedbackView> {
+    steps
+        .iter()
+        .filter(|s| s.step_type == StepType::Feedback.code())
+        .map(|s| FeedbackView {
+            department: org(Some(s.actor_org_id)),
+            handler: acc(Some(s.actor_id)),
+            text: s.note.clone().unwrap_or_default(),
+            at: s.created_at,
+        })
+        .collect()
 }
 
 /// The open requests of a customer and its recent ones, for the member's page (PG-11 诉求 tab).

@@ -4,6 +4,8 @@
 //! marks requests 即将超时 / 已超时 (E-58) and tells the people concerned is a comparison of
 //! stored times — one conditional UPDATE … RETURNING per state, so of several server instances
 //! only one announces each change.
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
@@ -14,7 +16,7 @@ use super::{Priority, RequestState, RequestType, SlaState};
 use crate::auth::Perm;
 use crate::error::AppResult;
 use crate::notify::NotificationKind;
-use crate::notify::service::{Message, send};
+use crate::notify::service::{Message, insert_all, rows_of};
 use crate::worktime::{DayHours, WorkCalendar};
 
 use service_request::Column as R;
@@ -171,9 +173,11 @@ pub struct Swept {
 
 /// Marks the open requests whose warning or deadline has come at `now` and tells the agent,
 /// the accepting organisation's supervisors and — for a department's late feedback — the
-/// department.
+/// department. The messages go out in multi-row inserts; each organisation's staff is read once.
 pub async fn sweep(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<Swept> {
     let mut swept = Swept::default();
+    let mut staff: HashMap<(bool, i64), Vec<i64>> = HashMap::new();
+    let mut messages = vec![];
     for (to, times) in
         [(SlaState::Overdue, [R::SlaDueAt, R::FeedbackDueAt]), (SlaState::DueSoon, [R::SlaWarnAt, R::FeedbackWarnAt])]
     {
@@ -193,34 +197,48 @@ pub async fn sweep(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<S
             swept.due_soon = n;
         }
         for r in changed {
-            tell(db, &r, to).await?;
+            let mut who = vec![r.agent_id];
+            if to == SlaState::Overdue {
+                who.extend(staff_of(db, &mut staff, true, r.accepting_org_id).await?);
+            }
+            if let (Some(org), true) =
+                (r.handling_org_id, RequestState::parse(&r.state).is_some_and(RequestState::with_department))
+            {
+                who.extend(staff_of(db, &mut staff, false, org).await?);
+            }
+            let zh = if to == SlaState::Overdue { "已超时" } else { "即将超时" };
+            let when = r.sla_due_at.or(r.feedback_due_at);
+            let msg = Message {
+                kind: NotificationKind::SlaWarning,
+                title: format!("诉求 {} {zh}", r.request_no),
+                body: when.map(|t| format!("处理期限 {}", crate::ui::fmt_time(&t))).unwrap_or_default(),
+                link: &format!("/requests/{}", r.id),
+            };
+            messages.extend(rows_of(&who, None, &msg));
         }
     }
+    insert_all(db, messages).await?;
     Ok(swept)
 }
 
-/// The messages of a request that became due soon or overdue.
-async fn tell(db: &impl ConnectionTrait, r: &service_request::Model, to: SlaState) -> AppResult<()> {
-    let mut who = vec![r.agent_id];
-    if to == SlaState::Overdue {
-        who.extend(crate::notify::service::holders(db, Perm::IntakeVoidRequest, Some(r.accepting_org_id)).await?);
+/// The supervisors (`true`: those who may void requests) or all staff of organisation `org`,
+/// read once per sweep.
+async fn staff_of(
+    db: &impl ConnectionTrait,
+    cache: &mut HashMap<(bool, i64), Vec<i64>>,
+    supervisors: bool,
+    org: i64,
+) -> AppResult<Vec<i64>> {
+    if let Some(ids) = cache.get(&(supervisors, org)) {
+        return Ok(ids.clone());
     }
-    if let (Some(org), true) =
-        (r.handling_org_id, RequestState::parse(&r.state).is_some_and(RequestState::with_department))
-    {
-        who.extend(crate::notify::service::accounts_of_org(db, org).await?);
-    }
-    let (zh, when) = match to {
-        SlaState::Overdue => ("已超时", r.sla_due_at.or(r.feedback_due_at)),
-        _ => ("即将超时", r.sla_due_at.or(r.feedback_due_at)),
+    let ids = if supervisors {
+        crate::notify::service::holders(db, Perm::IntakeVoidRequest, Some(org)).await?
+    } else {
+        crate::notify::service::accounts_of_org(db, org).await?
     };
-    let msg = Message {
-        kind: NotificationKind::SlaWarning,
-        title: format!("诉求 {} {zh}", r.request_no),
-        body: when.map(|t| format!("处理期限 {}", crate::ui::fmt_time(&t))).unwrap_or_default(),
-        link: &format!("/requests/{}", r.id),
-    };
-    send(db, &who, None, &msg).await
+    cache.insert((supervisors, org), ids.clone());
+    Ok(ids)
 }
 
 #[cfg(test)]

@@ -238,6 +238,10 @@ impl RequestAction {
 pub trait StateBadge: Copy + Send + Sync + 'static {
     fn badge(self) -> &'static str;
     fn text(self, locale: crate::i18n::Locale) -> &'static str;
+    /// The name of `step`, which led to this state.
+    fn step_label(self, step: StepType, locale: crate::i18n::Locale) -> &'static str {
+        step.label(locale)
+    }
 }
 
 impl StateBadge for RequestState {
@@ -255,6 +259,27 @@ impl StateBadge for super::rep::RepState {
     }
     fn text(self, locale: crate::i18n::Locale) -> &'static str {
         self.label(locale)
+    }
+    /// The office 提交s a need and HQ CS 受理s it (the department 接收s it).
+    fn step_label(self, step: StepType, locale: crate::i18n::Locale) -> &'static str {
+        let zh = locale == crate::i18n::Locale::Zh;
+        match (step, self) {
+            (StepType::Intake, _) => {
+                if zh {
+                    "提交"
+                } else {
+                    "Submitted"
+                }
+            }
+            (StepType::Accept, super::rep::RepState::HqProcessing) => {
+                if zh {
+                    "受理"
+                } else {
+                    "Taken by HQ"
+                }
+            }
+            _ => step.label(locale),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod bench_combos;
 mod bench_io;
 mod bench_members;
+mod bench_requests;
 
 use std::time::{Duration, Instant};
 
@@ -12,9 +13,11 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 pub use bench_io::{bench_export, bench_import};
 pub use bench_members::bench_members;
+pub use bench_requests::bench_requests;
 
 /// `seed --members N`: demo organisations and accounts, then N generated members with about
-/// five service records each, then fresh planner statistics.
+/// five service records each, the member requests behind the consultations and complaints
+/// among them (about two in five records), then fresh planner statistics.
 pub async fn seed(url: &str, members: u64) -> Result<()> {
     let db = crate::connect(url).await?;
     app::seed::first_run(&db, true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -28,9 +31,20 @@ pub async fn seed(url: &str, members: u64) -> Result<()> {
     })
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let t = Instant::now();
+    let requests = app::requests::demo::from_records(&db, 20261206, |done| {
+        if done % 200_000 < 5000 {
+            println!("  {done} requests ({:.0} s)", t.elapsed().as_secs_f64());
+        }
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     db.execute_unprepared("ANALYZE").await?;
     let n = count(&db, "SELECT COUNT(*) FROM service_record").await?;
-    println!("seeded {members} members and {n} service records in {:.0} s", start.elapsed().as_secs_f64());
+    println!(
+        "seeded {members} members, {n} service records and {requests} requests in {:.0} s",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

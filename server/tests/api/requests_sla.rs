@@ -141,3 +141,47 @@ async fn the_home_page_counts_what_waits_for_each_account() {
     let (_, c) = buyer.call("requests/todo", json!({})).await;
     assert_eq!(c["inbox"], 0, "another department's inbox is not counted");
 }
+
+#[tokio::test]
+async fn generated_requests_match_their_service_records_and_numbering_continues() {
+    let app = with_members(300).await;
+    let consults =
+        app.count("SELECT COUNT(*) FROM service_record WHERE service_type IN ('consultation', 'complaint')").await;
+    let n = app::requests::demo::from_records(&app.db, 5, |_| {}).await.expect("requests");
+    assert_eq!(n as i64, consults);
+    assert!(n > 100, "{n}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM service_request").await, consults);
+    // Each record points at its request and says what became of it.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM service_record sr JOIN service_request r ON r.id = sr.source_id \
+             WHERE sr.source_kind = 'member_request' AND r.service_record_id = sr.id AND r.customer_id = sr.customer_id \
+             AND (r.state = 'completed') = (sr.service_result = 'completed')"
+        )
+        .await,
+        consults
+    );
+    // Every request starts with its intake; a routed one names the department it went to,
+    // and its department's feedback is a round of its own.
+    assert_eq!(app.count("SELECT COUNT(*) FROM request_step WHERE step_type = 'intake'").await, consults);
+    assert_eq!(app.count("SELECT COUNT(*) FROM request_step WHERE step_type = 'route' AND to_org_id IS NULL").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM request_step WHERE step_type = 'feedback'").await,
+        app.count("SELECT COUNT(*) FROM dept_feedback").await
+    );
+    assert_eq!(app.count("SELECT COUNT(DISTINCT request_no) FROM service_request").await, consults);
+    // Closed ones have no running clock; open ones are recent.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM service_request WHERE state = 'completed' AND sla_due_at IS NOT NULL").await,
+        0
+    );
+    // A second run converts nothing more; a live intake today continues the day's numbers.
+    assert_eq!(app::requests::demo::from_records(&app.db, 5, |_| {}).await.unwrap(), 0);
+    let d = load(&app).await;
+    let member = member_of(&d.customers, None);
+    let mut agent = app.login("agent").await;
+    let (status, out) = agent.call("requests/intake", intake(member.id, "Save", None, "新来电", "")).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let no = out["request_no"].as_str().unwrap().to_string();
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM service_request WHERE request_no = '{no}'")).await, 1);
+}

@@ -438,7 +438,7 @@ const SUMMARIES: [(&str, &[&str]); 4] = [
 ];
 
 fn record(rng: &mut StdRng, w: &World, m: &Member, id: i64, now: DateTime<Utc>) -> ([Value; 18], DateTime<Utc>) {
-    let kind = weighted(rng, &[("consultation", 40), ("complaint", 10), ("callback", 30), ("email", 20)]);
+    let kind = weighted(rng, &[("consultation", 32), ("complaint", 8), ("callback", 35), ("email", 25)]);
     let request = matches!(kind, "consultation" | "complaint");
     let mode = if request && chance(rng, 90) { "reactive" } else { "proactive" };
     let (org, dept) = match w.agents.get(&m.org) {

@@ -119,10 +119,14 @@ fn SubmitForm(on_done: Callback<()>) -> impl IntoView {
                     Err(e) => error.set(Some(e)),
                 }
             }>
-                <dl class="desc desc-3">
-                    <dt>{move || i18n.t("组织机构", "Rep office")}</dt><dd>{user.org_name.clone()}</dd>
-                    <dt>{move || i18n.t("诉求受理时间", "Submitted")}</dt><dd class="muted">{move || i18n.t("提交时自动记录", "Recorded on submit")}</dd>
-                </dl>
+                <div class="form-row">
+                    <label>{move || i18n.t("组织机构", "Rep office")}</label>
+                    <div class="form-control static-value">{user.org_name.clone()}</div>
+                </div>
+                <div class="form-row">
+                    <label>{move || i18n.t("诉求受理时间", "Submitted")}</label>
+                    <div class="form-control static-value muted">{move || i18n.t("提交时自动记录", "Recorded on submit")}</div>
+                </div>
                 <CallerSearch picked=picked errors=errors field="customer_id" next="need-content"
                     label=("相关会员(选填)", "Related member (optional)") required=false
                     no_match=("本代表处没有匹配的会员", "No matching member of your office")

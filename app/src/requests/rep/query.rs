@@ -9,11 +9,11 @@ use crate::auth::Perm;
 use crate::auth::entity::organization;
 use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
-use crate::db::{account_names, contains, fetch_page, names};
+use crate::db::{account_names, contains, fetch_page, names, people_and_orgs};
 use crate::error::{AppError, AppResult};
 use crate::members::conditions::ts_range;
-use crate::requests::entity::{dept_feedback, request_step};
-use crate::requests::{FeedbackView, HandlingDept, HandlingStatus, RequestType, StepType, StepView};
+use crate::requests::entity::request_step;
+use crate::requests::{HandlingDept, HandlingStatus, RequestType, StepType, StepView};
 use crate::ui::Page;
 
 use rep_office_request::Column as N;
@@ -185,39 +185,24 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
     crate::notify::service::mark_read_link(db, user, &format!("/rep-needs/{id}")).await?;
     // HQ CS and the departments see everything; the rep office only what concerns it.
     let internal = is_hq(user) || matches!(user.scope, Scope::Dept(_));
-    let steps = request_step::Entity::find()
-        .filter(request_step::Column::RequestKind.eq(KIND))
-        .filter(request_step::Column::RequestId.eq(id))
-        .order_by_asc(request_step::Column::Id)
-        .all(db)
-        .await?;
-    let feedbacks = if internal {
-        dept_feedback::Entity::find()
-            .filter(dept_feedback::Column::RequestKind.eq(KIND))
-            .filter(dept_feedback::Column::RequestId.eq(id))
-            .order_by_asc(dept_feedback::Column::Id)
-            .all(db)
-            .await?
-    } else {
-        vec![]
-    };
+    let steps = crate::requests::query::steps_of(db, KIND, id).await?;
     let mut account_ids: Vec<i64> = steps.iter().map(|s| s.actor_id).collect();
-    account_ids.extend(feedbacks.iter().map(|f| f.handler_id));
     account_ids.extend([Some(n.submitted_by), n.hq_handler_id].into_iter().flatten());
-    let accounts = account_names(db, account_ids).await?;
     let mut org_ids: Vec<i64> = steps.iter().map(|s| s.actor_org_id).collect();
-    org_ids.extend(feedbacks.iter().map(|f| f.department_org_id));
     org_ids.extend([Some(n.organization_id), n.handling_org_id].into_iter().flatten());
-    let orgs = org_names(db, org_ids).await?;
+    let (accounts, orgs) = people_and_orgs(db, account_ids, org_ids).await?;
     let acc = |id: Option<i64>| id.and_then(|i| accounts.get(&i).cloned()).unwrap_or_default();
     let org = |id: Option<i64>| id.and_then(|i| orgs.get(&i).cloned()).unwrap_or_default();
+    let feedbacks = if internal { crate::requests::query::feedbacks_of(&steps, &acc, &org) } else { vec![] };
 
+    let name = |c: crate::members::entity::customer::Model| c.company_name.unwrap_or_default();
     let customer = match n.customer_id {
-        Some(cid) => {
-            let c = crate::members::entity::customer::Entity::find_by_id(cid).one(db).await?;
-            let visible = crate::members::service::visible_customer(db, user, cid).await.is_ok();
-            c.map(|c| (cid, c.company_name.unwrap_or_default(), visible))
-        }
+        Some(cid) => match crate::members::service::visible_customer(db, user, cid).await {
+            Ok(c) => Some((cid, name(c), true)),
+            Err(_) => {
+                crate::members::entity::customer::Entity::find_by_id(cid).one(db).await?.map(|c| (cid, name(c), false))
+            }
+        },
         None => None,
     };
     let state = RepState::parse(&n.state).unwrap_or(RepState::Submitted);
@@ -238,15 +223,6 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
                 note: if note { s.note.unwrap_or_default() } else { String::new() },
                 at: s.created_at,
             })
-        })
-        .collect();
-    let feedbacks = feedbacks
-        .into_iter()
-        .map(|f| FeedbackView {
-            department: org(Some(f.department_org_id)),
-            handler: acc(Some(f.handler_id)),
-            text: f.process_and_result,
-            at: f.feedback_at,
         })
         .collect();
     // The rep office sees the result once it was answered; HQ its draft.
