@@ -29,10 +29,12 @@ mod server {
     use crate::members::export::{self, Format};
     use crate::members::info_query::InfoKind;
     use crate::members::{InfoFilter, MemberFilter};
+    use crate::requests::RequestFilter;
 
     enum What {
         Members(Box<MemberFilter>),
         Info(InfoKind, Box<InfoFilter>),
+        Requests(Box<RequestFilter>),
     }
     use crate::url::urldecode;
 
@@ -50,6 +52,7 @@ mod server {
             "member_services" => (Perm::QueryMemberService, "会员资料及服务查询"),
             "published_info" => (Perm::QueryPublishedInfo, "会员发布信息查询"),
             "push_logs" => (Perm::QueryPushLog, "信息推送邮件查询"),
+            "requests" => (Perm::IntakeMemberRequest, "诉求列表"),
             _ => return Err(AppError::NotFound),
         };
         let user = ctx.require(perm).await?;
@@ -60,6 +63,11 @@ mod server {
                 let f = <MemberFilter as crate::ui::list::UrlFilter>::from_query(&q);
                 f.validate().into_result()?;
                 What::Members(Box::new(f))
+            }
+            "requests" => {
+                let f = <RequestFilter as crate::ui::list::UrlFilter>::from_query(&q);
+                f.validate()?;
+                What::Requests(Box::new(f))
             }
             _ => {
                 let f = <InfoFilter as crate::ui::list::UrlFilter>::from_query(&q);
@@ -75,6 +83,7 @@ mod server {
             let n = match &what {
                 What::Members(f) => crate::members::query::count_upto(db, f, &user.scope, cap).await?,
                 What::Info(kind, f) => crate::members::info_query::count_upto(db, *kind, f, &user.scope, cap).await?,
+                What::Requests(f) => crate::requests::query::count_upto(db, &user, f, cap).await?,
             };
             if n > LARGE_EXPORT_ROWS {
                 return Err(AppError::rejected(
@@ -109,6 +118,14 @@ mod server {
                         export::info(&db, *kind, f, &scope, format, &path, progress).await?,
                         crate::ui::list::UrlFilter::to_query(f.as_ref()),
                     ),
+                    What::Requests(f) => {
+                        let total = crate::requests::query::count_upto(&db, &user, f, u64::MAX >> 1).await?;
+                        job.set_total(total).await?;
+                        (
+                            crate::requests::export::requests(&db, &user, f, format, &path, progress).await?,
+                            crate::ui::list::UrlFilter::to_query(f.as_ref()),
+                        )
+                    }
                 };
                 job.progress(rows);
                 let entry = Entry::new(perm.code(), "export", "export")

@@ -33,6 +33,7 @@ pub mod requests;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod tabular;
+pub mod tasks;
 pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod upkeep;

@@ -21,12 +21,13 @@ pub enum MenuGroup {
     CsAdmin,
     Business,
     Archive,
+    Crm,
     System,
 }
 
 impl MenuGroup {
-    pub const ALL: [MenuGroup; 6] =
-        [Self::Query, Self::Intake, Self::CsAdmin, Self::Business, Self::Archive, Self::System];
+    pub const ALL: [MenuGroup; 7] =
+        [Self::Query, Self::Intake, Self::CsAdmin, Self::Business, Self::Archive, Self::Crm, Self::System];
 
     pub fn label(self) -> (&'static str, &'static str) {
         match self {
@@ -35,6 +36,7 @@ impl MenuGroup {
             Self::CsAdmin => ("客服管理", "CS management"),
             Self::Business => ("相关业务功能", "Business departments"),
             Self::Archive => ("档案管理", "Archives"),
+            Self::Crm => ("客户跟进", "Customer follow-up"),
             Self::System => ("系统设置", "System settings"),
         }
     }
@@ -208,6 +210,11 @@ pages! {
         perms [];
     Reviews "/reviews" => crate::archive::review_page::ReviewsPage,
         perms [], menu(Archive, "审核中心", "Review centre");
+
+    Tasks "/tasks" => crate::tasks::page::TasksPage,
+        perms [CrmTasks], menu(Crm, "任务提醒", "Tasks");
+    TaskNew "/tasks/new" => crate::tasks::page::TaskNewPage,
+        perms [CrmTasks];
 
     Orgs "/admin/orgs" => crate::admin::orgs::OrgsPage,
         perms [SystemOrgs], menu(System, "组织机构", "Organisations");

@@ -13,6 +13,7 @@ mod m20261206_000002_pg_last_service_order;
 mod m20261206_000003_requests;
 mod m20261206_000004_sla;
 mod m20261206_000005_rep_needs;
+mod m20261206_000006_tasks;
 mod reference;
 pub mod text;
 mod util;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000003_requests::Migration),
             Box::new(m20261206_000004_sla::Migration),
             Box::new(m20261206_000005_rep_needs::Migration),
+            Box::new(m20261206_000006_tasks::Migration),
         ]
     }
 }

@@ -212,7 +212,7 @@ pub async fn member_services(
 
 /// Streams the rows of `stmt` through `cells` into `path`: the database read and the file
 /// writer run side by side, joined by a small bounded channel of row batches.
-async fn stream_to_file(
+pub async fn stream_to_file(
     db: &DatabaseConnection,
     stmt: &impl sea_orm::StatementBuilder,
     headers: &'static [(&'static str, f64)],

@@ -25,6 +25,7 @@ code_enum! {
         SlaWarning = ("sla_warning", "超时预警", "Deadline warning"),
         RepNeedSubmitted = ("rep_need_submitted", "代表处需求", "Rep-office need"),
         RepNeedReplied = ("rep_need_replied", "需求已答复", "Need answered"),
+        TaskAssigned = ("task_assigned", "任务提醒", "Task"),
         System = ("system", "系统通知", "System"),
     }
 }

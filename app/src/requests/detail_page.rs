@@ -101,6 +101,11 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
             {(!d.void_reason.is_empty()).then(|| view! {
                 <div class="alert alert-error" role="status">{move || i18n.t("作废原因:", "Voided: ")}{d.void_reason.clone()}</div>
             })}
+            {crate::auth::use_session_user().has(crate::auth::Perm::CrmTasks).then(|| view! {
+                <p><a class="link" data-testid="follow-up" href=format!("/tasks/new?related=service_request:{id}")>
+                    {move || i18n.t("创建跟进任务", "Create a follow-up task")}
+                </a></p>
+            })}
         </div>
         <ActionPanel actions=d.actions.clone() departments=d.departments.clone() prefill=prefill
             closed=state.is_closed() reload=reload

@@ -37,8 +37,8 @@ fn may_pick_agent(user: &CurrentUser) -> bool {
     RoleCode::is_reviewer(user.role_code())
 }
 
-/// Agents of the user's organisation that take requests.
-async fn agents(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<Vec<(i64, String)>> {
+/// The active accounts of the user's organisation (客服人员; a task's possible assignees).
+pub async fn agents(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<Vec<(i64, String)>> {
     Ok(account::Entity::find()
         .filter(account::Column::OrganizationId.eq(user.org.id))
         .filter(account::Column::Status.eq(AccountStatus::Active.code()))

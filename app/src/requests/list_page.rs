@@ -43,6 +43,7 @@ pub fn RequestListPage() -> impl IntoView {
     let tabs: Vec<ListTab> = ListTab::ALL.iter().copied().filter(|t| *t != ListTab::Voided || supervisor).collect();
     view! {
         <PageHeader title=("诉求列表", "Requests")>
+            <crate::exports::ExportButtons kind="requests" query=Signal::derive(move || list.filter.with(|f| f.to_query()))/>
             <a class="btn btn-primary" href="/requests/new">{move || i18n.t("受理新诉求", "New request")}</a>
         </PageHeader>
         <nav class="tabs" aria-label=move || i18n.t("诉求分类", "Request tabs")>

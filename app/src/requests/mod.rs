@@ -20,6 +20,8 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod handle;
 #[cfg(feature = "ssr")]
 pub mod intake;

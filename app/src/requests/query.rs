@@ -192,11 +192,19 @@ fn filter_condition(backend: sea_orm::DbBackend, f: &RequestFilter) -> Condition
 
 /// 诉求列表 (PG-21): one page of a tab.
 pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &RequestFilter) -> AppResult<Page<RequestRow>> {
+    let cond = list_condition(db.get_database_backend(), user, f)?;
+    let q = service_request::Entity::find().filter(cond).order_by_desc(R::AcceptedAt).order_by_desc(R::Id);
+    let page = fetch_page(db, q, f.page, f.per_page).await?;
+    rows(db, page).await
+}
+
+/// The requests of a 诉求列表 tab and filter that `user` may see.
+fn list_condition(backend: sea_orm::DbBackend, user: &CurrentUser, f: &RequestFilter) -> AppResult<Condition> {
     f.validate()?;
     let me = user.account.id;
     // `visible` may be an OR of conditions: it is one term of the AND, never extended.
-    let mut cond = Condition::all().add(visible(user)).add(filter_condition(db.get_database_backend(), f));
-    cond = match f.list_tab() {
+    let cond = Condition::all().add(visible(user)).add(filter_condition(backend, f));
+    Ok(match f.list_tab() {
         ListTab::AwaitingReply => cond.add(R::AgentId.eq(me)).add(R::State.eq(RequestState::FeedbackReceived.code())),
         ListTab::Handling => cond.add(R::AgentId.eq(me)).add(R::State.eq(RequestState::CsProcessing.code())),
         ListTab::Mine => cond.add(R::AgentId.eq(me)),
@@ -208,10 +216,35 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &RequestFilt
             }
             cond.add(R::State.eq(RequestState::Voided.code()))
         }
-    };
-    let q = service_request::Entity::find().filter(cond).order_by_desc(R::AcceptedAt).order_by_desc(R::Id);
-    let page = fetch_page(db, q, f.page, f.per_page).await?;
-    rows(db, page).await
+    })
+}
+
+/// How many rows an export of `f` writes (at most `cap`).
+pub async fn count_upto(db: &impl ConnectionTrait, user: &CurrentUser, f: &RequestFilter, cap: u64) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    let cond = list_condition(db.get_database_backend(), user, f)?;
+    let ids = service_request::Entity::find().select_only().column(R::Id).filter(cond).limit(cap);
+    Ok(ids.count(db).await?)
+}
+
+/// Every request of `f` as 诉求列表 lists them, with the agent's name (`agent_name`), for the
+/// export.
+pub fn export_statement(
+    backend: sea_orm::DbBackend,
+    user: &CurrentUser,
+    f: &RequestFilter,
+) -> AppResult<sea_orm::sea_query::SelectStatement> {
+    use crate::auth::entity::account;
+    use sea_orm::QueryTrait;
+    let cond = list_condition(backend, user, f)?;
+    let mut q =
+        service_request::Entity::find().filter(cond).order_by_desc(R::AcceptedAt).order_by_desc(R::Id).into_query();
+    q.left_join(
+        account::Entity,
+        Expr::col((account::Entity, account::Column::Id)).equals((service_request::Entity, R::AgentId)),
+    )
+    .expr_as(Expr::col((account::Entity, account::Column::Name)), sea_orm::sea_query::Alias::new("agent_name"));
+    Ok(q)
 }
 
 /// 部门待办 (PG-23): what is routed to the user's department (待处理), or what it answered

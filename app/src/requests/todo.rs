@@ -15,6 +15,11 @@ pub struct TodoCounts {
     pub overdue: Option<u64>,
     pub inbox: Option<u64>,
     pub inbox_overdue: Option<u64>,
+    /// Rep-office needs waiting for HQ CS: to take, and with the department's answer.
+    pub needs_waiting: Option<u64>,
+    pub needs_answered: Option<u64>,
+    /// The account's open tasks (the first five, soonest due), how many, how many overdue.
+    pub tasks: Option<(Vec<crate::tasks::TaskRow>, u64, u64)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -59,6 +64,16 @@ pub mod service {
             out.inbox = Some(count(db, inbox.clone()).await?);
             out.inbox_overdue = Some(count(db, inbox.add(R::SlaState.eq(SlaState::Overdue.code()))).await?);
         }
+        if user.has(Perm::IntakeRepNeedProcess) {
+            use crate::requests::rep::RepState;
+            use crate::requests::rep::entity::rep_office_request::{Column as N, Entity as Needs};
+            let of = |s: RepState| Needs::find().filter(N::State.eq(s.code()));
+            out.needs_waiting = Some(of(RepState::Submitted).count(db).await?);
+            out.needs_answered = Some(of(RepState::FeedbackReceived).count(db).await?);
+        }
+        if user.has(Perm::CrmTasks) {
+            out.tasks = Some(crate::tasks::service::open_of(db, user, 5).await?);
+        }
         Ok(out)
     }
 }
@@ -67,7 +82,7 @@ pub mod service {
 #[server(endpoint = "requests/todo", input = leptos::server_fn::codec::Json)]
 pub async fn my_todo() -> Result<TodoCounts, crate::error::AppError> {
     use crate::auth::session::{Access, serve};
-    serve(Access::Any(&[Perm::IntakeMemberRequest, Perm::BizDeptInbox]), |ctx, user| async move {
+    serve(Access::Any(&[Perm::IntakeMemberRequest, Perm::BizDeptInbox, Perm::CrmTasks]), |ctx, user| async move {
         service::counts(&ctx.state.db, &user).await
     })
     .await
@@ -78,7 +93,7 @@ pub async fn my_todo() -> Result<TodoCounts, crate::error::AppError> {
 pub fn TodoPanel() -> impl IntoView {
     let i18n = use_i18n();
     let user = use_session_user();
-    if !user.has(Perm::IntakeMemberRequest) && !user.has(Perm::BizDeptInbox) {
+    if ![Perm::IntakeMemberRequest, Perm::BizDeptInbox, Perm::CrmTasks].iter().any(|p| user.has(*p)) {
         return ().into_any();
     }
     let counts = Resource::new(|| (), |_| my_todo());
@@ -104,7 +119,22 @@ pub fn TodoPanel() -> impl IntoView {
                             {item(c.overdue, "/requests?sla=overdue", "已超时诉求", "Overdue requests", true)}
                             {item(c.inbox, "/dept/inbox", "部门待处理", "Department to handle", false)}
                             {item(c.inbox_overdue, "/dept/inbox?sla=overdue", "部门已超时", "Department overdue", true)}
+                            {item(c.needs_waiting, "/rep-needs/queue", "代表处需求待受理", "Rep-office needs to take", false)}
+                            {item(c.needs_answered, "/rep-needs/queue?tab=answered", "需求待反馈代表处", "Needs to answer", false)}
+                            {item(c.tasks.as_ref().map(|t| t.1), "/tasks", "我的任务", "My tasks", false)}
+                            {item(c.tasks.as_ref().map(|t| t.2), "/tasks", "逾期任务", "Overdue tasks", true)}
                         </div>
+                        {c.tasks.map(|(rows, _, _)| (!rows.is_empty()).then(|| view! {
+                            <ul class="todo-tasks" data-testid="todo-tasks">
+                                {rows.into_iter().map(|t| view! {
+                                    <li class:overdue=t.overdue>
+                                        <a class="link" href="/tasks">{t.title.clone()}</a>
+                                        <span class="muted">" · "{crate::ui::fmt_opt_time(&t.due_at)}</span>
+                                        {t.overdue.then(|| view! { <span class="badge badge-red">{move || i18n.t("已逾期", "Overdue")}</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }))}
                     }.into_any(),
                     Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
                 })}

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::common::Client;
 use crate::members::with_members;
 
-async fn export(c: &mut Client, kind: &str, query: &str, format: &str) -> (Value, Vec<u8>) {
+pub(crate) async fn export(c: &mut Client, kind: &str, query: &str, format: &str) -> (Value, Vec<u8>) {
     let (status, job) = c.call("exports/start", json!({"kind": kind, "query": query, "format": format})).await;
     assert_eq!(status, StatusCode::OK, "{job}");
     let done = c.wait_job(&job).await;

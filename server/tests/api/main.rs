@@ -17,4 +17,5 @@ mod requests;
 mod requests_sla;
 mod search;
 mod sync;
+mod tasks;
 mod uploads;

@@ -21,6 +21,7 @@ fn holders(perm: &str) -> &'static [&'static str] {
         "settings" => &["manager"],
         "rep_submit" => &["gz_rep", "sh_rep"],
         "rep_process" => &["manager", "supervisor", "agent"],
+        "tasks" => &ROLES,
         other => panic!("no expectation for {other}"),
     }
 }
@@ -111,7 +112,7 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
             &["intake"],
         ),
         ("requests/list", json!({"filter": {}}), &["intake"]),
-        ("requests/todo", json!({}), &["intake", "dept_inbox"]),
+        ("requests/todo", json!({}), &["intake", "dept_inbox", "tasks"]),
         ("requests/inbox", json!({"filter": {}}), &["dept_inbox"]),
         ("requests/get", json!({"id": 999_999}), &["intake", "dept_inbox"]),
         (
@@ -129,6 +130,19 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
             json!({"input": {"id": 999_999, "version": 1, "action": "Accept", "text": "", "request_type": null, "handling_org_id": null}}),
             &["rep_submit", "rep_process", "dept_inbox"],
         ),
+        ("tasks/options", json!({"related": null}), &["tasks"]),
+        (
+            "tasks/create",
+            json!({"input": {"title": "", "description": "", "assignee_id": null, "priority": "normal", "due_at": "", "remind_at": "", "related": null}}),
+            &["tasks"],
+        ),
+        ("tasks/list", json!({"filter": {}}), &["tasks"]),
+        (
+            "tasks/act",
+            json!({"input": {"id": 999_999, "version": 1, "action": "Start", "note": "", "assignee_id": null}}),
+            &["tasks"],
+        ),
+        ("exports/start", json!({"kind": "requests", "query": "state=bogus", "format": "xlsx"}), &["intake"]),
         ("calendar/get", json!({"year": 2026}), &["settings"]),
         ("calendar/week", json!({"week": []}), &["settings"]),
         ("calendar/day", json!({"day": {"day": "", "kind": "holiday", "name": ""}}), &["settings"]),

@@ -185,3 +185,41 @@ async fn generated_requests_match_their_service_records_and_numbering_continues(
     let no = out["request_no"].as_str().unwrap().to_string();
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM service_request WHERE request_no = '{no}'")).await, 1);
 }
+
+#[tokio::test]
+async fn the_request_list_exports_exactly_its_rows_within_the_scope() {
+    let app = with_members(200).await;
+    app::requests::demo::from_records(&app.db, 9, |_| {}).await.expect("requests");
+    for (login, query) in [("agent", "type=complaint"), ("gz_rep", ""), ("agent", "tab=mine&dept=tech_dept")] {
+        let mut c = app.login(login).await;
+        let filter: Value = query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| {
+                (
+                    if k == "type" {
+                        "request_type"
+                    } else if k == "dept" {
+                        "handling_dept"
+                    } else {
+                        k
+                    },
+                    v,
+                )
+            })
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        let (_, list) = c.call("requests/list", json!({"filter": filter})).await;
+        let total = list["total"].as_u64().unwrap();
+        let (done, body) = crate::info::export(&mut c, "requests", query, "csv").await;
+        let text = String::from_utf8(body).unwrap();
+        let lines: Vec<&str> = text.lines().skip(1).filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len() as u64, total, "{login} {query}: {done}");
+        assert!(text.starts_with("\u{feff}诉求编号"), "{}", &text[..40]);
+        if query == "type=complaint" {
+            assert!(total > 0 && lines.iter().all(|l| l.contains("投诉")), "{query}");
+        }
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM operation_log WHERE action = 'export'").await, 3);
+}
