@@ -3,7 +3,7 @@
 //! shown in a dialog before anything is saved.
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use super::api::{SaveCustomerEntry, load_customer_entry, load_entry_options};
 use super::{CustomerInput, DupMatch, EntryOptions, EntryOutcome, ReviewStatus, rule_label};
@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::members::cascade::{INDUSTRY_LEVELS, REGION_LEVELS, TreeSelect};
 use crate::members::enums::{self, InfoSource};
-use crate::ui::{ChoiceSelect, ErrorBanner, Field, NotFound, PageHeader, SuccessBanner, field_errors};
+use crate::ui::{ChoiceSelect, ErrorBanner, Field, Loaded, PageHeader, SuccessBanner, field_errors};
 
 #[component]
 pub fn EntryNewPage() -> impl IntoView {
@@ -38,8 +38,7 @@ pub fn EntryNewPage() -> impl IntoView {
 
 #[component]
 pub fn EntryEditPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let id = crate::ui::id_param();
     let data = Resource::new(id, |id| async move {
         let Some(id) = id else { return Err(AppError::NotFound) };
         Ok((load_entry_options().await?, load_customer_entry(id).await?))
@@ -48,15 +47,9 @@ pub fn EntryEditPage() -> impl IntoView {
         <PageHeader title=("修改客户信息", "Edit customer")>
             <a class="btn" href="/archive/customers">{move || use_i18n().t("返回档案列表", "Back to the list")}</a>
         </PageHeader>
-        <Transition fallback=|| ()>
-            {move || data.get().map(|d| match d {
-                Ok((o, r)) => view! {
-                    <EntryForm options=o initial=r.input existing=Some((r.id, r.version)) status=Some(r.review_status) comment=r.review_comment/>
-                }.into_any(),
-                Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded data show=move |(o, r)| view! {
+            <EntryForm options=o initial=r.input existing=Some((r.id, r.version)) status=Some(r.review_status) comment=r.review_comment/>
+        }/>
     }
 }
 

@@ -4,7 +4,7 @@
 //! rejecting single rows if need be.
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use super::api::{
     CommitImport, decide_review, get_import_job, list_import_rows, list_recent_imports, load_entry_options, undo_import,
@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::jobs::api::{upload, watch};
 use crate::jobs::{JobState, JobStatus};
-use crate::ui::{ErrorBanner, Field, NotFound, PageHeader, Pager, confirm, field_errors, fmt_time};
+use crate::ui::{ErrorBanner, Field, Loaded, PageHeader, Pager, confirm, field_errors, fmt_time};
 
 fn job_status(s: &str) -> (&'static str, &'static str, &'static str) {
     let s = ImportStatus::parse(s).unwrap_or(ImportStatus::Failed);
@@ -156,8 +156,7 @@ fn Import() -> impl IntoView {
 
 #[component]
 pub fn ImportJobPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let id = crate::ui::id_param();
     let version = RwSignal::new(0u32);
     let job = Resource::new(
         move || (id(), version.get()),
@@ -172,13 +171,7 @@ pub fn ImportJobPage() -> impl IntoView {
         <PageHeader title=("导入明细", "Import")>
             <a class="btn" href="/archive/import">{move || use_i18n().t("返回批量导入", "Back to imports")}</a>
         </PageHeader>
-        <Transition fallback=|| ()>
-            {move || job.get().map(|j| match j {
-                Ok(j) => view! { <JobView job=j version=version/> }.into_any(),
-                Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded data=job show=move |j| view! { <JobView job=j version=version/> }/>
     }
 }
 

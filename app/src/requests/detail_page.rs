@@ -2,30 +2,19 @@
 //! feedback, and the actions the signed-in account may take in the request's state — nothing
 //! else is shown (and the server refuses anything else anyway).
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{act_on_request, get_request};
 use super::{ActInput, DeptChoice, PanelAction, RequestAction, RequestDetail, RequestType, StateBadge, StepView};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::members::enums::{self};
-use crate::ui::{ErrorBanner, Field, NotFound, PageHeader, field_errors, fmt_opt_time, fmt_time};
+use crate::ui::{ErrorBanner, Field, Loaded, PageHeader, field_errors, fmt_opt_time, fmt_time};
 
 #[component]
 pub fn RequestDetailPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
     let version = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || (id(), version.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_request(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = crate::ui::record_of(version, get_request);
     view! {
         <PageHeader title=("诉求详情", "Request")>
             {if crate::auth::use_session_user().has(crate::auth::Perm::IntakeMemberRequest) {
@@ -34,13 +23,7 @@ pub fn RequestDetailPage() -> impl IntoView {
                 view! { <a class="btn" href="/dept/inbox">{move || i18n.t("返回部门待办", "Back to the inbox")}</a> }.into_any()
             }}
         </PageHeader>
-        <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-            {move || data.get().map(|d| match d {
-                Ok(d) => view! { <Detail d=d reload=Callback::new(move |_| version.update(|v| *v += 1))/> }.into_any(),
-                Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded data show=move |d| view! { <Detail d=d reload=Callback::new(move |_| version.update(|v| *v += 1))/> }/>
     }
 }
 

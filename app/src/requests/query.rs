@@ -37,18 +37,19 @@ pub fn visible(user: &CurrentUser) -> Condition {
             .add(R::AcceptingOrgId.is_in(ids.clone()))
             .add(R::CustomerOrgSnapshotId.is_in(ids.clone()))
             .add(R::AgentId.eq(me)),
-        Scope::Dept(org) => Condition::any().add(R::Id.in_subquery(routed_to(*org))).add(R::CreatedBy.eq(me)),
+        Scope::Dept(org) => Condition::any().add(R::Id.in_subquery(routed_to(KIND, *org))).add(R::CreatedBy.eq(me)),
         Scope::Own(_) => Condition::any().add(R::AgentId.eq(me)).add(R::CreatedBy.eq(me)),
     }
 }
 
-/// The ids of the member requests ever routed to department organisation `org`.
-pub fn routed_to(org: i64) -> sea_orm::sea_query::SelectStatement {
+/// The ids of the requests (`kind`: member requests or rep-office needs) ever routed to
+/// department organisation `org`.
+pub fn routed_to(kind: &str, org: i64) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(request_step::Column::RequestId)
         .from(request_step::Entity)
         .and_where(Expr::col(request_step::Column::ToOrgId).eq(org))
-        .and_where(Expr::col(request_step::Column::RequestKind).eq(KIND))
+        .and_where(Expr::col(request_step::Column::RequestKind).eq(kind))
         .to_owned()
 }
 

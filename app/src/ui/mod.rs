@@ -204,6 +204,52 @@ pub fn NotFound() -> impl IntoView {
     status_page(404, "not-found", ("页面不存在", "Page not found"))
 }
 
+/// The `:id` of the page's route (`None`: not a number, which the page shows as not found).
+pub fn id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()))
+}
+
+/// The record of the route's `:id`, fetched by `fetch` — again whenever `version` changes
+/// (after an action). A non-numeric id is "not found".
+pub fn record_of<T, F, Fut>(version: RwSignal<u32>, fetch: F) -> Resource<Result<T, AppError>>
+where
+    T: Clone + Send + Sync + Serialize + for<'de> Deserialize<'de> + 'static,
+    F: Fn(i64) -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let id = id_param();
+    Resource::new(
+        move || (id(), version.get()),
+        move |(id, _)| async move {
+            match id {
+                Some(id) => fetch(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    )
+}
+
+/// The body of a page that loads one record: "…" while it loads, [`NotFound`] for a record
+/// that does not exist (or is out of scope), the error banner for any other failure.
+#[component]
+pub fn Loaded<T, F, V>(data: Resource<Result<T, AppError>>, show: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + for<'de> Deserialize<'de> + 'static,
+    F: Fn(T) -> V + Copy + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"…"</p> }>
+            {move || data.get().map(|d| match d {
+                Ok(d) => show(d).into_any(),
+                Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
 /// Shown instead of a page the account may not open (the page registry's guard).
 #[component]
 pub fn Forbidden() -> impl IntoView {

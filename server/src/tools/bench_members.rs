@@ -1,7 +1,6 @@
 //! `bench-members`: the 信息查询 query at scale, through the page's code and as hand-written
 //! SQL on the same indexes, combination by combination.
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -157,17 +156,7 @@ async fn run_raw(db: &DatabaseConnection, c: &Combo, plan: &query::Plan) -> Resu
 /// hand (the hand-written SQL uses FTS5; on PostgreSQL only the page's code is timed).
 /// Prints one line per combination and, last, the summary fields for xtask.
 pub async fn bench_members(url: &str, runs: usize) -> Result<()> {
-    let mut db = crate::connect(url).await?;
-    let statements = Arc::new(AtomicU64::new(0));
-    let counter = statements.clone();
-    // BENCH_TRACE=1 prints every statement with its time (to see which one a slow page waits on).
-    let trace = std::env::var("BENCH_TRACE").is_ok();
-    db.set_metric_callback(move |info| {
-        counter.fetch_add(1, Ordering::Relaxed);
-        if trace {
-            println!("    {:>8.2} ms  {}", ms(info.elapsed), info.statement.sql);
-        }
-    });
+    let (db, statements) = super::counted(url).await?;
     let members = count(&db, "SELECT COUNT(*) FROM customer").await?;
     let records = count(&db, "SELECT COUNT(*) FROM service_record").await?;
     println!("data: {members} members, {records} service records");

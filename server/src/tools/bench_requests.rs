@@ -2,7 +2,6 @@
 //! the application's own code as the demo account that uses it — the caller lookup while
 //! typing, 诉求列表 and 部门待办 for every filter of PG-21/23, the detail, the intake save — and
 //! the SLA sweep marking 100k open requests due soon or overdue.
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -58,16 +57,7 @@ fn p95(v: &mut [Duration]) -> f64 {
 }
 
 pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
-    let mut db = crate::connect(url).await?;
-    let statements = Arc::new(AtomicU64::new(0));
-    let counter = statements.clone();
-    let trace = std::env::var("BENCH_TRACE").is_ok();
-    db.set_metric_callback(move |info| {
-        counter.fetch_add(1, Ordering::Relaxed);
-        if trace {
-            println!("    {:>8.2} ms  {}", ms(info.elapsed), info.statement.sql);
-        }
-    });
+    let (db, statements) = super::counted(url).await?;
     let members = count(&db, "SELECT COUNT(*) FROM customer").await?;
     let requests = count(&db, "SELECT COUNT(*) FROM service_request").await?;
     let steps = count(&db, "SELECT COUNT(*) FROM request_step").await?;

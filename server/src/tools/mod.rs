@@ -48,6 +48,23 @@ pub async fn seed(url: &str, members: u64) -> Result<()> {
     Ok(())
 }
 
+/// A connection to `url` that counts its statements (BENCH_TRACE=1 also prints each with its
+/// time, to see which one a slow page waits on).
+pub(crate) async fn counted(url: &str) -> Result<(DatabaseConnection, std::sync::Arc<std::sync::atomic::AtomicU64>)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let mut db = crate::connect(url).await?;
+    let statements = std::sync::Arc::new(AtomicU64::new(0));
+    let counter = statements.clone();
+    let trace = std::env::var("BENCH_TRACE").is_ok();
+    db.set_metric_callback(move |info| {
+        counter.fetch_add(1, Ordering::Relaxed);
+        if trace {
+            println!("    {:>8.2} ms  {}", ms(info.elapsed), info.statement.sql);
+        }
+    });
+    Ok((db, statements))
+}
+
 pub(crate) async fn count(db: &DatabaseConnection, sql: &str) -> Result<i64> {
     let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?.context("no row")?;
     Ok(row.try_get_by_index::<i64>(0)?)

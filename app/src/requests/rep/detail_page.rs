@@ -1,31 +1,19 @@
 //! 代表处诉求详情 (PG-16): the need, its related member, the timeline, the departments'
 //! feedback (HQ and departments only) and the SM-2 actions of the signed-in lane.
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{act_on_rep_need, get_rep_need};
 use super::{RepActInput, RepAction, RepDetail};
 use crate::auth::{Perm, use_session_user};
-use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::requests::detail_page::{ActForm, ActionPanel, Feedbacks, Timeline};
-use crate::ui::{ErrorBanner, NotFound, PageHeader, fmt_opt_time, fmt_time};
+use crate::ui::{Loaded, PageHeader, fmt_opt_time, fmt_time};
 
 #[component]
 pub fn RepNeedDetailPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
     let version = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || (id(), version.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_rep_need(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = crate::ui::record_of(version, get_rep_need);
     let user = use_session_user();
     let (back, zh, en) = if user.has(Perm::IntakeRepNeedProcess) {
         ("/rep-needs/queue", "返回需求处理", "Back to the queue")
@@ -38,13 +26,7 @@ pub fn RepNeedDetailPage() -> impl IntoView {
         <PageHeader title=("代表处需求详情", "Rep-office need")>
             <a class="btn" href=back>{move || i18n.t(zh, en)}</a>
         </PageHeader>
-        <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-            {move || data.get().map(|d| match d {
-                Ok(d) => view! { <Detail d=d reload=Callback::new(move |_| version.update(|v| *v += 1))/> }.into_any(),
-                Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded data show=move |d| view! { <Detail d=d reload=Callback::new(move |_| version.update(|v| *v += 1))/> }/>
     }
 }
 

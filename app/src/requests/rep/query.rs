@@ -1,6 +1,6 @@
 //! Reading rep-office needs: who sees which, the three lists (我的需求, 代表处需求处理, the
 //! department inbox's tab) and the detail as each lane may see it.
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entity::rep_office_request;
@@ -12,7 +12,6 @@ use crate::auth::session::CurrentUser;
 use crate::db::{account_names, contains, fetch_page, names, people_and_orgs};
 use crate::error::{AppError, AppResult};
 use crate::members::conditions::ts_range;
-use crate::requests::entity::request_step;
 use crate::requests::{HandlingDept, HandlingStatus, RequestType, StepType, StepView};
 use crate::ui::Page;
 
@@ -39,12 +38,7 @@ pub fn visible(user: &CurrentUser) -> Condition {
 
 /// The ids of the needs ever routed to department organisation `org`.
 fn routed_to(org: i64) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(request_step::Column::RequestId)
-        .from(request_step::Entity)
-        .and_where(Expr::col(request_step::Column::ToOrgId).eq(org))
-        .and_where(Expr::col(request_step::Column::RequestKind).eq(KIND))
-        .to_owned()
+    crate::requests::query::routed_to(KIND, org)
 }
 
 /// The need `id` if `user` may see it; anything else is "not found".
