@@ -176,6 +176,34 @@ where
     Ok(E::find().filter(pk.is_in(ids)).all(db).await?.into_iter().map(f).collect())
 }
 
+/// [`fetch_page`] for lists over millions of rows: the total is counted only up to `cap + 1`
+/// (the pager then says "超过 cap 条"), so a broad filter costs a short walk, not a full count.
+pub async fn fetch_page_capped<E>(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<E>,
+    page: u64,
+    per_page: u64,
+    cap: u64,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::{QuerySelect, QueryTrait};
+    let (page, per_page) = (crate::ui::page_number(page), crate::ui::per_page(per_page));
+    let mut matching = select.clone().into_query();
+    // Without the page's order: the planner picks the index that finds matches soonest.
+    matching.clear_selects().clear_order_by().expr(Expr::val(1)).limit(cap + 1);
+    let mut count = Query::select();
+    count.expr_as(Expr::cust("COUNT(*)"), Alias::new("n")).from_subquery(matching, Alias::new("t"));
+    let total = match db.query_one(&count).await? {
+        Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or(0),
+        None => 0,
+    };
+    let items = select.offset((page - 1) * per_page).limit(per_page).all(db).await?;
+    Ok(Page { items, total, page, per_page })
+}
+
 /// One page of `select` (its page number made safe, its size one of the offered ones) with the
 /// total, for a list's [`Page`]; map the rows with [`Page::map`].
 pub async fn fetch_page<'db, C, S>(

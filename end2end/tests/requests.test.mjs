@@ -40,7 +40,10 @@ test('a complaint taken by keyboard goes to 技术部 and comes back to the agen
   await open(page, '/requests/new');
   await page.focus('#caller');
   await page.keyboard.type(mobile.slice(3, 10));
-  await page.waitForSelector('[data-testid=caller-list] li');
+  // The list follows the typing (an answer for fewer digits may show first): wait for the one
+  // for all seven.
+  await page.waitForFunction(
+    (name) => document.querySelector('[data-testid=caller-list]')?.textContent.includes(name), company);
   const hits = await page.locator('[data-testid=caller-list] li').allInnerTexts();
   const at = hits.findIndex((t) => t.includes(company));
   assert.ok(at >= 0, `${company} among ${hits.join(' | ')}`);

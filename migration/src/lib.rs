@@ -14,6 +14,7 @@ mod m20261206_000003_requests;
 mod m20261206_000004_sla;
 mod m20261206_000005_rep_needs;
 mod m20261206_000006_tasks;
+mod m20261206_000007_request_indexes;
 mod reference;
 pub mod text;
 mod util;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000004_sla::Migration),
             Box::new(m20261206_000005_rep_needs::Migration),
             Box::new(m20261206_000006_tasks::Migration),
+            Box::new(m20261206_000007_request_indexes::Migration),
         ]
     }
 }

@@ -15,8 +15,9 @@ use crate::auth::entity::organization;
 use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
 use crate::auth::{DepartmentKind, OrgType, Perm};
-use crate::db::{account_names, contains, fetch_page, people_and_orgs};
+use crate::db::{account_names, contains, fetch_page_capped, people_and_orgs};
 use crate::error::{AppError, AppResult};
+use crate::members::COUNT_CAP;
 use crate::members::conditions::ts_range;
 use crate::members::enums::CustomerType;
 use crate::members::search::digits;
@@ -132,30 +133,43 @@ fn states_of(status: HandlingStatus) -> Vec<&'static str> {
     RequestState::ALL.iter().filter(|s| s.handling_status() == Some(status)).map(|s| s.code()).collect()
 }
 
+/// 企业名称 / 登录名 / 电话 name the request's caller as the member (or non-member) record has
+/// it now, found through the member search index (SPEC §8.3 semantics) — not a scan of
+/// millions of request snapshots. `None` without such a filter.
+fn member_text(backend: sea_orm::DbBackend, f: &RequestFilter) -> Option<sea_orm::sea_query::SelectStatement> {
+    use crate::members::MemberFilter;
+    use crate::members::conditions::{TextMatch, any_phone_match, c, text_condition};
+    let by_text = MemberFilter { company: f.company.clone(), login: f.login.clone(), ..Default::default() };
+    let mut cond = text_condition(backend, &by_text, &TextMatch::Index);
+    if let Some(phone) = any_phone_match(backend, &digits(&f.phone)) {
+        cond = Some(cond.unwrap_or_else(Condition::all).add(phone));
+    }
+    let mut q = Query::select();
+    q.expr(c("id")).from_as(crate::members::entity::customer::Entity, sea_orm::sea_query::Alias::new("c"));
+    Some(q.cond_where(cond?).to_owned())
+}
+
 /// The filter's conditions shared by the list and the inbox.
 fn filter_condition(backend: sea_orm::DbBackend, f: &RequestFilter) -> Condition {
     let mut cond = Condition::all();
-    let text = |col: R, v: &str| -> Option<Condition> {
-        let v = v.trim();
-        (!v.is_empty()).then(|| Condition::all().add(contains(backend, Expr::col(col), v)))
-    };
-    for (col, v) in [
-        (R::RequestNo, f.no.to_uppercase()),
-        (R::CompanyName, f.company.clone()),
-        (R::LoginName, f.login.clone()),
-        (R::CallerName, f.caller.clone()),
-    ] {
-        if let Some(c) = text(col, &v) {
-            cond = cond.add(c);
-        }
+    // 诉求编号: a number's start is looked up in its unique index; any other part is searched.
+    let no = f.no.trim().to_uppercase();
+    if !no.is_empty() {
+        cond = cond.add(if no.starts_with("SQ") && backend == sea_orm::DbBackend::Sqlite {
+            // (SQLite's LIKE ignores case, so only a range reaches the index.)
+            Condition::all().add(R::RequestNo.gte(no.as_str())).add(R::RequestNo.lt(format!("{no}\u{10FFFF}")))
+        } else if no.starts_with("SQ") {
+            Condition::all().add(R::RequestNo.starts_with(no.as_str()))
+        } else {
+            Condition::all().add(contains(backend, Expr::col(R::RequestNo), &no))
+        });
     }
-    let phone = digits(&f.phone);
-    if !phone.is_empty() {
-        cond = cond.add(Condition::any().add(contains(backend, Expr::col(R::ContactMobile), &phone)).add(contains(
-            backend,
-            Expr::col(R::ContactPhone),
-            &phone,
-        )));
+    let caller = f.caller.trim();
+    if !caller.is_empty() {
+        cond = cond.add(contains(backend, Expr::col(R::CallerName), caller));
+    }
+    if let Some(members) = member_text(backend, f) {
+        cond = cond.add(R::CustomerId.in_subquery(members));
     }
     for (col, v) in [
         (R::RequestType, &f.request_type),
@@ -195,7 +209,7 @@ fn filter_condition(backend: sea_orm::DbBackend, f: &RequestFilter) -> Condition
 pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &RequestFilter) -> AppResult<Page<RequestRow>> {
     let cond = list_condition(db.get_database_backend(), user, f)?;
     let q = service_request::Entity::find().filter(cond).order_by_desc(R::AcceptedAt).order_by_desc(R::Id);
-    let page = fetch_page(db, q, f.page, f.per_page).await?;
+    let page = fetch_page_capped(db, q, f.page, f.per_page, COUNT_CAP).await?;
     rows(db, page).await
 }
 
@@ -275,7 +289,7 @@ pub async fn inbox(db: &impl ConnectionTrait, user: &CurrentUser, f: &RequestFil
                 .order_by_desc(R::Id)
         }
     };
-    let page = fetch_page(db, q, f.page, f.per_page).await?;
+    let page = fetch_page_capped(db, q, f.page, f.per_page, COUNT_CAP).await?;
     rows(db, page).await
 }
 

@@ -52,11 +52,17 @@ where
 }
 
 fn p95(v: &mut [Duration]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
     v.sort_unstable();
     ms(percentile(v, 95.0))
 }
 
 pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
+    // BENCH_ONLY=list|inbox|lookup runs one part (for tuning).
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let part = |name: &str| only.is_empty() || only == name;
     let (db, statements) = super::counted(url).await?;
     let members = count(&db, "SELECT COUNT(*) FROM customer").await?;
     let requests = count(&db, "SELECT COUNT(*) FROM service_request").await?;
@@ -88,7 +94,7 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
     typed.extend(logins.iter().filter(|l| l.len() >= 5).map(|l| l[..rng.random_range(3..6)].to_string()));
     let mut lookup_times = vec![];
     let mut slowest_lookup = (0.0, String::new());
-    for t in &typed {
+    for t in typed.iter().filter(|_| part("lookup")) {
         for u in [&agent, &gz] {
             let mut mine = vec![];
             time(&statements, runs, &mut mine, || lookup::callers(&db, u, t)).await?;
@@ -154,11 +160,12 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
     let mut list_times = vec![];
     let mut most = 0;
     let mut slowest = (0.0, String::new());
-    for (name, filter) in &lists {
+    for (name, filter) in lists.iter().filter(|_| part("list")) {
         for u in [&agent, &gz] {
             let mut mine = vec![];
             most = most.max(time(&statements, runs, &mut mine, || query::list(&db, u, filter)).await?);
             let worst = p95(&mut mine);
+            println!("  {:<28} {:<8} p95 {worst:>9.2} ms", name, u.account.admin_id);
             if worst > slowest.0 {
                 slowest = (worst, format!("{name} ({})", u.account.admin_id));
             }
@@ -166,7 +173,9 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
         }
     }
     let voided = RequestFilter { tab: text("voided"), ..f() };
-    most = most.max(time(&statements, runs, &mut list_times, || query::list(&db, &manager, &voided)).await?);
+    if part("list") {
+        most = most.max(time(&statements, runs, &mut list_times, || query::list(&db, &manager, &voided)).await?);
+    }
     let list_p95 = p95(&mut list_times);
     println!("诉求列表: {} filters × 2 accounts, p95 {list_p95:.2} ms, slowest {slowest:?}", lists.len());
 
@@ -182,8 +191,11 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
         RequestFilter { tab: text("done"), no: format!("SQ{}", today.format("%Y")), page: 20, ..f() },
     ];
     let mut inbox_times = vec![];
-    for filter in &inboxes {
-        most = most.max(time(&statements, runs, &mut inbox_times, || query::inbox(&db, &tech, filter)).await?);
+    for filter in inboxes.iter().filter(|_| part("inbox")) {
+        let mut mine = vec![];
+        most = most.max(time(&statements, runs, &mut mine, || query::inbox(&db, &tech, filter)).await?);
+        println!("  inbox {:<40} p95 {:>9.2} ms", app::ui::list::UrlFilter::to_query(filter), p95(&mut mine));
+        inbox_times.extend(mine);
     }
     let inbox_p95 = p95(&mut inbox_times);
     println!("部门待办: {} filters, p95 {inbox_p95:.2} ms", inboxes.len());
@@ -191,7 +203,7 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
     // 诉求详情 of requests across the data set.
     let max_request = count(&db, "SELECT MAX(id) FROM service_request").await?;
     let mut detail_times = vec![];
-    for id in sample(max_request, &mut rng) {
+    for id in sample(max_request, &mut rng).into_iter().filter(|_| part("detail")) {
         let id = count(&db, &format!("SELECT MIN(id) FROM service_request WHERE id >= {id}")).await?;
         most = most.max(time(&statements, runs, &mut detail_times, || query::detail(&db, &agent, id)).await?);
     }
@@ -200,7 +212,7 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
 
     // 保存 at intake, for members across the data set.
     let mut save_times = vec![];
-    for id in sample(members, &mut rng) {
+    for id in sample(members, &mut rng).into_iter().filter(|_| part("save")) {
         let input = IntakeInput {
             customer_id: Some(id),
             request_type: Some(RequestType::Consultation),
@@ -219,7 +231,7 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
     let save_p95 = p95(&mut save_times);
     println!("受理保存: {} saves, p95 {save_p95:.2} ms", save_times.len());
 
-    let sweep_s = sweep_100k(&db).await?;
+    let sweep_s = if part("sweep") { sweep_100k(&db).await? } else { 0.0 };
     println!(
         "summary intake_lookup_p95_ms={lookup_p95:.2} list_p95_ms={list_p95:.2} inbox_p95_ms={inbox_p95:.2} \
          detail_p95_ms={detail_p95:.2} save_p95_ms={save_p95:.2} sla_sweep_100k_s={sweep_s:.2} queries_per_page={most}"
