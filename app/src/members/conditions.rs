@@ -82,6 +82,12 @@ pub fn text_match(backend: DbBackend, field: TextField, query: &str) -> Option<C
     text_match_as(backend, field, query, false)
 }
 
+/// The substring test of [`text_match`] alone, for customers the index already proposed.
+pub fn substring_match(backend: DbBackend, field: TextField, query: &str) -> Option<Condition> {
+    let needle = search_text(query);
+    (!needle.is_empty()).then(|| Condition::all().add(contains(backend, c(field.text()), &needle)))
+}
+
 fn text_match_as(backend: DbBackend, field: TextField, query: &str, checked: bool) -> Option<Condition> {
     let needle = search_text(query);
     if needle.is_empty() {
@@ -151,6 +157,15 @@ fn phone_match(backend: DbBackend, columns: &[&str], digits: &str, checked: bool
 /// 客户档案 list: a customer with `digits` in either phone number.
 pub fn any_phone_match(backend: DbBackend, digits: &str) -> Option<Condition> {
     (!digits.is_empty()).then(|| phone_match(backend, &["phone_mobile", "phone_fixed"], digits, false))
+}
+
+/// The digit test of [`any_phone_match`] alone, for customers the index already proposed.
+pub fn any_phone_substring(backend: DbBackend, digits: &str) -> Option<Condition> {
+    (!digits.is_empty()).then(|| {
+        ["phone_mobile", "phone_fixed"]
+            .iter()
+            .fold(Condition::any(), |any, col| any.add(contains(backend, phone_digits(c(col)), digits)))
+    })
 }
 
 /// How the text filters (企业名称, 邮箱, 登录名, 电话 — not 精确匹配) reach the search index.

@@ -18,7 +18,9 @@ use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
 use crate::db::names;
 use crate::error::{AppError, AppResult};
-use crate::members::conditions::{TextField, any_phone_match, c, index_candidates, scope_condition, text_match};
+use crate::members::conditions::{
+    TextField, any_phone_match, any_phone_substring, c, index_candidates, scope_condition, substring_match, text_match,
+};
 use crate::members::entity::customer;
 use crate::members::enums::CustomerType;
 use crate::members::filter::MemberFilter;
@@ -62,11 +64,12 @@ pub async fn callers(db: &impl ConnectionTrait, user: &CurrentUser, typed: &str)
 
     // Then what contains it, inside the user's scope.
     let limit = candidate_limit(&user.scope);
-    let mut fields: Vec<(MemberFilter, Condition)> = vec![];
+    // (the field's filter, its condition through the index, its test alone for the candidates)
+    let mut fields: Vec<(MemberFilter, Condition, Option<Condition>)> = vec![];
     if phone_like && phone.len() >= 3 {
         let f = MemberFilter { phone_mobile: phone.clone(), ..Default::default() };
         if let Some(cond) = any_phone_match(backend, &phone) {
-            fields.push((f, cond));
+            fields.push((f, cond, any_phone_substring(backend, &phone)));
         }
     } else {
         for (field, f) in [
@@ -78,23 +81,26 @@ pub async fn callers(db: &impl ConnectionTrait, user: &CurrentUser, typed: &str)
                 continue; // logins and e-mails are ASCII
             }
             if let Some(cond) = text_match(backend, field, &typed) {
-                fields.push((f, cond));
+                fields.push((f, cond, substring_match(backend, field, &typed)));
             }
         }
     }
-    for (f, cond) in fields {
+    for (f, indexed, test) in fields {
         if found.len() >= HITS {
             break;
         }
-        let mut cond = cond.add(scope_condition(&user.scope));
-        if let Some(mut candidates) = index_candidates(backend, &f, limit) {
-            // The newest candidates: the list shows the newest matches, and a common pair of
-            // characters ("有限") must not make SQLite test thousands of rows for eight.
-            if backend == sea_orm::DbBackend::Sqlite {
-                candidates.order_by_expr(Expr::cust("rowid"), Order::Desc);
+        let cond = match (index_candidates(backend, &f, limit), test) {
+            // The newest candidates, tested: the list shows the newest matches, and a common
+            // pair of characters ("有限") must not make SQLite read or test thousands of rows.
+            (Some(mut candidates), Some(test)) => {
+                if backend == sea_orm::DbBackend::Sqlite {
+                    candidates.order_by_expr(Expr::cust("rowid"), Order::Desc);
+                }
+                Condition::all().add(test).add(c("id").in_subquery(candidates))
             }
-            cond = cond.add(c("id").in_subquery(candidates));
-        }
+            _ => indexed,
+        };
+        let mut cond = cond.add(scope_condition(&user.scope));
         let seen: Vec<i64> = found.iter().map(|(m, _)| m.id).collect();
         if !seen.is_empty() {
             cond = cond.add(c("id").is_not_in(seen));
