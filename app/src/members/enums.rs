@@ -71,9 +71,22 @@ code_enum! {
     }
 }
 
-/// E-10 服务结果
-pub const SERVICE_RESULTS: &[Choice] =
-    &[("incomplete", "未完成", "Not completed"), ("completed", "已完成", "Completed")];
+code_enum! {
+    /// E-10 服务结果
+    pub enum ServiceResult {
+        Incomplete = ("incomplete", "未完成", "Not completed"),
+        Completed = ("completed", "已完成", "Completed"),
+    }
+}
+
+impl ServiceResult {
+    pub fn of(completed: bool) -> Self {
+        if completed { Self::Completed } else { Self::Incomplete }
+    }
+}
+
+/// E-10 服务结果 as the filters' choices.
+pub const SERVICE_RESULTS: &[Choice] = ServiceResult::CHOICES;
 
 /// E-11 履约状态
 pub const FULFILMENT_STATUSES: &[Choice] = &[

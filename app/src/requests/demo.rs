@@ -20,6 +20,7 @@ use crate::auth::entity::{account, organization};
 use crate::auth::{AccountStatus, OrgType};
 use crate::error::{AppError, AppResult};
 use crate::members::bulk::{Rows, max_id, sync_sequence};
+use crate::members::enums::ServiceResult;
 
 const REQUEST_COLS: [&str; 41] = [
     "id",
@@ -398,7 +399,7 @@ pub async fn from_records(db: &DatabaseConnection, seed: u64, mut progress: impl
         requests.flush(&txn, None, &|_| {}).await?;
         steps.flush(&txn, None, &|_| {}).await?;
         feedbacks.flush(&txn, None, &|_| {}).await?;
-        for (ids, result) in [(closed, "completed"), (open, "incomplete")] {
+        for (ids, result) in [(closed, ServiceResult::Completed), (open, ServiceResult::Incomplete)] {
             if ids.is_empty() {
                 continue;
             }
@@ -406,9 +407,9 @@ pub async fn from_records(db: &DatabaseConnection, seed: u64, mut progress: impl
             q.table(Alias::new("service_record"))
                 .value(Alias::new("source_kind"), KIND)
                 .value(Alias::new("source_id"), Expr::col(Alias::new("id")).add(offset))
-                .value(Alias::new("service_result"), result)
+                .value(Alias::new("service_result"), result.code())
                 .and_where(Expr::col(Alias::new("id")).is_in(ids));
-            if result == "incomplete" {
+            if result == ServiceResult::Incomplete {
                 q.value(Alias::new("qa_status"), "not_inspected")
                     .value(Alias::new("qa_result"), Option::<String>::None);
             }

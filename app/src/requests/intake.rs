@@ -196,7 +196,7 @@ pub async fn save(
         organization_id: Set(user.org.id),
         agent_id: Set(agent),
         service_at: Set(now),
-        service_result: Set(if completed { "completed" } else { "incomplete" }.into()),
+        service_result: Set(crate::members::enums::ServiceResult::of(completed).code().into()),
         summary: Set(Some(req.content.chars().take(500).collect())),
         member_level_snapshot: Set(caller.member_level.clone()),
         customer_org_snapshot_id: Set(caller.organization_id),

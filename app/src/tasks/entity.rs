@@ -28,4 +28,11 @@ pub mod task {
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// 关联对象's kind (`None`: not related, or a code this build does not know).
+        pub fn related(&self) -> Option<crate::tasks::TaskRelated> {
+            self.related_type.as_deref().and_then(crate::tasks::TaskRelated::parse)
+        }
+    }
 }

@@ -45,6 +45,30 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// What a task follows up (关联对象), stored as `related_type`.
+    pub enum TaskRelated {
+        ServiceRequest = ("service_request", "诉求", "Request"),
+        Customer = ("customer", "会员", "Member"),
+    }
+}
+
+impl TaskRelated {
+    /// The page of the related item `id`.
+    pub fn href(self, id: i64) -> String {
+        match self {
+            Self::ServiceRequest => format!("/requests/{id}"),
+            Self::Customer => format!("/customers/{id}"),
+        }
+    }
+
+    /// `service_request:ID` or `customer:ID` (the new-task page's `?related=`).
+    pub fn parse_ref(s: &str) -> Option<(Self, i64)> {
+        let (kind, id) = s.split_once(':')?;
+        Some((Self::parse(kind)?, id.parse().ok()?))
+    }
+}
+
 /// What is done to a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TaskAction {
@@ -101,8 +125,8 @@ pub struct TaskInput {
     /// `YYYY-MM-DDTHH:MM`, Asia/Shanghai (a datetime-local field).
     pub due_at: String,
     pub remind_at: String,
-    /// 关联对象: `service_request` or `customer`, with its id.
-    pub related: Option<(String, i64)>,
+    /// 关联对象 with its id.
+    pub related: Option<(TaskRelated, i64)>,
 }
 
 impl Default for TaskInput {
@@ -153,11 +177,6 @@ impl TaskInput {
             && r > d
         {
             e.add("remind_at", "提醒时间不能晚于截止时间", "The reminder is after the due time");
-        }
-        if let Some((kind, _)) = &self.related
-            && !matches!(kind.as_str(), "service_request" | "customer")
-        {
-            e.add("related", "关联对象无效", "Invalid related item");
         }
         e.into_result()
     }
@@ -220,7 +239,7 @@ pub struct TaskOptions {
     pub assignees: Vec<(i64, String)>,
     pub me: i64,
     /// The related item named (from `?related=service_request:ID`).
-    pub related: Option<(String, i64, String)>,
+    pub related: Option<(TaskRelated, i64, String)>,
 }
 
 /// An action on a task.

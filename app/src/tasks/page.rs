@@ -218,7 +218,7 @@ fn TaskForm(options: TaskOptions) -> impl IntoView {
     let related = options.related.clone();
     let form = RwSignal::new(TaskInput {
         assignee_id: Some(options.me),
-        related: related.as_ref().map(|r| (r.0.clone(), r.1)),
+        related: related.as_ref().map(|r| (r.0, r.1)),
         title: related.as_ref().map(|r| format!("跟进 {}", r.2)).unwrap_or_default(),
         ..TaskInput::default()
     });
@@ -248,7 +248,7 @@ fn TaskForm(options: TaskOptions) -> impl IntoView {
                 }
             }>
                 {related.map(|(kind, id, label)| {
-                    let href = if kind == "customer" { format!("/customers/{id}") } else { format!("/requests/{id}") };
+                    let href = kind.href(id);
                     view! {
                         <div class="form-row">
                             <label>{move || i18n.t("关联对象", "Related")}</label>

@@ -12,7 +12,8 @@ use serde_json::json;
 
 use super::entity::task::{self, Column as T};
 use super::{
-    TaskActInput, TaskAction, TaskFilter, TaskInput, TaskOptions, TaskRow, TaskSource, TaskStatus, TaskTab, parse_local,
+    TaskActInput, TaskAction, TaskFilter, TaskInput, TaskOptions, TaskRelated, TaskRow, TaskSource, TaskStatus,
+    TaskTab, parse_local,
 };
 use crate::auth::audit::{self, Entry};
 use crate::auth::session::CurrentUser;
@@ -51,21 +52,25 @@ pub fn actions_for(user: &CurrentUser, t: &task::Model) -> Vec<TaskAction> {
 async fn related(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
-    kind: &str,
+    kind: TaskRelated,
     id: i64,
-) -> AppResult<(String, i64, String)> {
+) -> AppResult<(TaskRelated, i64, String)> {
     let label = match kind {
-        "service_request" => crate::requests::query::visible_request(db, user, id).await?.request_no,
-        "customer" => crate::members::service::visible_customer(db, user, id).await?.company_name.unwrap_or_default(),
-        _ => return Err(AppError::field("related", "关联对象无效", "Invalid related item")),
+        TaskRelated::ServiceRequest => crate::requests::query::visible_request(db, user, id).await?.request_no,
+        TaskRelated::Customer => {
+            crate::members::service::visible_customer(db, user, id).await?.company_name.unwrap_or_default()
+        }
     };
-    Ok((kind.to_string(), id, label))
+    Ok((kind, id, label))
 }
 
 /// The form's choices; `related` is `service_request:ID` or `customer:ID` from the URL.
 pub async fn options(db: &impl ConnectionTrait, user: &CurrentUser, rel: Option<String>) -> AppResult<TaskOptions> {
-    let related = match rel.as_deref().and_then(|r| r.split_once(':')) {
-        Some((kind, id)) => Some(related(db, user, kind, id.parse().map_err(|_| AppError::NotFound)?).await?),
+    let related = match rel.as_deref().filter(|r| !r.is_empty()) {
+        Some(r) => {
+            let (kind, id) = TaskRelated::parse_ref(r).ok_or(AppError::NotFound)?;
+            Some(related(db, user, kind, id).await?)
+        }
         None => None,
     };
     Ok(TaskOptions { assignees: crate::requests::intake::agents(db, user).await?, me: user.account.id, related })
@@ -88,7 +93,7 @@ pub async fn create(db: &sea_orm::DatabaseConnection, user: &CurrentUser, input:
     input.validate()?;
     let assignee = colleague(db, user, input.assignee_id.unwrap_or_default()).await?;
     let rel = match &input.related {
-        Some((kind, id)) => Some(related(db, user, kind, *id).await?),
+        Some((kind, id)) => Some(related(db, user, *kind, *id).await?),
         None => None,
     };
     let now = Utc::now();
@@ -106,7 +111,7 @@ pub async fn create(db: &sea_orm::DatabaseConnection, user: &CurrentUser, input:
         remind_at: Set(parse_local(&input.remind_at).ok().flatten()),
         status: Set(TaskStatus::Todo.code().into()),
         source: Set(source.code().into()),
-        related_type: Set(rel.as_ref().map(|r| r.0.clone())),
+        related_type: Set(rel.as_ref().map(|r| r.0.code().to_string())),
         related_id: Set(rel.as_ref().map(|r| r.1)),
         completed_at: Set(None),
         completion_note: Set(None),
@@ -124,7 +129,7 @@ pub async fn create(db: &sea_orm::DatabaseConnection, user: &CurrentUser, input:
         user,
         Entry::new(Perm::CrmTasks.code(), "create", "task")
             .target(t.id, &t.title)
-            .detail(json!({"assignee_id": assignee, "related": rel.map(|r| format!("{}:{}", r.0, r.1))})),
+            .detail(json!({"assignee_id": assignee, "related": rel.map(|r| format!("{}:{}", r.0.code(), r.1))})),
     )
     .await?;
     txn.commit().await?;
@@ -190,32 +195,29 @@ pub async fn rows(db: &impl ConnectionTrait, user: &CurrentUser, page: Page<task
     let people =
         account_names(db, page.items.iter().flat_map(|t| [Some(t.assignee_id), t.creator_id]).flatten().collect())
             .await?;
-    let of = |kind: &str| -> Vec<i64> {
-        page.items.iter().filter(|t| t.related_type.as_deref() == Some(kind)).filter_map(|t| t.related_id).collect()
+    let of = |kind: TaskRelated| -> Vec<i64> {
+        page.items.iter().filter(|t| t.related() == Some(kind)).filter_map(|t| t.related_id).collect()
     };
-    let mut labels: HashMap<(&str, i64), String> = HashMap::new();
-    let requests = of("service_request");
+    let mut labels: HashMap<(TaskRelated, i64), String> = HashMap::new();
+    let requests = of(TaskRelated::ServiceRequest);
     if !requests.is_empty() {
         use crate::requests::entity::service_request;
         for r in service_request::Entity::find().filter(service_request::Column::Id.is_in(requests)).all(db).await? {
-            labels.insert(("service_request", r.id), r.request_no);
+            labels.insert((TaskRelated::ServiceRequest, r.id), r.request_no);
         }
     }
-    let customers = of("customer");
+    let customers = of(TaskRelated::Customer);
     if !customers.is_empty() {
         use crate::members::entity::customer;
         for c in customer::Entity::find().filter(customer::Column::Id.is_in(customers)).all(db).await? {
-            labels.insert(("customer", c.id), c.company_name.unwrap_or_default());
+            labels.insert((TaskRelated::Customer, c.id), c.company_name.unwrap_or_default());
         }
     }
     let now = Utc::now();
     Ok(page.map(|t| {
         let status = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Todo);
-        let related = match (t.related_type.as_deref(), t.related_id) {
-            (Some(kind @ ("service_request" | "customer")), Some(id)) => {
-                let href = if kind == "customer" { format!("/customers/{id}") } else { format!("/requests/{id}") };
-                Some((labels.get(&(kind, id)).cloned().unwrap_or_default(), href))
-            }
+        let related = match (t.related(), t.related_id) {
+            (Some(kind), Some(id)) => Some((labels.get(&(kind, id)).cloned().unwrap_or_default(), kind.href(id))),
             _ => None,
         };
         TaskRow {

@@ -13,7 +13,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, Value};
 mod extras;
 
 use super::bulk::{CustomerRow, Rows, max_id, sync_sequence};
-use super::enums::SourceKind;
+use super::enums::{ServiceResult, SourceKind};
 use crate::auth::entity::{account, industry, organization, organization_region, region, role};
 use crate::error::{AppError, AppResult};
 use extras::Extras;
@@ -460,7 +460,7 @@ fn record(rng: &mut StdRng, w: &World, m: &Member, id: i64, now: DateTime<Utc>) 
         org.into(),
         agent.into(),
         at.into(),
-        (if chance(rng, 85) { "completed" } else { "incomplete" }).into(),
+        ServiceResult::of(chance(rng, 85)).code().into(),
         Some(summary).into(),
         m.level.into(),
         m.org.into(),
