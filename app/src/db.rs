@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::auth::entity::account;
@@ -176,11 +176,45 @@ where
     Ok(E::find().filter(pk.is_in(ids)).all(db).await?.into_iter().map(f).collect())
 }
 
-/// [`fetch_page`] for lists over millions of rows: the total is counted only up to `cap + 1`
-/// (the pager then says "超过 cap 条"), so a broad filter costs a short walk, not a full count.
-pub async fn fetch_page_capped<E>(
+/// A list over millions of rows, read by [`fetch_listing`].
+pub struct Listing<E: EntityTrait> {
+    /// The list's rows: its filters, no order.
+    pub rows: sea_orm::Select<E>,
+    /// The alternatives of the account's data scope (an OR such as "accepted by my office, or
+    /// about my office's member, or mine"): when the matches are many each is walked on its
+    /// own, so that each follows its own `(column, key)` index. Empty: nothing to add.
+    pub arms: Vec<Condition>,
+    /// The primary key (an `i64`).
+    pub id: E::Column,
+    /// The page's order: this timestamp column, then `id`, both descending (`desc`) or both
+    /// ascending; NULL sorts first ascending, last descending (as SQLite does).
+    pub key: E::Column,
+    pub desc: bool,
+}
+
+/// The OR of `arms`; none is no condition (an empty `Condition::any()` would match nothing).
+pub fn any_of(arms: Vec<Condition>) -> Condition {
+    if arms.is_empty() {
+        return Condition::all();
+    }
+    arms.into_iter().fold(Condition::any(), |c, arm| c.add(arm))
+}
+
+/// More arms than this are one OR: a walk per arm pays only while they are few.
+const MAX_ARMS: usize = 6;
+
+/// One page of a [`Listing`], its total counted up to `cap + 1` (the pager then says "超过 cap
+/// 条"). At most three statements, whichever filters are combined:
+///
+/// 1. The `(key, id)` of the matches, at most `cap + 1`, without order: the planner takes the
+///    index that finds matches soonest (a rare filter's own index, or any when most rows match).
+/// 2. Few matches (≤ `cap`): they are sorted here and the page's rows read by id. A rare filter
+///    costs its matches, never a walk through millions of rows in the list's order.
+///    Many: the rows are walked in the page's order (each scope arm on its own, merged), which
+///    finds a page soon because at least `cap + 1` rows match.
+pub async fn fetch_listing<E>(
     db: &impl ConnectionTrait,
-    select: sea_orm::Select<E>,
+    l: Listing<E>,
     page: u64,
     per_page: u64,
     cap: u64,
@@ -189,18 +223,47 @@ where
     E: EntityTrait,
     E::Model: Sync,
 {
-    use sea_orm::{QuerySelect, QueryTrait};
+    use chrono::{DateTime, Utc};
+    use sea_orm::sea_query::UnionType;
+    use sea_orm::{Order, QueryOrder, QuerySelect, QueryTrait};
     let (page, per_page) = (crate::ui::page_number(page), crate::ui::per_page(per_page));
-    let mut matching = select.clone().into_query();
-    // Without the page's order: the planner picks the index that finds matches soonest.
-    matching.clear_selects().clear_order_by().expr(Expr::val(1)).limit(cap + 1);
-    let mut count = Query::select();
-    count.expr_as(Expr::cust("COUNT(*)"), Alias::new("n")).from_subquery(matching, Alias::new("t"));
-    let total = match db.query_one(&count).await? {
-        Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or(0),
-        None => 0,
+    let (skip, order) = ((page - 1) * per_page, if l.desc { Order::Desc } else { Order::Asc });
+    let scoped = l.rows.clone().filter(any_of(l.arms.clone()));
+
+    let mut matching = scoped.clone().into_query();
+    matching.clear_selects().clear_order_by().column(l.id).column(l.key).limit(cap + 1);
+    let mut keys = db
+        .query_all(&matching)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get_by_index::<Option<DateTime<Utc>>>(1)?, r.try_get_by_index::<i64>(0)?)))
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    let total = keys.len() as u64;
+    let sorted = |q: sea_orm::Select<E>| q.order_by(l.key, order.clone()).order_by(l.id, order.clone());
+
+    let items = if total <= cap {
+        keys.sort_unstable();
+        if l.desc {
+            keys.reverse();
+        }
+        let ids: Vec<i64> = keys.iter().skip(skip as usize).take(per_page as usize).map(|k| k.1).collect();
+        if ids.is_empty() { vec![] } else { sorted(E::find().filter(l.id.is_in(ids))).all(db).await? }
+    } else if l.arms.len() <= 1 || l.arms.len() > MAX_ARMS {
+        sorted(scoped).offset(skip).limit(per_page).all(db).await?
+    } else {
+        // Each arm's first `skip + per_page` in order; the page is among them.
+        let arm = |i: usize, c: &Condition| {
+            let q = sorted(l.rows.clone().filter(c.clone())).select_only().column(l.id).limit(skip + per_page);
+            let mut outer = Query::select();
+            outer.column(Alias::new("id")).from_subquery(q.into_query(), Alias::new(format!("arm{i}")));
+            outer
+        };
+        let mut union = arm(0, &l.arms[0]);
+        for (i, c) in l.arms.iter().enumerate().skip(1) {
+            union.union(UnionType::Distinct, arm(i, c));
+        }
+        sorted(E::find().filter(l.id.in_subquery(union))).offset(skip).limit(per_page).all(db).await?
     };
-    let items = select.offset((page - 1) * per_page).limit(per_page).all(db).await?;
     Ok(Page { items, total, page, per_page })
 }
 

@@ -15,6 +15,7 @@ mod m20261206_000004_sla;
 mod m20261206_000005_rep_needs;
 mod m20261206_000006_tasks;
 mod m20261206_000007_request_indexes;
+mod m20261207_000001_request_scope_indexes;
 mod reference;
 pub mod text;
 mod util;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000005_rep_needs::Migration),
             Box::new(m20261206_000006_tasks::Migration),
             Box::new(m20261206_000007_request_indexes::Migration),
+            Box::new(m20261207_000001_request_scope_indexes::Migration),
         ]
     }
 }

@@ -15,7 +15,7 @@ use crate::auth::entity::organization;
 use crate::auth::scope::Scope;
 use crate::auth::session::CurrentUser;
 use crate::auth::{DepartmentKind, OrgType, Perm};
-use crate::db::{account_names, contains, fetch_page_capped, people_and_orgs};
+use crate::db::{Listing, account_names, contains, fetch_listing, people_and_orgs};
 use crate::error::{AppError, AppResult};
 use crate::members::COUNT_CAP;
 use crate::members::conditions::ts_range;
@@ -31,27 +31,39 @@ pub const KIND: &str = "member_request";
 /// The requests `user` may see (SPEC §1.6): all; those accepted by or concerning the user's
 /// organisations; those routed to the user's department in any round; or the user's own.
 pub fn visible(user: &CurrentUser) -> Condition {
+    crate::db::any_of(visible_arms(user))
+}
+
+/// [`visible`] as the alternatives of its OR (none: every request), each served by its own
+/// `(column, accepted_at)` index when a list walks them (`db::fetch_listing`).
+pub fn visible_arms(user: &CurrentUser) -> Vec<Condition> {
     let me = user.account.id;
+    let one = |e: sea_orm::sea_query::SimpleExpr| Condition::all().add(e);
     match &user.scope {
-        Scope::All => Condition::all(),
-        Scope::Orgs(ids) => Condition::any()
-            .add(R::AcceptingOrgId.is_in(ids.clone()))
-            .add(R::CustomerOrgSnapshotId.is_in(ids.clone()))
-            .add(R::AgentId.eq(me)),
-        Scope::Dept(org) => Condition::any().add(R::Id.in_subquery(routed_to(KIND, *org))).add(R::CreatedBy.eq(me)),
-        Scope::Own(_) => Condition::any().add(R::AgentId.eq(me)).add(R::CreatedBy.eq(me)),
+        Scope::All => vec![],
+        Scope::Orgs(ids) => ids
+            .iter()
+            .flat_map(|o| [one(R::AcceptingOrgId.eq(*o)), one(R::CustomerOrgSnapshotId.eq(*o))])
+            .chain([one(R::AgentId.eq(me))])
+            .collect(),
+        Scope::Dept(org) => vec![routed_to(KIND, *org, (service_request::Entity, R::Id)), one(R::CreatedBy.eq(me))],
+        Scope::Own(_) => vec![one(R::AgentId.eq(me)), one(R::CreatedBy.eq(me))],
     }
 }
 
-/// The ids of the requests (`kind`: member requests or rep-office needs) ever routed to
-/// department organisation `org`.
-pub fn routed_to(kind: &str, org: i64) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(request_step::Column::RequestId)
+/// The request (`kind`: member requests or rep-office needs; `id`: its id column) was routed
+/// to department organisation `org` in some round — probed per request in the step index, so
+/// a list walking its order never gathers every request a department ever had.
+pub fn routed_to(kind: &str, org: i64, id: impl sea_orm::sea_query::IntoColumnRef) -> Condition {
+    use request_step::Column as S;
+    let steps = Query::select()
+        .expr(Expr::val(1))
         .from(request_step::Entity)
-        .and_where(Expr::col(request_step::Column::ToOrgId).eq(org))
-        .and_where(Expr::col(request_step::Column::RequestKind).eq(kind))
-        .to_owned()
+        .and_where(Expr::col((request_step::Entity, S::RequestKind)).eq(kind))
+        .and_where(Expr::col((request_step::Entity, S::RequestId)).equals(id))
+        .and_where(Expr::col((request_step::Entity, S::ToOrgId)).eq(org))
+        .to_owned();
+    Condition::all().add(Expr::exists(steps))
 }
 
 /// The request `id` if `user` may see it; anything else is "not found".
@@ -198,27 +210,46 @@ fn filter_condition(backend: sea_orm::DbBackend, f: &RequestFilter) -> Condition
     if let Some(agent) = f.agent {
         cond = cond.add(R::AgentId.eq(agent));
     }
-    cond.add(ts_range(Expr::col(R::AcceptedAt), &f.from, &f.to)).add(ts_range(
-        Expr::col(R::RoutedAt),
-        &f.routed_from,
-        &f.routed_to,
-    ))
+    // A request is routed after it is accepted: the routing range's end bounds the acceptance
+    // too, so a list walking acceptance times starts where the matches are.
+    cond.add(ts_range(Expr::col(R::AcceptedAt), &f.from, &f.to))
+        .add(ts_range(Expr::col(R::RoutedAt), &f.routed_from, &f.routed_to))
+        .add(ts_range(Expr::col(R::AcceptedAt), "", &f.routed_to))
 }
 
 /// 诉求列表 (PG-21): one page of a tab.
 pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &RequestFilter) -> AppResult<Page<RequestRow>> {
-    let cond = list_condition(db.get_database_backend(), user, f)?;
-    let q = service_request::Entity::find().filter(cond).order_by_desc(R::AcceptedAt).order_by_desc(R::Id);
-    let page = fetch_page_capped(db, q, f.page, f.per_page, COUNT_CAP).await?;
+    let listing = list_listing(db.get_database_backend(), user, f)?;
+    let page = fetch_listing(db, listing, f.page, f.per_page, COUNT_CAP).await?;
     rows(db, page).await
+}
+
+/// The rows and order of a 诉求列表 tab and filter that `user` may see.
+pub fn list_listing(
+    backend: sea_orm::DbBackend,
+    user: &CurrentUser,
+    f: &RequestFilter,
+) -> AppResult<Listing<service_request::Entity>> {
+    Ok(Listing {
+        rows: service_request::Entity::find().filter(tab_condition(backend, user, f)?),
+        arms: visible_arms(user),
+        id: R::Id,
+        key: R::AcceptedAt,
+        desc: true,
+    })
 }
 
 /// The requests of a 诉求列表 tab and filter that `user` may see.
 fn list_condition(backend: sea_orm::DbBackend, user: &CurrentUser, f: &RequestFilter) -> AppResult<Condition> {
+    // `visible` may be an OR of conditions: it is one term of the AND, never extended.
+    Ok(Condition::all().add(visible(user)).add(tab_condition(backend, user, f)?))
+}
+
+/// A 诉求列表 tab and filter, the account's scope aside.
+fn tab_condition(backend: sea_orm::DbBackend, user: &CurrentUser, f: &RequestFilter) -> AppResult<Condition> {
     f.validate()?;
     let me = user.account.id;
-    // `visible` may be an OR of conditions: it is one term of the AND, never extended.
-    let cond = Condition::all().add(visible(user)).add(filter_condition(backend, f));
+    let cond = filter_condition(backend, f);
     Ok(match f.list_tab() {
         ListTab::AwaitingReply => cond.add(R::AgentId.eq(me)).add(R::State.eq(RequestState::FeedbackReceived.code())),
         ListTab::Handling => cond.add(R::AgentId.eq(me)).add(R::State.eq(RequestState::CsProcessing.code())),
@@ -262,35 +293,51 @@ pub fn export_statement(
     Ok(q)
 }
 
-/// 部门待办 (PG-23): what is routed to the user's department (待处理), or what it answered
-/// (已反馈, newest first).
+/// 部门待办 (PG-23): what is routed to the user's department (待处理, longest waiting first),
+/// or what it answered (已反馈, newest feedback first).
 pub async fn inbox(db: &impl ConnectionTrait, user: &CurrentUser, f: &RequestFilter) -> AppResult<Page<RequestRow>> {
+    let listing = inbox_listing(db.get_database_backend(), user, f)?;
+    let page = fetch_listing(db, listing, f.page, f.per_page, COUNT_CAP).await?;
+    rows(db, page).await
+}
+
+/// The rows and order of a 部门待办 tab and filter of `user`'s department.
+pub fn inbox_listing(
+    backend: sea_orm::DbBackend,
+    user: &CurrentUser,
+    f: &RequestFilter,
+) -> AppResult<Listing<service_request::Entity>> {
     f.validate()?;
     let dept = user.org.id;
-    let cond = filter_condition(db.get_database_backend(), f);
-    let q = match f.inbox_tab() {
-        InboxTab::Pending => service_request::Entity::find()
-            .filter(cond)
-            .filter(R::HandlingOrgId.eq(dept))
-            .filter(R::State.is_in([RequestState::DeptPending.code(), RequestState::DeptProcessing.code()]))
-            .order_by_asc(R::RoutedAt)
-            .order_by_asc(R::Id),
+    let found = service_request::Entity::find().filter(filter_condition(backend, f));
+    Ok(match f.inbox_tab() {
+        InboxTab::Pending => Listing {
+            rows: found
+                .filter(R::HandlingOrgId.eq(dept))
+                .filter(R::State.is_in([RequestState::DeptPending.code(), RequestState::DeptProcessing.code()])),
+            arms: vec![],
+            id: R::Id,
+            key: R::RoutedAt,
+            desc: false,
+        },
         InboxTab::Done => {
+            use dept_feedback::Column as D;
             let answered = Query::select()
-                .column(dept_feedback::Column::RequestId)
+                .expr(Expr::val(1))
                 .from(dept_feedback::Entity)
-                .and_where(Expr::col(dept_feedback::Column::DepartmentOrgId).eq(dept))
-                .and_where(Expr::col(dept_feedback::Column::RequestKind).eq(KIND))
+                .and_where(Expr::col((dept_feedback::Entity, D::RequestKind)).eq(KIND))
+                .and_where(Expr::col((dept_feedback::Entity, D::RequestId)).equals((service_request::Entity, R::Id)))
+                .and_where(Expr::col((dept_feedback::Entity, D::DepartmentOrgId)).eq(dept))
                 .to_owned();
-            service_request::Entity::find()
-                .filter(cond)
-                .filter(R::Id.in_subquery(answered))
-                .order_by_desc(R::FeedbackAt)
-                .order_by_desc(R::Id)
+            Listing {
+                rows: found.filter(R::FeedbackAt.is_not_null()).filter(Expr::exists(answered)),
+                arms: vec![],
+                id: R::Id,
+                key: R::FeedbackAt,
+                desc: true,
+            }
         }
-    };
-    let page = fetch_page_capped(db, q, f.page, f.per_page, COUNT_CAP).await?;
-    rows(db, page).await
+    })
 }
 
 /// Rows of a page of requests, names resolved (one query for all accounts).

@@ -14,6 +14,7 @@ mod matrix;
 mod members;
 mod rep_needs;
 mod requests;
+mod requests_listing;
 mod requests_sla;
 mod search;
 mod sync;

@@ -31,14 +31,14 @@ pub fn visible(user: &CurrentUser) -> Condition {
     match &user.scope {
         Scope::All => Condition::all(),
         Scope::Orgs(ids) => Condition::all().add(N::OrganizationId.is_in(ids.clone())),
-        Scope::Dept(org) => Condition::all().add(N::Id.in_subquery(routed_to(*org))),
+        Scope::Dept(org) => routed_to(*org),
         Scope::Own(_) => Condition::all().add(N::SubmittedBy.eq(user.account.id)),
     }
 }
 
-/// The ids of the needs ever routed to department organisation `org`.
-fn routed_to(org: i64) -> sea_orm::sea_query::SelectStatement {
-    crate::requests::query::routed_to(KIND, org)
+/// The need was routed to department organisation `org` in some round.
+fn routed_to(org: i64) -> Condition {
+    crate::requests::query::routed_to(KIND, org, (rep_office_request::Entity, N::Id))
 }
 
 /// The need `id` if `user` may see it; anything else is "not found".
@@ -124,7 +124,7 @@ pub async fn list(
             q = if tab == QueueTab::Done { q.order_by_desc(N::CompletedAt) } else { q.order_by_asc(N::AcceptedAt) };
         }
         RepList::Inbox => {
-            cond = cond.add(N::Id.in_subquery(routed_to(user.org.id)));
+            cond = cond.add(routed_to(user.org.id));
             q = q.order_by_desc(N::RoutedAt);
         }
     }
