@@ -180,10 +180,12 @@ where
 pub struct Listing<E: EntityTrait> {
     /// The list's rows: its filters, no order.
     pub rows: sea_orm::Select<E>,
-    /// The alternatives of the account's data scope (an OR such as "accepted by my office, or
-    /// about my office's member, or mine"): when the matches are many each is walked on its
-    /// own, so that each follows its own `(column, key)` index. Empty: nothing to add.
-    pub arms: Vec<Condition>,
+    /// The account's data scope, for counting (its alternatives served by their indexes).
+    pub scope: Condition,
+    /// The same scope for walking the page's order, its columns kept out of the planner's index
+    /// choice (see [`hidden_from_index`]): an office's scope "accepted here, or about our
+    /// member, or mine" would otherwise gather its 250k requests and sort them for one page.
+    pub walk_scope: Condition,
     /// The primary key (an `i64`).
     pub id: E::Column,
     /// The page's order: this timestamp column, then `id`, both descending (`desc`) or both
@@ -192,45 +194,60 @@ pub struct Listing<E: EntityTrait> {
     pub desc: bool,
 }
 
-/// The OR of `arms`; none is no condition (an empty `Condition::any()` would match nothing).
-pub fn any_of(arms: Vec<Condition>) -> Condition {
-    if arms.is_empty() {
-        return Condition::all();
-    }
-    arms.into_iter().fold(Condition::any(), |c, arm| c.add(arm))
+/// A column of `E` as a condition may name it without offering its index to SQLite's planner
+/// (`+column`, SQLite's documented way); as itself elsewhere.
+pub fn hidden_from_index<E: EntityTrait>(backend: DbBackend, col: E::Column) -> Expr {
+    let col = Expr::col((E::default(), col));
+    // (`?` is SQLite's placeholder, which sea-query replaces by the column.)
+    if backend == DbBackend::Sqlite { Expr::cust_with_expr("+?", col) } else { col }
 }
 
-/// More arms than this are one OR: a walk per arm pays only while they are few.
-const MAX_ARMS: usize = 6;
+/// Pages counted beyond the one shown: the pager offers them, "超过 N 条" says there is more.
+pub const PAGES_COUNTED: u64 = 10;
 
-/// One page of a [`Listing`], its total counted up to `cap + 1` (the pager then says "超过 cap
-/// 条"). At most three statements, whichever filters are combined:
+/// One page of a [`Listing`], its total counted up to [`PAGES_COUNTED`] pages past the one
+/// shown. At most three statements, whichever filters are combined, each bounded by that
+/// window rather than by the table:
 ///
-/// 1. The `(key, id)` of the matches, at most `cap + 1`, without order: the planner takes the
-///    index that finds matches soonest (a rare filter's own index, or any when most rows match).
-/// 2. Few matches (≤ `cap`): they are sorted here and the page's rows read by id. A rare filter
-///    costs its matches, never a walk through millions of rows in the list's order.
-///    Many: the rows are walked in the page's order (each scope arm on its own, merged), which
-///    finds a page soon because at least `cap + 1` rows match.
+/// 1. The `(key, id)` of the matches, at most the window, without order: the planner takes the
+///    index that finds matches soonest (a rare filter's own, or any when most rows match).
+/// 2. The page's ids. Few matches (all of them in the window): sorted here — a rare filter
+///    costs its matches, never a walk through millions of rows in list order. Many: walked in
+///    the page's order (the scope hidden from the index choice), which finds a page soon
+///    because more rows match than the window holds.
+/// 3. The page's rows by id.
 pub async fn fetch_listing<E>(
     db: &impl ConnectionTrait,
     l: Listing<E>,
     page: u64,
     per_page: u64,
-    cap: u64,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    fetch_listing_counting(db, l, page, per_page, PAGES_COUNTED).await
+}
+
+/// [`fetch_listing`] counting `pages` pages past the one shown (tests compare both plans).
+pub async fn fetch_listing_counting<E>(
+    db: &impl ConnectionTrait,
+    l: Listing<E>,
+    page: u64,
+    per_page: u64,
+    pages: u64,
 ) -> AppResult<Page<E::Model>>
 where
     E: EntityTrait,
     E::Model: Sync,
 {
     use chrono::{DateTime, Utc};
-    use sea_orm::sea_query::UnionType;
-    use sea_orm::{Order, QueryOrder, QuerySelect, QueryTrait};
+    use sea_orm::{Order, QueryOrder, QueryTrait};
     let (page, per_page) = (crate::ui::page_number(page), crate::ui::per_page(per_page));
     let (skip, order) = ((page - 1) * per_page, if l.desc { Order::Desc } else { Order::Asc });
-    let scoped = l.rows.clone().filter(any_of(l.arms.clone()));
+    let cap = skip + std::cmp::min(pages, crate::ui::MAX_PAGE) * per_page;
 
-    let mut matching = scoped.clone().into_query();
+    let mut matching = l.rows.clone().filter(l.scope).into_query();
     matching.clear_selects().clear_order_by().column(l.id).column(l.key).limit(cap + 1);
     let mut keys = db
         .query_all(&matching)
@@ -241,30 +258,21 @@ where
     let total = keys.len() as u64;
     let sorted = |q: sea_orm::Select<E>| q.order_by(l.key, order.clone()).order_by(l.id, order.clone());
 
-    let items = if total <= cap {
+    let ids: Vec<i64> = if total <= cap {
         keys.sort_unstable();
         if l.desc {
             keys.reverse();
         }
-        let ids: Vec<i64> = keys.iter().skip(skip as usize).take(per_page as usize).map(|k| k.1).collect();
-        if ids.is_empty() { vec![] } else { sorted(E::find().filter(l.id.is_in(ids))).all(db).await? }
-    } else if l.arms.len() <= 1 || l.arms.len() > MAX_ARMS {
-        sorted(scoped).offset(skip).limit(per_page).all(db).await?
+        keys.iter().skip(skip as usize).take(per_page as usize).map(|k| k.1).collect()
     } else {
-        // Each arm's first `skip + per_page` in order; the page is among them.
-        let arm = |i: usize, c: &Condition| {
-            let q = sorted(l.rows.clone().filter(c.clone())).select_only().column(l.id).limit(skip + per_page);
-            let mut outer = Query::select();
-            outer.column(Alias::new("id")).from_subquery(q.into_query(), Alias::new(format!("arm{i}")));
-            outer
-        };
-        let mut union = arm(0, &l.arms[0]);
-        for (i, c) in l.arms.iter().enumerate().skip(1) {
-            union.union(UnionType::Distinct, arm(i, c));
-        }
-        sorted(E::find().filter(l.id.in_subquery(union))).offset(skip).limit(per_page).all(db).await?
+        // The page's ids alone: a narrow index holding the filters' columns serves the walk
+        // without reading the rows it passes over.
+        let mut walk = sorted(l.rows.filter(l.walk_scope)).into_query();
+        walk.clear_selects().column(l.id).offset(skip).limit(per_page);
+        db.query_all(&walk).await?.iter().map(|r| r.try_get_by_index::<i64>(0)).collect::<Result<_, DbErr>>()?
     };
-    Ok(Page { items, total, page, per_page })
+    let items = if ids.is_empty() { vec![] } else { sorted(E::find().filter(l.id.is_in(ids))).all(db).await? };
+    Ok(Page { items, total, page, per_page, counted_to: Some(cap) })
 }
 
 /// One page of `select` (its page number made safe, its size one of the offered ones) with the
@@ -283,5 +291,5 @@ where
     let pager = select.paginate(db, per_page);
     let total = pager.num_items().await?;
     let items = pager.fetch_page(page - 1).await?;
-    Ok(Page { items, total, page, per_page })
+    Ok(Page { items, total, page, per_page, counted_to: None })
 }

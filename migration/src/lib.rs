@@ -16,6 +16,7 @@ mod m20261206_000005_rep_needs;
 mod m20261206_000006_tasks;
 mod m20261206_000007_request_indexes;
 mod m20261207_000001_request_scope_indexes;
+mod m20261207_000002_request_filter_index;
 mod reference;
 pub mod text;
 mod util;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_tasks::Migration),
             Box::new(m20261206_000007_request_indexes::Migration),
             Box::new(m20261207_000001_request_scope_indexes::Migration),
+            Box::new(m20261207_000002_request_filter_index::Migration),
         ]
     }
 }

@@ -101,7 +101,7 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &ArchiveFilt
             entered_at: c.created_at,
         })
         .collect();
-    Ok(Page { items, total, page, per_page: per })
+    Ok(Page { items, total, page, per_page: per, counted_to: None })
 }
 
 /// Names of the organisations, accounts and regions a page of customers refers to.

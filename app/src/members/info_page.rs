@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use super::api::{list_published_info, list_push_logs, load_query_choices};
 use super::enums::{self, label};
 use super::filter_fields::OrgFilter;
-use super::{COUNT_CAP, InfoFilter, InfoPage, InfoRow, MemberHead};
+use super::{InfoFilter, InfoPage, InfoRow, MemberHead};
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::exports::ExportButtons;
@@ -217,7 +217,7 @@ fn Results(p: InfoPage, pushes: bool, on_page: Callback<(u64, u64)>) -> impl Int
                         </tr></thead>
                         <tbody>{page.items.into_iter().map(|r| view! { <Row r=r pushes=pushes whole=whole/> }).collect_view()}</tbody>
                     </table>
-                    <Pager total=page.total page=page.page per_page=page.per_page capped_at=Some(COUNT_CAP) on_change=on_page/>
+                    <Pager total=page.total page=page.page per_page=page.per_page counted_to=page.counted_to on_change=on_page/>
                 }.into_any()
             }}
         </div>

@@ -214,7 +214,7 @@ pub async fn list(
     } else {
         None
     };
-    Ok((Page { items, total, page, per_page: per }, summary))
+    Ok((Page { items, total, page, per_page: per, counted_to: Some(COUNT_CAP) }, summary))
 }
 
 /// How many rows `f` matches, counting no further than `cap` (a check, not a display).

@@ -472,7 +472,7 @@ pub async fn list(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) ->
     if f.by_member() && !items.is_empty() {
         super::latest::latest_records(db, f, &mut items).await?;
     }
-    Ok(Page { items, total, page, per_page: per })
+    Ok(Page { items, total, page, per_page: per, counted_to: Some(COUNT_CAP) })
 }
 
 /// The exact number of matching rows (on demand, for results beyond the cap).

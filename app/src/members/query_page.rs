@@ -166,7 +166,7 @@ pub fn MemberServicesPage() -> impl IntoView {
                                         {move || if counting.get() { i18n.t("统计中…", "Counting…") } else { i18n.t("统计总数", "Count all") }}
                                     </button>
                                 })}
-                                <Pager total=total page=page.page per_page=page.per_page capped_at=Some(COUNT_CAP)
+                                <Pager total=total page=page.page per_page=page.per_page counted_to=page.counted_to
                                     on_change=Callback::new(move |(p, n): (u64, u64)| go(MemberFilter { page: p, per_page: n, ..filter.get_untracked() }))/>
                             </div>
                         }.into_any()

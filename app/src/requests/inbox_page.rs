@@ -88,7 +88,7 @@ fn RequestInbox() -> impl IntoView {
             <SelectFilter label=("超时状态", "Deadline") id="sla" choices=SlaState::CHOICES value=bind_filter!(draft, sla) errors=errors/>
             <FilterButtons list/>
         </FilterForm>
-        <ListTable rows columns=COLUMNS on_page=list.on_page() testid="inbox" capped_at=Some(crate::members::COUNT_CAP)
+        <ListTable rows columns=COLUMNS on_page=list.on_page() testid="inbox"
             row=move |r| view! { <Row r=r/> }
             empty=move || view! {
                 <p>{move || i18n.t("没有待处理的事项", "Nothing to handle")}</p>

@@ -82,7 +82,7 @@ pub fn RequestListPage() -> impl IntoView {
             <SelectFilter label=("超时状态", "Deadline") id="sla" choices=SlaState::CHOICES value=bind_filter!(draft, sla) errors=errors/>
             <FilterButtons list/>
         </FilterForm>
-        <ListTable rows columns=COLUMNS on_page=list.on_page() testid="requests" capped_at=Some(crate::members::COUNT_CAP)
+        <ListTable rows columns=COLUMNS on_page=list.on_page() testid="requests"
             row=move |r| view! { <Row r=r/> }
             empty=move || view! {
                 <p>{move || i18n.t("没有符合条件的诉求", "No requests match")}</p>

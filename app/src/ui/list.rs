@@ -323,9 +323,6 @@ pub fn ListTable<T, R, V>(
     /// Extra classes of the table (`data` is always there).
     #[prop(optional)]
     class: &'static str,
-    /// Totals above this were counted only up to it (see [`Pager`]).
-    #[prop(default = None)]
-    capped_at: Option<u64>,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
@@ -354,7 +351,7 @@ where
                         </tr></thead>
                         <tbody>{p.items.into_iter().map(row).collect_view()}</tbody>
                     </table>
-                    <Pager total=p.total page=p.page per_page=p.per_page on_change=on_page capped_at=capped_at/>
+                    <Pager total=p.total page=p.page per_page=p.per_page on_change=on_page counted_to=p.counted_to/>
                 }
                 .into_any()
             }

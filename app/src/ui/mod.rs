@@ -17,25 +17,29 @@ pub struct Page<T> {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
+    /// The total was counted only up to this (a larger one is shown as "超过 N 条"); `None`:
+    /// exact.
+    #[serde(default)]
+    pub counted_to: Option<u64>,
 }
 
 impl<T> Page<T> {
     /// The same page with each row mapped.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        let Page { items, total, page, per_page } = self;
-        Page { items: items.into_iter().map(f).collect(), total, page, per_page }
+        let Page { items, total, page, per_page, counted_to } = self;
+        Page { items: items.into_iter().map(f).collect(), total, page, per_page, counted_to }
     }
 
     /// The same page with these rows instead (made from its own, say asynchronously).
     pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
-        Page { items, total: self.total, page: self.page, per_page: self.per_page }
+        Page { items, total: self.total, page: self.page, per_page: self.per_page, counted_to: self.counted_to }
     }
 }
 
 /// No rows (a list that is not shown, such as the other tab's).
 impl<T> Default for Page<T> {
     fn default() -> Self {
-        Self { items: vec![], total: 0, page: 1, per_page: 20 }
+        Self { items: vec![], total: 0, page: 1, per_page: 20, counted_to: None }
     }
 }
 
@@ -144,17 +148,18 @@ pub fn Pager(
     #[prop(into)] page: Signal<u64>,
     #[prop(into)] per_page: Signal<u64>,
     on_change: Callback<(u64, u64)>,
-    /// Totals above this were counted only up to it: shown as "超过 N 条".
-    #[prop(default = None)]
-    capped_at: Option<u64>,
+    /// The total was counted only up to this ([`Page::counted_to`]): more is "超过 N 条".
+    #[prop(into, default = Signal::stored(None))]
+    counted_to: Signal<Option<u64>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let shown = move || capped_at.map_or(total.get(), |cap| total.get().min(cap));
+    let capped_at = move || counted_to.get();
+    let shown = move || capped_at().map_or(total.get(), |cap| total.get().min(cap));
     let pages = move || shown().div_ceil(per_page.get().max(1)).max(1);
     view! {
         <div class="pager">
             <span class="total">
-                {move || match (i18n.locale(), capped_at.filter(|cap| total.get() > *cap)) {
+                {move || match (i18n.locale(), capped_at().filter(|cap| total.get() > *cap)) {
                     (crate::i18n::Locale::Zh, Some(cap)) => format!("超过 {cap} 条"),
                     (crate::i18n::Locale::En, Some(cap)) => format!("More than {cap}"),
                     (crate::i18n::Locale::Zh, None) => format!("共 {} 条", total.get()),

@@ -63,6 +63,8 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
     // BENCH_ONLY=list|inbox|lookup runs one part (for tuning).
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let part = |name: &str| only.is_empty() || only == name;
+    // BENCH_FILTER=名: only the lists whose name contains it (with BENCH_TRACE, to see why).
+    let named = std::env::var("BENCH_FILTER").unwrap_or_default();
     let (db, statements) = super::counted(url).await?;
     let members = count(&db, "SELECT COUNT(*) FROM customer").await?;
     let requests = count(&db, "SELECT COUNT(*) FROM service_request").await?;
@@ -160,7 +162,7 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
     let mut list_times = vec![];
     let mut most = 0;
     let mut slowest = (0.0, String::new());
-    for (name, filter) in lists.iter().filter(|_| part("list")) {
+    for (name, filter) in lists.iter().filter(|(n, _)| part("list") && n.contains(named.as_str())) {
         for u in [&agent, &gz] {
             let mut mine = vec![];
             most = most.max(time(&statements, runs, &mut mine, || query::list(&db, u, filter)).await?);

@@ -1,10 +1,9 @@
 //! The request lists read the same rows whichever way a page is planned: sorted here from few
 //! matches, or walked in order (each arm of an OR scope on its own) when they are many.
-use app::db::fetch_listing;
+use app::db::fetch_listing_counting;
 use app::requests::RequestFilter;
 use app::requests::entity::service_request;
 use app::requests::query::{inbox_listing, list_listing};
-use sea_orm::ConnectionTrait;
 
 use crate::common::TestApp;
 use crate::members::with_members;
@@ -21,16 +20,18 @@ fn ids(page: &app::ui::Page<service_request::Model>) -> Vec<i64> {
     page.items.iter().map(|r| r.id).collect()
 }
 
-/// Pages 1–4 of `listing` planned both ways: sorted from every match (cap above the total),
-/// and walked (cap 10, below it). Returns how many rows the first way found.
+/// Pages 1–4 of `listing` planned both ways: sorted from every match (counted far past the
+/// page), and walked in order (counted to the page only). Returns how many rows match.
 async fn both_ways(app: &TestApp, make: &dyn Fn() -> app::db::Listing<service_request::Entity>, what: &str) -> u64 {
     let mut total = 0;
     let mut seen = vec![];
     for page in 1..=4 {
-        let few = fetch_listing(&app.db, make(), page, 20, 1_000_000).await.unwrap();
-        let many = fetch_listing(&app.db, make(), page, 20, 10).await.unwrap();
+        let few = fetch_listing_counting(&app.db, make(), page, 20, 1_000_000).await.unwrap();
+        let many = fetch_listing_counting(&app.db, make(), page, 20, 0).await.unwrap();
         assert_eq!(ids(&few), ids(&many), "{what}, page {page}");
-        assert_eq!(many.total, few.total.min(11), "{what}: the walk counts up to cap + 1");
+        let skip = (page - 1) * 20;
+        assert_eq!(many.total, few.total.min(skip + 1), "{what}: counted one past the rows before the page");
+        assert_eq!(many.counted_to, Some(skip));
         total = few.total;
         seen.extend(ids(&few));
     }
@@ -68,12 +69,13 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
     // Not vacuous: the walk served lists longer than its cap, for each kind of scope.
     assert!(found[0] > 80 && found[5] > 20 && found[10] > 20, "{found:?}");
 
-    // 部门待办's tabs: waiting (oldest routing first) and answered (newest feedback first).
+    // 部门待办's tabs: waiting (oldest routing first) and answered (newest feedback first). How
+    // many still wait depends on the hour the data is generated; some have always been answered.
     let tech = app.signed_in("biz_tech").await;
     for tab in ["", "done"] {
         let f = RequestFilter { tab: text(tab), ..Default::default() };
         let make = || inbox_listing(backend, &tech, &f).unwrap();
         let n = both_ways(&app, &make, &format!("inbox {tab}")).await;
-        assert!(n > 0, "inbox {tab} is empty");
+        assert!(tab.is_empty() || n > 20, "inbox {tab}: {n}");
     }
 }
