@@ -336,17 +336,22 @@ pub fn inbox_listing(
         },
         InboxTab::Done => {
             use dept_feedback::Column as D;
-            let answered = Query::select()
-                .expr(Expr::val(1))
+            let mut answered = Query::select();
+            answered
                 .from(dept_feedback::Entity)
-                .and_where(Expr::col((dept_feedback::Entity, D::RequestKind)).eq(KIND))
-                .and_where(Expr::col((dept_feedback::Entity, D::RequestId)).equals((service_request::Entity, R::Id)))
                 .and_where(Expr::col((dept_feedback::Entity, D::DepartmentOrgId)).eq(dept))
+                .and_where(Expr::col((dept_feedback::Entity, D::RequestKind)).eq(KIND));
+            // Counting starts from the department's answers (its index); walking newest feedback
+            // first probes each request for one instead of gathering them all.
+            let ids = answered.clone().column((dept_feedback::Entity, D::RequestId)).to_owned();
+            let probe = answered
+                .expr(Expr::val(1))
+                .and_where(Expr::col((dept_feedback::Entity, D::RequestId)).equals((service_request::Entity, R::Id)))
                 .to_owned();
             Listing {
-                rows: found.filter(R::FeedbackAt.is_not_null()).filter(Expr::exists(answered)),
-                scope: Condition::all(),
-                walk_scope: Condition::all(),
+                rows: found.filter(R::FeedbackAt.is_not_null()),
+                scope: Condition::all().add(R::Id.in_subquery(ids)),
+                walk_scope: Condition::all().add(Expr::exists(probe)),
                 id: R::Id,
                 key: R::FeedbackAt,
                 desc: true,
