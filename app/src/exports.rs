@@ -83,7 +83,7 @@ mod server {
             let n = match &what {
                 What::Members(f) => crate::members::query::count_upto(db, f, &user.scope, cap).await?,
                 What::Info(kind, f) => crate::members::info_query::count_upto(db, *kind, f, &user.scope, cap).await?,
-                What::Requests(f) => crate::requests::query::count_upto(db, &user, f, cap).await?,
+                What::Requests(f) => crate::requests::lists::count_upto(db, &user, f, cap).await?,
             };
             if n > LARGE_EXPORT_ROWS {
                 return Err(AppError::rejected(
@@ -119,7 +119,7 @@ mod server {
                         crate::ui::list::UrlFilter::to_query(f.as_ref()),
                     ),
                     What::Requests(f) => {
-                        let total = crate::requests::query::count_upto(&db, &user, f, u64::MAX >> 1).await?;
+                        let total = crate::requests::lists::count_upto(&db, &user, f, u64::MAX >> 1).await?;
                         job.set_total(total).await?;
                         (
                             crate::requests::export::requests(&db, &user, f, format, &path, progress).await?,

@@ -17,7 +17,7 @@ use crate::{
         Perm,
         session::{Access, serve},
     },
-    requests::{calendar::service as calendar, handle, intake, lookup, query},
+    requests::{calendar::service as calendar, handle, intake, lists, lookup, query},
 };
 
 /// What the intake form offers (受理部门, departments, agents).
@@ -57,13 +57,13 @@ pub async fn take_request(input: IntakeInput) -> Result<IntakeOutcome, AppError>
 /// 诉求列表.
 #[server(endpoint = "requests/list", input = Json)]
 pub async fn list_requests(filter: RequestFilter) -> Result<Page<RequestRow>, AppError> {
-    serve(Perm::IntakeMemberRequest, |ctx, user| async move { query::list(&ctx.state.db, &user, &filter).await }).await
+    serve(Perm::IntakeMemberRequest, |ctx, user| async move { lists::list(&ctx.state.db, &user, &filter).await }).await
 }
 
 /// 部门待办.
 #[server(endpoint = "requests/inbox", input = Json)]
 pub async fn dept_inbox(filter: RequestFilter) -> Result<Page<RequestRow>, AppError> {
-    serve(Perm::BizDeptInbox, |ctx, user| async move { query::inbox(&ctx.state.db, &user, &filter).await }).await
+    serve(Perm::BizDeptInbox, |ctx, user| async move { lists::inbox(&ctx.state.db, &user, &filter).await }).await
 }
 
 /// 诉求详情: CS and the departments open it, each within their scope.

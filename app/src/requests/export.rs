@@ -6,7 +6,7 @@ use std::path::Path;
 use sea_orm::{DatabaseConnection, FromQueryResult};
 
 use super::entity::service_request;
-use super::query::export_statement;
+use super::lists::export_statement;
 use super::{AcceptingDept, Channel, HandlingDept, Priority, RequestFilter, RequestState, RequestType, SlaState};
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use app::auth::entity::account;
 use app::auth::session::{CurrentUser, RequestMeta};
-use app::requests::{IntakeInput, RequestAction, RequestFilter, RequestType, lookup, query};
+use app::requests::{IntakeInput, RequestAction, RequestFilter, RequestType, lists, lookup, query};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement};
@@ -165,7 +165,7 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
     for (name, filter) in lists.iter().filter(|(n, _)| part("list") && n.contains(named.as_str())) {
         for u in [&agent, &gz] {
             let mut mine = vec![];
-            most = most.max(time(&statements, runs, &mut mine, || query::list(&db, u, filter)).await?);
+            most = most.max(time(&statements, runs, &mut mine, || lists::list(&db, u, filter)).await?);
             let worst = p95(&mut mine);
             println!("  {:<28} {:<8} p95 {worst:>9.2} ms", name, u.account.admin_id);
             if worst > slowest.0 {
@@ -176,7 +176,7 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
     }
     let voided = RequestFilter { tab: text("voided"), ..f() };
     if part("list") {
-        most = most.max(time(&statements, runs, &mut list_times, || query::list(&db, &manager, &voided)).await?);
+        most = most.max(time(&statements, runs, &mut list_times, || lists::list(&db, &manager, &voided)).await?);
     }
     let list_p95 = p95(&mut list_times);
     println!("诉求列表: {} filters × 2 accounts, p95 {list_p95:.2} ms, slowest {slowest:?}", lists.len());
@@ -195,7 +195,7 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
     let mut inbox_times = vec![];
     for filter in inboxes.iter().filter(|_| part("inbox")) {
         let mut mine = vec![];
-        most = most.max(time(&statements, runs, &mut mine, || query::inbox(&db, &tech, filter)).await?);
+        most = most.max(time(&statements, runs, &mut mine, || lists::inbox(&db, &tech, filter)).await?);
         println!("  inbox {:<40} p95 {:>9.2} ms", app::ui::list::UrlFilter::to_query(filter), p95(&mut mine));
         inbox_times.extend(mine);
     }

@@ -3,7 +3,7 @@
 use app::db::fetch_listing_counting;
 use app::requests::RequestFilter;
 use app::requests::entity::service_request;
-use app::requests::query::{inbox_listing, list_listing};
+use app::requests::lists::{inbox_listing, list_listing};
 
 use crate::common::TestApp;
 use crate::members::with_members;
