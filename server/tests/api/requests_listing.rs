@@ -48,6 +48,13 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
     let app = with_requests().await;
     let backend = app.db.get_database_backend();
     let gz = app.org_id("GZ").await;
+    // The company of the caller with the most requests (企业名称 goes through the member search).
+    let company = app
+        .text(
+            "SELECT company_name FROM service_request WHERE company_name IS NOT NULL \
+             GROUP BY company_name ORDER BY COUNT(*) DESC, company_name LIMIT 1",
+        )
+        .await;
     let text = |s: &str| s.to_string();
     let filters = [
         RequestFilter::default(),
@@ -55,6 +62,7 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
         RequestFilter { state: text("completed"), ..Default::default() },
         RequestFilter { org: Some(gz), ..Default::default() },
         RequestFilter { routed_from: text("2020-01-01"), routed_to: text("2100-01-01"), ..Default::default() },
+        RequestFilter { company: company.clone(), ..Default::default() },
     ];
     // 全部数据, an office (three arms: accepted by it, about its members, the account's own),
     // a department (routed to it, or entered by the account).
@@ -66,8 +74,10 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
             found.push(both_ways(&app, &make, &format!("{who} {}", app::ui::list::UrlFilter::to_query(f))).await);
         }
     }
-    // Not vacuous: the walk served lists longer than its cap, for each kind of scope.
-    assert!(found[0] > 80 && found[5] > 20 && found[10] > 20, "{found:?}");
+    // Not vacuous: the walk served lists longer than its cap, for each kind of scope, and the
+    // company finds its caller's requests.
+    assert!(found[0] > 80 && found[6] > 20 && found[12] > 20, "{found:?}");
+    assert!(found[5] > 0, "{company}: {found:?}");
 
     // 部门待办's tabs: waiting (oldest routing first) and answered (newest feedback first). How
     // many still wait depends on the hour the data is generated; some have always been answered.
