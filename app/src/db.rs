@@ -180,11 +180,13 @@ where
 pub struct Listing<E: EntityTrait> {
     /// The list's rows: its filters, no order.
     pub rows: sea_orm::Select<E>,
-    /// The account's data scope, for counting (its alternatives served by their indexes).
+    /// The account's data scope (and any filter planned like it), for counting: its
+    /// alternatives served by their indexes.
     pub scope: Condition,
-    /// The same scope for walking the page's order, its columns kept out of the planner's index
-    /// choice (see [`hidden_from_index`]): an office's scope "accepted here, or about our
-    /// member, or mine" would otherwise gather its 250k requests and sort them for one page.
+    /// The same conditions for walking the page's order, their columns kept out of the
+    /// planner's index choice (see [`hidden_from_index`]): an office's scope "accepted here, or
+    /// about our member, or mine" would otherwise gather its 250k requests and sort them for one
+    /// page.
     pub walk_scope: Condition,
     /// The primary key (an `i64`).
     pub id: E::Column,

@@ -8,54 +8,17 @@
 //! gets no such index: a B-tree entry is limited to ~2.7 kB, which NFKC can exceed (one
 //! character may become 18).
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::text::search_text;
-use crate::util::{a, idx};
+use crate::util::{a, backfill_derived, idx};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Customers per statement: two values each, well under both databases' parameter limits.
-const BATCH: u64 = 5_000;
-
-/// Fills `name_text` of every customer with a company name, one UPDATE per batch.
+/// Fills `name_text` of every customer with a company name.
 pub async fn backfill(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let backend = db.get_database_backend();
-    let mut last = 0i64;
-    loop {
-        let mut q = Query::select();
-        q.columns([a("id"), a("company_name")])
-            .from(a("customer"))
-            .and_where(Expr::col(a("id")).gt(last))
-            .order_by(a("id"), Order::Asc)
-            .limit(BATCH);
-        let rows = db.query_all(&q).await?;
-        let Some(end) = rows.last() else { return Ok(()) };
-        last = end.try_get::<i64>("", "id")?;
-        let mut values: Vec<Value> = Vec::with_capacity(rows.len() * 2);
-        for row in &rows {
-            let text = row.try_get::<Option<String>>("", "company_name")?.map(|n| search_text(&n)).unwrap_or_default();
-            if !text.is_empty() {
-                values.push(row.try_get::<i64>("", "id")?.into());
-                values.push(text.into());
-            }
-        }
-        if values.is_empty() {
-            continue;
-        }
-        let tuples: Vec<String> = (0..values.len() / 2)
-            .map(|i| match backend {
-                DbBackend::Postgres => format!("(${}, ${})", 2 * i + 1, 2 * i + 2),
-                _ => "(?, ?)".to_string(),
-            })
-            .collect();
-        let sql = format!(
-            "UPDATE customer SET name_text = v.column2 FROM (VALUES {}) AS v WHERE customer.id = v.column1",
-            tuples.join(", ")
-        );
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
-    }
+    backfill_derived(db, "customer", "company_name", &[("name_text", search_text)]).await
 }
 
 #[async_trait::async_trait]

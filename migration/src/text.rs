@@ -1,6 +1,7 @@
 //! The text normalisation every stored search text and every query goes through (SPEC §8.3.4,
-//! DESIGN §4). It lives here so that a migration backfilling a normalised column and the
-//! application writing and querying it use the very same function.
+//! DESIGN §4), and the bigram grams the search indexes hold (`app::members::search` explains
+//! them). They live here so that a migration backfilling a normalised column or its grams and
+//! the application writing and querying them use the very same functions.
 use unicode_normalization::UnicodeNormalization;
 
 /// NFKC + lower case: full-width letters, digits and brackets become half-width.
@@ -13,6 +14,54 @@ pub fn normalize(s: &str) -> String {
 /// its `search_text` is a substring of the text's.
 pub fn search_text(s: &str) -> String {
     normalize(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+pub fn class(c: char) -> u8 {
+    if is_cjk(c) {
+        1
+    } else if c.is_ascii_alphanumeric() {
+        2
+    } else {
+        0
+    }
+}
+
+/// The runs of CJK characters and of ASCII letters/digits of `s`.
+pub fn runs(s: &str) -> Vec<Vec<char>> {
+    let mut out: Vec<Vec<char>> = vec![];
+    let mut last = 0;
+    for c in normalize(s).chars() {
+        let k = class(c);
+        if k == 0 {
+            last = 0;
+            continue;
+        }
+        if k != last || out.is_empty() {
+            out.push(vec![]);
+        }
+        out.last_mut().expect("pushed").push(c);
+        last = k;
+    }
+    out
+}
+
+pub fn bigrams(run: &[char]) -> impl Iterator<Item = String> + '_ {
+    run.windows(2).map(|w| w.iter().collect())
+}
+
+/// The indexed form of a field: bigrams of every run, then each distinct character once.
+pub fn grams(s: &str) -> String {
+    let runs = runs(s);
+    let mut out: Vec<String> = runs.iter().flat_map(|r| bigrams(r)).collect();
+    let mut singles: Vec<char> = runs.iter().flatten().copied().collect();
+    singles.sort_unstable();
+    singles.dedup();
+    out.extend(singles.into_iter().map(String::from));
+    out.join(" ")
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Small builders the migrations share (the schema each migration creates stays in its file).
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 pub fn a(s: &str) -> Alias {
     Alias::new(s)
@@ -21,4 +22,67 @@ pub fn idx(table: &str, name: &str, cols: &[&str]) -> IndexCreateStatement {
         s.col(a(c));
     }
     s.take()
+}
+
+/// Rows per statement of [`backfill_derived`]: a few values each, well under both databases'
+/// parameter limits.
+const BATCH: u64 = 5_000;
+
+/// How a derived column is made from its source text.
+pub type Derive = fn(&str) -> String;
+
+/// Fills columns derived in Rust from `source` (a normalised text, its search grams: NFKC has no
+/// SQL equivalent on SQLite) on every row of `table`, in batches by id, one UPDATE per batch.
+/// Rows whose derived values are all empty are left at their column default.
+pub async fn backfill_derived(
+    db: &impl ConnectionTrait,
+    table: &str,
+    source: &str,
+    derived: &[(&str, Derive)],
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let width = derived.len() + 1;
+    let mut last = 0i64;
+    loop {
+        let mut q = Query::select();
+        q.columns([a("id"), a(source)])
+            .from(a(table))
+            .and_where(Expr::col(a("id")).gt(last))
+            .order_by(a("id"), Order::Asc)
+            .limit(BATCH);
+        let rows = db.query_all(&q).await?;
+        let Some(end) = rows.last() else { return Ok(()) };
+        last = end.try_get::<i64>("", "id")?;
+        let mut values: Vec<Value> = Vec::with_capacity(rows.len() * width);
+        for row in &rows {
+            let text = row.try_get::<Option<String>>("", source)?.unwrap_or_default();
+            let made: Vec<String> = derived.iter().map(|(_, f)| f(&text)).collect();
+            if made.iter().any(|v| !v.is_empty()) {
+                values.push(row.try_get::<i64>("", "id")?.into());
+                values.extend(made.into_iter().map(Value::from));
+            }
+        }
+        if values.is_empty() {
+            continue;
+        }
+        let tuples: Vec<String> = (0..values.len() / width)
+            .map(|i| {
+                let marks: Vec<String> = (1..=width)
+                    .map(|k| match backend {
+                        DbBackend::Postgres => format!("${}", i * width + k),
+                        _ => "?".to_string(),
+                    })
+                    .collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let sets: Vec<String> =
+            derived.iter().enumerate().map(|(k, (col, _))| format!("{col} = v.column{}", k + 2)).collect();
+        let sql = format!(
+            "UPDATE {table} SET {} FROM (VALUES {}) AS v WHERE {table}.id = v.column1",
+            sets.join(", "),
+            tuples.join(", ")
+        );
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    }
 }

@@ -105,9 +105,25 @@ fn text_match_as(backend: DbBackend, field: TextField, query: &str, checked: boo
 /// `checked`: SQLite only tests the ids the index yields (`+c.id`) and does not look customers
 /// up by them, so another filter's index drives the query.
 fn index_match(backend: DbBackend, column: &str, q: &QueryGrams, checked: bool) -> Option<Expr> {
+    gram_index_match(backend, GramIndex { table: "c", fts: "customer_fts", column }, q, checked)
+}
+
+/// Where a table's search grams are indexed: the table (or its alias) whose `id` the index
+/// yields, SQLite's FTS5 table of them, and the gram column (also the FTS5 column).
+#[derive(Debug, Clone, Copy)]
+pub struct GramIndex<'a> {
+    pub table: &'a str,
+    pub fts: &'a str,
+    pub column: &'a str,
+}
+
+/// The rows of `ix.table` whose grams hold the query's phrase and lone characters (the index
+/// proposes; a substring test must decide). `None` when the query has nothing to look up.
+pub fn gram_index_match(backend: DbBackend, ix: GramIndex, q: &QueryGrams, checked: bool) -> Option<Expr> {
     if q.is_empty() {
         return None;
     }
+    let GramIndex { table, fts, column } = ix;
     let phrase = q.phrase.join(" ");
     let singles = q.singles.join(" ");
     Some(match backend {
@@ -117,11 +133,11 @@ fn index_match(backend: DbBackend, column: &str, q: &QueryGrams, checked: bool) 
                 (true, false) => ("plainto_tsquery('simple', $1)", vec![singles]),
                 _ => ("(phraseto_tsquery('simple', $1) && plainto_tsquery('simple', $2))", vec![phrase, singles]),
             };
-            Expr::cust_with_values(format!("to_tsvector('simple', \"c\".\"{column}\") @@ {query}"), values)
+            Expr::cust_with_values(format!("to_tsvector('simple', \"{table}\".\"{column}\") @@ {query}"), values)
         }
         _ => Expr::cust_with_values(
             format!(
-                "{}\"c\".\"id\" IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?)",
+                "{}\"{table}\".\"id\" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)",
                 if checked { "+" } else { "" }
             ),
             [fts_match(column, q)],
@@ -130,7 +146,7 @@ fn index_match(backend: DbBackend, column: &str, q: &QueryGrams, checked: bool) 
 }
 
 /// The FTS5 query of `q` on gram column `column` (SQLite): the phrase and the lone characters.
-fn fts_match(column: &str, q: &QueryGrams) -> String {
+pub fn fts_match(column: &str, q: &QueryGrams) -> String {
     // Tokens hold only letters, digits and CJK characters: nothing to escape.
     let terms: Vec<String> = std::iter::once(q.phrase.join(" "))
         .filter(|p| !p.is_empty())
@@ -224,11 +240,11 @@ pub fn text_condition(backend: DbBackend, f: &MemberFilter, how: &TextMatch) -> 
     any.then_some(cond)
 }
 
-/// The ids of at most `limit` customers the search index proposes for the text filters
+/// The ids of (at most `limit`) customers the search index proposes for the text filters
 /// alone, without the substring test: they include every match. On SQLite the statement reads
 /// only the index (a customer row read per candidate cost more than the index itself). `None`
 /// when there is no text filter or one of them has nothing the index can look up.
-pub fn index_candidates(backend: DbBackend, f: &MemberFilter, limit: u64) -> Option<SelectStatement> {
+pub fn index_candidates(backend: DbBackend, f: &MemberFilter, limit: Option<u64>) -> Option<SelectStatement> {
     if f.exact {
         return None;
     }
@@ -259,7 +275,9 @@ pub fn index_candidates(backend: DbBackend, f: &MemberFilter, limit: u64) -> Opt
             .from(Alias::new("customer_fts"))
             .and_where(Expr::cust_with_values("customer_fts MATCH ?", [fts.join(" AND ")])),
     };
-    q.limit(limit);
+    if let Some(limit) = limit {
+        q.limit(limit);
+    }
     Some(q)
 }
 

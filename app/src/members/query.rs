@@ -81,7 +81,7 @@ pub async fn plan(db: &impl ConnectionTrait, f: &MemberFilter, scope: &Scope) ->
         // The index's candidates first: when they are many, the substring test would read
         // 2,000 customers only to learn that (15 ms at 1M for 电子科技 or a lone 鑫). Many
         // candidates with few true matches is rare; those are then checked, not listed.
-        let many = match index_candidates(backend, f, ROWS_FROM_CUSTOMERS + 1) {
+        let many = match index_candidates(backend, f, Some(ROWS_FROM_CUSTOMERS + 1)) {
             Some(candidates) => ids_of(candidates).await?.len() as u64 > ROWS_FROM_CUSTOMERS,
             None => false,
         };

@@ -7,55 +7,8 @@
 //! count, and a query without any indexable character is still a filter.
 //! SQLite indexes the grams with FTS5 (`unicode61`), PostgreSQL with GIN over
 //! `to_tsvector('simple', …)`; both give the same rows.
-pub use migration::text::{normalize, search_text};
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
-}
-
-fn class(c: char) -> u8 {
-    if is_cjk(c) {
-        1
-    } else if c.is_ascii_alphanumeric() {
-        2
-    } else {
-        0
-    }
-}
-
-/// The runs of CJK characters and of ASCII letters/digits of `s`.
-fn runs(s: &str) -> Vec<Vec<char>> {
-    let mut out: Vec<Vec<char>> = vec![];
-    let mut last = 0;
-    for c in normalize(s).chars() {
-        let k = class(c);
-        if k == 0 {
-            last = 0;
-            continue;
-        }
-        if k != last || out.is_empty() {
-            out.push(vec![]);
-        }
-        out.last_mut().expect("pushed").push(c);
-        last = k;
-    }
-    out
-}
-
-fn bigrams(run: &[char]) -> impl Iterator<Item = String> + '_ {
-    run.windows(2).map(|w| w.iter().collect())
-}
-
-/// The indexed form of a field: bigrams of every run, then each distinct character once.
-pub fn grams(s: &str) -> String {
-    let runs = runs(s);
-    let mut out: Vec<String> = runs.iter().flat_map(|r| bigrams(r)).collect();
-    let mut singles: Vec<char> = runs.iter().flatten().copied().collect();
-    singles.sort_unstable();
-    singles.dedup();
-    out.extend(singles.into_iter().map(String::from));
-    out.join(" ")
-}
+use migration::text::{bigrams, class, runs};
+pub use migration::text::{grams, normalize, search_text};
 
 /// What the index is asked for a query: `phrase`, its bigrams in order (one phrase across
 /// its runs: runs between two separators are whole runs of the text too), and `singles`, the

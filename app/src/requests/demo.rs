@@ -22,12 +22,14 @@ use crate::error::{AppError, AppResult};
 use crate::members::bulk::{Rows, max_id, sync_sequence};
 use crate::members::enums::ServiceResult;
 
-const REQUEST_COLS: [&str; 41] = [
+const REQUEST_COLS: [&str; 43] = [
     "id",
     "request_no",
     "customer_id",
     "customer_type",
     "caller_name",
+    "caller_text",
+    "caller_grams",
     "company_name",
     "registered_email",
     "login_name",
@@ -275,6 +277,7 @@ pub async fn from_records(db: &DatabaseConnection, seed: u64, mut progress: impl
             let qa =
                 if f.state == RequestState::Completed { s.qa.clone() } else { (Some("not_inspected".into()), None) };
             let [ctype, contact, company, email, login, mobile] = s.customer.clone();
+            let (caller_text, caller_grams) = contact.as_deref().map(super::intake::caller_search).unwrap_or_default();
             let updated = completed_at.or(feedback_at).or(accepted_at).or(routed_at).unwrap_or(s.at);
 
             // The steps: intake (or route at intake), the department's, the completion.
@@ -357,6 +360,8 @@ pub async fn from_records(db: &DatabaseConnection, seed: u64, mut progress: impl
                 s.customer_id.into(),
                 ctype.unwrap_or_else(|| "member".into()).into(),
                 contact.into(),
+                caller_text.into(),
+                caller_grams.into(),
                 company.into(),
                 email.into(),
                 login.into(),

@@ -61,6 +61,10 @@ pub mod service_request {
         pub feedback_due_at: Option<DateTimeUtc>,
         pub feedback_warn_at: Option<DateTimeUtc>,
         pub sla_state: String,
+        /// `search_text` of `caller_name`, tested by 客户姓名 (SPEC §8.3.4).
+        pub caller_text: String,
+        /// The search grams of `caller_name` (the index proposes, `caller_text` decides).
+        pub caller_grams: String,
     }
     no_relations!();
 }

@@ -38,6 +38,11 @@ fn may_pick_agent(user: &CurrentUser) -> bool {
 }
 
 /// The active accounts of the user's organisation (客服人员; a task's possible assignees).
+/// What 客户姓名 searches of a caller's name: its normalised text and its search grams.
+pub(super) fn caller_search(name: &str) -> (String, String) {
+    (crate::members::search::search_text(name), crate::members::search::grams(name))
+}
+
 pub async fn agents(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<Vec<(i64, String)>> {
     Ok(account::Entity::find()
         .filter(account::Column::OrganizationId.eq(user.org.id))
@@ -141,11 +146,14 @@ pub async fn save(
     let caller_name = opt(&input.caller_name).or(own(&caller.contact_name));
     let mobile = opt(&input.contact_mobile).or(own(&caller.phone_mobile));
     let phone = opt(&input.contact_phone).or(own(&caller.phone_fixed));
+    let (caller_text, caller_grams) = caller_name.as_deref().map(caller_search).unwrap_or_default();
     let req = service_request::ActiveModel {
         request_no: Set(request_no.clone()),
         customer_id: Set(caller.id),
         customer_type: Set(caller.customer_type.clone()),
         caller_name: Set(caller_name),
+        caller_text: Set(caller_text),
+        caller_grams: Set(caller_grams),
         company_name: Set(caller.company_name.clone()),
         registered_email: Set(own(&caller.registered_email)),
         login_name: Set(caller.login_name.clone()),

@@ -94,7 +94,7 @@ pub async fn callers(db: &impl ConnectionTrait, user: &CurrentUser, typed: &str)
         if found.len() >= HITS {
             break;
         }
-        let cond = match (index_candidates(backend, &f, limit), test) {
+        let cond = match (index_candidates(backend, &f, Some(limit)), test) {
             // The newest candidates, tested: the list shows the newest matches, and a common
             // pair of characters ("有限") must not make SQLite read or test thousands of rows.
             (Some(mut candidates), Some(test)) => {

@@ -39,7 +39,7 @@ pub async fn seed(url: &str, members: u64) -> Result<()> {
     })
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    db.execute_unprepared("ANALYZE").await?;
+    migration::analyze(&db, None).await?;
     let n = count(&db, "SELECT COUNT(*) FROM service_record").await?;
     println!(
         "seeded {members} members, {n} service records and {requests} requests in {:.0} s",

@@ -351,6 +351,15 @@ async fn a_non_member_caller_is_created_once_and_offered_again() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(app.count("SELECT COUNT(*) FROM customer WHERE entry_method = 'request_intake'").await, 1);
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM service_request WHERE customer_id = {existing}")).await, 2);
+
+    // 客户姓名 finds the caller by any part of the name, normalised as every search (SPEC
+    // §8.3.4); a text without an indexable character is still a filter.
+    for (typed, found) in [("刘", 2), ("先生 ", 2), ("刘先生", 2), ("刘 先", 0), ("王", 0), ("%", 0), ("（", 0)]
+    {
+        let (status, list) = agent.call("requests/list", json!({"filter": {"caller": typed}})).await;
+        assert_eq!(status, StatusCode::OK, "{typed}: {list}");
+        assert_eq!(list["total"], found, "{typed}: {list}");
+    }
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use app::db::fetch_listing_counting;
 use app::requests::RequestFilter;
 use app::requests::entity::service_request;
-use app::requests::lists::{inbox_listing, list_listing};
+use app::requests::lists::{CallerSearch, caller_search, inbox_listing, list_listing};
 
 use crate::common::TestApp;
 use crate::members::with_members;
@@ -55,6 +55,14 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
              GROUP BY company_name ORDER BY COUNT(*) DESC, company_name LIMIT 1",
         )
         .await;
+    // A caller's surname and full name (客户姓名 goes through the request's own search index).
+    let caller = app
+        .text(
+            "SELECT caller_name FROM service_request WHERE caller_name IS NOT NULL \
+             GROUP BY caller_name ORDER BY COUNT(*) DESC, caller_name LIMIT 1",
+        )
+        .await;
+    let surname: String = caller.chars().take(1).collect();
     let text = |s: &str| s.to_string();
     let filters = [
         RequestFilter::default(),
@@ -63,6 +71,8 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
         RequestFilter { org: Some(gz), ..Default::default() },
         RequestFilter { routed_from: text("2020-01-01"), routed_to: text("2100-01-01"), ..Default::default() },
         RequestFilter { company: company.clone(), ..Default::default() },
+        RequestFilter { caller: surname.clone(), ..Default::default() },
+        RequestFilter { caller: caller.clone(), ..Default::default() },
     ];
     // 全部数据, an office (three arms: accepted by it, about its members, the account's own),
     // a department (routed to it, or entered by the account).
@@ -70,21 +80,31 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
     for who in ["manager", "gz_rep", "biz_tech"] {
         let user = app.signed_in(who).await;
         for f in &filters {
-            let make = || list_listing(backend, &user, f).unwrap();
-            found.push(both_ways(&app, &make, &format!("{who} {}", app::ui::list::UrlFilter::to_query(f))).await);
+            let what = format!("{who} {}", app::ui::list::UrlFilter::to_query(f));
+            let chosen = caller_search(&app.db, f).await.unwrap();
+            let make = || list_listing(backend, &user, f, chosen).unwrap();
+            let n = both_ways(&app, &make, &what).await;
+            // A caller name reaches the same rows through its index and by testing each request.
+            for how in [CallerSearch::Index, CallerSearch::Scan] {
+                let make = || list_listing(backend, &user, f, how).unwrap();
+                assert_eq!(both_ways(&app, &make, &format!("{what} {how:?}")).await, n, "{what} {how:?}");
+            }
+            found.push(n);
         }
     }
-    // Not vacuous: the walk served lists longer than its cap, for each kind of scope, and the
-    // company finds its caller's requests.
-    assert!(found[0] > 80 && found[6] > 20 && found[12] > 20, "{found:?}");
+    // Not vacuous: the walk served lists longer than its cap, for each kind of scope, the
+    // company finds its caller's requests, and so do the caller's names.
+    let per = filters.len();
+    assert!(found[0] > 80 && found[per] > 20 && found[2 * per] > 20, "{found:?}");
     assert!(found[5] > 0, "{company}: {found:?}");
+    assert!(found[6] >= found[7] && found[7] > 0, "{caller}: {found:?}");
 
     // 部门待办's tabs: waiting (oldest routing first) and answered (newest feedback first). How
     // many still wait depends on the hour the data is generated; some have always been answered.
     let tech = app.signed_in("biz_tech").await;
     for tab in ["", "done"] {
         let f = RequestFilter { tab: text(tab), ..Default::default() };
-        let make = || inbox_listing(backend, &tech, &f).unwrap();
+        let make = || inbox_listing(backend, &tech, &f, CallerSearch::Index).unwrap();
         let n = both_ways(&app, &make, &format!("inbox {tab}")).await;
         assert!(tab.is_empty() || n > 20, "inbox {tab}: {n}");
     }
