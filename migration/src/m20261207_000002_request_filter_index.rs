@@ -12,30 +12,32 @@ pub struct Migration;
 
 const NAME: &str = "ix_request_filters";
 
+/// The columns, in order (`m20261208_000001` adds `caller_text` at the end on SQLite).
+pub(crate) const COLUMNS: [&str; 18] = [
+    "accepted_at",
+    "id",
+    "state",
+    "agent_id",
+    "accepting_org_id",
+    "customer_org_snapshot_id",
+    "request_type",
+    "channel",
+    "priority",
+    "customer_type",
+    "member_level_snapshot",
+    "qa_status",
+    "handling_dept",
+    "handling_org_id",
+    "accepting_dept",
+    "routed_at",
+    "created_by",
+    "customer_id",
+];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let columns = [
-            "accepted_at",
-            "id",
-            "state",
-            "agent_id",
-            "accepting_org_id",
-            "customer_org_snapshot_id",
-            "request_type",
-            "channel",
-            "priority",
-            "customer_type",
-            "member_level_snapshot",
-            "qa_status",
-            "handling_dept",
-            "handling_org_id",
-            "accepting_dept",
-            "routed_at",
-            "created_by",
-            "customer_id",
-        ];
-        m.create_index(idx("service_request", NAME, &columns)).await
+        m.create_index(idx("service_request", NAME, &COLUMNS)).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

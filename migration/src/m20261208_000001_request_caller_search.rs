@@ -21,26 +21,7 @@ pub struct Migration;
 const FILTERS: [&str; 2] = ["ix_request_filters", "ix_request_filters_caller"];
 
 fn filter_index(caller: bool) -> IndexCreateStatement {
-    let mut columns = vec![
-        "accepted_at",
-        "id",
-        "state",
-        "agent_id",
-        "accepting_org_id",
-        "customer_org_snapshot_id",
-        "request_type",
-        "channel",
-        "priority",
-        "customer_type",
-        "member_level_snapshot",
-        "qa_status",
-        "handling_dept",
-        "handling_org_id",
-        "accepting_dept",
-        "routed_at",
-        "created_by",
-        "customer_id",
-    ];
+    let mut columns = crate::m20261207_000002_request_filter_index::COLUMNS.to_vec();
     if caller {
         columns.push("caller_text");
     }
