@@ -19,6 +19,7 @@ mod m20261207_000001_request_scope_indexes;
 mod m20261207_000002_request_filter_index;
 mod m20261208_000001_request_caller_search;
 mod m20261208_000002_request_routed_index;
+mod m20261208_000003_phone_triples;
 mod reference;
 pub mod text;
 mod util;
@@ -92,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_request_filter_index::Migration),
             Box::new(m20261208_000001_request_caller_search::Migration),
             Box::new(m20261208_000002_request_routed_index::Migration),
+            Box::new(m20261208_000003_phone_triples::Migration),
         ]
     }
 }

@@ -64,6 +64,23 @@ pub fn grams(s: &str) -> String {
     out.join(" ")
 }
 
+/// The indexed form of phone numbers (their digits, one number per run): the grams of
+/// [`grams`], then the triples of each run. A pair of digits is in a tenth of all numbers, a
+/// triple in a hundredth: a typed fragment of three digits or more is looked up by its triples
+/// (`app::members::search::phone_query_grams`), which reads a tenth of the postings.
+pub fn phone_grams(s: &str) -> String {
+    let mut out = grams(s);
+    let triples: Vec<String> =
+        runs(s).iter().flat_map(|r| r.windows(3).map(|w| w.iter().collect::<String>()).collect::<Vec<_>>()).collect();
+    if !triples.is_empty() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&triples.join(" "));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

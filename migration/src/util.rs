@@ -40,12 +40,23 @@ pub async fn backfill_derived(
     source: &str,
     derived: &[(&str, Derive)],
 ) -> Result<(), DbErr> {
+    backfill_from(db, table, &[source], derived).await
+}
+
+/// [`backfill_derived`] from several source columns, given to each derivation one per line.
+pub async fn backfill_from(
+    db: &impl ConnectionTrait,
+    table: &str,
+    sources: &[&str],
+    derived: &[(&str, Derive)],
+) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     let width = derived.len() + 1;
     let mut last = 0i64;
     loop {
         let mut q = Query::select();
-        q.columns([a("id"), a(source)])
+        q.column(a("id"))
+            .columns(sources.iter().map(|c| a(c)))
             .from(a(table))
             .and_where(Expr::col(a("id")).gt(last))
             .order_by(a("id"), Order::Asc)
@@ -55,7 +66,11 @@ pub async fn backfill_derived(
         last = end.try_get::<i64>("", "id")?;
         let mut values: Vec<Value> = Vec::with_capacity(rows.len() * width);
         for row in &rows {
-            let text = row.try_get::<Option<String>>("", source)?.unwrap_or_default();
+            let text = sources
+                .iter()
+                .map(|c| row.try_get::<Option<String>>("", c).map(Option::unwrap_or_default))
+                .collect::<Result<Vec<_>, _>>()?
+                .join("\n");
             let made: Vec<String> = derived.iter().map(|(_, f)| f(&text)).collect();
             if made.iter().any(|v| !v.is_empty()) {
                 values.push(row.try_get::<i64>("", "id")?.into());

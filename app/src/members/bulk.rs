@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbBackend, Value};
 
-use super::search::{company_norm, digits, grams, normalize, search_text};
+use super::search::{company_norm, digits, grams, normalize, phone_grams, search_text};
 use crate::error::AppResult;
 
 /// Rows for one table, inserted in multi-row statements of at most 30,000 values.
@@ -260,7 +260,7 @@ impl CustomerRow {
             grams(&self.company_name).into(),
             self.login_name.as_deref().map(grams).unwrap_or_default().into(),
             self.registered_email.as_deref().map(grams).unwrap_or_default().into(),
-            grams(&phones).into(),
+            phone_grams(&phones).into(),
             search_text(&self.company_name).into(),
             self.created_at.into(),
             self.updated_at.into(),

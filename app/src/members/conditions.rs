@@ -6,7 +6,7 @@ use sea_orm::DbBackend;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 
 use super::MemberFilter;
-use super::search::{QueryGrams, company_norm, digits, normalize, query_grams, search_text};
+use super::search::{QueryGrams, company_norm, digits, normalize, phone_query_grams, query_grams, search_text};
 use crate::auth::scope::Scope;
 use crate::db::contains;
 
@@ -160,7 +160,7 @@ pub fn fts_match(column: &str, q: &QueryGrams) -> String {
 /// the stored numbers decide); `columns` the phone columns to test.
 fn phone_match(backend: DbBackend, columns: &[&str], digits: &str, checked: bool) -> Condition {
     let mut cond = Condition::all();
-    if let Some(m) = index_match(backend, "phone_grams", &query_grams(digits), checked) {
+    if let Some(m) = index_match(backend, "phone_grams", &phone_query_grams(digits), checked) {
         cond = cond.add(m);
     }
     let mut any = Condition::any();
@@ -254,7 +254,7 @@ pub fn index_candidates(backend: DbBackend, f: &MemberFilter, limit: Option<u64>
     let mut fts = vec![];
     let mut cond = Condition::all();
     for (needle, column) in texts.into_iter().chain(phones).filter(|(n, _)| !n.is_empty()) {
-        let q = query_grams(&needle);
+        let q = if column == "phone_grams" { phone_query_grams(&needle) } else { query_grams(&needle) };
         if q.is_empty() {
             return None;
         }

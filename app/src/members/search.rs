@@ -8,7 +8,7 @@
 //! SQLite indexes the grams with FTS5 (`unicode61`), PostgreSQL with GIN over
 //! `to_tsvector('simple', …)`; both give the same rows.
 use migration::text::{bigrams, class, runs};
-pub use migration::text::{grams, normalize, search_text};
+pub use migration::text::{grams, normalize, phone_grams, search_text};
 
 /// What the index is asked for a query: `phrase`, its bigrams in order (one phrase across
 /// its runs: runs between two separators are whole runs of the text too), and `singles`, the
@@ -33,6 +33,17 @@ pub fn query_grams(q: &str) -> QueryGrams {
     singles.sort_unstable();
     singles.dedup();
     QueryGrams { phrase, singles }
+}
+
+/// What the index is asked for `digits` of a phone number: three or more digits in one run by
+/// their triples as a phrase (`phone_grams` indexes them), anything else as any text.
+pub fn phone_query_grams(digits: &str) -> QueryGrams {
+    match runs(digits).as_slice() {
+        [run] if run.len() >= 3 => {
+            QueryGrams { phrase: run.windows(3).map(|w| w.iter().collect()).collect(), singles: vec![] }
+        }
+        _ => query_grams(digits),
+    }
 }
 
 /// Digits only, for phone numbers (SPEC §5.0: phone filters match digits only).
@@ -88,10 +99,13 @@ mod tests {
     /// Whether the index would propose `text` for query `q`: the phrase adjacent and in order
     /// among the text's grams, every lone character among them.
     fn proposed(text: &str, q: &str) -> bool {
-        let all = grams(text);
+        proposed_as(&grams(text), &query_grams(q))
+    }
+
+    fn proposed_as(all: &str, q: &QueryGrams) -> bool {
         let g: Vec<&str> = all.split(' ').collect();
-        let QueryGrams { phrase, singles } = query_grams(q);
-        (phrase.is_empty() || g.windows(phrase.len()).any(|w| w.iter().zip(&phrase).all(|(a, b)| a == b)))
+        let QueryGrams { phrase, singles } = q;
+        (phrase.is_empty() || g.windows(phrase.len()).any(|w| w.iter().zip(phrase.iter()).all(|(a, b)| a == b)))
             && singles.iter().all(|s| g.contains(&s.as_str()))
     }
 
@@ -104,6 +118,19 @@ mod tests {
             assert!(proposed(text, q), "{q} is proposed");
         }
         assert!(!proposed(text, "云帆有限"));
+    }
+
+    #[test]
+    fn a_phone_is_proposed_for_any_run_of_its_digits() {
+        let phones = format!("{} {}", digits("138-1234-5678"), digits("(020) 8765 4321"));
+        let indexed = phone_grams(&phones);
+        for q in ["13", "381", "12345", "13812345678", "0208765", "4321", "87"] {
+            assert!(proposed_as(&indexed, &phone_query_grams(q)), "{q} is proposed");
+        }
+        assert_eq!(phone_query_grams("12345").phrase, ["123", "234", "345"]);
+        assert!(!proposed_as(&indexed, &phone_query_grams("999")));
+        // Pairs as before for two digits, and a fragment of each number only.
+        assert_eq!(phone_query_grams("13"), query_grams("13"));
     }
 
     #[test]

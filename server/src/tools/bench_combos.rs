@@ -61,7 +61,11 @@ pub async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
     // The index's terms: the bigram phrase, and a lone character by itself (鑫 has no bigram;
     // an empty phrase would match nothing and make the reference look 20 times faster).
     let phrase = |col: &str, text: &str| {
-        let g = app::members::search::query_grams(text);
+        let g = if col == "phone_grams" {
+            app::members::search::phone_query_grams(text)
+        } else {
+            app::members::search::query_grams(text)
+        };
         let terms: Vec<String> = std::iter::once(g.phrase.join(" "))
             .filter(|p| !p.is_empty())
             .chain(g.singles)
