@@ -89,7 +89,7 @@ pub enum CallerSearch {
 /// More requests than this proposed for a name make it common ([`CallerSearch::Scan`]).
 const COMMON_CALLER: u64 = 2_000;
 
-/// How the list and inbox of `f` search 客户姓名: one bounded look at the index on SQLite
+/// How 诉求列表 searches 客户姓名 of `f`: one bounded look at the index on SQLite
 /// (PostgreSQL's planner weighs the GIN index itself).
 pub async fn caller_search(db: &impl ConnectionTrait, f: &RequestFilter) -> AppResult<CallerSearch> {
     use crate::members::conditions::fts_match;
@@ -157,11 +157,11 @@ fn with_planned(backend: sea_orm::DbBackend, f: &RequestFilter, scope: Condition
 /// 2026's requests only, and a list walking acceptance times starts there. `None` when the
 /// start names no year, or no day could carry it.
 fn days_of_number(no: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let digits: String = no.strip_prefix("SQ")?.chars().take_while(char::is_ascii_digit).take(8).collect();
-    if digits.len() < 4 {
+    let day: String = no.strip_prefix("SQ")?.chars().take_while(char::is_ascii_digit).take(8).collect();
+    if day.len() < 4 {
         return None;
     }
-    let padded = |fill: &str| format!("{digits}{}", fill.repeat(8 - digits.len()));
+    let padded = |fill: &str| format!("{day}{}", fill.repeat(8 - day.len()));
     let part = |s: &str, r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
     let (lo, hi) = (padded("0"), padded("9"));
     let year = part(&lo, 0..4)? as i32;
