@@ -196,6 +196,22 @@ pub struct Listing<E: EntityTrait> {
     pub desc: bool,
 }
 
+/// Whether `rows` has more than `limit` rows, reading at most `limit + 1` of them.
+pub async fn more_than(
+    db: &impl ConnectionTrait,
+    mut rows: sea_orm::sea_query::SelectStatement,
+    limit: u64,
+) -> AppResult<bool> {
+    rows.limit(limit + 1);
+    let mut q = Query::select();
+    q.expr(Expr::cust("COUNT(*)")).from_subquery(rows, Alias::new("bounded"));
+    let n = match db.query_one(&q).await? {
+        Some(row) => row.try_get_by_index::<i64>(0)?,
+        None => 0,
+    };
+    Ok(n as u64 > limit)
+}
+
 /// A column of `E` as a condition may name it without offering its index to SQLite's planner
 /// (`+column`, SQLite's documented way); as itself elsewhere.
 pub fn hidden_from_index<E: EntityTrait>(backend: DbBackend, col: E::Column) -> Expr {

@@ -9,7 +9,7 @@ use super::query::{KIND, rows, visible, visible_with};
 use super::{HandlingStatus, InboxTab, ListTab, RequestFilter, RequestRow, RequestState, SlaState};
 use crate::auth::Perm;
 use crate::auth::session::CurrentUser;
-use crate::db::{Listing, contains, fetch_listing, hidden_from_index};
+use crate::db::{Listing, contains, fetch_listing, hidden_from_index, more_than};
 use crate::error::{AppError, AppResult};
 use crate::members::conditions::ts_range;
 use crate::members::conditions::{GramIndex, gram_index_match};
@@ -57,11 +57,7 @@ fn member_text(backend: sea_orm::DbBackend, f: &RequestFilter, walking: bool) ->
         let mut probe = customers(test.add(c("id").equals((service_request::Entity, R::CustomerId))));
         probe.expr(Expr::val(1));
         let tested = Expr::SubQuery(None, Box::new(SubQueryStatement::from(probe))).eq(1);
-        let customer = if walking {
-            hidden_from_index::<service_request::Entity>(backend, R::CustomerId)
-        } else {
-            Expr::col((service_request::Entity, R::CustomerId))
-        };
+        let customer = column(backend, R::CustomerId, walking);
         return Some(Condition::all().add(customer.in_subquery(candidates)).add(tested));
     }
     // A text without any indexable character: the substring test alone decides.
@@ -103,17 +99,11 @@ pub async fn caller_search(db: &impl ConnectionTrait, f: &RequestFilter) -> AppR
     if q.is_empty() {
         return Ok(CallerSearch::Scan);
     }
-    let proposed = db
-        .query_one_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            "SELECT COUNT(*) FROM (SELECT rowid FROM request_caller_fts WHERE request_caller_fts MATCH ? LIMIT ?)",
-            [fts_match(CALLER_INDEX.column, &q).into(), (COMMON_CALLER as i64 + 1).into()],
-        ))
-        .await?
-        .map(|r| r.try_get_by_index::<i64>(0))
-        .transpose()?
-        .unwrap_or(0);
-    Ok(if proposed as u64 > COMMON_CALLER { CallerSearch::Scan } else { CallerSearch::Index })
+    let mut proposed = Query::select();
+    proposed.expr(Expr::cust("rowid")).from(sea_orm::sea_query::Alias::new(CALLER_INDEX.fts)).and_where(
+        Expr::cust_with_values(format!("{} MATCH ?", CALLER_INDEX.fts), [fts_match(CALLER_INDEX.column, &q)]),
+    );
+    Ok(if more_than(db, proposed, COMMON_CALLER).await? { CallerSearch::Scan } else { CallerSearch::Index })
 }
 
 const CALLER_INDEX: GramIndex =
@@ -135,6 +125,15 @@ fn caller_condition(backend: sea_orm::DbBackend, f: &RequestFilter, how: CallerS
     Some(cond.add(contains(backend, Expr::col((service_request::Entity, R::CallerText)), &needle)))
 }
 
+/// A request column, `hidden` from SQLite's index choice or offered to it.
+fn column(backend: sea_orm::DbBackend, col: R, hidden: bool) -> Expr {
+    if hidden {
+        hidden_from_index::<service_request::Entity>(backend, col)
+    } else {
+        Expr::col((service_request::Entity, col))
+    }
+}
+
 /// `scope` (one term, never extended: it may be an OR) and the filters planned per statement:
 /// the member text filter and the routing range. Counting, their indexes find the matches;
 /// `walking` the list's order, their columns are kept out of SQLite's index choice (a quarter's
@@ -144,12 +143,7 @@ fn with_planned(backend: sea_orm::DbBackend, f: &RequestFilter, scope: Condition
     if let Some(text) = member_text(backend, f, walking) {
         cond = cond.add(text);
     }
-    let routed = if walking {
-        hidden_from_index::<service_request::Entity>(backend, R::RoutedAt)
-    } else {
-        Expr::col((service_request::Entity, R::RoutedAt))
-    };
-    cond.add(ts_range(routed, &f.routed_from, &f.routed_to))
+    cond.add(ts_range(column(backend, R::RoutedAt, walking), &f.routed_from, &f.routed_to))
 }
 
 /// The acceptance days a request number's start allows: a number is `SQ`, the day of its
@@ -225,12 +219,7 @@ fn filter_condition(backend: sea_orm::DbBackend, f: &RequestFilter, caller: Call
     // closed one, SQLite is kept from walking a third of the table through it (its statistics
     // give every state the same share) and counts on the narrow filter index instead.
     let state = |states: &[RequestState]| {
-        let codes = states.iter().map(|s| s.code());
-        if states.iter().all(|s| s.is_closed()) {
-            hidden_from_index::<service_request::Entity>(backend, R::State).is_in(codes)
-        } else {
-            Expr::col((service_request::Entity, R::State)).is_in(codes)
-        }
+        column(backend, R::State, states.iter().all(|s| s.is_closed())).is_in(states.iter().map(|s| s.code()))
     };
     if let Some(s) = RequestState::parse(&f.state) {
         cond = cond.add(state(&[s]));
@@ -272,12 +261,7 @@ pub fn list_listing(
     f: &RequestFilter,
     caller: CallerSearch,
 ) -> AppResult<Listing<service_request::Entity>> {
-    let walk_scope = with_planned(
-        backend,
-        f,
-        visible_with(user, &|c| hidden_from_index::<service_request::Entity>(backend, c)),
-        true,
-    );
+    let walk_scope = with_planned(backend, f, visible_with(user, &|c| column(backend, c, true)), true);
     Ok(Listing {
         rows: service_request::Entity::find().filter(tab_condition(backend, user, f, caller)?),
         // A common caller name is tested on the filter index while reading it, counting too:
@@ -378,19 +362,13 @@ const MANY_ANSWERS: u64 = 20_000;
 /// One bounded count over the department's answers (their index).
 pub async fn answers(db: &impl ConnectionTrait, dept: i64) -> AppResult<Answers> {
     use dept_feedback::Column as D;
-    let mut some = Query::select();
-    some.expr(Expr::val(1))
+    let mut given = Query::select();
+    given
+        .expr(Expr::val(1))
         .from(dept_feedback::Entity)
         .and_where(Expr::col(D::DepartmentOrgId).eq(dept))
-        .and_where(Expr::col(D::RequestKind).eq(KIND))
-        .limit(MANY_ANSWERS + 1);
-    let mut q = Query::select();
-    q.expr(Expr::cust("COUNT(*)")).from_subquery(some, sea_orm::sea_query::Alias::new("a"));
-    let n = match db.query_one(&q).await? {
-        Some(row) => row.try_get_by_index::<i64>(0)?,
-        None => 0,
-    };
-    Ok(if n as u64 > MANY_ANSWERS { Answers::Many } else { Answers::Few })
+        .and_where(Expr::col(D::RequestKind).eq(KIND));
+    Ok(if more_than(db, given, MANY_ANSWERS).await? { Answers::Many } else { Answers::Few })
 }
 
 /// The rows and order of a 部门待办 tab and filter of `user`'s department, which has given
@@ -449,11 +427,7 @@ pub fn inbox_listing(
             } else if answers == Answers::Many {
                 let mut one = probe.clone();
                 one.limit(1);
-                let fed_back = if bare {
-                    answered_at.clone()
-                } else {
-                    hidden_from_index::<service_request::Entity>(backend, R::FeedbackAt).is_not_null()
-                };
+                let fed_back = column(backend, R::FeedbackAt, !bare).is_not_null();
                 Condition::all().add(Expr::SubQuery(None, Box::new(one.into())).eq(1)).add(fed_back)
             } else {
                 Condition::all().add(R::Id.in_subquery(ids)).add(answered_at.clone())

@@ -73,17 +73,17 @@ pub async fn callers(db: &impl ConnectionTrait, user: &CurrentUser, typed: &str)
         }
     } else {
         let company = (TextField::Company, MemberFilter { company: typed.clone(), ..Default::default() });
-        let ascii = search_text(&typed).is_ascii();
-        let mut by_field = vec![];
-        if ascii {
-            // Logins and e-mails are ASCII, and what is typed in ASCII is mostly one of them:
-            // they are asked first, the company names (rarely ASCII) only if hits are missing.
-            by_field.push((TextField::Login, MemberFilter { login: typed.clone(), ..Default::default() }));
-            by_field.push((TextField::Email, MemberFilter { email: typed.clone(), ..Default::default() }));
-            by_field.push(company);
+        // Logins and e-mails are ASCII, and what is typed in ASCII is mostly one of them: they
+        // are asked first, the company names (rarely ASCII) only if hits are missing.
+        let by_field = if search_text(&typed).is_ascii() {
+            vec![
+                (TextField::Login, MemberFilter { login: typed.clone(), ..Default::default() }),
+                (TextField::Email, MemberFilter { email: typed.clone(), ..Default::default() }),
+                company,
+            ]
         } else {
-            by_field.push(company);
-        }
+            vec![company]
+        };
         for (field, f) in by_field {
             if let Some(cond) = text_match(backend, field, &typed) {
                 fields.push((f, cond, substring_match(backend, field, &typed)));

@@ -153,13 +153,12 @@ pub fn Pager(
     counted_to: Signal<Option<u64>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let capped_at = move || counted_to.get();
-    let shown = move || capped_at().map_or(total.get(), |cap| total.get().min(cap));
+    let shown = move || counted_to.get().map_or(total.get(), |cap| total.get().min(cap));
     let pages = move || shown().div_ceil(per_page.get().max(1)).max(1);
     view! {
         <div class="pager">
             <span class="total">
-                {move || match (i18n.locale(), capped_at().filter(|cap| total.get() > *cap)) {
+                {move || match (i18n.locale(), counted_to.get().filter(|cap| total.get() > *cap)) {
                     (crate::i18n::Locale::Zh, Some(cap)) => format!("超过 {cap} 条"),
                     (crate::i18n::Locale::En, Some(cap)) => format!("More than {cap}"),
                     (crate::i18n::Locale::Zh, None) => format!("共 {} 条", total.get()),
