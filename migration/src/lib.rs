@@ -20,6 +20,7 @@ mod m20261207_000002_request_filter_index;
 mod m20261208_000001_request_caller_search;
 mod m20261208_000002_request_routed_index;
 mod m20261208_000003_phone_triples;
+mod m20261208_000004_request_scope_columns;
 mod reference;
 pub mod text;
 mod util;
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_request_caller_search::Migration),
             Box::new(m20261208_000002_request_routed_index::Migration),
             Box::new(m20261208_000003_phone_triples::Migration),
+            Box::new(m20261208_000004_request_scope_columns::Migration),
         ]
     }
 }

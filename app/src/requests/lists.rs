@@ -266,10 +266,13 @@ pub fn list_listing(
         rows: service_request::Entity::find().filter(tab_condition(backend, user, f, caller)?),
         // A common caller name is tested on the filter index while reading it, counting too:
         // through the office's own indexes each candidate would be a wide row read.
+        // Filtered by agent, the agent's index carries the scope's columns: through the office's
+        // own indexes each of the office's requests would be read to find the agent's.
         scope: if caller == CallerSearch::Scan {
             walk_scope.clone()
         } else {
-            with_planned(backend, f, visible(user), false)
+            let hidden = f.agent.is_some();
+            with_planned(backend, f, visible_with(user, &|c| column(backend, c, hidden)), false)
         },
         walk_scope,
         id: R::Id,

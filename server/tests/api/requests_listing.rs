@@ -63,6 +63,9 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
         )
         .await;
     let surname: String = caller.chars().take(1).collect();
+    // The agent who accepted most (客服人员: seen from an office, the agent's index tests the scope).
+    let agent =
+        app.count("SELECT agent_id FROM service_request GROUP BY agent_id ORDER BY COUNT(*) DESC LIMIT 1").await;
     let text = |s: &str| s.to_string();
     let filters = [
         RequestFilter::default(),
@@ -73,6 +76,7 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
         RequestFilter { company: company.clone(), ..Default::default() },
         RequestFilter { caller: surname.clone(), ..Default::default() },
         RequestFilter { caller: caller.clone(), ..Default::default() },
+        RequestFilter { agent: Some(agent), ..Default::default() },
     ];
     // 全部数据, an office (three arms: accepted by it, about its members, the account's own),
     // a department (routed to it, or entered by the account).
@@ -98,6 +102,8 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
     assert!(found[0] > 80 && found[per] > 20 && found[2 * per] > 20, "{found:?}");
     assert!(found[5] > 0, "{company}: {found:?}");
     assert!(found[6] >= found[7] && found[7] > 0, "{caller}: {found:?}");
+    // The agent's requests, and among them those the office sees.
+    assert!(found[8] > 20 && found[per + 8] > 0 && found[per + 8] < found[8], "agent {agent}: {found:?}");
 
     // 部门待办's tabs: waiting (oldest routing first) and answered (newest feedback first). How
     // many still wait depends on the hour the data is generated; some have always been answered.
