@@ -60,9 +60,9 @@ fn p95(v: &mut [Duration]) -> f64 {
 }
 
 pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
-    // BENCH_ONLY=list|inbox|lookup runs one part (for tuning).
+    // BENCH_ONLY=list,save (lookup, list, inbox, detail, save, sweep) runs those parts (for tuning).
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    let part = |name: &str| only.is_empty() || only == name;
+    let part = |name: &str| only.is_empty() || only.split(',').any(|o| o == name);
     // BENCH_FILTER=名: only the lists whose name contains it (with BENCH_TRACE, to see why).
     let named = std::env::var("BENCH_FILTER").unwrap_or_default();
     let (db, statements) = super::counted(url).await?;
@@ -224,7 +224,12 @@ pub async fn bench_requests(url: &str, runs: usize) -> Result<()> {
         };
         let t = Instant::now();
         match app::requests::intake::save(&db, &agent, input).await {
-            Ok(_) => save_times.push(t.elapsed()),
+            Ok(_) => {
+                save_times.push(t.elapsed());
+                if std::env::var("BENCH_TRACE").is_ok() {
+                    println!("  saved in {:.2} ms", t.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
             // A generated non-member or a member under review is not a member caller.
             Err(app::error::AppError::Validation(_) | app::error::AppError::NotFound) => {}
             Err(e) => anyhow::bail!("intake save: {e}"),
