@@ -32,7 +32,7 @@ mod server {
     use crate::requests::RequestFilter;
 
     enum What {
-        Members(Box<MemberFilter>),
+        Members(Box<MemberFilter>, export::MemberSheet),
         Info(InfoKind, Box<InfoFilter>),
         Requests(Box<RequestFilter>),
     }
@@ -53,6 +53,7 @@ mod server {
             "published_info" => (Perm::QueryPublishedInfo, "会员发布信息查询"),
             "push_logs" => (Perm::QueryPushLog, "信息推送邮件查询"),
             "requests" => (Perm::IntakeMemberRequest, "诉求列表"),
+            "callbacks" => (Perm::IntakeCallback, "电话回访关怀"),
             _ => return Err(AppError::NotFound),
         };
         let user = ctx.require(perm).await?;
@@ -62,7 +63,13 @@ mod server {
             "member_services" => {
                 let f = <MemberFilter as crate::ui::list::UrlFilter>::from_query(&q);
                 f.validate().into_result()?;
-                What::Members(Box::new(f))
+                What::Members(Box::new(f), export::MEMBER_SERVICES)
+            }
+            "callbacks" => {
+                let f =
+                    crate::callbacks::call_list_filter(<MemberFilter as crate::ui::list::UrlFilter>::from_query(&q));
+                f.validate().into_result()?;
+                What::Members(Box::new(f), export::CALL_LIST)
             }
             "requests" => {
                 let f = <RequestFilter as crate::ui::list::UrlFilter>::from_query(&q);
@@ -81,7 +88,7 @@ mod server {
         if !user.may_export_large() {
             let (db, cap) = (&ctx.state.db, LARGE_EXPORT_ROWS + 1);
             let n = match &what {
-                What::Members(f) => crate::members::query::count_upto(db, f, &user.scope, cap).await?,
+                What::Members(f, _) => crate::members::query::count_upto(db, f, &user.scope, cap).await?,
                 What::Info(kind, f) => crate::members::info_query::count_upto(db, *kind, f, &user.scope, cap).await?,
                 What::Requests(f) => crate::requests::lists::count_upto(db, &user, f, cap).await?,
             };
@@ -106,11 +113,11 @@ mod server {
                 let progress_job = job.clone();
                 let progress = move |n| progress_job.progress(n);
                 let (rows, criteria) = match &what {
-                    What::Members(f) => {
+                    What::Members(f, sheet) => {
                         let total = crate::members::query::count_exact(&db, f, &scope).await?;
                         job.set_total(total).await?;
                         (
-                            export::member_services(&db, f, &scope, format, &path, progress).await?,
+                            export::member_services(&db, f, &scope, *sheet, format, &path, progress).await?,
                             crate::ui::list::UrlFilter::to_query(f.as_ref()),
                         )
                     }

@@ -17,6 +17,7 @@ mod code_enum;
 pub mod admin;
 pub mod archive;
 pub mod auth;
+pub mod callbacks;
 pub mod cst;
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -171,6 +171,10 @@ pages! {
     // Also the departments' (their server functions check the request's scope and actor).
     RequestDetail "/requests/:id" => crate::requests::detail_page::RequestDetailPage,
         perms [IntakeMemberRequest, BizDeptInbox];
+    Callbacks "/callbacks" => crate::callbacks::list_page::CallbackListPage,
+        perms [IntakeCallback], menu(Intake, "电话回访关怀", "Callbacks");
+    CallbackNew "/callbacks/new" => crate::callbacks::page::CallbackPage,
+        perms [IntakeCallback];
     RepNeeds "/rep-needs" => crate::requests::rep::pages::RepNeedsPage,
         perms [IntakeRepNeedSubmit], menu(Intake, "代表处服务需求", "Rep-office needs");
     RepQueue "/rep-needs/queue" => crate::requests::rep::pages::RepQueuePage,

@@ -51,6 +51,9 @@ pub fn MemberDetailPage() -> impl IntoView {
             {use_session_user().has(Perm::IntakeMemberRequest).then(|| view! {
                 <a class="btn btn-primary" href=move || format!("/requests/new?customer={}", id())>{move || i18n.t("受理诉求", "Take a request")}</a>
             })}
+            {use_session_user().has(Perm::IntakeCallback).then(|| view! {
+                <a class="btn" href=move || format!("/callbacks/new?customer={}", id())>{move || i18n.t("回访", "Call back")}</a>
+            })}
             <a class="btn" href="/query/member-services">{move || i18n.t("返回查询", "Back to query")}</a>
         </PageHeader>
         <Transition fallback=|| view! { <div class="empty"><p>"…"</p></div> }>

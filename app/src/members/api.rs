@@ -37,7 +37,7 @@ pub async fn count_member_services(filter: MemberFilter) -> Result<u64, AppError
 #[server(endpoint = "members/choices", input = Json)]
 pub async fn load_query_choices() -> Result<QueryChoices, AppError> {
     serve(
-        Access::Any(&[Perm::QueryMemberService, Perm::QueryPublishedInfo, Perm::QueryPushLog]),
+        Access::Any(&[Perm::QueryMemberService, Perm::QueryPublishedInfo, Perm::QueryPushLog, Perm::IntakeCallback]),
         |ctx, user| async move { service::choices(&ctx.state.db, &user).await },
     )
     .await

@@ -416,6 +416,13 @@ pub(super) fn customer_filters(backend: DbBackend, f: &MemberFilter, scope: &Sco
         _ => {}
     }
     cond = eq_code(cond, c("registration_source"), &f.reg_source);
+    // 最近回访时间, 未回访天数 ≥ N (never called back included), 回访内容 of the last callback.
+    cond = cond.add(ts_range(c("last_callback_at"), &f.callback_from, &f.callback_to));
+    if let Some(days) = f.idle() {
+        let since = chrono::Utc::now() - chrono::Duration::days(days);
+        cond = cond.add(Condition::any().add(c("last_callback_at").is_null()).add(c("last_callback_at").lte(since)));
+    }
+    cond = eq_code(cond, c("last_callback_content"), &f.callback_content);
     eq_code(cond, c("info_source"), &f.info_source)
 }
 

@@ -57,6 +57,9 @@ pub mod customer {
         pub fulfilment_status: Option<String>,
         pub fulfilment_progress: Option<f64>,
         pub last_service_at: Option<DateTimeUtc>,
+        /// The member's latest callback and what it was for (PG-24 filters and shows them).
+        pub last_callback_at: Option<DateTimeUtc>,
+        pub last_callback_content: Option<String>,
         pub remarks: Option<String>,
         pub cm_synced_at: Option<DateTimeUtc>,
         pub merged_into_id: Option<i64>,

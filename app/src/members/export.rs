@@ -179,24 +179,75 @@ pub fn member_service_cells(r: ServiceRow) -> Vec<Cell> {
         zh(enums::SERVICE_TYPES, &r.service_type),
         zh(enums::SERVICE_MODES, &r.service_mode),
         zh(enums::SERVICE_DEPTS, &r.service_dept),
-        Cell::Text(match r.expired {
-            Some(true) => "已到期".into(),
-            Some(false) => "未到期".into(),
-            None => String::new(),
-        }),
+        expired_text(r.expired),
         zh(enums::FULFILMENT_STATUSES, &r.fulfilment_status),
         zh(enums::QA_RESULTS, &r.qa_result),
     ]
 }
 
+/// The columns of 电话回访关怀's call list (PG-24, one row per member).
+pub const CALL_LIST_COLUMNS: [(&str, f64); 12] = [
+    ("企业名称", 36.0),
+    ("登录名", 18.0),
+    ("会员级别", 10.0),
+    ("企业状态", 12.0),
+    ("组织机构", 14.0),
+    ("服务开始时间", 14.0),
+    ("服务到期时间", 14.0),
+    ("服务是否到期", 12.0),
+    ("履约状态", 10.0),
+    ("最近服务时间", 18.0),
+    ("最近回访时间", 18.0),
+    ("最近回访内容", 16.0),
+];
+
+fn expired_text(expired: Option<bool>) -> Cell {
+    Cell::Text(match expired {
+        Some(true) => "已到期".into(),
+        Some(false) => "未到期".into(),
+        None => String::new(),
+    })
+}
+
+/// One row of the call list.
+pub fn call_list_cells(r: ServiceRow) -> Vec<Cell> {
+    let date =
+        |d: Option<chrono::NaiveDate>| Cell::Text(d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default());
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| Cell::Text(t.as_ref().map(fmt_time).unwrap_or_default());
+    vec![
+        Cell::Text(r.company_name),
+        Cell::Text(r.login_name),
+        zh(enums::LEVELS, &r.member_level),
+        zh(enums::ENTERPRISE_STATUSES, &r.enterprise_status),
+        Cell::Text(r.org_name),
+        date(r.service_start),
+        date(r.service_end),
+        expired_text(r.expired),
+        zh(enums::FULFILMENT_STATUSES, &r.fulfilment_status),
+        time(r.service_at),
+        time(r.last_callback_at),
+        zh(crate::callbacks::CallbackContent::CHOICES, &r.last_callback_content),
+    ]
+}
+
 const BATCH: usize = 1000;
 
+/// How a member query is exported: its columns and one row's cells.
+pub type MemberSheet = (&'static [(&'static str, f64)], fn(ServiceRow) -> Vec<Cell>);
+
+/// 会员资料及服务查询's sheet.
+pub const MEMBER_SERVICES: MemberSheet = (&MEMBER_SERVICE_COLUMNS, member_service_cells);
+/// 电话回访关怀's call list.
+pub const CALL_LIST: MemberSheet = (&CALL_LIST_COLUMNS, call_list_cells);
+
 /// Exports every row of `f` (服务明细; 按会员 lists members with their latest record) inside
-/// `scope` to `path`; returns the row count. `progress` gets the rows written so far.
+/// `scope` to `path` as `sheet` says; returns the row count. `progress` gets the rows written
+/// so far.
 pub async fn member_services(
     db: &DatabaseConnection,
     f: &MemberFilter,
     scope: &Scope,
+    sheet: MemberSheet,
     format: Format,
     path: &Path,
     progress: impl Fn(u64) + Send + 'static,
@@ -204,8 +255,9 @@ pub async fn member_services(
     checked(f)?;
     let stmt = rows_statement(db.get_database_backend(), f, scope, &plan(db, f, scope).await?, None);
     let today = crate::cst::today();
-    stream_to_file(db, &stmt, &MEMBER_SERVICE_COLUMNS, format, path, progress, move |row| {
-        Ok(member_service_cells(RawRow::from_query_result(row, "")?.into_row(today)))
+    let (columns, cells) = sheet;
+    stream_to_file(db, &stmt, columns, format, path, progress, move |row| {
+        Ok(cells(RawRow::from_query_result(row, "")?.into_row(today)))
     })
     .await
 }

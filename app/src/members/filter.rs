@@ -17,6 +17,7 @@ url_filter! {
         expiry = "expiry", push = "push", service_mode = "mode", service_dept = "dept", service_type = "svc_type",
         service_result = "result", fulfilment = "fulfil", info_source = "source", qa_status = "qa", qa_result = "qa_result",
         view = "view", sort = "sort", has_email = "has_email", avatar = "avatar", reg_source = "reg_source",
+        callback_from = "cb_from", callback_to = "cb_to", idle_days = "idle", callback_content = "cb_content",
     }
     id {
         province = "prov", city = "city", district = "district", org = "org",
@@ -95,7 +96,11 @@ fn text_length_errors(e: &mut FieldErrors, fields: &[(&str, &str)]) {
 }
 
 /// Sortable columns: URL value, and whether it needs the service record.
-pub const SORTS: [&str; 8] = ["service_at", "company", "level", "registered", "start", "end", "points", "org"];
+pub const SORTS: [&str; 9] =
+    ["service_at", "company", "level", "registered", "start", "end", "points", "org", "callback"];
+
+/// The longest 未回访天数 a filter takes (ten years).
+pub const MAX_IDLE_DAYS: i64 = 3650;
 
 impl MemberFilter {
     /// 按会员 (one row per member) instead of 服务明细.
@@ -136,11 +141,17 @@ impl MemberFilter {
             .into_iter()
             .chain([&self.end_to, &self.customer_type, &self.enterprise_status, &self.category, &self.level])
             .chain([&self.expiry, &self.push, &self.fulfilment, &self.info_source, &self.has_email, &self.avatar])
-            .chain([&self.reg_source])
+            .chain([&self.reg_source, &self.callback_from, &self.callback_to, &self.idle_days, &self.callback_content])
             .any(|s| !s.trim().is_empty())
             || [self.province, self.city, self.district, self.org, self.industry1, self.industry2, self.industry3]
                 .iter()
                 .any(Option::is_some)
+    }
+
+    /// 未回访天数 ≥ N: the members not called back in the last N days (`None`: not asked, or
+    /// not a whole number of days from 1 to [`MAX_IDLE_DAYS`]).
+    pub fn idle(&self) -> Option<i64> {
+        self.idle_days.trim().parse::<i64>().ok().filter(|d| (1..=MAX_IDLE_DAYS).contains(d))
     }
 
     /// Whether any filter on the service record is set (服务明细 then only shows members
@@ -180,6 +191,18 @@ impl MemberFilter {
                 e.add(field, "请从列表中选择", "Pick a value from the list");
             }
         }
+        if !self.callback_content.is_empty()
+            && !enums::valid(crate::callbacks::CallbackContent::CHOICES, &self.callback_content)
+        {
+            e.add("cb_content", "请从列表中选择", "Pick a value from the list");
+        }
+        if !self.idle_days.trim().is_empty() && self.idle().is_none() {
+            e.add(
+                "idle",
+                &format!("请输入 1 到 {MAX_IDLE_DAYS} 之间的天数"),
+                &format!("Enter a number of days from 1 to {MAX_IDLE_DAYS}"),
+            );
+        }
         if self.levels().iter().any(|l| !enums::valid(enums::LEVELS, l)) {
             e.add("level", "请从列表中选择会员级别", "Pick member levels from the list");
         }
@@ -188,6 +211,7 @@ impl MemberFilter {
             ("start", &self.start_from, &self.start_to),
             ("end", &self.end_from, &self.end_to),
             ("svc", &self.service_from, &self.service_to),
+            ("cb", &self.callback_from, &self.callback_to),
         ];
         for (field, from, to) in ranges {
             crate::ui::filters::check_date_range(&mut e, &format!("{field}_from"), from, to);

@@ -5,6 +5,7 @@ pub mod cascade;
 pub mod enums;
 pub mod filter;
 pub mod filter_fields;
+pub mod filter_panel;
 pub mod info_page;
 pub mod query_page;
 pub mod sync_kind;
@@ -51,6 +52,7 @@ pub struct ServiceRow {
     pub customer_id: i64,
     pub record_id: Option<i64>,
     pub company_name: String,
+    pub login_name: String,
     pub member_level: String,
     pub enterprise_status: String,
     pub registered_at: Option<DateTime<Utc>>,
@@ -68,6 +70,9 @@ pub struct ServiceRow {
     pub qa_result: String,
     /// 按会员: the member's number of matching service records.
     pub record_count: Option<i64>,
+    /// 最近回访时间 and 回访内容 (E-25 code) of the member's latest callback.
+    pub last_callback_at: Option<DateTime<Utc>>,
+    pub last_callback_content: String,
 }
 
 /// A node of the region or industry tree, for the cascading selects.

@@ -257,6 +257,7 @@ pub fn rows_statement(
         "end" => Some(c("service_end_date")),
         "points" => Some(c("member_points")),
         "org" => Some(c("organization_id")),
+        "callback" => Some(c("last_callback_at")),
         _ if f.by_member() => Some(c("last_service_at")),
         _ => None,
     };
@@ -289,6 +290,7 @@ pub fn rows_statement(
     for col in [
         "id",
         "company_name",
+        "login_name",
         "member_level",
         "enterprise_status",
         "platform_registered_at",
@@ -297,6 +299,8 @@ pub fn rows_statement(
         "member_points",
         "fulfilment_status",
         "last_service_at",
+        "last_callback_at",
+        "last_callback_content",
     ] {
         q.expr_as(c(col), Alias::new(format!("c_{col}")));
     }
@@ -394,6 +398,7 @@ pub fn count_statement(
 pub struct RawRow {
     c_id: i64,
     c_company_name: Option<String>,
+    c_login_name: Option<String>,
     c_member_level: Option<String>,
     c_enterprise_status: Option<String>,
     c_platform_registered_at: Option<DateTime<Utc>>,
@@ -402,6 +407,8 @@ pub struct RawRow {
     c_member_points: Option<i32>,
     c_fulfilment_status: Option<String>,
     c_last_service_at: Option<DateTime<Utc>>,
+    c_last_callback_at: Option<DateTime<Utc>>,
+    c_last_callback_content: Option<String>,
     r_id: Option<i64>,
     r_service_at: Option<DateTime<Utc>>,
     r_service_type: Option<String>,
@@ -418,6 +425,7 @@ impl RawRow {
             customer_id: self.c_id,
             record_id: self.r_id,
             company_name: self.c_company_name.unwrap_or_default(),
+            login_name: self.c_login_name.unwrap_or_default(),
             member_level: self.c_member_level.unwrap_or_default(),
             enterprise_status: self.c_enterprise_status.unwrap_or_default(),
             registered_at: self.c_platform_registered_at,
@@ -434,6 +442,8 @@ impl RawRow {
             fulfilment_status: self.c_fulfilment_status.unwrap_or_default(),
             qa_result: self.r_qa_result.unwrap_or_default(),
             record_count: None,
+            last_callback_at: self.c_last_callback_at,
+            last_callback_content: self.c_last_callback_content.unwrap_or_default(),
         }
     }
 }

@@ -146,7 +146,7 @@ pub fn CallerInfo(picked: RwSignal<Option<CallerHit>>) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="muted">"…"</p> }>
             {move || panel.get().map(|p| match p {
-                Ok(Some(p)) => view! { <Panel p=p/> }.into_any(),
+                Ok(Some(p)) => view! { <MemberPanel p=p/> }.into_any(),
                 Ok(None) => view! { <p class="muted">{move || i18n.t("选择会员后显示会员资料、最近服务记录和未完结诉求。", "Pick a member to see their record, recent services and open requests.")}</p> }.into_any(),
                 Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
             })}
@@ -154,8 +154,9 @@ pub fn CallerInfo(picked: RwSignal<Option<CallerHit>>) -> impl IntoView {
     }
 }
 
+/// A member as intake and 回访录入 show them: Section B, open requests, recent services.
 #[component]
-fn Panel(p: CallerPanel) -> impl IntoView {
+pub fn MemberPanel(p: CallerPanel) -> impl IntoView {
     let i18n = use_i18n();
     let info = p.info;
     let level = enums::label(enums::LEVELS, &info.member_level);

@@ -65,6 +65,8 @@ pub mod service_request {
         pub caller_text: String,
         /// The search grams of `caller_name` (the index proposes, `caller_text` decides).
         pub caller_grams: String,
+        /// 转为诉求: the callback the request came from.
+        pub source_callback_id: Option<i64>,
     }
     no_relations!();
 }

@@ -126,6 +126,21 @@ pub async fn save(
         None if input.customer_type == CustomerType::NonMember => (create_non_member(&txn, user, &input).await?, false),
         None => return Err(AppError::field("caller", "请从列表中选择会员", "Pick the member from the list")),
     };
+    // 转为诉求: a callback of this very member, inside the user's scope.
+    let from_callback = match input.source_callback_id {
+        Some(id) => {
+            let cb = crate::callbacks::service::visible_callback(&txn, user, id).await?;
+            if cb.customer_id != caller.id {
+                return Err(AppError::field(
+                    "caller",
+                    "该回访记录不属于所选会员",
+                    "That callback is of another member",
+                ));
+            }
+            Some(cb.id)
+        }
+        None => None,
+    };
 
     let now = Utc::now();
     let request_no = number(&txn, "SQ", &now).await?;
@@ -154,6 +169,7 @@ pub async fn save(
         caller_name: Set(caller_name),
         caller_text: Set(caller_text),
         caller_grams: Set(caller_grams),
+        source_callback_id: Set(from_callback),
         company_name: Set(caller.company_name.clone()),
         registered_email: Set(own(&caller.registered_email)),
         login_name: Set(caller.login_name.clone()),
@@ -199,7 +215,8 @@ pub async fn save(
         source_kind: Set(SourceKind::MemberRequest.code().into()),
         source_id: Set(req.id),
         service_type: Set(request_type.code().into()),
-        service_mode: Set("reactive".into()),
+        // (A request raised during a callback is proactive service: SPEC E5.)
+        service_mode: Set(if from_callback.is_some() { "proactive" } else { "reactive" }.into()),
         service_dept: Set(accepting.code().into()),
         organization_id: Set(user.org.id),
         agent_id: Set(agent),

@@ -36,9 +36,13 @@ fn IntakeForm(options: IntakeOptions) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(None::<IntakeOutcome>);
     let picked = RwSignal::new(None::<CallerHit>);
-    // Opened from a member's page (受理诉求): that member is the caller.
-    let preset =
-        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("customer").and_then(|v| v.parse::<i64>().ok()));
+    // Opened from a member's page (受理诉求): that member is the caller; from 回访录入
+    // (转为诉求) also the callback the request comes from.
+    let query_id = |name: &str| {
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name).and_then(|v| v.parse::<i64>().ok()))
+    };
+    let from_callback = query_id("callback");
+    let preset = query_id("customer");
     let preset = Resource::new(
         move || preset,
         |id| async move {
@@ -54,6 +58,7 @@ fn IntakeForm(options: IntakeOptions) -> impl IntoView {
             form.update(|f| {
                 f.customer_type = CustomerType::parse(&i.customer_type).unwrap_or(CustomerType::Member);
                 f.customer_id = Some(i.id);
+                f.source_callback_id = from_callback;
             });
             picked.set(Some(CallerHit {
                 id: i.id,
@@ -148,6 +153,11 @@ fn IntakeForm(options: IntakeOptions) -> impl IntoView {
                     }
                 })}
                 <ErrorBanner error=general/>
+                {move || form.with(|f| f.source_callback_id.is_some()).then(|| view! {
+                    <p class="alert alert-info" role="status" data-testid="from-callback">
+                        {move || i18n.t("由回访转为诉求:服务方式记为主动服务。", "Raised during a callback: recorded as proactive service.")}
+                    </p>
+                })}
                 <form class="form" novalidate on:submit=move |ev| {
                     ev.prevent_default();
                     let route = form.with_untracked(|f| f.handling_org_id.is_some());

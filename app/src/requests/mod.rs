@@ -131,6 +131,9 @@ pub struct IntakeInput {
     pub agent_id: Option<i64>,
     /// 保存, 处理完成 or 提交至XX部.
     pub action: RequestAction,
+    /// 转为诉求: the callback of this member the request came from (it is then 主动服务).
+    #[serde(default)]
+    pub source_callback_id: Option<i64>,
 }
 
 impl Default for IntakeInput {
@@ -151,6 +154,7 @@ impl Default for IntakeInput {
             priority: Priority::Normal,
             agent_id: None,
             action: RequestAction::Save,
+            source_callback_id: None,
         }
     }
 }

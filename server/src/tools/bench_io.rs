@@ -25,9 +25,11 @@ pub async fn bench_export(url: &str, out: &str) -> Result<()> {
     let db = crate::connect(url).await?;
     let f = MemberFilter { view: "members".into(), ..MemberFilter::default() };
     let t = Instant::now();
-    let rows = app::members::export::member_services(&db, &f, &Scope::All, format, std::path::Path::new(out), |_| {})
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sheet = app::members::export::MEMBER_SERVICES;
+    let rows =
+        app::members::export::member_services(&db, &f, &Scope::All, sheet, format, std::path::Path::new(out), |_| {})
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     let secs = t.elapsed().as_secs_f64();
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0) as f64 / 1_048_576.0;
     println!("exported {rows} rows to {out} ({size:.1} MB) in {secs:.1} s, peak RSS {:.0} MB", peak_rss_mb());

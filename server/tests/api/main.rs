@@ -5,6 +5,7 @@ mod archive;
 mod archive_import;
 mod auth;
 mod auth_races;
+mod callbacks;
 mod common;
 mod hardening;
 mod info;
