@@ -59,6 +59,9 @@ fn CallbackEntry(data: CallbackForm, customer: i64, task: Option<i64>) -> impl I
         ..CallbackInput::default()
     };
     let form = RwSignal::new(start.clone());
+    let start = StoredValue::new(start);
+    let history = RwSignal::new(data.history.clone());
+    let tasks = RwSignal::new(data.tasks.clone());
     let error = RwSignal::new(None::<AppError>);
     let saved = RwSignal::new(None::<CallbackSaved>);
     // 完成并转为诉求: the intake opens once the callback is saved.
@@ -75,8 +78,17 @@ fn CallbackEntry(data: CallbackForm, customer: i64, task: Option<i64>) -> impl I
                 if then_request.get_untracked() {
                     crate::ui::hard_navigate(&format!("/requests/new?customer={customer}&callback={}", s.id));
                 } else {
+                    // Recorded: the history and the open tasks as they are now, the form
+                    // cleared for the next call.
                     error.set(None);
                     saved.set(Some(s));
+                    form.set(start.get_value());
+                    leptos::task::spawn_local(async move {
+                        if let Ok(f) = load_callback_form(customer).await {
+                            history.set(f.history);
+                            tasks.set(f.tasks);
+                        }
+                    });
                 }
             }
             Err(e) => error.set(Some(e)),
@@ -97,7 +109,6 @@ fn CallbackEntry(data: CallbackForm, customer: i64, task: Option<i64>) -> impl I
     let text = move |get: fn(&CallbackInput) -> &String| move || form.with(|f| get(f).clone());
     let reached = move || form.with(|f| f.reach == Reach::Reached.code());
     let dept = data.service_dept;
-    let tasks = data.tasks.clone();
     crate::ui::focus_later("content");
     view! {
         <div class="intake">
@@ -163,12 +174,12 @@ fn CallbackEntry(data: CallbackForm, customer: i64, task: Option<i64>) -> impl I
                                 on:input=move |ev| form.update(|f| f.next_note = event_target_value(&ev))/>
                         </Field>
                     </div>
-                    {(!tasks.is_empty()).then(|| view! {
+                    {move || (!tasks.with(Vec::is_empty)).then(|| view! {
                         <Field label=("对应任务", "Answers task") id="task_id" errors=errors
                             hint=("保存后该任务标记为已完成", "The task is marked done on save")>
                             <select id="task_id" on:change=move |ev| form.update(|f| f.task_id = event_target_value(&ev).parse().ok())>
                                 <option value="">{move || i18n.t("无", "None")}</option>
-                                {tasks.iter().map(|t| {
+                                {tasks.get().into_iter().map(|t| {
                                     let id = t.id;
                                     let label = format!("{}({})", t.title, fmt_opt_time(&t.due_at));
                                     view! { <option value=id.to_string() selected=move || form.with(|f| f.task_id == Some(id))>{label}</option> }
@@ -190,7 +201,7 @@ fn CallbackEntry(data: CallbackForm, customer: i64, task: Option<i64>) -> impl I
                             {move || i18n.t("完成并转为诉求", "Done, then take a request")}
                         </button>
                         <button type="button" class="btn" on:click=move |_| {
-                            form.set(start.clone());
+                            form.set(start.get_value());
                             error.set(None);
                             saved.set(None);
                             crate::ui::focus_later("content");
@@ -201,7 +212,7 @@ fn CallbackEntry(data: CallbackForm, customer: i64, task: Option<i64>) -> impl I
             <aside class="intake-side card" aria-label=move || i18n.t("会员资料", "Member")>
                 <MemberPanel p=data.panel/>
                 <h3>{move || i18n.t("回访记录", "Callbacks")}</h3>
-                <History rows=data.history/>
+                {move || view! { <History rows=history.get()/> }}
             </aside>
         </div>
     }
