@@ -22,6 +22,7 @@ mod m20261208_000002_request_routed_index;
 mod m20261208_000003_phone_triples;
 mod m20261208_000004_request_scope_columns;
 mod m20261209_000001_callbacks;
+mod m20261209_000002_last_callback_backfill;
 mod reference;
 pub mod text;
 mod util;
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000003_phone_triples::Migration),
             Box::new(m20261208_000004_request_scope_columns::Migration),
             Box::new(m20261209_000001_callbacks::Migration),
+            Box::new(m20261209_000002_last_callback_backfill::Migration),
         ]
     }
 }

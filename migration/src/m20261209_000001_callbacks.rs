@@ -54,7 +54,14 @@ impl MigrationTrait for Migration {
         ] {
             m.alter_table(Table::alter().table(a("customer")).add_column(col).take()).await?;
         }
+        // 最近回访时间 / 未回访天数, and 回访内容 with them.
         m.create_index(idx("customer", "ix_customer_last_callback", &["last_callback_at"])).await?;
+        m.create_index(idx(
+            "customer",
+            "ix_customer_last_callback_content",
+            &["last_callback_content", "last_callback_at"],
+        ))
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(a("service_request"))
@@ -66,7 +73,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(Table::alter().table(a("service_request")).drop_column(a("source_callback_id")).take()).await?;
-        m.drop_index(Index::drop().name("ix_customer_last_callback").table(a("customer")).to_owned()).await?;
+        for name in ["ix_customer_last_callback", "ix_customer_last_callback_content"] {
+            m.drop_index(Index::drop().name(name).table(a("customer")).to_owned()).await?;
+        }
         for col in ["last_callback_at", "last_callback_content"] {
             m.alter_table(Table::alter().table(a("customer")).drop_column(a(col)).take()).await?;
         }

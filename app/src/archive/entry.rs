@@ -320,6 +320,7 @@ pub async fn save(
             for (col, v) in CustomerRow::COLUMNS.iter().zip(row.values()) {
                 if !["id", "customer_no", "created_at", "created_by", "import_job_id", "version", "updated_by"]
                     .contains(col)
+                    && !CustomerRow::SERVICE_STATE.contains(col)
                 {
                     q = q.col_expr(Alias::new(*col), Expr::val(v));
                 }

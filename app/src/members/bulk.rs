@@ -124,6 +124,9 @@ pub struct CustomerRow {
     pub fulfilment_status: Option<&'static str>,
     pub fulfilment_progress: Option<f64>,
     pub last_service_at: Option<DateTime<Utc>>,
+    /// The latest callback and its 回访内容 (E-25).
+    pub last_callback_at: Option<DateTime<Utc>>,
+    pub last_callback_content: Option<&'static str>,
     pub cm_synced_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -137,7 +140,7 @@ pub struct CustomerRow {
 
 impl CustomerRow {
     /// The columns of `values()`, in order.
-    pub const COLUMNS: [&'static str; 52] = [
+    pub const COLUMNS: [&'static str; 54] = [
         "id",
         "customer_no",
         "cm_member_id",
@@ -176,6 +179,8 @@ impl CustomerRow {
         "fulfilment_status",
         "fulfilment_progress",
         "last_service_at",
+        "last_callback_at",
+        "last_callback_content",
         "cm_synced_at",
         "name_grams",
         "login_grams",
@@ -193,7 +198,7 @@ impl CustomerRow {
     ];
 
     /// Columns the CRM owns or sets once: an upsert from CM leaves them as they are.
-    pub const KEPT_ON_UPDATE: [&'static str; 15] = [
+    pub const KEPT_ON_UPDATE: [&'static str; 17] = [
         "id",
         "customer_no",
         "info_source",
@@ -202,6 +207,8 @@ impl CustomerRow {
         "fulfilment_status",
         "fulfilment_progress",
         "last_service_at",
+        "last_callback_at",
+        "last_callback_content",
         "created_at",
         "version",
         "created_by",
@@ -209,6 +216,17 @@ impl CustomerRow {
         "import_job_id",
         "remarks",
         "updated_by",
+    ];
+
+    /// What the service work keeps on the customer (fulfilment, last service and callback, the
+    /// last CM sync): editing the archive entry leaves it as it is.
+    pub const SERVICE_STATE: [&'static str; 6] = [
+        "fulfilment_status",
+        "fulfilment_progress",
+        "last_service_at",
+        "last_callback_at",
+        "last_callback_content",
+        "cm_synced_at",
     ];
 
     pub fn values(&self) -> Vec<Value> {
@@ -256,6 +274,8 @@ impl CustomerRow {
             self.fulfilment_status.into(),
             self.fulfilment_progress.into(),
             self.last_service_at.into(),
+            self.last_callback_at.into(),
+            self.last_callback_content.into(),
             self.cm_synced_at.into(),
             grams(&self.company_name).into(),
             self.login_name.as_deref().map(grams).unwrap_or_default().into(),

@@ -56,6 +56,7 @@ pub async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
         Value::from(t)
     };
     let date_of = |d: i64| Value::from(today - chrono::Duration::days(d));
+    let idle = |d: i64| Value::from(chrono::Utc::now() - chrono::Duration::days(d));
     let f = MemberFilter::default;
     let fts = FTS;
     // The index's terms: the bigram phrase, and a lone character by itself (鑫 has no bigram;
@@ -296,6 +297,34 @@ pub async fn combos(db: &DatabaseConnection) -> Result<Vec<Combo>> {
             vec!["in_progress".into()],
             "r.service_type = ?",
             vec!["callback".into()],
+        ),
+        // 电话回访关怀 (PG-24): the member query by member with the callback filters.
+        combo(
+            "call list: not called back for 90 days",
+            members(MemberFilter { idle_days: "90".into(), ..f() }),
+            all(),
+            "(c.last_callback_at IS NULL OR c.last_callback_at <= ?)",
+            vec![idle(90)],
+            "",
+            vec![],
+        ),
+        combo(
+            "call list (广州): 金牌, not called back for 30 days",
+            members(MemberFilter { level: "gold".into(), idle_days: "30".into(), ..f() }),
+            Scope::Orgs(vec![gz]),
+            "c.organization_id IN (?) AND c.member_level IN (?) AND (c.last_callback_at IS NULL OR c.last_callback_at <= ?)",
+            vec![gz.into(), "gold".into(), idle(30)],
+            "",
+            vec![],
+        ),
+        combo(
+            "call list: last call about renewal, called this month",
+            members(MemberFilter { callback_content: "renewal_reminder".into(), callback_from: day(29), ..f() }),
+            all(),
+            "c.last_callback_at >= ? AND c.last_callback_content = ?",
+            vec![start_of(29), "renewal_reminder".into()],
+            "",
+            vec![],
         ),
     ];
     Ok(v)

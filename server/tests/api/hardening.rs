@@ -82,6 +82,10 @@ async fn editing_an_approved_entry_never_takes_it_out_of_circulation() {
     let (status, v) =
         sup.call("reviews/decide", json!({"id": review, "approve": true, "comment": "", "reject_rows": []})).await;
     assert_eq!(status, StatusCode::OK, "{v}");
+    // Served meanwhile: what the service work keeps on the member is not the entry's to change.
+    let served = "last_service_at = '2026-11-30T02:00:00Z', last_callback_at = '2026-11-30T02:00:00Z', \
+                  last_callback_content = 'platform_training', fulfilment_status = 'in_progress'";
+    app.exec(&format!("UPDATE customer SET {served} WHERE id = {id}")).await;
     // The entrant saves the approved record "as a draft": it stays published.
     let version = app.count(&format!("SELECT CAST(version AS BIGINT) FROM customer WHERE id = {id}")).await;
     let mut edited = entry.clone();
@@ -94,6 +98,9 @@ async fn editing_an_approved_entry_never_takes_it_out_of_circulation() {
     let (status, _) = qa.call("members/detail", json!({ "id": id })).await;
     assert_eq!(status, StatusCode::OK, "still visible to others");
     assert_eq!(app.text(&format!("SELECT remarks FROM customer WHERE id = {id}")).await, "补充了地址");
+    let kept = "last_service_at IS NOT NULL AND last_callback_at IS NOT NULL \
+                AND last_callback_content = 'platform_training' AND fulfilment_status = 'in_progress'";
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM customer WHERE id = {id} AND {kept}")).await, 1);
 }
 
 #[tokio::test]

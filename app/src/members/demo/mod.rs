@@ -282,17 +282,23 @@ pub async fn generate(
             next_customer += 1;
             let m = member(&mut rng, &world, id, now, today);
             let mut last: Option<DateTime<Utc>> = None;
+            let mut last_callback: Option<(DateTime<Utc>, &'static str)> = None;
             let count = rng.random_range(0..=2 * scale.records_per_member);
             for _ in 0..count {
-                let rec = record(&mut rng, &world, &m, next_record, now);
-                last = last.max(Some(rec.1));
-                records.push(rec.0);
+                let (values, at, content) = record(&mut rng, &world, &m, next_record, now);
+                last = last.max(Some(at));
+                if let Some(content) = content
+                    && last_callback.is_none_or(|(t, _)| at > t)
+                {
+                    last_callback = Some((at, content));
+                }
+                records.push(values);
                 next_record += 1;
             }
             if scale.extras {
                 extras.add(&mut rng, &m, now);
             }
-            customers.push(m.values(last));
+            customers.push(m.values(last, last_callback));
         }
         let txn = crate::db::write_txn(db).await?;
         customers.flush(&txn, None, &|_| {}).await?;
@@ -321,8 +327,14 @@ pub(super) struct Member {
 }
 
 impl Member {
-    fn values(mut self, last: Option<DateTime<Utc>>) -> Vec<Value> {
+    fn values(
+        mut self,
+        last: Option<DateTime<Utc>>,
+        last_callback: Option<(DateTime<Utc>, &'static str)>,
+    ) -> Vec<Value> {
         self.row.last_service_at = last;
+        self.row.last_callback_at = last_callback.map(|c| c.0);
+        self.row.last_callback_content = last_callback.map(|c| c.1);
         self.row.values()
     }
 }
@@ -433,11 +445,25 @@ const SUMMARIES: [(&str, &[&str]); 4] = [
         ],
     ),
     ("complaint", &["投诉收到大量垃圾询盘", "投诉产品信息审核过慢", "投诉推送信息与行业不符"]),
-    ("callback", &["服务开通确认回访,会员表示满意", "平台使用培训回访,讲解发布技巧", "续费提醒回访,会员考虑中"]),
+    ("callback", &[CALLBACK_CONTENTS[0].0, CALLBACK_CONTENTS[1].0, CALLBACK_CONTENTS[2].0]),
     ("email", &["发送服务开通邮件", "发送本周采购信息推送", "发送广交会采购信息邮件"]),
 ];
 
-fn record(rng: &mut StdRng, w: &World, m: &Member, id: i64, now: DateTime<Utc>) -> ([Value; 18], DateTime<Utc>) {
+/// The generated callbacks' summaries with their 回访内容 (E-25).
+const CALLBACK_CONTENTS: [(&str, &str); 3] = [
+    ("服务开通确认回访,会员表示满意", "service_activation_confirm"),
+    ("平台使用培训回访,讲解发布技巧", "platform_training"),
+    ("续费提醒回访,会员考虑中", "renewal_reminder"),
+];
+
+/// A generated service record: its values, its time and — a callback — its 回访内容.
+fn record(
+    rng: &mut StdRng,
+    w: &World,
+    m: &Member,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ([Value; 18], DateTime<Utc>, Option<&'static str>) {
     let kind = weighted(rng, &[("consultation", 32), ("complaint", 8), ("callback", 35), ("email", 25)]);
     let request = matches!(kind, "consultation" | "complaint");
     let mode = if request && chance(rng, 90) { "reactive" } else { "proactive" };
@@ -448,6 +474,7 @@ fn record(rng: &mut StdRng, w: &World, m: &Member, id: i64, now: DateTime<Utc>) 
     let agent = *pick(rng, &w.agents[&(if dept == "rep_office_cs" { m.org } else { w.hq })]);
     let at = now - Duration::minutes(rng.random_range(10..60 * 24 * 730));
     let summary = pick(rng, SUMMARIES.iter().find(|s| s.0 == kind).expect("kind").1).to_string();
+    let content = CALLBACK_CONTENTS.iter().find(|c| kind == "callback" && c.0 == summary).map(|c| c.1);
     let inspected = request && chance(rng, 30);
     let v = [
         id.into(),
@@ -469,5 +496,5 @@ fn record(rng: &mut StdRng, w: &World, m: &Member, id: i64, now: DateTime<Utc>) 
         at.into(),
         at.into(),
     ];
-    (v, at)
+    (v, at, content)
 }
