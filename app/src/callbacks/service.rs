@@ -11,7 +11,6 @@ use serde_json::json;
 
 use super::entity::callback;
 use super::{CallbackForm, CallbackInput, CallbackSaved, CallbackView, OpenTask, Reach};
-use crate::archive::ReviewStatus;
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
 use crate::auth::session::CurrentUser;
@@ -19,20 +18,15 @@ use crate::db::{account_names, opt};
 use crate::error::{AppError, AppResult};
 use crate::members::entity::{customer, service_record};
 use crate::members::enums::{ServiceResult, SourceKind};
-use crate::members::service::may_see;
-use crate::requests::intake::accepting_dept;
+use crate::members::service::{in_circulation, may_see};
+use crate::requests::AcceptingDept;
 use crate::tasks::entity::task;
 use crate::tasks::{TaskRelated, TaskSource, TaskStatus};
 
 /// A member the user may call back: in circulation and inside the user's organisation scope.
 /// Anything else is "not found" (an id of another office tells nothing).
 pub async fn member(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<customer::Model> {
-    let m = customer::Entity::find_by_id(id)
-        .filter(customer::Column::DeletedAt.is_null())
-        .filter(customer::Column::ReviewStatus.eq(ReviewStatus::Approved.code()))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = in_circulation(db, id).await?;
     if may_see(user, &m) { Ok(m) } else { Err(AppError::NotFound) }
 }
 
@@ -80,7 +74,7 @@ pub async fn history(db: &impl ConnectionTrait, customer_id: i64, limit: u64) ->
 
 /// What 回访录入 shows for member `id`.
 pub async fn form(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<CallbackForm> {
-    let dept = accepting_dept(user)?;
+    let dept = AcceptingDept::of(user)?;
     let m = member(db, user, id).await?;
     let panel = crate::requests::CallerPanel {
         info: crate::members::service::member_info(db, &m).await?,
@@ -109,7 +103,7 @@ pub async fn save(
     user: &CurrentUser,
     input: CallbackInput,
 ) -> AppResult<CallbackSaved> {
-    let dept = accepting_dept(user)?;
+    let dept = AcceptingDept::of(user)?;
     let now = Utc::now();
     let (at, next) = input.check_times(now)?;
     let reached = Reach::parse(&input.reach) == Some(Reach::Reached);
@@ -214,20 +208,18 @@ pub async fn save(
 
     // The member's last callback and last service (PG-24 and the member query read them);
     // a back-dated call never moves them backwards.
-    let later = |col: customer::Column| Condition::any().add(col.is_null()).add(col.lt(at));
     customer::Entity::update_many()
         .col_expr(customer::Column::LastCallbackAt, Expr::value(at))
         .col_expr(customer::Column::LastCallbackContent, Expr::value(input.content.clone()))
         .filter(customer::Column::Id.eq(m.id))
-        .filter(later(customer::Column::LastCallbackAt))
+        .filter(
+            Condition::any()
+                .add(customer::Column::LastCallbackAt.is_null())
+                .add(customer::Column::LastCallbackAt.lt(at)),
+        )
         .exec(&txn)
         .await?;
-    customer::Entity::update_many()
-        .col_expr(customer::Column::LastServiceAt, Expr::value(at))
-        .filter(customer::Column::Id.eq(m.id))
-        .filter(later(customer::Column::LastServiceAt))
-        .exec(&txn)
-        .await?;
+    crate::members::service::served_at(&txn, m.id, at).await?;
 
     if let Some(t) = &answered {
         // Still open at the write: of two calls answering it at once, one closes it.

@@ -69,6 +69,30 @@ pub async fn tree_children(db: &impl ConnectionTrait, kind: &str, parent: Option
     })
 }
 
+/// Customer `id` if it is in circulation (approved, not deleted), whoever may see it.
+pub async fn in_circulation(db: &impl ConnectionTrait, id: i64) -> AppResult<customer::Model> {
+    customer::Entity::find_by_id(id)
+        .filter(customer::Column::DeletedAt.is_null())
+        .filter(customer::Column::ReviewStatus.eq(crate::archive::ReviewStatus::Approved.code()))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Customer `id` was served at `at`: its `last_service_at` (the member query orders and filters
+/// by it) moves forward, never back (a back-dated record).
+pub async fn served_at(db: &impl ConnectionTrait, id: i64, at: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
+    use sea_orm::sea_query::Expr;
+    let col = customer::Column::LastServiceAt;
+    customer::Entity::update_many()
+        .col_expr(col, Expr::value(at))
+        .filter(customer::Column::Id.eq(id))
+        .filter(sea_orm::Condition::any().add(col.is_null()).add(col.lt(at)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The member `id` if it is visible to `user`; anything else is "not found", so a guessed id
 /// tells nothing about members of other organisations.
 pub async fn visible_customer(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<customer::Model> {

@@ -16,21 +16,12 @@ use crate::archive::CustomerInput;
 use crate::auth::audit::{self, Entry};
 use crate::auth::entity::account;
 use crate::auth::session::CurrentUser;
-use crate::auth::{AccountStatus, Perm, RoleCategory, RoleCode};
+use crate::auth::{AccountStatus, Perm, RoleCode};
 use crate::error::{AppError, AppResult};
 use crate::members::entity::{customer, service_record};
 use crate::members::enums::{CustomerType, EntryMethod, SourceKind};
 use crate::notify::NotificationKind;
 use crate::notify::service::{Message, accounts_of_org, send};
-
-/// 受理部门 from the login (never chosen): company CS or a rep office's CS.
-pub fn accepting_dept(user: &CurrentUser) -> AppResult<AcceptingDept> {
-    match user.category() {
-        RoleCategory::CompanyCsAdmin => Ok(AcceptingDept::CompanyCs),
-        RoleCategory::RepOfficeCsAdmin => Ok(AcceptingDept::RepOfficeCs),
-        RoleCategory::BusinessDeptAdmin => Err(AppError::Forbidden),
-    }
-}
 
 /// 主管/经理 may record a request for another agent of their organisation.
 fn may_pick_agent(user: &CurrentUser) -> bool {
@@ -57,7 +48,7 @@ pub async fn agents(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<
 
 pub async fn options(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult<IntakeOptions> {
     Ok(IntakeOptions {
-        accepting_dept: accepting_dept(user)?,
+        accepting_dept: AcceptingDept::of(user)?,
         departments: departments(db).await?,
         agents: agents(db, user).await?,
         may_pick_agent: may_pick_agent(user),
@@ -99,7 +90,7 @@ pub async fn save(
     user: &CurrentUser,
     input: IntakeInput,
 ) -> AppResult<IntakeOutcome> {
-    let accepting = accepting_dept(user)?;
+    let accepting = AcceptingDept::of(user)?;
     input.validate()?;
     let state = RequestState::after(None, input.action)?;
     let agent = agent_of(db, user, input.agent_id).await?;
@@ -239,17 +230,7 @@ pub async fn save(
         .filter(service_request::Column::Id.eq(req.id))
         .exec(&txn)
         .await?;
-    // The member query orders and filters by the last service.
-    customer::Entity::update_many()
-        .col_expr(customer::Column::LastServiceAt, Expr::value(now))
-        .filter(customer::Column::Id.eq(caller.id))
-        .filter(
-            sea_orm::Condition::any()
-                .add(customer::Column::LastServiceAt.is_null())
-                .add(customer::Column::LastServiceAt.lt(now)),
-        )
-        .exec(&txn)
-        .await?;
+    crate::members::service::served_at(&txn, caller.id, now).await?;
 
     // Steps: 受理, then 处理完成 or 流转.
     let intake_state = if input.action == RequestAction::Save { state } else { RequestState::CsProcessing };
@@ -377,5 +358,5 @@ pub async fn notify_routed(
 
 /// Whether `user` may take requests in (the intake page's permission).
 pub fn may_take(user: &CurrentUser) -> bool {
-    user.has(Perm::IntakeMemberRequest) && accepting_dept(user).is_ok()
+    user.has(Perm::IntakeMemberRequest) && AcceptingDept::of(user).is_ok()
 }

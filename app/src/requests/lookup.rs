@@ -157,12 +157,7 @@ async fn org_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<HashMa
 /// The customer a request may be taken for by `user`: in scope, or a member of another
 /// organisation reachable by an exact key (OP-21) — `true` then. Anything else: not found.
 pub async fn caller(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> AppResult<(customer::Model, bool)> {
-    let m = customer::Entity::find_by_id(id)
-        .filter(customer::Column::DeletedAt.is_null())
-        .filter(customer::Column::ReviewStatus.eq(ReviewStatus::Approved.code()))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = crate::members::service::in_circulation(db, id).await?;
     if may_see(user, &m) {
         return Ok((m, false));
     }

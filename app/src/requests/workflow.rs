@@ -98,6 +98,20 @@ code_enum! {
     }
 }
 
+impl AcceptingDept {
+    /// 受理部门 (and 服务部门 of what the user records) from the login, never chosen: company CS
+    /// or a rep office's CS; a business department records neither.
+    #[cfg(feature = "ssr")]
+    pub fn of(user: &crate::auth::session::CurrentUser) -> Result<Self, AppError> {
+        use crate::auth::RoleCategory;
+        match user.category() {
+            RoleCategory::CompanyCsAdmin => Ok(Self::CompanyCs),
+            RoleCategory::RepOfficeCsAdmin => Ok(Self::RepOfficeCs),
+            RoleCategory::BusinessDeptAdmin => Err(AppError::Forbidden),
+        }
+    }
+}
+
 code_enum! {
     /// E-18 处理部门: 客服部 handles it itself; the others receive it by routing.
     pub enum HandlingDept {
