@@ -82,11 +82,12 @@ fn CallbackEntry(data: CallbackForm, customer: i64, task: Option<i64>) -> impl I
                     // cleared for the next call.
                     error.set(None);
                     saved.set(Some(s));
-                    form.set(start.get_value());
+                    form.set(CallbackInput { task_id: None, ..start.get_value() });
                     leptos::task::spawn_local(async move {
                         if let Ok(f) = load_callback_form(customer).await {
                             history.set(f.history);
                             tasks.set(f.tasks);
+                            form.update(|i| i.callback_at = f.now);
                         }
                     });
                 }

@@ -63,9 +63,14 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
         )
         .await;
     let surname: String = caller.chars().take(1).collect();
-    // The agent who accepted most (客服人员: seen from an office, the agent's index tests the scope).
-    let agent =
-        app.count("SELECT agent_id FROM service_request GROUP BY agent_id ORDER BY COUNT(*) DESC LIMIT 1").await;
+    // The agent with most requests the office sees (客服人员: seen from an office, the agent's
+    // index tests the scope).
+    let agent = app
+        .count(&format!(
+            "SELECT agent_id FROM service_request WHERE accepting_org_id = {gz} OR customer_org_snapshot_id = {gz} \
+             GROUP BY agent_id ORDER BY COUNT(*) DESC, agent_id LIMIT 1"
+        ))
+        .await;
     let text = |s: &str| s.to_string();
     let filters = [
         RequestFilter::default(),
@@ -103,7 +108,7 @@ async fn a_list_reads_the_same_rows_whether_few_or_many_match() {
     assert!(found[5] > 0, "{company}: {found:?}");
     assert!(found[6] >= found[7] && found[7] > 0, "{caller}: {found:?}");
     // The agent's requests, and among them those the office sees.
-    assert!(found[8] > 20 && found[per + 8] > 0 && found[per + 8] < found[8], "agent {agent}: {found:?}");
+    assert!(found[per + 8] > 0 && found[per + 8] <= found[8], "agent {agent}: {found:?}");
 
     // 部门待办's tabs: waiting (oldest routing first) and answered (newest feedback first). How
     // many still wait depends on the hour the data is generated; some have always been answered.
