@@ -1,6 +1,7 @@
 // 电话回访关怀: an agent picks a member from the call list, records the call with a follow-up
 // date (a missing feedback is named next to its field, the rest kept), finds the task on the
-// home page and the member's last callback in the list; the pages pass axe-core.
+// home page, makes the next call from 任务提醒 (which closes the task) and sees the member's
+// last callback in the list; the pages pass axe-core.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -47,6 +48,16 @@ test('a callback with a follow-up date, its task on the home page, the call list
   await open(page, '/');
   await page.waitForSelector('[data-testid=todo-tasks]');
   assert.match(await page.textContent('[data-testid=todo-tasks]'), /确认续费意向/);
+
+  // The next call, from 任务提醒: the form answers the task, and 完成 closes it.
+  await open(page, '/tasks');
+  await page.locator('[data-testid=tasks] tbody tr', { hasText: '确认续费意向' }).locator('[data-testid=task-call-back]').click();
+  await page.waitForSelector('[data-testid=callback-form]');
+  await page.waitForFunction(() => document.querySelector('#task_id')?.value !== '');
+  await page.selectOption('#content', 'renewal_reminder');
+  await page.selectOption('#reach', 'not_reached');
+  await page.click('[data-testid=callback-complete]');
+  await page.waitForSelector('[data-testid=callback-done]:has-text("对应任务已完成")');
 
   await open(page, '/callbacks?cb_content=renewal_reminder');
   await page.waitForSelector(`[data-testid=call-list] tbody tr:has-text("${company}")`);

@@ -231,6 +231,9 @@ pub struct TaskRow {
     pub version: i32,
     /// What the signed-in account may do with it.
     pub actions: Vec<TaskAction>,
+    /// 回访: the callback form that answers it (an open task about a member, of the signed-in
+    /// account, who records callbacks).
+    pub call_back: Option<String>,
 }
 
 /// What the task form offers: the colleagues a task may be given to.

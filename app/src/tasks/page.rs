@@ -99,6 +99,9 @@ fn Row(r: TaskRow, acting: RwSignal<Option<(TaskRow, TaskAction)>>) -> impl Into
             <td>{move || source.label(i18n.locale())}</td>
             <td><span class=status.badge()>{move || status.label(i18n.locale())}</span></td>
             <td class="row-actions">
+                {r.call_back.clone().map(|href| view! {
+                    <a class="link" href=href data-testid="task-call-back">{move || i18n.t("回访", "Call back")}</a>
+                })}
                 {r.actions.iter().copied().map(|a| {
                     let (zh, en) = a.label();
                     view! {

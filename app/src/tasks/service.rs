@@ -236,6 +236,15 @@ pub async fn rows(db: &impl ConnectionTrait, user: &CurrentUser, page: Page<task
             completion_note: t.completion_note.clone().unwrap_or_default(),
             version: t.version,
             actions: actions_for(user, &t),
+            call_back: t
+                .related_id
+                .filter(|_| {
+                    status.is_open()
+                        && t.related() == Some(TaskRelated::Customer)
+                        && t.assignee_id == user.account.id
+                        && user.has(Perm::IntakeCallback)
+                })
+                .map(|customer| format!("/callbacks/new?customer={customer}&task={}", t.id)),
         }
     }))
 }

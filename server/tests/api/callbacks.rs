@@ -80,6 +80,10 @@ async fn a_callback_writes_its_service_record_and_follow_up_and_closes_the_task_
             .await,
         1
     );
+    // 任务提醒 offers 回访 on it, which opens the form answering it.
+    let (_, mine) = agent.call("tasks/list", json!({"filter": {"tab": "mine"}})).await;
+    let listed = mine["items"].as_array().unwrap().iter().find(|t| t["id"] == task).cloned().unwrap();
+    assert_eq!(listed["call_back"], format!("/callbacks/new?customer={}&task={task}", member.id));
     // The home page's 待办 shows the task.
     let (_, todo) = agent.call("requests/todo", json!({})).await;
     assert!(todo["tasks"][0].as_array().unwrap().iter().any(|t| t["id"] == task), "{todo}");
