@@ -10,6 +10,7 @@ pub mod caller_view;
 pub mod detail_page;
 pub mod inbox_page;
 pub mod intake_page;
+pub mod kinds;
 pub mod list_page;
 pub mod rep;
 pub mod todo;
@@ -41,10 +42,8 @@ use crate::error::{AppError, FieldErrors};
 use crate::members::enums::CustomerType;
 use crate::members::{MemberInfo, RecordView};
 use crate::ui::list::url_filter;
-pub use workflow::{
-    AcceptingDept, Actor, Channel, HandlingDept, HandlingStatus, PanelAction, Priority, RequestAction, RequestState,
-    RequestType, SlaState, StateBadge, StepType,
-};
+pub use kinds::{AcceptingDept, Channel, HandlingDept, Priority, RequestType};
+pub use workflow::{Actor, HandlingStatus, PanelAction, RequestAction, RequestState, SlaState, StateBadge, StepType};
 
 /// The longest 诉求内容, 处理结果, feedback or reason (SPEC E1).
 pub const MAX_TEXT: usize = 4000;
