@@ -40,7 +40,7 @@ async fn open_tasks(db: &impl ConnectionTrait, user: &CurrentUser, customer_id: 
         .filter(task::Column::AssigneeId.eq(user.account.id))
         .filter(task::Column::RelatedType.eq(TaskRelated::Customer.code()))
         .filter(task::Column::RelatedId.eq(customer_id))
-        .filter(task::Column::Status.is_in(TaskStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.code())))
+        .filter(task::Column::Status.is_in(TaskStatus::OPEN_CODES))
         .order_by_asc(task::Column::DueAt)
         .limit(20)
         .all(db)
@@ -123,7 +123,6 @@ pub async fn save(
         f => f.chars().take(500).collect(),
     };
     let record = service_record::ActiveModel {
-        customer_id: Set(m.id),
         source_kind: Set(SourceKind::Callback.code().into()),
         // The callback's id once written (below).
         source_id: Set(0),
@@ -135,14 +134,7 @@ pub async fn save(
         service_at: Set(at),
         service_result: Set(ServiceResult::of(reached).code().into()),
         summary: Set(Some(summary)),
-        member_level_snapshot: Set(m.member_level.clone()),
-        customer_org_snapshot_id: Set(m.organization_id),
-        qa_status: Set(None),
-        qa_result: Set(None),
-        hidden: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+        ..crate::members::service::new_record(&m, now)
     }
     .insert(&txn)
     .await?;
@@ -152,23 +144,13 @@ pub async fn save(
             let note = input.next_note.trim();
             let title = if note.is_empty() { format!("回访 {company}") } else { note.chars().take(200).collect() };
             let t = task::ActiveModel {
-                title: Set(title),
                 description: Set(Some(format!("下次回访:{company}"))),
-                assignee_id: Set(user.account.id),
-                creator_id: Set(Some(user.account.id)),
-                organization_id: Set(user.org.id),
-                priority: Set(crate::requests::Priority::Normal.code().into()),
                 due_at: Set(Some(due)),
                 remind_at: Set(Some(due)),
-                status: Set(TaskStatus::Todo.code().into()),
                 source: Set(TaskSource::FollowUp.code().into()),
                 related_type: Set(Some(TaskRelated::Customer.code().into())),
                 related_id: Set(Some(m.id)),
-                version: Set(1),
-                created_at: Set(now),
-                updated_by: Set(Some(user.account.id)),
-                updated_at: Set(now),
-                ..Default::default()
+                ..task::ActiveModel::new_task(user, user.account.id, title, now)
             }
             .insert(&txn)
             .await?;
@@ -223,7 +205,6 @@ pub async fn save(
 
     if let Some(t) = &answered {
         // Still open at the write: of two calls answering it at once, one closes it.
-        let open = TaskStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.code());
         let closed = task::Entity::update_many()
             .col_expr(task::Column::Status, Expr::value(TaskStatus::Done.code()))
             .col_expr(task::Column::CompletedAt, Expr::value(now))
@@ -232,7 +213,7 @@ pub async fn save(
             .col_expr(task::Column::UpdatedBy, Expr::value(user.account.id))
             .col_expr(task::Column::UpdatedAt, Expr::value(now))
             .filter(task::Column::Id.eq(t.id))
-            .filter(task::Column::Status.is_in(open))
+            .filter(task::Column::Status.is_in(TaskStatus::OPEN_CODES))
             .exec(&txn)
             .await?;
         if closed.rows_affected != 1 {

@@ -79,6 +79,21 @@ pub async fn in_circulation(db: &impl ConnectionTrait, id: i64) -> AppResult<cus
         .ok_or(AppError::NotFound)
 }
 
+/// A service record of customer `c` written at `now`: the customer, the snapshots of its level
+/// and organisation, shown in the queries; the caller says what service it was.
+pub fn new_record(c: &customer::Model, now: chrono::DateTime<chrono::Utc>) -> service_record::ActiveModel {
+    use sea_orm::ActiveValue::Set;
+    service_record::ActiveModel {
+        customer_id: Set(c.id),
+        member_level_snapshot: Set(c.member_level.clone()),
+        customer_org_snapshot_id: Set(c.organization_id),
+        hidden: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 /// Customer `id` was served at `at`: its `last_service_at` (the member query orders and filters
 /// by it) moves forward, never back (a back-dated record).
 pub async fn served_at(db: &impl ConnectionTrait, id: i64, at: chrono::DateTime<chrono::Utc>) -> AppResult<()> {

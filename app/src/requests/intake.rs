@@ -202,7 +202,6 @@ pub async fn save(
 
     // Its one service record (E5), whose result follows the request.
     let record = service_record::ActiveModel {
-        customer_id: Set(caller.id),
         source_kind: Set(SourceKind::MemberRequest.code().into()),
         source_id: Set(req.id),
         service_type: Set(request_type.code().into()),
@@ -214,14 +213,8 @@ pub async fn save(
         service_at: Set(now),
         service_result: Set(crate::members::enums::ServiceResult::of(completed).code().into()),
         summary: Set(Some(req.content.chars().take(500).collect())),
-        member_level_snapshot: Set(caller.member_level.clone()),
-        customer_org_snapshot_id: Set(caller.organization_id),
         qa_status: Set(Some("not_inspected".into())),
-        qa_result: Set(None),
-        hidden: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+        ..crate::members::service::new_record(&caller, now)
     }
     .insert(&txn)
     .await?;

@@ -29,6 +29,34 @@ pub mod task {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 
+    impl ActiveModel {
+        /// A task to do that `user` creates now in the user's organisation, with what every new
+        /// task starts with (normal priority, written by hand); the caller sets what it is about.
+        pub fn new_task(
+            user: &crate::auth::session::CurrentUser,
+            assignee: i64,
+            title: String,
+            now: DateTimeUtc,
+        ) -> Self {
+            use crate::tasks::{TaskSource, TaskStatus};
+            use sea_orm::ActiveValue::Set;
+            Self {
+                title: Set(title),
+                assignee_id: Set(assignee),
+                creator_id: Set(Some(user.account.id)),
+                organization_id: Set(user.org.id),
+                priority: Set(crate::requests::Priority::Normal.code().into()),
+                status: Set(TaskStatus::Todo.code().into()),
+                source: Set(TaskSource::Manual.code().into()),
+                version: Set(1),
+                created_at: Set(now),
+                updated_by: Set(Some(user.account.id)),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+        }
+    }
+
     impl Model {
         /// 关联对象's kind (`None`: not related, or a code this build does not know).
         pub fn related(&self) -> Option<crate::tasks::TaskRelated> {

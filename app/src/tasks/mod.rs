@@ -94,6 +94,9 @@ impl TaskStatus {
         matches!(self, Self::Todo | Self::InProgress)
     }
 
+    /// The stored codes of the open statuses (待办, 进行中).
+    pub const OPEN_CODES: [&'static str; 2] = [Self::Todo.code(), Self::InProgress.code()];
+
     pub fn badge(self) -> &'static str {
         match self {
             Self::Todo => "badge badge-orange",

@@ -101,25 +101,14 @@ pub async fn create(db: &sea_orm::DatabaseConnection, user: &CurrentUser, input:
     let source = if rel.is_some() { TaskSource::FollowUp } else { TaskSource::Manual };
     let txn = crate::db::write_txn(db).await?;
     let t = task::ActiveModel {
-        title: Set(input.title.trim().to_string()),
         description: Set(crate::db::opt(&input.description)),
-        assignee_id: Set(assignee),
-        creator_id: Set(Some(user.account.id)),
-        organization_id: Set(user.org.id),
         priority: Set(input.priority.code().into()),
         due_at: Set(due),
         remind_at: Set(parse_local(&input.remind_at).ok().flatten()),
-        status: Set(TaskStatus::Todo.code().into()),
         source: Set(source.code().into()),
         related_type: Set(rel.as_ref().map(|r| r.0.code().to_string())),
         related_id: Set(rel.as_ref().map(|r| r.1)),
-        completed_at: Set(None),
-        completion_note: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_by: Set(Some(user.account.id)),
-        updated_at: Set(now),
-        ..Default::default()
+        ..task::ActiveModel::new_task(user, assignee, input.title.trim().to_string(), now)
     }
     .insert(&txn)
     .await?;
@@ -169,7 +158,7 @@ pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, f: &TaskFilter)
     };
     cond = match TaskStatus::parse(&f.status) {
         Some(s) => cond.add(T::Status.eq(s.code())),
-        None => cond.add(T::Status.is_in([TaskStatus::Todo.code(), TaskStatus::InProgress.code()])),
+        None => cond.add(T::Status.is_in(TaskStatus::OPEN_CODES)),
     };
     for (col, v) in [(T::Priority, &f.priority), (T::Source, &f.source)] {
         if !v.is_empty() {
@@ -319,7 +308,7 @@ pub async fn open_of(db: &impl ConnectionTrait, user: &CurrentUser, n: u64) -> A
         use sea_orm::PaginatorTrait;
         task::Entity::find()
             .filter(T::AssigneeId.eq(user.account.id))
-            .filter(T::Status.is_in([TaskStatus::Todo.code(), TaskStatus::InProgress.code()]))
+            .filter(T::Status.is_in(TaskStatus::OPEN_CODES))
             .filter(T::DueAt.lt(Utc::now()))
             .count(db)
             .await?
