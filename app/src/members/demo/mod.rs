@@ -171,8 +171,7 @@ struct World {
 async fn load_world(db: &DatabaseConnection) -> AppResult<World> {
     let regions: HashMap<i64, region::Model> =
         region::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r)).collect();
-    let mut places = vec![];
-    let mut place_weights = vec![];
+    let mut weighted = vec![];
     for d in regions.values().filter(|r| r.level == 3) {
         let Some(city) = d.parent_id.and_then(|p| regions.get(&p)) else { continue };
         let Some(prov) = city.parent_id.and_then(|p| regions.get(&p)) else { continue };
@@ -185,10 +184,12 @@ async fn load_world(db: &DatabaseConnection) -> AppResult<World> {
         } else {
             city.name.trim_end_matches('市').to_string()
         };
-        places.push((prov.id, city.id, d.id, short));
-        place_weights.push(w);
+        weighted.push(((prov.id, city.id, d.id, short), w));
     }
-    places.sort();
+    // Sorted with their weights: the map's order differs in each process, and the same seed
+    // must draw the same members.
+    weighted.sort();
+    let (places, place_weights): (Vec<_>, Vec<_>) = weighted.into_iter().unzip();
     let inds: HashMap<i64, industry::Model> =
         industry::Entity::find().all(db).await?.into_iter().map(|r| (r.id, r)).collect();
     let mut industries: Vec<(i64, i64, i64, String)> = inds
