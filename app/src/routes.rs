@@ -226,6 +226,8 @@ pages! {
         perms [SystemSync], menu(System, "数据同步", "CM data sync");
     Calendar "/admin/calendar" => crate::requests::calendar_page::CalendarPage,
         perms [SystemSettings], menu(System, "工作日历", "Working calendar");
+    CareRules "/admin/care-rules" => crate::callbacks::care_page::CareRulesPage,
+        perms [SystemSettings], menu(System, "关怀规则", "Care rules");
     Logs "/admin/logs" => crate::admin::logs::LogsPage,
         perms [SystemLogs, AdminMgmt], menu(System, "系统日志", "Operation logs");
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppResult;
-use crate::jobs::{HEARTBEAT, Jobs, RECOVER_EVERY, STALE};
+use crate::jobs::{HEARTBEAT, JobKind, Jobs, RECOVER_EVERY, STALE};
 
 /// The records of features whose job is no longer running: marked interrupted (their writes
 /// were one transaction each, so nothing is half-written); the pages show 已中断 with a note
@@ -28,9 +28,31 @@ pub async fn recover(jobs: &Jobs) -> AppResult<u64> {
     Ok(jobs.recover().await? + mark_features(jobs.db()).await?)
 }
 
-/// The heartbeat (every 5 s), the recovery and the request-deadline sweep (every minute) of
-/// this process.
+/// How often an idle worker looks at the queue.
+const POLL: Duration = Duration::from_secs(2);
+
+/// Runs one due job of the queue, whatever its kind; answers whether there was one.
+pub async fn run_queued(jobs: &Jobs) -> AppResult<bool> {
+    let db = jobs.db().clone();
+    jobs.run_next(&[JobKind::Care], move |job, payload| crate::callbacks::care_service::run_job(db, job, payload)).await
+}
+
+/// The heartbeat (every 5 s), the recovery, the request-deadline sweep and the scheduling of
+/// nightly work (every minute) of this process, and its worker on the queue.
 pub fn spawn(jobs: Jobs) -> tokio::task::JoinHandle<()> {
+    let worker = jobs.clone();
+    tokio::spawn(async move {
+        loop {
+            match run_queued(&worker).await {
+                Ok(true) => {}
+                Ok(false) => tokio::time::sleep(POLL).await,
+                Err(e) => {
+                    tracing::warn!("job queue: {e}");
+                    tokio::time::sleep(POLL).await;
+                }
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut beat = tokio::time::interval(HEARTBEAT);
         // The first pass once the jobs of an instance that stopped just before this one
@@ -56,6 +78,9 @@ pub fn spawn(jobs: Jobs) -> tokio::task::JoinHandle<()> {
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!("request deadlines: {e}"),
+                }
+                if let Err(e) = crate::callbacks::care_service::schedule_nightly(&jobs).await {
+                    tracing::warn!("care rules schedule: {e}");
                 }
             }
         }

@@ -4,9 +4,13 @@
 //! when 下次回访时间 is given and closes the task the call answered; 转为诉求 then opens the
 //! intake with the member and the callback. Rep offices reach only their own members.
 pub mod api;
+pub mod care;
+pub mod care_page;
 pub mod list_page;
 pub mod page;
 
+#[cfg(feature = "ssr")]
+pub mod care_service;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
@@ -149,6 +153,8 @@ pub struct OpenTask {
     pub id: i64,
     pub title: String,
     pub due_at: Option<DateTime<Utc>>,
+    /// The 回访内容 a care task suggests (E-25 code).
+    pub content: Option<String>,
 }
 
 /// What 回访录入 shows and defaults to.

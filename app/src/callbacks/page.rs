@@ -56,6 +56,8 @@ fn CallbackEntry(data: CallbackForm, customer: i64, task: Option<i64>) -> impl I
         reach: Reach::Reached.code().into(),
         callback_at: data.now.clone(),
         task_id: task.filter(|t| data.tasks.iter().any(|o| o.id == *t)),
+        // A care task suggests what the call is about (its rule's 回访内容).
+        content: data.tasks.iter().find(|o| Some(o.id) == task).and_then(|o| o.content.clone()).unwrap_or_default(),
         ..CallbackInput::default()
     };
     let form = RwSignal::new(start.clone());

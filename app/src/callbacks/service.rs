@@ -82,11 +82,11 @@ pub async fn form(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> App
         records: crate::members::service::recent_records(db, m.id, 5).await?,
         open_requests: crate::requests::lookup::open_requests(db, m.id).await?,
     };
-    let tasks = open_tasks(db, user, m.id)
-        .await?
-        .into_iter()
-        .map(|t| OpenTask { id: t.id, title: t.title, due_at: t.due_at })
-        .collect();
+    let mut tasks = vec![];
+    for t in open_tasks(db, user, m.id).await? {
+        let content = super::care_service::suggested_content(db, &t).await?;
+        tasks.push(OpenTask { id: t.id, title: t.title, due_at: t.due_at, content });
+    }
     Ok(CallbackForm {
         panel,
         service_dept: dept,

@@ -20,7 +20,7 @@ pub async fn get_job_status(id: String) -> Result<JobStatus, AppError> {
 /// Polls a job until it ends, showing each state in `shown`; returns the final state.
 pub async fn watch(mut s: JobStatus, shown: RwSignal<Option<JobStatus>>) -> Result<JobStatus, AppError> {
     shown.set(Some(s.clone()));
-    while s.state == JobState::Running {
+    while matches!(s.state, JobState::Queued | JobState::Running) {
         sleep_ms(400).await;
         s = get_job_status(s.id.clone()).await?;
         shown.set(Some(s.clone()));

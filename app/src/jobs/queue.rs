@@ -33,6 +33,29 @@ impl Jobs {
         Ok(id)
     }
 
+    /// Queues work like [`Jobs::enqueue`] under the id `id`, unless a job of that id exists
+    /// (queued, running or done): work named by what it is for (the night it runs) is queued
+    /// once however many instances ask at once. Answers whether this call queued it.
+    pub async fn enqueue_once(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        id: &str,
+        owner: i64,
+        kind: JobKind,
+        payload: &impl serde::Serialize,
+        run_after: chrono::DateTime<Utc>,
+    ) -> AppResult<bool> {
+        let payload = serde_json::to_string(payload).map_err(crate::error::AppError::internal)?;
+        let mut row = new_row(id, owner, kind, JobState::Queued);
+        row.payload = Set(Some(payload));
+        row.run_after = Set(Some(run_after));
+        let inserted = Entity::insert(row)
+            .on_conflict(sea_orm::sea_query::OnConflict::column(Column::Id).do_nothing().to_owned())
+            .exec_without_returning(db)
+            .await?;
+        Ok(inserted == 1)
+    }
+
     /// Claims the queued job of one of `kinds` that is due longest, for this process: one
     /// conditional UPDATE … RETURNING, so of any number of instances (or tasks) asking at
     /// once exactly one gets each job. On PostgreSQL the candidate row is picked `FOR UPDATE

@@ -70,6 +70,8 @@ pub enum JobKind {
     ImportCheck,
     ImportCommit,
     Sync,
+    /// A run of the 关怀规则 (nightly, or started from the page).
+    Care,
 }
 
 impl JobKind {
@@ -79,6 +81,7 @@ impl JobKind {
             JobKind::ImportCheck => "import_check",
             JobKind::ImportCommit => "import_commit",
             JobKind::Sync => "sync",
+            JobKind::Care => "care",
         }
     }
 }

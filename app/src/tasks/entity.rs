@@ -21,6 +21,9 @@ pub mod task {
         pub completed_at: Option<DateTimeUtc>,
         pub completion_note: Option<String>,
         pub version: i32,
+        /// The 关怀规则 that made the task, and the occasion (`rule:member:day`, unique).
+        pub care_rule_id: Option<i64>,
+        pub care_key: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_by: Option<i64>,
         pub updated_at: DateTimeUtc,

@@ -33,6 +33,7 @@ code_enum! {
         Manual = ("manual", "直接新增任务", "Manual"),
         FollowUp = ("follow_up", "下次跟进提醒", "Follow-up"),
         Feedback = ("feedback", "由反馈信息生成", "From feedback"),
+        CareRule = ("care_rule", "关怀规则", "Care rule"),
     }
 }
 

@@ -6,6 +6,7 @@ mod archive_import;
 mod auth;
 mod auth_races;
 mod callbacks;
+mod care;
 mod common;
 mod hardening;
 mod info;
