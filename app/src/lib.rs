@@ -21,6 +21,7 @@ pub mod callbacks;
 pub mod cst;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod emails;
 pub mod error;
 pub mod exports;
 pub mod home;

@@ -41,6 +41,7 @@ pub async fn run_queued(jobs: &Jobs) -> AppResult<bool> {
 /// nightly work (every minute) of this process, and its worker on the queue.
 pub fn spawn(jobs: Jobs) -> tokio::task::JoinHandle<()> {
     let worker = jobs.clone();
+    crate::emails::sender::spawn(jobs.db().clone());
     tokio::spawn(async move {
         loop {
             match run_queued(&worker).await {

@@ -24,6 +24,7 @@ mod m20261208_000004_request_scope_columns;
 mod m20261209_000001_callbacks;
 mod m20261209_000002_last_callback_backfill;
 mod m20261210_000001_care_rules;
+mod m20261210_000002_email;
 mod reference;
 pub mod text;
 mod util;
@@ -102,6 +103,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000001_callbacks::Migration),
             Box::new(m20261209_000002_last_callback_backfill::Migration),
             Box::new(m20261210_000001_care_rules::Migration),
+            Box::new(m20261210_000002_email::Migration),
         ]
     }
 }

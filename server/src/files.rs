@@ -167,6 +167,32 @@ pub async fn upload_archive_import(
     }
 }
 
+#[derive(serde::Deserialize)]
+pub struct NameQuery {
+    name: String,
+}
+
+/// An attachment for 会员邮件服务 (raw body, ≤ 10 MB): kept until a draft or batch takes it.
+pub async fn upload_email_attachment(
+    State(state): State<AppState>,
+    Query(q): Query<NameQuery>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let user = match user(&state, &parts, Some(Perm::IntakeMemberEmail)).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let bytes = match read_body(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match app::emails::compose::upload(&state.db, &user, &q.name, bytes).await {
+        Ok(a) => Json(a).into_response(),
+        Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, e),
+    }
+}
+
 /// The error report of an import: one line per problem (row, column, value, message).
 pub async fn import_errors(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
     let (parts, _) = req.into_parts();

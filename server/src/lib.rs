@@ -5,6 +5,7 @@ pub mod assets;
 pub mod config;
 pub mod files;
 pub mod security;
+pub mod smtp_sink;
 pub mod tools;
 
 use std::sync::Arc;
@@ -113,6 +114,11 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
         .route(
             "/upload/archive-import",
             axum::routing::post(files::upload_archive_import)
+                .layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/upload/email-attachment",
+            axum::routing::post(files::upload_email_attachment)
                 .layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
         )
         .route("/files/import-errors/{id}", axum::routing::get(files::import_errors))

@@ -170,6 +170,13 @@ fn matching_customers(backend: DbBackend, f: &MemberFilter, scope: &Scope, text:
     q
 }
 
+/// The customers matching `f` inside `scope`, as `c`, selecting nothing yet: the members a
+/// mass e-mail goes to (the same filters and "has a service record with" semantics as the
+/// query page).
+pub fn matching(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> SelectStatement {
+    matching_customers(backend, f, scope, &TextMatch::Index)
+}
+
 /// 服务明细: the matching service records as `r`; `latest` = the number of customers served
 /// last whose records hold the page (`Drive::Latest`), found by walking the customers in that
 /// order when `walk` (many match), else by sorting the few that match.

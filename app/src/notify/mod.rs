@@ -26,6 +26,7 @@ code_enum! {
         RepNeedSubmitted = ("rep_need_submitted", "代表处需求", "Rep-office need"),
         RepNeedReplied = ("rep_need_replied", "需求已答复", "Need answered"),
         TaskAssigned = ("task_assigned", "任务提醒", "Task"),
+        EmailBatchDone = ("email_batch_done", "邮件发送完成", "E-mail batch done"),
         System = ("system", "系统通知", "System"),
     }
 }

@@ -16,11 +16,12 @@ pub const LOGIN_FLOW: [&str; 5] = ["auth/captcha", "auth/login", "auth/logout", 
 const MUST_CHANGE: &str = "请先修改初始密码";
 
 /// The file routes of `server/src/lib.rs` that take a session (method, path).
-const FILE_ROUTES: [(&str, &str); 4] = [
+const FILE_ROUTES: [(&str, &str); 5] = [
     ("GET", "/download/nope"),
     ("GET", "/files/import-errors/999999"),
     ("POST", "/upload/archive-import?kind=customer&name=a.csv"),
     ("POST", "/upload/cm-sync?kind=members&name=a.csv"),
+    ("POST", "/upload/email-attachment?name=a.pdf"),
 ];
 
 async fn file_route(c: &mut Client, method: &str, path: &str) -> (StatusCode, Value) {

@@ -8,6 +8,7 @@ mod auth_races;
 mod callbacks;
 mod care;
 mod common;
+mod emails;
 mod hardening;
 mod info;
 mod initial_password;
