@@ -175,6 +175,12 @@ pages! {
         perms [IntakeCallback], menu(Intake, "电话回访关怀", "Callbacks");
     CallbackNew "/callbacks/new" => crate::callbacks::page::CallbackPage,
         perms [IntakeCallback];
+    EmailCompose "/emails/compose" => crate::emails::compose_page::ComposePage,
+        perms [IntakeMemberEmail], menu(Intake, "会员邮件服务", "Member e-mail");
+    EmailBatches "/emails/batches" => crate::emails::batches_page::BatchesPage,
+        perms [IntakeMemberEmail], menu(Intake, "邮件发送记录", "Sent e-mail");
+    EmailBatch "/emails/batches/:id" => crate::emails::batches_page::BatchDetailPage,
+        perms [IntakeMemberEmail];
     RepNeeds "/rep-needs" => crate::requests::rep::pages::RepNeedsPage,
         perms [IntakeRepNeedSubmit], menu(Intake, "代表处服务需求", "Rep-office needs");
     RepQueue "/rep-needs/queue" => crate::requests::rep::pages::RepQueuePage,
@@ -226,6 +232,10 @@ pages! {
         perms [SystemSync], menu(System, "数据同步", "CM data sync");
     Calendar "/admin/calendar" => crate::requests::calendar_page::CalendarPage,
         perms [SystemSettings], menu(System, "工作日历", "Working calendar");
+    EmailTemplates "/admin/email-templates" => crate::emails::templates_page::TemplatesPage,
+        perms [SystemEmailTemplates], menu(System, "邮件模板", "E-mail templates");
+    Settings "/admin/settings" => crate::emails::settings_page::SettingsPage,
+        perms [SystemSettings], menu(System, "参数设置", "Settings");
     CareRules "/admin/care-rules" => crate::callbacks::care_page::CareRulesPage,
         perms [SystemSettings], menu(System, "关怀规则", "Care rules");
     Logs "/admin/logs" => crate::admin::logs::LogsPage,

@@ -61,7 +61,7 @@ fn Import() -> impl IntoView {
         let url = format!("/upload/archive-import?kind={}", kind.get_untracked().code());
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match upload(&url, "import-file").await {
+            match upload::<crate::jobs::JobStatus>(&url, "import-file").await {
                 Ok(s) => {
                     let record = s.record;
                     match watch(s, status).await {

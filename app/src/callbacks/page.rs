@@ -9,11 +9,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::members::enums;
 use crate::requests::caller_view::MemberPanel;
-use crate::ui::{ChoiceSelect, ErrorBanner, Field, PageHeader, field_errors, fmt_opt_time, fmt_time};
-
-fn query_id(name: &'static str) -> Option<i64> {
-    leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name).and_then(|v| v.parse::<i64>().ok()))
-}
+use crate::ui::{ChoiceSelect, ErrorBanner, Field, PageHeader, field_errors, fmt_opt_time, fmt_time, query_id};
 
 /// 回访录入 of `?customer=ID` (`&task=ID`: the task this call answers).
 #[component]

@@ -53,7 +53,35 @@ fn reached(db: &impl ConnectionTrait, user: &CurrentUser, r: &Recipients, kind: 
     if !r.excluded.is_empty() {
         q.and_where(c("id").is_not_in(r.excluded.iter().copied().take(10_000)));
     }
+    if let Some(only) = &r.only {
+        q.and_where(c("id").is_in(only.iter().copied().take(super::MAX_TICKED)));
+    }
     q
+}
+
+/// Ticked members the send would not reach (another office's, without an address, pushes
+/// off, not matching): the send is refused rather than quietly smaller.
+fn check_ticked(r: &Recipients, reached: usize) -> AppResult<()> {
+    let Some(mut ticked) = r.only.clone() else { return Ok(()) };
+    ticked.sort_unstable();
+    ticked.dedup();
+    ticked.retain(|id| !r.excluded.contains(id));
+    if ticked.len() > super::MAX_TICKED {
+        return Err(AppError::rejected("勾选的会员过多(最多 5000 家)", "Too many members ticked (5,000 at most)"));
+    }
+    if ticked.is_empty() {
+        return Err(AppError::rejected("请勾选要发送的会员", "Tick the members to send to"));
+    }
+    if reached < ticked.len() {
+        let n = ticked.len() - reached;
+        return Err(AppError::rejected(
+            &format!("勾选的会员中有 {n} 家不可发送(无邮箱、未设置推送、不符合条件或不在您的管辖范围)"),
+            &format!(
+                "{n} ticked members cannot be sent to (no address, pushes off, not matching, or outside your scope)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 async fn count_capped(db: &impl ConnectionTrait, mut q: SelectStatement, cap: u64) -> AppResult<u64> {
@@ -260,6 +288,7 @@ pub async fn save(
     let now = Utc::now();
     let recipients = if send {
         let list = first_recipients(db, user, &input.recipients, kind, max + 1).await?;
+        check_ticked(&input.recipients, list.len())?;
         if list.is_empty() {
             return Err(AppError::rejected(
                 "没有可发送的会员,请调整筛选条件",

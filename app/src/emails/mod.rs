@@ -5,7 +5,11 @@
 //! 服务记录 (服务类型 邮件), and for 信息推送 an info_push_log row that counts toward the
 //! member's push target.
 pub mod api;
-// PAGES
+pub mod batches_page;
+pub mod compose_page;
+pub mod rich_text;
+pub mod settings_page;
+pub mod templates_page;
 
 #[cfg(feature = "ssr")]
 pub mod batches;
@@ -186,7 +190,14 @@ pub struct Recipients {
     /// Members unticked in the list.
     #[serde(default)]
     pub excluded: Vec<i64>,
+    /// 仅发送给勾选的会员: only these (each must be among the members the filters reach, or
+    /// the send is refused); `None`: every member the filters reach.
+    #[serde(default)]
+    pub only: Option<Vec<i64>>,
 }
+
+/// At most this many members can be ticked one by one.
+pub const MAX_TICKED: usize = 5_000;
 
 /// A row of PG-26's member list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

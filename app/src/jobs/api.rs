@@ -43,8 +43,9 @@ async fn sleep_ms(ms: i32) {
 }
 
 /// Sends the file chosen in `<input type=file id=input_id>` as the body of a POST to `url`
-/// (same origin, with the session cookie); the server answers with the job it started.
-pub async fn upload(url: &str, input_id: &str) -> Result<JobStatus, AppError> {
+/// (same origin, with the session cookie); the server answers with what it made of it (the
+/// job it started, the attachment it keeps).
+pub async fn upload<T: serde::de::DeserializeOwned>(url: &str, input_id: &str) -> Result<T, AppError> {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;

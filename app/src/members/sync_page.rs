@@ -33,7 +33,7 @@ fn Sync() -> impl IntoView {
         status.set(None);
         let url = format!("/upload/cm-sync?kind={}", kind.get_untracked().code());
         leptos::task::spawn_local(async move {
-            match upload(&url, "sync-file").await {
+            match upload::<crate::jobs::JobStatus>(&url, "sync-file").await {
                 Ok(s) => {
                     if let Err(e) = watch(s, status).await {
                         error.set(Some(e));

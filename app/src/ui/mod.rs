@@ -208,6 +208,11 @@ pub fn NotFound() -> impl IntoView {
     status_page(404, "not-found", ("页面不存在", "Page not found"))
 }
 
+/// A numeric URL query value of the page as it opened (`?customer=ID`; anything else `None`).
+pub fn query_id(name: &'static str) -> Option<i64> {
+    leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name).and_then(|v| v.parse::<i64>().ok()))
+}
+
 /// The `:id` of the page's route (`None`: not a number, which the page shows as not found).
 pub fn id_param() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();

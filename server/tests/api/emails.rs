@@ -322,6 +322,26 @@ async fn hostile_input_is_refused_or_made_harmless_and_offices_reach_only_their_
         .await,
         0
     );
+    // Ticked ids of another office's members are refused, not quietly dropped.
+    let theirs = app
+        .count(&format!("SELECT MIN(id) FROM customer WHERE organization_id <> {gz} AND registered_email IS NOT NULL"))
+        .await;
+    let ours = app
+        .count(&format!("SELECT MIN(id) FROM customer WHERE organization_id = {gz} AND registered_email IS NOT NULL"))
+        .await;
+    let mut forged = compose(json!({}), "other", "你好", "<p>x</p>");
+    forged["input"]["recipients"]["only"] = json!([ours, theirs]);
+    let (status, v) = rep.call("emails/save", forged.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert!(rejected(&v).contains("1 家不可发送"), "{v}");
+    forged["input"]["recipients"]["only"] = json!([ours]);
+    let (status, v) = rep.call("emails/save", forged.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["recipient_count"], 1);
+    forged["input"]["recipients"]["only"] = json!([]);
+    let (status, v) = rep.call("emails/save", forged).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert!(rejected(&v).contains("请勾选"), "{v}");
     // Another office's batch and draft are not found; the agent's attachment is not the office's.
     let (status, _) =
         rep.call("emails/batch", json!({"id": saved["id"].as_i64().unwrap() - 1, "status": "", "page": 1})).await;
