@@ -375,7 +375,7 @@ fn Compose(
                     <input id="subject" type="text" maxlength="200" prop:value=move || form.with(|f| f.subject.clone())
                         on:input=move |ev| form.update(|f| f.subject = event_target_value(&ev))/>
                 </Field>
-                <Field label=("服务方式 / 服务部门", "Mode / department") id="dept" errors>
+                <Field label=("服务方式/部门", "Mode / department") id="dept" errors>
                     <input id="dept" type="text" readonly
                         prop:value=move || format!("{} / {}", i18n.t("主动服务", "Proactive"), dept.label(i18n.locale()))/>
                 </Field>

@@ -42,7 +42,7 @@ pub fn RichText(value: Signal<String>, on_input: Callback<String>, version: RwSi
                 <button type="button" class="btn btn-small" title="斜体" on:click=move |_| command("italic")><i>"I"</i></button>
                 <button type="button" class="btn btn-small" title="下划线" on:click=move |_| command("underline")><u>"U"</u></button>
                 <button type="button" class="btn btn-small" title="列表" on:click=move |_| command("insertUnorderedList")>"• ≡"</button>
-                <button type="button" class="btn btn-small" title="链接" on:click=link>"🔗"</button>
+                <button type="button" class="btn btn-small" title="链接" on:click=link>"链接"</button>
             </div>
             <div id="body_html" class="editor" contenteditable="true" role="textbox" aria-multiline="true"
                 aria-label=move || i18n.t("正文", "Message") node_ref=editor
