@@ -77,6 +77,17 @@ async fn serve() -> anyhow::Result<()> {
             "CRM_CAPTCHA=off: the login captcha is DISABLED. Use this only for automated tests and benchmarks."
         );
     }
+    // Where member e-mail goes (nothing is dropped silently: without a server it waits).
+    match app::emails::settings::smtp(&db).await {
+        Ok(Some(s)) => println!("Mail: SMTP {}:{} ({}), from {}", s.host, s.port, s.tls.code(), s.from_address),
+        Ok(None) => println!(
+            "Mail: 未配置发信服务器 — member e-mail waits in the queue until a manager sets SMTP under 参数设置"
+        ),
+        Err(e) => tracing::warn!("mail settings: {e}"),
+    }
+    if std::env::var(app::emails::settings::SECRET_ENV).map_or(true, |k| k.len() < 16) {
+        tracing::warn!("CRM_SECRET_KEY is not set (16+ characters): an SMTP password cannot be saved or used");
+    }
     let app = router(&config, db, config.settings.clone());
     let listener =
         tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;

@@ -66,10 +66,42 @@ pub fn run(ws: &Workspace, release: bool, port: Option<u16>) -> Result<()> {
     if std::env::var_os("CRM_DEMO").is_none() {
         cmd.env("CRM_DEMO", "1");
     }
+    let data = ws.root.join("data");
+    // Files (exports, e-mail attachments) and the key that seals stored secrets (the SMTP
+    // password) live beside the database, so they outlast a restart.
+    if std::env::var_os("CRM_FILES_DIR").is_none() {
+        cmd.env("CRM_FILES_DIR", data.join("files"));
+    }
+    if std::env::var_os("CRM_SECRET_KEY").is_none() {
+        cmd.env("CRM_SECRET_KEY", dev_secret(&data)?);
+    }
 
     println!("serving http://{addr} (Ctrl-C to stop)");
     let err = cmd.exec();
     Err(err).with_context(|| format!("starting {}", ws.server_bin(release).display()))
+}
+
+/// The key of this checkout's development server (`data/secret.key`, made once, readable by
+/// its owner only).
+fn dev_secret(data: &std::path::Path) -> Result<String> {
+    use std::io::Read;
+    fs::create_dir_all(data).with_context(|| format!("creating {}", data.display()))?;
+    let path = data.join("secret.key");
+    if let Ok(key) = fs::read_to_string(&path)
+        && key.trim().len() >= 32
+    {
+        return Ok(key.trim().to_owned());
+    }
+    let mut raw = [0u8; 32];
+    fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut raw)).context("reading /dev/urandom")?;
+    let key: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    fs::write(&path, &key).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(key)
 }
 
 /// A server started for automated checks: fresh SQLite database, demo data, captcha

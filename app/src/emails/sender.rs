@@ -28,6 +28,25 @@ use crate::members::enums::{ServiceResult, SourceKind};
 use crate::notify::NotificationKind;
 use crate::notify::service::{Message as Notice, send as notify};
 
+/// One message may take this long (connection, TLS, DATA).
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// A claimed recipient stays held this much longer than its turn needs.
+const LEASE_MARGIN: Duration = Duration::from_secs(15);
+
+/// Holds claimed recipient `r` for `d` from now, just before it is sent; `false` if it is no
+/// longer this claim's (its lease ran out and another sender took it: a new attempt number).
+async fn hold(db: &DatabaseConnection, r: &rec::Model, d: Duration) -> AppResult<bool> {
+    let until = Utc::now() + chrono::Duration::from_std(d).map_err(AppError::internal)?;
+    let held = rec::Entity::update_many()
+        .col_expr(rec::Column::LeaseUntil, Expr::value(until))
+        .filter(rec::Column::Id.eq(r.id))
+        .filter(rec::Column::Attempts.eq(r.attempts))
+        .filter(rec::Column::Status.eq(SendStatus::Pending.code()))
+        .exec(db)
+        .await?;
+    Ok(held.rows_affected == 1)
+}
+
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -82,8 +101,10 @@ impl Sender {
         let rate = Ord::max(rate, 1);
         let interval = Duration::from_secs_f64(60.0 / f64::from(rate));
         let n = Ord::max(Ord::min(self.claim, u64::from(rate)), 1);
-        // Held long enough to send the lot at the rate, with a margin for slow servers.
-        let lease = interval * n as u32 + Duration::from_secs(120);
+        // Held long enough to reach the last one at the rate; each is held again for its own
+        // send just before it (so a slow server never outlasts the lease, and a stopped
+        // sender's recipients are free again soon).
+        let lease = interval * n as u32 + LEASE_MARGIN;
         let claimed = claim(&self.db, n, lease).await?;
         if claimed.is_empty() {
             return Ok(0);
@@ -95,6 +116,9 @@ impl Sender {
                 tokio::time::sleep(self.next_slot - now).await;
             }
             self.next_slot = Instant::now().max(self.next_slot) + interval;
+            if !hold(&self.db, r, SEND_TIMEOUT + LEASE_MARGIN).await? {
+                continue;
+            }
             let parts = self.parts(r.batch_id).await?;
             let outcome = match compose(&self.db, &server, &parts, r).await {
                 Ok(message) => deliver(&transport, message).await,
@@ -122,7 +146,7 @@ impl Sender {
             }
             TlsMode::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&server.host),
         };
-        let mut builder = builder.port(server.port).timeout(Some(Duration::from_secs(30)));
+        let mut builder = builder.port(server.port).timeout(Some(SEND_TIMEOUT / 2));
         if !server.user.is_empty() {
             builder =
                 builder.credentials(Credentials::new(server.user.clone(), server.password.clone().unwrap_or_default()));
@@ -249,7 +273,7 @@ pub fn plain_text(html: &str) -> String {
 
 /// Sends one message: 2xx sent, 5xx failed for good, anything else tried again.
 pub async fn deliver(transport: &AsyncSmtpTransport<Tokio1Executor>, m: Message) -> Outcome {
-    match tokio::time::timeout(Duration::from_secs(120), transport.send(m)).await {
+    match tokio::time::timeout(SEND_TIMEOUT, transport.send(m)).await {
         Ok(Ok(_)) => Outcome::Sent,
         Ok(Err(e)) if e.is_permanent() => Outcome::Failed(short(&format!("邮件服务器拒收:{e}"))),
         Ok(Err(e)) => Outcome::Retry(short(&format!("暂时无法发送:{e}"))),
@@ -281,6 +305,7 @@ pub async fn finish(
                 )
                 .col_expr(rec::Column::ErrorMessage, Expr::value(msg))
                 .filter(rec::Column::Id.eq(r.id))
+                .filter(rec::Column::Attempts.eq(r.attempts))
                 .filter(rec::Column::Status.eq(SendStatus::Pending.code()))
                 .exec(db)
                 .await?;

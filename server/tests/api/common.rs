@@ -22,6 +22,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
+    /// The database's URL (for a server process of its own).
+    pub db_url: String,
     config: server::Config,
     _dir: Option<TempDir>,
 }
@@ -39,7 +41,7 @@ fn unique() -> String {
     format!("{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
 }
 
-async fn database() -> (DatabaseConnection, Option<TempDir>) {
+async fn database() -> (DatabaseConnection, Option<TempDir>, String) {
     if std::env::var("TEST_DATABASE").as_deref() == Ok("postgres") {
         let admin_url = std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL for TEST_DATABASE=postgres");
         let name = format!("crm_test_{}", unique());
@@ -47,12 +49,13 @@ async fn database() -> (DatabaseConnection, Option<TempDir>) {
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
         admin.close().await.ok();
         let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-        (server::connect(&format!("{base}/{name}")).await.expect("migrate PostgreSQL"), None)
+        let url = format!("{base}/{name}");
+        (server::connect(&url).await.expect("migrate PostgreSQL"), None, url)
     } else {
         let dir = std::env::temp_dir().join(format!("crm-test-{}", unique()));
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}/t.db?mode=rwc", dir.display());
-        (server::connect(&url).await.expect("migrate SQLite"), Some(TempDir(dir)))
+        (server::connect(&url).await.expect("migrate SQLite"), Some(TempDir(dir)), url)
     }
 }
 
@@ -63,7 +66,7 @@ impl TestApp {
     }
 
     pub async fn with(settings: Settings) -> Self {
-        let (db, dir) = database().await;
+        let (db, dir, db_url) = database().await;
         app::seed::first_run(&db, true).await.expect("demo seed");
         let config = server::Config {
             addr: "127.0.0.1:0".parse().unwrap(),
@@ -72,7 +75,7 @@ impl TestApp {
             demo: true,
             settings: settings.clone(),
         };
-        Self { router: server::router(&config, db.clone(), settings), db, config, _dir: dir }
+        Self { router: server::router(&config, db.clone(), settings), db, db_url, config, _dir: dir }
     }
 
     /// Another server instance on the same database (as behind a load balancer).

@@ -9,6 +9,7 @@ mod callbacks;
 mod care;
 mod common;
 mod emails;
+mod emails_restart;
 mod hardening;
 mod info;
 mod initial_password;
