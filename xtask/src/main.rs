@@ -40,6 +40,8 @@ commands:
   bench requests              the request pages at 2M requests over 1M members
                               (seeds them first if missing): caller lookup, list,
                               inbox, detail, intake save, SLA sweep of 100k
+  bench email                 queue 5,000 recipients, deliver 10,000 e-mails to a
+                              loopback SMTP sink, memory, 电话回访关怀 at 1M members
   bench web                   64 connections for 60 s over the signed-in main pages
                               (BENCH_WEB_CONNECTIONS, BENCH_WEB_SECONDS): errors, p95
   help                        this text

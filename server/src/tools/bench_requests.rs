@@ -5,25 +5,13 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
-use app::auth::entity::account;
-use app::auth::session::{CurrentUser, RequestMeta};
+use anyhow::Result;
 use app::requests::{IntakeInput, RequestAction, RequestFilter, RequestType, lists, lookup, query};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
-use super::{count, ms, percentile};
-
-/// The demo account `login` as the pages see it.
-async fn user(db: &DatabaseConnection, login: &str) -> Result<CurrentUser> {
-    let a = account::Entity::find()
-        .filter(account::Column::AdminId.eq(login))
-        .one(db)
-        .await?
-        .with_context(|| format!("no account {login}"))?;
-    CurrentUser::of_account(db, a, RequestMeta::default()).await.map_err(|e| anyhow::anyhow!("{e}"))
-}
+use super::{count, ms, percentile, user};
 
 async fn texts(db: &DatabaseConnection, sql: &str) -> Result<Vec<String>> {
     let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await?;

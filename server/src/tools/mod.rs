@@ -2,6 +2,7 @@
 //! members`: they run the application's own code (the page's query builder, the exporter,
 //! the CM importer) against the database in `DATABASE_URL`.
 mod bench_combos;
+mod bench_email;
 mod bench_io;
 mod bench_members;
 mod bench_requests;
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
+pub use bench_email::bench_email;
 pub use bench_io::{bench_export, bench_import};
 pub use bench_members::bench_members;
 pub use bench_requests::bench_requests;
@@ -83,6 +85,20 @@ pub(crate) async fn id_of(db: &DatabaseConnection, sql: &str) -> Result<i64> {
 pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// The demo account `login` as the pages see it.
+pub(crate) async fn user(db: &DatabaseConnection, login: &str) -> Result<app::auth::session::CurrentUser> {
+    use app::auth::entity::account;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let a = account::Entity::find()
+        .filter(account::Column::AdminId.eq(login))
+        .one(db)
+        .await?
+        .with_context(|| format!("no account {login}"))?;
+    app::auth::session::CurrentUser::of_account(db, a, app::auth::session::RequestMeta::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 pub(crate) fn ms(d: Duration) -> f64 {
