@@ -43,6 +43,8 @@ impl Mail {
 
 #[derive(Default)]
 struct Script {
+    /// Count messages without keeping them (a benchmark's memory stays the sender's).
+    discard: bool,
     /// Replies to RCPT TO for an address, used up one per attempt (then 250).
     rcpt: HashMap<String, Vec<String>>,
     delay: Duration,
@@ -53,6 +55,7 @@ struct Script {
 pub struct Sink {
     pub port: u16,
     mails: Arc<Mutex<Vec<Mail>>>,
+    received: Arc<std::sync::atomic::AtomicUsize>,
     script: Arc<Mutex<Script>>,
 }
 
@@ -68,7 +71,12 @@ impl Sink {
 
     pub async fn start_on(port: u16) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-        let sink = Sink { port: listener.local_addr()?.port(), mails: Arc::default(), script: Arc::default() };
+        let sink = Sink {
+            port: listener.local_addr()?.port(),
+            mails: Arc::default(),
+            received: Arc::default(),
+            script: Arc::default(),
+        };
         let s = sink.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
@@ -86,8 +94,14 @@ impl Sink {
         lock(&self.mails).clone()
     }
 
+    /// How many messages arrived (kept or not).
     pub fn count(&self) -> usize {
-        lock(&self.mails).len()
+        self.received.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// From now on, counts messages without keeping them.
+    pub fn discard(&self) {
+        lock(&self.script).discard = true;
     }
 
     /// The next RCPT TO replies for `address` (e.g. `["451 4.3.0 busy"]`, `["550 5.1.1 no such user"]`).
@@ -151,7 +165,11 @@ impl Sink {
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
                 }
-                lock(&self.mails).push(Mail { from: from.clone(), to: std::mem::take(&mut to), data });
+                let mail = Mail { from: from.clone(), to: std::mem::take(&mut to), data };
+                self.received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if !lock(&self.script).discard {
+                    lock(&self.mails).push(mail);
+                }
                 "250 2.0.0 queued".into()
             } else if upper == "QUIT" {
                 write.write_all(b"221 2.0.0 bye\r\n").await?;

@@ -486,6 +486,26 @@ pub async fn upload(
     Ok(AttachmentView { id: row.id, file_name: row.file_name, size_bytes: bytes.len() as u64 })
 }
 
+/// Attachments uploaded but never taken by a draft or batch, a day on: their files and rows
+/// removed. Answers how many.
+pub async fn remove_orphans(db: &DatabaseConnection) -> AppResult<u64> {
+    let before = Utc::now() - chrono::Duration::days(1);
+    let old = attachment::Entity::find()
+        .filter(attachment::Column::OwnerType.eq("email_batch"))
+        .filter(attachment::Column::OwnerId.is_null())
+        .filter(attachment::Column::UploadedAt.lt(before))
+        .all(db)
+        .await?;
+    for a in &old {
+        let _ = tokio::fs::remove_file(attachments_dir().join(&a.storage_key)).await;
+    }
+    let ids: Vec<i64> = old.iter().map(|a| a.id).collect();
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(attachment::Entity::delete_many().filter(attachment::Column::Id.is_in(ids)).exec(db).await?.rows_affected)
+}
+
 /// The MIME type of a file name's extension.
 pub fn mime_of(name: &str) -> &'static str {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();

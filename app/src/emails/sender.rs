@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
+
 use chrono::Utc;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart};
@@ -30,6 +32,8 @@ use crate::notify::service::{Message as Notice, send as notify};
 
 /// One message may take this long (connection, TLS, DATA).
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// Messages in flight at once (lettre's pool keeps up to 10 connections).
+const PARALLEL: usize = 8;
 /// A claimed recipient stays held this much longer than its turn needs.
 const LEASE_MARGIN: Duration = Duration::from_secs(15);
 
@@ -110,26 +114,41 @@ impl Sender {
             return Ok(0);
         }
         let transport = self.transport(&server)?;
-        for r in &claimed {
-            let now = Instant::now();
-            if self.next_slot > now {
-                tokio::time::sleep(self.next_slot - now).await;
-            }
-            self.next_slot = Instant::now().max(self.next_slot) + interval;
-            if !hold(&self.db, r, SEND_TIMEOUT + LEASE_MARGIN).await? {
-                continue;
-            }
+        // Each recipient's turn at the rate, from the end of the last round's.
+        let start = Instant::now().max(self.next_slot);
+        let mut turns = vec![];
+        for (i, r) in claimed.into_iter().enumerate() {
             let parts = self.parts(r.batch_id).await?;
-            let outcome = match compose(&self.db, &server, &parts, r).await {
-                Ok(message) => deliver(&transport, message).await,
-                Err(o) => o,
-            };
-            finish(&self.db, r, &parts.batch, outcome, self.backoff).await?;
+            turns.push((start + interval * i as u32, r, parts));
         }
+        let count = turns.len();
+        self.next_slot = start + interval * count as u32;
+        // Up to PARALLEL messages in flight, each on a pooled connection of its own: one SMTP
+        // conversation waits on the network most of its time.
+        let (db, backoff) = (self.db.clone(), self.backoff);
+        let outcomes: Vec<AppResult<()>> = futures_util::stream::iter(turns)
+            .map(|(turn, r, parts)| {
+                let (db, server, transport) = (db.clone(), server.clone(), transport.clone());
+                async move {
+                    tokio::time::sleep_until(tokio::time::Instant::from_std(turn)).await;
+                    if !hold(&db, &r, SEND_TIMEOUT + LEASE_MARGIN).await? {
+                        return Ok(());
+                    }
+                    let outcome = match compose(&db, &server, &parts, &r).await {
+                        Ok(message) => deliver(&transport, message).await,
+                        Err(o) => o,
+                    };
+                    finish(&db, &r, &parts.batch, outcome, backoff).await
+                }
+            })
+            .buffer_unordered(PARALLEL)
+            .collect()
+            .await;
         if self.batches.len() > 16 {
             self.batches.clear();
         }
-        Ok(claimed.len())
+        outcomes.into_iter().collect::<AppResult<Vec<()>>>()?;
+        Ok(count)
     }
 
     /// The pooled transport for `server` (made again when the settings change).

@@ -54,6 +54,18 @@ pub fn MemberDetailPage() -> impl IntoView {
             {use_session_user().has(Perm::IntakeCallback).then(|| view! {
                 <a class="btn" href=move || format!("/callbacks/new?customer={}", id())>{move || i18n.t("回访", "Call back")}</a>
             })}
+            {use_session_user().has(Perm::IntakeMemberEmail).then(|| {
+                // 会员邮件服务 narrowed to this member (by its login, exactly), once it is known.
+                let href = move || {
+                    detail.with(|d| match d {
+                        Some(Ok(m)) if !m.detail.info.login_name.is_empty() && !m.detail.info.registered_email.is_empty() => {
+                            Some(format!("/emails/compose?login={}&exact=1", crate::url::urlencode(&m.detail.info.login_name)))
+                        }
+                        _ => None,
+                    })
+                };
+                move || href().map(|h| view! { <a class="btn" href=h>{move || i18n.t("发送邮件", "E-mail")}</a> })
+            })}
             <a class="btn" href="/query/member-services">{move || i18n.t("返回查询", "Back to query")}</a>
         </PageHeader>
         <Transition fallback=|| view! { <div class="empty"><p>"…"</p></div> }>

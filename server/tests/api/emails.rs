@@ -358,6 +358,68 @@ async fn hostile_input_is_refused_or_made_harmless_and_offices_reach_only_their_
 }
 
 #[tokio::test]
+async fn templates_are_kept_sanitised_and_an_attachment_travels_with_the_mail() {
+    let app = with_members(120).await;
+    let sink = with_sink(&app).await;
+    let mut m = app.login("manager").await;
+    let template = |name: &str, body: &str, id: Value, version: i32| {
+        json!({"input": {"id": id, "name": name, "kind": "canton_fair", "subject": "{企业名称}:广交会采购信息",
+            "body_html": body, "is_active": true, "version": version}})
+    };
+    let (status, t) = m
+        .call("email-templates/save", template("广交会秋季", "<p>{企业名称}</p><script>x()</script>", json!(null), 0))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(t["body_html"], "<p>{企业名称}</p>", "stored sanitised");
+    let id = t["id"].clone();
+    let (status, v) = m.call("email-templates/save", template("广交会秋季", "<p>x</p>", json!(null), 0)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(field_error(&v, "name").is_some(), "{v}");
+    let (status, v) = m.call("email-templates/save", template("广交会秋季", "<p>{未知}</p>", id.clone(), 1)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (status, v) =
+        m.call("email-templates/preview", template("广交会秋季", "<p>{企业名称}</p>", id.clone(), 1)).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert!(v["body_html"].as_str().unwrap().contains("广州市示例电子科技有限公司"), "{v}");
+    let (status, v) =
+        m.call("email-templates/save", template("广交会秋季场", "<p>{企业名称},您好</p>", id.clone(), 1)).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (status, v) = m.call("email-templates/delete", json!({"id": id, "version": 1})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a stale delete: {v}");
+
+    // The template offered to an agent, used with an attachment: the file reaches the member.
+    let mut agent = app.login("agent").await;
+    let (_, options) = agent.call("emails/options", json!({})).await;
+    let offered = options["templates"].as_array().unwrap().iter().find(|x| x["id"] == id).cloned().unwrap();
+    let (status, a) = agent
+        .post_bytes("/upload/email-attachment?name=采购清单.csv", "品名,数量\r\n螺丝,1000\r\n".as_bytes().to_vec())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    let mut body = compose(
+        json!({"level": "gold"}),
+        "canton_fair",
+        offered["subject"].as_str().unwrap(),
+        offered["body_html"].as_str().unwrap(),
+    );
+    body["input"]["template_id"] = id.clone();
+    body["input"]["attachment_ids"] = json!([a["id"]]);
+    let (status, saved) = agent.call("emails/save", body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    // The same file cannot go with a second batch.
+    let (status, v) = agent.call("emails/save", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    drain(&app).await;
+    let mail = &sink.mails()[0];
+    assert!(mail.data.contains("multipart/mixed"), "{}", mail.data);
+    assert!(mail.data.contains("Content-Disposition: attachment"), "{}", mail.data);
+    let (_, detail) = agent.call("emails/batch", json!({"id": saved["id"], "status": "", "page": 1})).await;
+    assert_eq!(detail["attachments"][0]["file_name"], "采购清单.csv", "{detail}");
+    assert_eq!(detail["batch"]["status"], "sent", "{detail}");
+    let (status, _) = m.call("email-templates/delete", json!({"id": id, "version": 2})).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn the_settings_keep_the_password_sealed_and_the_batch_limit_holds() {
     let app = with_members(120).await;
     let sink = with_sink(&app).await;
