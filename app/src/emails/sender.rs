@@ -33,7 +33,7 @@ use crate::notify::service::{Message as Notice, send as notify};
 /// One message may take this long (connection, TLS, DATA).
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 /// Messages in flight at once (lettre's pool keeps up to 10 connections).
-const PARALLEL: usize = 8;
+const PARALLEL: usize = 10;
 /// A claimed recipient stays held this much longer than its turn needs.
 const LEASE_MARGIN: Duration = Duration::from_secs(15);
 
