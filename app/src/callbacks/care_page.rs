@@ -10,7 +10,7 @@ use crate::i18n::use_i18n;
 use crate::jobs::{JobState, JobStatus};
 use crate::members::enums::{LEVELS, label};
 use crate::ui::{
-    ChoiceSelect, ErrorBanner, Field, PageHeader, SuccessBanner, confirm, field_errors, fmt_opt_time, fmt_time,
+    ChoiceSelect, ErrorBanner, Field, Loaded, PageHeader, SuccessBanner, confirm, field_errors, fmt_opt_time, fmt_time,
 };
 
 /// The levels a new rule starts with: the paid ones.
@@ -36,12 +36,7 @@ pub fn CareRulesPage() -> impl IntoView {
     let reload = Callback::new(move |_| version.update(|v| *v += 1));
     view! {
         <PageHeader title=("关怀规则", "Care rules")/>
-        <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-            {move || data.get().map(|d| match d {
-                Ok(p) => view! { <Rules p=p reload=reload/> }.into_any(),
-                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded data show=move |p| view! { <Rules p=p reload=reload/> }/>
     }
 }
 

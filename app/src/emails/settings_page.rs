@@ -6,19 +6,14 @@ use super::api::{load_mail_settings, save_mail_settings};
 use super::{MailSettings, TlsMode};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::{ChoiceSelect, ErrorBanner, Field, PageHeader, SuccessBanner, field_errors};
+use crate::ui::{ChoiceSelect, ErrorBanner, Field, Loaded, PageHeader, SuccessBanner, field_errors};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_mail_settings());
     view! {
         <PageHeader title=("参数设置", "Settings")/>
-        <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-            {move || data.get().map(|d| match d {
-                Ok(s) => view! { <MailForm s=s/> }.into_any(),
-                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded data show=|s| view! { <MailForm s=s/> }/>
     }
 }
 

@@ -7,7 +7,7 @@ use super::rich_text::{RichText, insert_text};
 use super::{EmailKind, PLACEHOLDERS, Preview, TemplateInput, TemplateView};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::{ChoiceSelect, ErrorBanner, Field, PageHeader, SuccessBanner, confirm, field_errors, fmt_time};
+use crate::ui::{ChoiceSelect, ErrorBanner, Field, Loaded, PageHeader, SuccessBanner, confirm, field_errors, fmt_time};
 
 fn new_template() -> TemplateInput {
     TemplateInput { kind: EmailKind::InfoPush.code().into(), is_active: true, ..TemplateInput::default() }
@@ -20,12 +20,7 @@ pub fn TemplatesPage() -> impl IntoView {
     let reload = Callback::new(move |_| version.update(|v| *v += 1));
     view! {
         <PageHeader title=("邮件模板", "E-mail templates")/>
-        <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-            {move || data.get().map(|d| match d {
-                Ok(list) => view! { <Templates list=list reload=reload/> }.into_any(),
-                Err(e) => view! { <ErrorBanner error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-            })}
-        </Transition>
+        <Loaded data show=move |list| view! { <Templates list=list reload=reload/> }/>
     }
 }
 

@@ -64,7 +64,12 @@ pub fn MemberDetailPage() -> impl IntoView {
                         _ => None,
                     })
                 };
-                move || href().map(|h| view! { <a class="btn" href=h>{move || i18n.t("发送邮件", "E-mail")}</a> })
+                // (Read inside a Transition: a resource read outside one never resolves on the server.)
+                view! {
+                    <Transition fallback=|| ()>
+                        {move || href().map(|h| view! { <a class="btn" href=h>{move || i18n.t("发送邮件", "E-mail")}</a> })}
+                    </Transition>
+                }
             })}
             <a class="btn" href="/query/member-services">{move || i18n.t("返回查询", "Back to query")}</a>
         </PageHeader>
