@@ -491,6 +491,6 @@ async fn the_settings_keep_the_password_sealed_and_the_batch_limit_holds() {
     }
     assert_eq!(ok, 1);
     let id = d["id"].as_i64().unwrap();
-    let n = app.count(&format!("SELECT recipient_count FROM email_batch WHERE id = {id}")).await;
+    let n = app.count(&format!("SELECT CAST(recipient_count AS BIGINT) FROM email_batch WHERE id = {id}")).await;
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM email_recipient WHERE batch_id = {id}")).await, n);
 }

@@ -97,8 +97,8 @@ async fn a_batch_survives_the_server_killed_mid_send() {
         count(format!("SELECT COUNT(*) FROM email_recipient WHERE batch_id = {batch} AND status = 'failed'")).await;
     assert_eq!(sent + failed, n, "every recipient has its outcome");
     assert_eq!(sent, n, "the sink accepted everything");
-    assert_eq!(count(format!("SELECT sent_count FROM email_batch WHERE id = {batch}")).await, sent);
-    assert_eq!(count(format!("SELECT failed_count FROM email_batch WHERE id = {batch}")).await, failed);
+    assert_eq!(count(format!("SELECT CAST(sent_count AS BIGINT) FROM email_batch WHERE id = {batch}")).await, sent);
+    assert_eq!(count(format!("SELECT CAST(failed_count AS BIGINT) FROM email_batch WHERE id = {batch}")).await, failed);
     // One record and one push log per recipient, none twice.
     let records = format!(
         "SELECT COUNT(*) FROM service_record WHERE source_kind = 'email' AND source_id IN \
