@@ -83,7 +83,7 @@ pub fn spawn(jobs: Jobs) -> tokio::task::JoinHandle<()> {
                 if let Err(e) = crate::callbacks::care_service::schedule_nightly(&jobs).await {
                     tracing::warn!("care rules schedule: {e}");
                 }
-                if let Err(e) = crate::emails::compose::remove_orphans(jobs.db()).await {
+                if let Err(e) = crate::emails::attachments::remove_orphans(jobs.db()).await {
                     tracing::warn!("e-mail attachments: {e}");
                 }
             }

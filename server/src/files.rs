@@ -187,7 +187,7 @@ pub async fn upload_email_attachment(
         Ok(b) => b,
         Err(r) => return r,
     };
-    match app::emails::compose::upload(&state.db, &user, &q.name, bytes).await {
+    match app::emails::attachments::upload(&state.db, &user, &q.name, bytes).await {
         Ok(a) => Json(a).into_response(),
         Err(e) => error(StatusCode::UNPROCESSABLE_ENTITY, e),
     }

@@ -122,7 +122,7 @@ pub async fn detail(
     });
     let smtp_missing = super::settings::smtp(db).await.map(|s| s.is_none()).unwrap_or(false);
     let may = may_resend(user, &x) && x.failed_count > 0;
-    let attachments = super::compose::attachments_of(db, x.id).await?;
+    let attachments = super::attachments::attachments_of(db, x.id).await?;
     let body_html = x.body_html.clone();
     let batch = rows(db, vec![x]).await?.remove(0);
     Ok(BatchDetail { batch, body_html, attachments, recipients, may_resend: may, smtp_missing })

@@ -2,7 +2,6 @@
 //! scope: the recipients are always worked out here from the filters, never taken from the
 //! page), the preview for the first of them, drafts, and 发送 — one transaction writes the
 //! batch and a queued row per recipient for the sender.
-use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, SelectStatement};
@@ -13,15 +12,15 @@ use serde_json::json;
 
 use super::entity::{attachment, email_batch, email_recipient};
 use super::{
-    AttachmentView, BatchSaved, BatchStatus, ComposeInput, Draft, EmailKind, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS,
-    MemberValues, Preview, RecipientPage, RecipientRow, Recipients, SendStatus, fill,
+    BatchSaved, BatchStatus, ComposeInput, Draft, EmailKind, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MemberValues,
+    Preview, RecipientPage, RecipientRow, Recipients, SendStatus, fill,
 };
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::members::enums::{LEVELS, label};
-use crate::members::query::{join_names, matching};
+use crate::members::query::{TextMatch, join_names, matching_customers};
 use crate::requests::AcceptingDept;
 use crate::ui::Page;
 
@@ -29,11 +28,6 @@ use crate::ui::Page;
 const COUNT_CAP: u64 = 100_000;
 /// 主管/经理 may send batches up to this many.
 const REVIEWER_BATCH_MAX: u64 = 100_000;
-/// Attachments are stored under the files directory, here.
-pub fn attachments_dir() -> std::path::PathBuf {
-    crate::jobs::files_dir().join("attachments")
-}
-
 fn c(col: &str) -> Expr {
     Expr::col((Alias::new("c"), Alias::new(col)))
 }
@@ -45,7 +39,7 @@ fn has_email() -> Expr {
 /// The members a send reaches: matching, with an address, pushes on (信息推送, unless
 /// included), not unticked.
 fn reached(db: &impl ConnectionTrait, user: &CurrentUser, r: &Recipients, kind: Option<EmailKind>) -> SelectStatement {
-    let mut q = matching(db.get_database_backend(), &r.filter, &user.scope);
+    let mut q = matching_customers(db.get_database_backend(), &r.filter, &user.scope, &TextMatch::Index);
     q.and_where(has_email());
     if kind == Some(EmailKind::InfoPush) && !r.include_unpushed {
         q.and_where(c("push_enabled").eq(true));
@@ -108,7 +102,7 @@ pub async fn recipients_page(
     let backend = db.get_database_backend();
     let kind = EmailKind::parse(kind);
     let (page_no, per_page) = (crate::ui::page_number(r.filter.page), crate::ui::per_page(r.filter.per_page));
-    let all = matching(backend, &r.filter, &user.scope);
+    let all = matching_customers(backend, &r.filter, &user.scope, &TextMatch::Index);
     let matching_n = count_capped(db, all.clone(), COUNT_CAP).await?;
     let mut no_email = all.clone();
     no_email.and_where(has_email().not());
@@ -423,7 +417,7 @@ async fn message_domain(db: &impl ConnectionTrait) -> AppResult<String> {
 pub async fn draft(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> AppResult<Draft> {
     let b = own_draft(db, user, id).await?;
     let recipients: Recipients = serde_json::from_str(&b.filter_snapshot).unwrap_or_default();
-    let files = attachments_of(db, b.id).await?;
+    let files = super::attachments::attachments_of(db, b.id).await?;
     Ok(Draft {
         input: ComposeInput {
             draft_id: Some(b.id),
@@ -436,94 +430,4 @@ pub async fn draft(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> AppR
         },
         attachments: files,
     })
-}
-
-pub async fn attachments_of(db: &impl ConnectionTrait, batch: i64) -> AppResult<Vec<AttachmentView>> {
-    Ok(attachment::Entity::find()
-        .filter(attachment::Column::OwnerType.eq("email_batch"))
-        .filter(attachment::Column::OwnerId.eq(batch))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| AttachmentView { id: a.id, file_name: a.file_name, size_bytes: Ord::max(a.size_bytes, 0) as u64 })
-        .collect())
-}
-
-/// An uploaded attachment: kept under the files directory, free until a draft or batch takes it.
-pub async fn upload(
-    db: &DatabaseConnection,
-    user: &CurrentUser,
-    name: &str,
-    bytes: Vec<u8>,
-) -> AppResult<AttachmentView> {
-    if !user.has(Perm::IntakeMemberEmail) {
-        return Err(AppError::Forbidden);
-    }
-    let name: String = name.trim().chars().filter(|c| !c.is_control() && !"/\\".contains(*c)).take(255).collect();
-    if name.is_empty() {
-        return Err(AppError::rejected("请选择文件", "Choose a file"));
-    }
-    if bytes.is_empty() || bytes.len() as u64 > MAX_ATTACHMENT_BYTES {
-        return Err(AppError::rejected("附件不能为空,且不能超过 10 MB", "An attachment must be 1 byte to 10 MB"));
-    }
-    let dir = attachments_dir();
-    tokio::fs::create_dir_all(&dir).await.map_err(AppError::internal)?;
-    let key = crate::auth::token::random_id(24);
-    tokio::fs::write(dir.join(&key), &bytes).await.map_err(AppError::internal)?;
-    let row = attachment::ActiveModel {
-        owner_type: Set("email_batch".into()),
-        owner_id: Set(None),
-        mime_type: Set(mime_of(&name).into()),
-        size_bytes: Set(bytes.len() as i64),
-        storage_key: Set(key),
-        file_name: Set(name),
-        uploaded_by: Set(user.account.id),
-        uploaded_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(AttachmentView { id: row.id, file_name: row.file_name, size_bytes: bytes.len() as u64 })
-}
-
-/// Attachments uploaded but never taken by a draft or batch, a day on: their files and rows
-/// removed. Answers how many.
-pub async fn remove_orphans(db: &DatabaseConnection) -> AppResult<u64> {
-    let before = Utc::now() - chrono::Duration::days(1);
-    let old = attachment::Entity::find()
-        .filter(attachment::Column::OwnerType.eq("email_batch"))
-        .filter(attachment::Column::OwnerId.is_null())
-        .filter(attachment::Column::UploadedAt.lt(before))
-        .all(db)
-        .await?;
-    for a in &old {
-        let _ = tokio::fs::remove_file(attachments_dir().join(&a.storage_key)).await;
-    }
-    let ids: Vec<i64> = old.iter().map(|a| a.id).collect();
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    Ok(attachment::Entity::delete_many().filter(attachment::Column::Id.is_in(ids)).exec(db).await?.rows_affected)
-}
-
-/// The MIME type of a file name's extension.
-pub fn mime_of(name: &str) -> &'static str {
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let known: HashMap<&str, &str> = [
-        ("pdf", "application/pdf"),
-        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("xls", "application/vnd.ms-excel"),
-        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("doc", "application/msword"),
-        ("csv", "text/csv"),
-        ("txt", "text/plain"),
-        ("png", "image/png"),
-        ("jpg", "image/jpeg"),
-        ("jpeg", "image/jpeg"),
-        ("gif", "image/gif"),
-        ("zip", "application/zip"),
-    ]
-    .into_iter()
-    .collect();
-    known.get(ext.as_str()).copied().unwrap_or("application/octet-stream")
 }

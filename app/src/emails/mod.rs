@@ -12,6 +12,8 @@ pub mod settings_page;
 pub mod templates_page;
 
 #[cfg(feature = "ssr")]
+pub mod attachments;
+#[cfg(feature = "ssr")]
 pub mod batches;
 #[cfg(feature = "ssr")]
 pub mod compose;

@@ -189,7 +189,7 @@ impl Sender {
             .all(&self.db)
             .await?
         {
-            let bytes = tokio::fs::read(super::compose::attachments_dir().join(&a.storage_key))
+            let bytes = tokio::fs::read(super::attachments::attachments_dir().join(&a.storage_key))
                 .await
                 .map_err(|e| AppError::internal(format!("attachment {}: {e}", a.id)))?;
             files.push((a.file_name, a.mime_type, bytes));

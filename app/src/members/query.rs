@@ -154,8 +154,8 @@ impl StatementBuilder for Hinted {
     }
 }
 
-/// 按会员: the matching customers as `c` (with a matching record when a record filter is set).
-fn matching_customers(backend: DbBackend, f: &MemberFilter, scope: &Scope, text: &TextMatch) -> SelectStatement {
+/// 按会员 and mass e-mail: the matching customers as `c` (with a matching record, if filtered).
+pub fn matching_customers(backend: DbBackend, f: &MemberFilter, scope: &Scope, text: &TextMatch) -> SelectStatement {
     let mut q = Query::select();
     q.from_as(Alias::new("customer"), Alias::new("c")).cond_where(customer_condition_with(backend, f, scope, text));
     if f.has_record_filter() {
@@ -168,13 +168,6 @@ fn matching_customers(backend: DbBackend, f: &MemberFilter, scope: &Scope, text:
         q.and_where(Expr::exists(sub));
     }
     q
-}
-
-/// The customers matching `f` inside `scope`, as `c`, selecting nothing yet: the members a
-/// mass e-mail goes to (the same filters and "has a service record with" semantics as the
-/// query page).
-pub fn matching(backend: DbBackend, f: &MemberFilter, scope: &Scope) -> SelectStatement {
-    matching_customers(backend, f, scope, &TextMatch::Index)
 }
 
 /// 服务明细: the matching service records as `r`; `latest` = the number of customers served

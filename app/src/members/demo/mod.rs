@@ -186,8 +186,7 @@ async fn load_world(db: &DatabaseConnection) -> AppResult<World> {
         };
         weighted.push(((prov.id, city.id, d.id, short), w));
     }
-    // Sorted with their weights: the map's order differs in each process, and the same seed
-    // must draw the same members.
+    // Sorted with their weights (the map's order differs in each process; a seed is a data set).
     weighted.sort();
     let (places, place_weights): (Vec<_>, Vec<_>) = weighted.into_iter().unzip();
     let inds: HashMap<i64, industry::Model> =
