@@ -8,14 +8,14 @@ use super::care::{CareAssign, CarePage, CareRuleInput, CareRuleView, CareTrigger
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::jobs::{JobState, JobStatus};
-use crate::members::enums::{LEVELS, label};
+use crate::members::enums::{LEVELS, MemberLevel, label};
 use crate::ui::{
     ChoiceSelect, ErrorBanner, Field, Loaded, PageHeader, SuccessBanner, confirm, field_errors, fmt_opt_time, fmt_time,
 };
 
 /// The levels a new rule starts with: the paid ones.
 fn paid_levels() -> Vec<String> {
-    LEVELS.iter().filter(|l| l.0 != "free").map(|l| l.0.to_string()).collect()
+    MemberLevel::ALL.iter().filter(|l| l.is_paid()).map(|l| l.code().to_string()).collect()
 }
 
 fn new_rule() -> CareRuleInput {

@@ -15,6 +15,13 @@ use crate::auth::Perm;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 
+code_enum! {
+    /// What an attachment belongs to (`attachment.owner_type`, SPEC I4); e-mail batches so far.
+    pub enum AttachmentOwner {
+        EmailBatch = ("email_batch", "邮件批次", "E-mail batch"),
+    }
+}
+
 /// Attachments are stored under the files directory, here.
 pub fn attachments_dir() -> std::path::PathBuf {
     crate::jobs::files_dir().join("attachments")
@@ -23,7 +30,7 @@ pub fn attachments_dir() -> std::path::PathBuf {
 /// The attachments of batch `batch`.
 pub async fn attachments_of(db: &impl ConnectionTrait, batch: i64) -> AppResult<Vec<AttachmentView>> {
     Ok(attachment::Entity::find()
-        .filter(attachment::Column::OwnerType.eq("email_batch"))
+        .filter(attachment::Column::OwnerType.eq(AttachmentOwner::EmailBatch.code()))
         .filter(attachment::Column::OwnerId.eq(batch))
         .all(db)
         .await?
@@ -54,7 +61,7 @@ pub async fn upload(
     let key = crate::auth::token::random_id(24);
     tokio::fs::write(dir.join(&key), &bytes).await.map_err(AppError::internal)?;
     let row = attachment::ActiveModel {
-        owner_type: Set("email_batch".into()),
+        owner_type: Set(AttachmentOwner::EmailBatch.code().into()),
         owner_id: Set(None),
         mime_type: Set(mime_of(&name).into()),
         size_bytes: Set(bytes.len() as i64),
@@ -74,7 +81,7 @@ pub async fn upload(
 pub async fn remove_orphans(db: &DatabaseConnection) -> AppResult<u64> {
     let before = Utc::now() - chrono::Duration::days(1);
     let old = attachment::Entity::find()
-        .filter(attachment::Column::OwnerType.eq("email_batch"))
+        .filter(attachment::Column::OwnerType.eq(AttachmentOwner::EmailBatch.code()))
         .filter(attachment::Column::OwnerId.is_null())
         .filter(attachment::Column::UploadedAt.lt(before))
         .all(db)

@@ -239,7 +239,7 @@ async fn own_attachments(
     }
     let rows = attachment::Entity::find()
         .filter(attachment::Column::Id.is_in(ids.iter().copied()))
-        .filter(attachment::Column::OwnerType.eq("email_batch"))
+        .filter(attachment::Column::OwnerType.eq(super::attachments::AttachmentOwner::EmailBatch.code()))
         .filter(attachment::Column::UploadedBy.eq(user.account.id))
         .all(db)
         .await?;
@@ -363,7 +363,7 @@ pub async fn save(
     // Files the draft no longer has are released (removed with the other orphans).
     attachment::Entity::update_many()
         .col_expr(attachment::Column::OwnerId, Expr::value(Option::<i64>::None))
-        .filter(attachment::Column::OwnerType.eq("email_batch"))
+        .filter(attachment::Column::OwnerType.eq(super::attachments::AttachmentOwner::EmailBatch.code()))
         .filter(attachment::Column::OwnerId.eq(batch.id))
         .filter(attachment::Column::Id.is_not_in(ids))
         .exec(&txn)

@@ -184,7 +184,7 @@ impl Sender {
             crate::db::account_names(&self.db, vec![b.sender_id]).await?.remove(&b.sender_id).unwrap_or_default();
         let mut files = vec![];
         for a in attachment::Entity::find()
-            .filter(attachment::Column::OwnerType.eq("email_batch"))
+            .filter(attachment::Column::OwnerType.eq(super::attachments::AttachmentOwner::EmailBatch.code()))
             .filter(attachment::Column::OwnerId.eq(batch))
             .all(&self.db)
             .await?

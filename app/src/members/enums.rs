@@ -28,15 +28,27 @@ pub const ENTERPRISE_STATUSES: &[Choice] = &[
 pub const CATEGORIES: &[Choice] =
     &[("buyer", "采购商", "Buyer"), ("supplier", "供应商", "Supplier"), ("both", "二者都有", "Both")];
 
+code_enum! {
+    /// E-04 会员级别.
+    pub enum MemberLevel {
+        Free = ("free", "免费", "Free"),
+        Ordinary = ("ordinary", "普通", "Ordinary"),
+        Gold = ("gold", "金牌", "Gold"),
+        ShangYiTong = ("shang_yi_tong", "商易通", "Shangyitong"),
+        ShangChengTong = ("shang_cheng_tong", "商诚通", "Shangchengtong"),
+        ShangQiaTong = ("shang_qia_tong", "商洽通", "Shangqiatong"),
+    }
+}
+
+impl MemberLevel {
+    /// Every level but 免费 is a paid service (fulfilment, care rules).
+    pub fn is_paid(self) -> bool {
+        self != MemberLevel::Free
+    }
+}
+
 /// E-04 会员级别
-pub const LEVELS: &[Choice] = &[
-    ("free", "免费", "Free"),
-    ("ordinary", "普通", "Ordinary"),
-    ("gold", "金牌", "Gold"),
-    ("shang_yi_tong", "商易通", "Shangyitong"),
-    ("shang_cheng_tong", "商诚通", "Shangchengtong"),
-    ("shang_qia_tong", "商洽通", "Shangqiatong"),
-];
+pub const LEVELS: &[Choice] = MemberLevel::CHOICES;
 
 /// E-05 服务是否到期 (derived from the service end date)
 pub const EXPIRY: &[Choice] = &[("not_expired", "未到期", "Not expired"), ("expired", "已到期", "Expired")];

@@ -13,7 +13,8 @@ use sea_orm::{DatabaseConnection, EntityTrait, Value};
 mod extras;
 
 use super::bulk::{CustomerRow, Rows, max_id, sync_sequence};
-use super::enums::{ServiceResult, SourceKind};
+use super::enums::{MemberLevel, ServiceResult, SourceKind};
+use crate::auth::RoleCategory;
 use crate::auth::entity::{account, industry, organization, organization_region, region, role};
 use crate::error::{AppError, AppResult};
 use extras::Extras;
@@ -220,12 +221,10 @@ async fn load_world(db: &DatabaseConnection) -> AppResult<World> {
         .map(|r| r.id)
         .collect();
     for a in account::Entity::find().all(db).await?.into_iter().filter(|a| !qa_roles.contains(&a.role_id)) {
-        let key = if a.role_category == "rep_office_cs_admin" {
-            a.organization_id
-        } else if a.role_category == "company_cs_admin" {
-            hq
-        } else {
-            continue;
+        let key = match RoleCategory::from_code(&a.role_category) {
+            Some(RoleCategory::RepOfficeCsAdmin) => a.organization_id,
+            Some(RoleCategory::CompanyCsAdmin) => hq,
+            _ => continue,
         };
         agents.entry(key).or_default().push(a.id);
     }
@@ -372,7 +371,7 @@ fn member(rng: &mut StdRng, w: &World, id: i64, now: DateTime<Utc>, today: Naive
             ],
         )
     });
-    let paid = level.is_some_and(|l| l != "free");
+    let paid = level.and_then(MemberLevel::parse).is_some_and(MemberLevel::is_paid);
     let registered = now - Duration::minutes(rng.random_range(30 * 1440..365 * 12 * 1440));
     let start = paid.then(|| today - Duration::days(rng.random_range(0..900)));
     let end = start.map(|s| s + Duration::days(365 * rng.random_range(1..=3)));
