@@ -259,7 +259,22 @@ where
     E: EntityTrait,
     E::Model: Sync,
 {
-    use chrono::{DateTime, Utc};
+    fetch_listing_keyed::<E, Option<chrono::DateTime<chrono::Utc>>>(db, l, page, per_page, pages).await
+}
+
+/// [`fetch_listing`] of a list ordered by a key column of type `K` (a date, a number …).
+pub async fn fetch_listing_keyed<E, K>(
+    db: &impl ConnectionTrait,
+    l: Listing<E>,
+    page: u64,
+    per_page: u64,
+    pages: u64,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    K: sea_orm::TryGetable + Ord,
+{
     use sea_orm::{Order, QueryOrder, QueryTrait};
     let (page, per_page) = (crate::ui::page_number(page), crate::ui::per_page(per_page));
     let (skip, order) = ((page - 1) * per_page, if l.desc { Order::Desc } else { Order::Asc });
@@ -271,7 +286,7 @@ where
         .query_all(&matching)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get_by_index::<Option<DateTime<Utc>>>(1)?, r.try_get_by_index::<i64>(0)?)))
+        .map(|r| Ok((r.try_get_by_index::<K>(1)?, r.try_get_by_index::<i64>(0)?)))
         .collect::<Result<Vec<_>, DbErr>>()?;
     let total = keys.len() as u64;
     let sorted = |q: sea_orm::Select<E>| q.order_by(l.key, order.clone()).order_by(l.id, order.clone());

@@ -35,6 +35,9 @@ mod server {
         Members(Box<MemberFilter>, export::MemberSheet),
         Info(InfoKind, Box<InfoFilter>),
         Requests(Box<RequestFilter>),
+        Qa(Box<crate::qa::QaFilter>),
+        QaReport(Box<crate::qa::QaReportFilter>),
+        Fulfilment(Box<crate::fulfilment::FulfilmentFilter>),
     }
     use crate::url::urldecode;
 
@@ -54,6 +57,9 @@ mod server {
             "push_logs" => (Perm::QueryPushLog, "信息推送邮件查询"),
             "requests" => (Perm::IntakeMemberRequest, "诉求列表"),
             "callbacks" => (Perm::IntakeCallback, "电话回访关怀"),
+            "qa" => (Perm::Qa, "诉求信息质检"),
+            "qa_report" => (Perm::Qa, "质检报告"),
+            "fulfilment" => (Perm::Fulfilment, "会员履约管理"),
             _ => return Err(AppError::NotFound),
         };
         let user = ctx.require(perm).await?;
@@ -76,6 +82,28 @@ mod server {
                 f.validate()?;
                 What::Requests(Box::new(f))
             }
+            "fulfilment" => {
+                let f = <crate::fulfilment::FulfilmentFilter as crate::ui::list::UrlFilter>::from_query(&q);
+                f.validate()?;
+                What::Fulfilment(Box::new(f))
+            }
+            "qa" => {
+                let f = <crate::qa::QaFilter as crate::ui::list::UrlFilter>::from_query(&q);
+                f.validate()?;
+                What::Qa(Box::new(f))
+            }
+            "qa_report" => {
+                let f = <crate::qa::QaReportFilter as crate::ui::list::UrlFilter>::from_query(&q);
+                f.validate()?;
+                if format != Format::Xlsx {
+                    return Err(AppError::field(
+                        "format",
+                        "质检报告只能导出为 Excel",
+                        "The QA report is an Excel workbook",
+                    ));
+                }
+                What::QaReport(Box::new(f))
+            }
             _ => {
                 let f = <InfoFilter as crate::ui::list::UrlFilter>::from_query(&q);
                 f.validate().into_result()?;
@@ -91,6 +119,10 @@ mod server {
                 What::Members(f, _) => crate::members::query::count_upto(db, f, &user.scope, cap).await?,
                 What::Info(kind, f) => crate::members::info_query::count_upto(db, *kind, f, &user.scope, cap).await?,
                 What::Requests(f) => crate::requests::lists::count_upto(db, &user, f, cap).await?,
+                What::Qa(f) => crate::qa::export::count_upto(db, &user, f, cap).await?,
+                // (One summary and the errors, whatever the number of inspections.)
+                What::QaReport(_) => 0,
+                What::Fulfilment(f) => crate::fulfilment::list::count_upto(db, &user, f, cap).await?,
             };
             if n > LARGE_EXPORT_ROWS {
                 return Err(AppError::rejected(
@@ -133,6 +165,26 @@ mod server {
                             crate::ui::list::UrlFilter::to_query(f.as_ref()),
                         )
                     }
+                    What::Qa(f) => {
+                        let total = crate::qa::export::count_upto(&db, &user, f, u64::MAX >> 1).await?;
+                        job.set_total(total).await?;
+                        (
+                            crate::qa::export::requests(&db, &user, f, format, &path, progress).await?,
+                            crate::ui::list::UrlFilter::to_query(f.as_ref()),
+                        )
+                    }
+                    What::QaReport(f) => (
+                        crate::qa::report::workbook(&db, &user, f, &path).await?,
+                        crate::ui::list::UrlFilter::to_query(f.as_ref()),
+                    ),
+                    What::Fulfilment(f) => {
+                        let total = crate::fulfilment::list::count_upto(&db, &user, f, u64::MAX >> 1).await?;
+                        job.set_total(total).await?;
+                        (
+                            crate::fulfilment::list::export(&db, &user, f, format, &path, progress).await?,
+                            crate::ui::list::UrlFilter::to_query(f.as_ref()),
+                        )
+                    }
                 };
                 job.progress(rows);
                 let entry = Entry::new(perm.code(), "export", "export")
@@ -154,7 +206,13 @@ mod server {
 
 /// 导出 Excel / 导出 CSV with a progress bar while the file is written.
 #[component]
-pub fn ExportButtons(kind: &'static str, #[prop(into)] query: Signal<String>) -> impl IntoView {
+pub fn ExportButtons(
+    kind: &'static str,
+    #[prop(into)] query: Signal<String>,
+    /// Only 导出 Excel (a workbook of several sheets, say).
+    #[prop(optional)]
+    xlsx_only: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let status = RwSignal::new(None::<JobStatus>);
     let error = RwSignal::new(None::<AppError>);
@@ -179,7 +237,9 @@ pub fn ExportButtons(kind: &'static str, #[prop(into)] query: Signal<String>) ->
     view! {
         <div class="export">
             <button type="button" class="btn" disabled=running on:click=move |_| start("xlsx")>{move || i18n.t("导出 Excel", "Export Excel")}</button>
-            <button type="button" class="btn" disabled=running on:click=move |_| start("csv")>{move || i18n.t("导出 CSV", "Export CSV")}</button>
+            {(!xlsx_only).then(|| view! {
+                <button type="button" class="btn" disabled=running on:click=move |_| start("csv")>{move || i18n.t("导出 CSV", "Export CSV")}</button>
+            })}
             {move || status.get().map(|s| {
                 let pct = s.percent();
                 let text = match (s.state, i18n.locale()) {

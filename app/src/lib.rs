@@ -24,6 +24,7 @@ pub mod db;
 pub mod emails;
 pub mod error;
 pub mod exports;
+pub mod fulfilment;
 pub mod home;
 pub mod i18n;
 pub mod jobs;
@@ -31,6 +32,7 @@ pub mod layout;
 pub mod member360;
 pub mod members;
 pub mod notify;
+pub mod qa;
 pub mod requests;
 pub mod routes;
 #[cfg(feature = "ssr")]

@@ -189,6 +189,8 @@ pages! {
         perms [IntakeRepNeedSubmit, IntakeRepNeedProcess, BizDeptInbox];
     DeptInbox "/dept/inbox" => crate::requests::inbox_page::InboxPage,
         perms [BizDeptInbox], menu(Business, "部门待办", "Department inbox");
+    PreciseMatch "/biz/precise-match" => crate::fulfilment::matches_page::PreciseMatchPage,
+        perms [BizInfo, FulfilmentMark], menu(Business, "精准匹配", "Precise matching");
     Messages "/messages" => crate::notify::page::MessagesPage,
         perms [];
 
@@ -206,6 +208,19 @@ pages! {
         perms [RoleMgmt], menu(CsAdmin, "角色管理", "Roles & permissions");
     ChangePassword "/account/password" => crate::auth::pages::ChangePasswordPage,
         perms [], menu(CsAdmin, "修改密码", "Change password");
+    Fulfilment "/fulfilment" => crate::fulfilment::list_page::FulfilmentListPage,
+        perms [Fulfilment], menu(CsAdmin, "会员履约管理", "Member fulfilment");
+    FulfilmentTrack "/fulfilment/members/:id" => crate::fulfilment::track_page::TrackingPage,
+        perms [Fulfilment];
+    FulfilmentConfig "/fulfilment/config" => crate::fulfilment::config_page::SchemeConfigPage,
+        perms [FulfilmentConfig], menu(CsAdmin, "履约项目配置", "Fulfilment items");
+    QaList "/qa" => crate::qa::list_page::QaListPage,
+        perms [Qa], menu(CsAdmin, "诉求信息质检管理", "Request QA");
+    QaRecords "/qa/records" => crate::qa::report_page::QaReportPage,
+        perms [Qa], menu(CsAdmin, "质检报告", "QA report");
+    // (After `/qa/records`: the first matching page answers.)
+    QaEntry "/qa/:id" => crate::qa::entry_page::QaEntryPage,
+        perms [Qa];
 
     Archive "/archive/customers" => crate::archive::archive_page::ArchivePage,
         perms [ArchiveCustomer], menu(Archive, "客户档案信息管理", "Customer archive");
@@ -257,6 +272,8 @@ mod tests {
         assert!(page_for("/admin/accounts/42/edit/more").is_none());
         assert_eq!(page_for("/archive/customers/").map(|p| p.path), Some("/archive/customers"));
         assert_eq!(page_for("/requests/new").map(|p| p.path), Some("/requests/new"));
+        assert_eq!(page_for("/qa/records").map(|p| p.path), Some("/qa/records"));
+        assert_eq!(page_for("/qa/7").map(|p| p.path), Some("/qa/:id"));
     }
 
     #[test]

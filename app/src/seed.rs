@@ -133,6 +133,7 @@ pub async fn demo_members(db: &sea_orm::DatabaseConnection) -> AppResult<()> {
     let scale = demo::Scale { members: DEMO_MEMBERS, records_per_member: 5, extras: true };
     demo::generate(db, scale, 2026, |_| {}).await?;
     crate::requests::demo::from_records(db, 2026, |_| {}).await?;
+    crate::qa::demo::records(db).await?;
     crate::archive::demo::generate(db).await
 }
 

@@ -34,7 +34,14 @@ const POLL: Duration = Duration::from_secs(2);
 /// Runs one due job of the queue, whatever its kind; answers whether there was one.
 pub async fn run_queued(jobs: &Jobs) -> AppResult<bool> {
     let db = jobs.db().clone();
-    jobs.run_next(&[JobKind::Care], move |job, payload| crate::callbacks::care_service::run_job(db, job, payload)).await
+    let care = db.clone();
+    if jobs
+        .run_next(&[JobKind::Care], move |job, payload| crate::callbacks::care_service::run_job(care, job, payload))
+        .await?
+    {
+        return Ok(true);
+    }
+    jobs.run_next(&[JobKind::Fulfilment], move |job, payload| crate::fulfilment::work::run_job(db, job, payload)).await
 }
 
 /// The heartbeat (every 5 s), the recovery, the request-deadline sweep and the scheduling of
@@ -79,6 +86,9 @@ pub fn spawn(jobs: Jobs) -> tokio::task::JoinHandle<()> {
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!("request deadlines: {e}"),
+                }
+                if let Err(e) = crate::fulfilment::work::schedule_nightly(&jobs).await {
+                    tracing::warn!("fulfilment schedule: {e}");
                 }
                 if let Err(e) = crate::callbacks::care_service::schedule_nightly(&jobs).await {
                     tracing::warn!("care rules schedule: {e}");

@@ -51,7 +51,7 @@ test('an admin grants a role only some menus; its holder sees exactly those', as
   const page = await newPage(browser);
   await login(page, 'manager');
   assert.deepEqual(await menu(page), ['首页', '会员资料及服务查询', '会员发布信息查询', '信息推送邮件查询', '会员诉求受理', '诉求列表', '电话回访关怀', '会员邮件服务', '邮件发送记录', '代表处需求处理',
-    '添加管理员', '管理员管理', '角色管理', '修改密码', '客户档案信息管理', '批量导入', '审核中心', '任务提醒', '组织机构', '数据同步',
+    '添加管理员', '管理员管理', '角色管理', '修改密码', '会员履约管理', '履约项目配置', '诉求信息质检管理', '质检报告', '精准匹配', '客户档案信息管理', '批量导入', '审核中心', '任务提醒', '组织机构', '数据同步',
     '工作日历', '邮件模板', '参数设置', '关怀规则', '系统日志']);
   await shot(page, 'shell-manager');
 

@@ -25,6 +25,8 @@ mod m20261209_000001_callbacks;
 mod m20261209_000002_last_callback_backfill;
 mod m20261210_000001_care_rules;
 mod m20261210_000002_email;
+mod m20261211_000001_fulfilment;
+mod m20261211_000002_qa;
 mod reference;
 pub mod text;
 mod util;
@@ -104,6 +106,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000002_last_callback_backfill::Migration),
             Box::new(m20261210_000001_care_rules::Migration),
             Box::new(m20261210_000002_email::Migration),
+            Box::new(m20261211_000001_fulfilment::Migration),
+            Box::new(m20261211_000002_qa::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 /// Debug builds render deep view types on the stack; give the workers room.
 const STACK_BYTES: usize = 16 * 1024 * 1024;
 
-const USAGE: &str = "usage: crm-server [seed --members N | bench-members [--runs N] | bench-requests [--runs N] | bench-email [--runs N] | bench-export --out FILE | bench-import [--rows N] | sql STATEMENT]";
+const USAGE: &str = "usage: crm-server [seed --members N | bench-members [--runs N] | bench-requests [--runs N] | bench-email [--runs N] | bench-fulfilment [--runs N] | bench-export --out FILE | bench-import [--rows N] | sql STATEMENT]";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +37,10 @@ fn main() -> anyhow::Result<()> {
         Some("bench-email") => {
             let runs = arg("--runs").and_then(|n| n.parse().ok()).unwrap_or(20);
             rt.block_on(server::tools::bench_email(&url()?, runs))
+        }
+        Some("bench-fulfilment") => {
+            let runs = arg("--runs").and_then(|n| n.parse().ok()).unwrap_or(10);
+            rt.block_on(server::tools::bench_fulfilment(&url()?, runs))
         }
         Some("bench-export") => rt.block_on(server::tools::bench_export(&url()?, &arg("--out").context(USAGE)?)),
         Some("bench-import") => {

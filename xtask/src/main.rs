@@ -42,6 +42,8 @@ commands:
                               inbox, detail, intake save, SLA sweep of 100k
   bench email                 queue 5,000 recipients, deliver 10,000 e-mails to a
                               loopback SMTP sink, memory, 电话回访关怀 at 1M members
+  bench fulfilment            履约 at 1M members: list filters, 服务完成, a scheme
+                              recomputing every 金牌 member, 5 % QA sample, QA list
   bench web                   64 connections for 60 s over the signed-in main pages
                               (BENCH_WEB_CONNECTIONS, BENCH_WEB_SECONDS): errors, p95
   help                        this text

@@ -72,6 +72,8 @@ pub enum JobKind {
     Sync,
     /// A run of the 关怀规则 (nightly, or started from the page).
     Care,
+    /// 履约: the nightly upkeep of the service years, or a scheme's recomputation.
+    Fulfilment,
 }
 
 impl JobKind {
@@ -82,6 +84,7 @@ impl JobKind {
             JobKind::ImportCommit => "import_commit",
             JobKind::Sync => "sync",
             JobKind::Care => "care",
+            JobKind::Fulfilment => "fulfilment",
         }
     }
 }

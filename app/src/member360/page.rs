@@ -90,7 +90,7 @@ fn Detail(d: MemberDetail, requests: Vec<RequestBrief>) -> impl IntoView {
     let tab = Memo::new(move |_| query.read().get("tab").unwrap_or_else(|| "info".into()));
     let info = d.info.clone();
     let id = info.id;
-    let progress = info.fulfilment_progress.unwrap_or(0.0);
+    let progress = info.fulfilment_progress.unwrap_or_default();
     view! {
         <div class="card member-head">
             <div class="member-title">
@@ -120,8 +120,8 @@ fn Detail(d: MemberDetail, requests: Vec<RequestBrief>) -> impl IntoView {
                         view! { <span class="muted">{move || i18n.t("不适用", "n/a")}</span> }.into_any()
                     } else {
                         view! {
-                            <progress max="100" value=progress.to_string()></progress>
-                            " "{format!("{progress:.0}%")}" "<Label list=enums::FULFILMENT_STATUSES code=info.fulfilment_status.clone()/>
+                            <progress max="10000" value=progress.0.to_string()></progress>
+                            " "<span data-testid="member-progress">{progress.to_string()}</span>" "<Label list=enums::FULFILMENT_STATUSES code=info.fulfilment_status.clone()/>
                         }.into_any()
                     }}
                 </dd>
@@ -400,11 +400,12 @@ fn Fulfilment(info: MemberInfo) -> impl IntoView {
         {if info.fulfilment_status.is_empty() {
             view! { <p class="muted">{move || i18n.t("免费会员和非会员没有履约项目。", "Free members and non-members have no fulfilment items.")}</p> }.into_any()
         } else {
-            let p = info.fulfilment_progress.unwrap_or(0.0);
+            let p = info.fulfilment_progress.unwrap_or_default();
             view! {
-                <p><Label list=enums::FULFILMENT_STATUSES code=info.fulfilment_status.clone()/>" · "{format!("{p:.0}%")}</p>
-                <progress class="wide" max="100" value=p.to_string()></progress>
-                <p class="muted">{move || i18n.t("履约进度由履约管理维护,此处只读。", "Maintained in fulfilment management; read-only here.")}</p>
+                <p><Label list=enums::FULFILMENT_STATUSES code=info.fulfilment_status.clone()/>" · "{p.to_string()}</p>
+                <progress class="wide" max="10000" value=p.0.to_string()></progress>
+                <p class="muted">{move || i18n.t("当前服务年度的履约进度;各项目的完成情况见履约跟踪。", "Progress of the current service year; the items are on the tracking page.")}</p>
+                <p><a class="btn" href=format!("/fulfilment/members/{}", info.id) data-testid="open-tracking">{move || i18n.t("履约跟踪", "Track fulfilment")}</a></p>
             }.into_any()
         }}
     }

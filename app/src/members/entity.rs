@@ -55,7 +55,8 @@ pub mod customer {
         pub import_job_id: Option<i64>,
         pub owner_agent_id: Option<i64>,
         pub fulfilment_status: Option<String>,
-        pub fulfilment_progress: Option<f64>,
+        /// 履约完成进度 of the current service year, in hundredths of a percent (cache).
+        pub fulfilment_progress_bp: Option<i32>,
         pub last_service_at: Option<DateTimeUtc>,
         /// The member's latest callback and what it was for (PG-24 filters and shows them).
         pub last_callback_at: Option<DateTimeUtc>,

@@ -101,11 +101,16 @@ impl ServiceResult {
 pub const SERVICE_RESULTS: &[Choice] = ServiceResult::CHOICES;
 
 /// E-11 履约状态
-pub const FULFILMENT_STATUSES: &[Choice] = &[
-    ("not_started", "未履约", "Not fulfilled"),
-    ("in_progress", "履约中", "Fulfilling"),
-    ("completed", "履约完毕", "Fulfilled"),
-];
+pub const FULFILMENT_STATUSES: &[Choice] = FulfilmentStatus::CHOICES;
+
+code_enum! {
+    /// E-11 履约状态 (derived from the items of the service year, SPEC §6.4).
+    pub enum FulfilmentStatus {
+        NotStarted = ("not_started", "未履约", "Not fulfilled"),
+        InProgress = ("in_progress", "履约中", "Fulfilling"),
+        Completed = ("completed", "履约完毕", "Fulfilled"),
+    }
+}
 
 code_enum! {
     /// E-12 信息来源 (customer record).
@@ -126,13 +131,27 @@ impl InfoSource {
 /// E-12 信息来源 (customer record)
 pub const INFO_SOURCES: &[Choice] = InfoSource::CHOICES;
 
+code_enum! {
+    /// E-13 是否质检 (of a request and its service record; set by 质检, SM-5).
+    pub enum QaStatus {
+        Inspected = ("inspected", "已质检", "Inspected"),
+        NotInspected = ("not_inspected", "未质检", "Not inspected"),
+    }
+}
+
 /// E-13 是否质检
-pub const QA_STATUSES: &[Choice] =
-    &[("inspected", "已质检", "Inspected"), ("not_inspected", "未质检", "Not inspected")];
+pub const QA_STATUSES: &[Choice] = QaStatus::CHOICES;
+
+code_enum! {
+    /// E-14 质检结果.
+    pub enum QaResult {
+        Correct = ("correct", "处理无误", "Handled correctly"),
+        Incorrect = ("incorrect", "处理有误", "Handled incorrectly"),
+    }
+}
 
 /// E-14 质检结果
-pub const QA_RESULTS: &[Choice] =
-    &[("correct", "处理无误", "Handled correctly"), ("incorrect", "处理有误", "Handled incorrectly")];
+pub const QA_RESULTS: &[Choice] = QaResult::CHOICES;
 
 /// E-22 信息类型 (发布信息)
 pub const INFO_TYPES: &[Choice] =

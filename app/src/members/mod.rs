@@ -132,7 +132,7 @@ pub struct MemberInfo {
     pub cm_synced_at: Option<DateTime<Utc>>,
     pub review_status: String,
     pub fulfilment_status: String,
-    pub fulfilment_progress: Option<f64>,
+    pub fulfilment_progress: Option<crate::fulfilment::Pct>,
     pub owner_agent: String,
     pub remarks: String,
 }

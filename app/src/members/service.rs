@@ -222,7 +222,7 @@ pub async fn member_info(db: &impl ConnectionTrait, c: &customer::Model) -> AppR
         cm_synced_at: c.cm_synced_at,
         review_status: c.review_status,
         fulfilment_status: c.fulfilment_status.unwrap_or_default(),
-        fulfilment_progress: c.fulfilment_progress,
+        fulfilment_progress: c.fulfilment_progress_bp.map(|p| crate::fulfilment::Pct(i64::from(p))),
         owner_agent: name_of(c.owner_agent_id),
         remarks: c.remarks.unwrap_or_default(),
     })

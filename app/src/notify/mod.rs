@@ -27,6 +27,7 @@ code_enum! {
         RepNeedReplied = ("rep_need_replied", "需求已答复", "Need answered"),
         TaskAssigned = ("task_assigned", "任务提醒", "Task"),
         EmailBatchDone = ("email_batch_done", "邮件发送完成", "E-mail batch done"),
+        QaIncorrect = ("qa_incorrect", "质检有误", "QA: handled incorrectly"),
         System = ("system", "系统通知", "System"),
     }
 }

@@ -29,15 +29,9 @@ pub fn RequestDetailPage() -> impl IntoView {
 
 #[component]
 fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    let r = d.row.clone();
-    let (state, kind, channel, dept, priority, ctype) =
-        (r.state, r.request_type, r.channel, r.handling_dept, r.priority, r.customer_type);
-    let level = enums::label(enums::LEVELS, &r.member_level);
-    let accepting = d.accepting_dept;
+    let state = d.row.state;
     let steps = d.steps.clone();
     let feedbacks = d.feedbacks.clone();
-    let caller_link = d.customer_visible.then(|| format!("/customers/{}", d.customer_id));
     let prefill = d.feedbacks.last().map(|f| f.text.clone()).unwrap_or_else(|| d.result.clone());
     let (id, version) = (d.row.id, d.version);
     let submit = move |f: ActForm<RequestAction>| async move {
@@ -45,6 +39,28 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
         input.validate()?;
         act_on_request(input).await.map(|_| ())
     };
+    view! {
+        <RequestCard d=d.clone()/>
+        <ActionPanel actions=d.actions.clone() departments=d.departments.clone() prefill=prefill
+            closed=state.is_closed() reload=reload
+            submit=submit/>
+        <Feedbacks feedbacks=feedbacks/>
+        <Timeline steps=steps/>
+    }
+}
+
+/// The request read-only: number, state, caller, the request's fields, its content and
+/// result, and the QA block (for customer service, once inspected).
+#[component]
+pub fn RequestCard(d: RequestDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let r = d.row.clone();
+    let (state, kind, channel, dept, priority, ctype) =
+        (r.state, r.request_type, r.channel, r.handling_dept, r.priority, r.customer_type);
+    let level = enums::label(enums::LEVELS, &r.member_level);
+    let accepting = d.accepting_dept;
+    let caller_link = d.customer_visible.then(|| format!("/customers/{}", d.customer_id));
+    let id = d.row.id;
     view! {
         <div class="card request-head" data-testid="request-head">
             <h2>
@@ -84,17 +100,26 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
             {(!d.void_reason.is_empty()).then(|| view! {
                 <div class="alert alert-error" role="status">{move || i18n.t("作废原因:", "Voided: ")}{d.void_reason.clone()}</div>
             })}
+            {d.qa.clone().map(|q| {
+                let result = q.result;
+                view! {
+                    <h3>{move || i18n.t("质检", "QA")}</h3>
+                    <dl class="desc desc-3" data-testid="request-qa">
+                        <dt>{move || i18n.t("是否质检", "QA")}</dt><dd>{move || i18n.t("已质检", "Inspected")}</dd>
+                        <dt>{move || i18n.t("质检结果", "QA result")}</dt>
+                        <dd><span class=if result == crate::members::enums::QaResult::Incorrect { "badge badge-red" } else { "badge badge-green" }>
+                            {move || result.label(i18n.locale())}</span></dd>
+                        <dt>{move || i18n.t("质检人", "Inspector")}</dt><dd>{q.inspector.clone()}" "{fmt_opt_time(&q.at)}</dd>
+                        <dt>{move || i18n.t("质检备注", "QA remark")}</dt><dd class="pre">{q.remark.clone()}</dd>
+                    </dl>
+                }
+            })}
             {crate::auth::use_session_user().has(crate::auth::Perm::CrmTasks).then(|| view! {
                 <p><a class="link" data-testid="follow-up" href=format!("/tasks/new?related=service_request:{id}")>
                     {move || i18n.t("创建跟进任务", "Create a follow-up task")}
                 </a></p>
             })}
         </div>
-        <ActionPanel actions=d.actions.clone() departments=d.departments.clone() prefill=prefill
-            closed=state.is_closed() reload=reload
-            submit=submit/>
-        <Feedbacks feedbacks=feedbacks/>
-        <Timeline steps=steps/>
     }
 }
 

@@ -184,7 +184,7 @@ pub async fn save(
         routed_by: Set(handling_org.map(|_| user.account.id)),
         completed_at: Set(completed.then_some(now)),
         completed_by: Set(completed.then_some(user.account.id)),
-        qa_status: Set("not_inspected".into()),
+        qa_status: Set(crate::members::enums::QaStatus::NotInspected.code().into()),
         version: Set(1),
         created_by: Set(user.account.id),
         created_at: Set(now),
@@ -213,7 +213,7 @@ pub async fn save(
         service_at: Set(now),
         service_result: Set(crate::members::enums::ServiceResult::of(completed).code().into()),
         summary: Set(Some(req.content.chars().take(500).collect())),
-        qa_status: Set(Some("not_inspected".into())),
+        qa_status: Set(Some(crate::members::enums::QaStatus::NotInspected.code().into())),
         ..crate::members::service::new_record(&caller, now)
     }
     .insert(&txn)

@@ -281,6 +281,22 @@ pub fn list_listing(
     })
 }
 
+/// The conditions of `f` for another list over requests (质检, PG-38) that `user` may see:
+/// the filters (`rows`), then the scope with the member text filter planned for counting and
+/// for walking a list order, as [`list_listing`] plans them (no tab, no 客户姓名).
+pub(crate) fn filtered(
+    backend: sea_orm::DbBackend,
+    user: &CurrentUser,
+    f: &RequestFilter,
+) -> AppResult<(Condition, Condition, Condition)> {
+    f.validate()?;
+    let rows = filter_condition(backend, f, CallerSearch::Index);
+    let hidden = f.agent.is_some();
+    let scope = with_planned(backend, f, visible_with(user, &|c| column(backend, c, hidden)), false);
+    let walk = with_planned(backend, f, visible_with(user, &|c| column(backend, c, true)), true);
+    Ok((rows, scope, walk))
+}
+
 /// The requests of a 诉求列表 tab and filter that `user` may see.
 fn list_condition(backend: sea_orm::DbBackend, user: &CurrentUser, f: &RequestFilter) -> AppResult<Condition> {
     // `visible` may be an OR of conditions: it is one term of the AND, never extended.

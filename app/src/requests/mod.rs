@@ -384,6 +384,15 @@ pub struct FeedbackView {
     pub at: DateTime<Utc>,
 }
 
+/// The QA block of a request (PG-22, CS only): its current inspection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QaNote {
+    pub result: crate::members::enums::QaResult,
+    pub remark: String,
+    pub inspector: String,
+    pub at: Option<DateTime<Utc>>,
+}
+
 /// 诉求详情 (PG-22) with the actions the signed-in account may take now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestDetail {
@@ -413,6 +422,10 @@ pub struct RequestDetail {
     /// Where 提交/再次流转 may send it.
     pub departments: Vec<DeptChoice>,
     pub version: i32,
+    /// 是否质检 / 质检结果 / 备注 / 质检人 / 时间 for customer-service accounts (`None`: not
+    /// inspected, or not shown to this account).
+    #[serde(default)]
+    pub qa: Option<QaNote>,
 }
 
 /// An action on the detail page.

@@ -192,6 +192,7 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
         vec![]
     };
     let feedbacks = feedbacks_of(&steps, &acc, &org);
+    let qa = qa_note(db, user, &r).await?;
     let steps = steps
         .into_iter()
         .map(|s| StepView {
@@ -226,8 +227,41 @@ pub async fn detail(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> A
         actions,
         departments,
         version: r.version,
+        qa,
         row: row(r, &accounts),
     })
+}
+
+/// The QA block (PG-22): the current inspection of an inspected request, for customer-service
+/// accounts and inspectors (business departments never see it).
+async fn qa_note(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    r: &service_request::Model,
+) -> AppResult<Option<super::QaNote>> {
+    use crate::members::enums::{QaResult, QaStatus};
+    use crate::qa::entity::qa_record;
+    let cs = user.has(Perm::IntakeMemberRequest) || user.has(Perm::Qa);
+    if !cs || QaStatus::parse(&r.qa_status) != Some(QaStatus::Inspected) {
+        return Ok(None);
+    }
+    let current = qa_record::Entity::find()
+        .filter(qa_record::Column::RequestId.eq(r.id))
+        .filter(qa_record::Column::IsCurrent.eq(true))
+        .one(db)
+        .await?;
+    let inspector = match &current {
+        Some(q) => account_names(db, vec![q.inspector_id]).await?.remove(&q.inspector_id).unwrap_or_default(),
+        None => String::new(),
+    };
+    // (Generated data may hold a result without its record.)
+    let result = current.as_ref().map(|q| q.qa_result.as_str()).or(r.qa_result.as_deref()).and_then(QaResult::parse);
+    Ok(result.map(|result| super::QaNote {
+        result,
+        remark: current.as_ref().and_then(|q| q.remark.clone()).unwrap_or_default(),
+        inspector,
+        at: current.map(|q| q.inspected_at),
+    }))
 }
 
 /// The steps of a request or a rep-office need, in order.

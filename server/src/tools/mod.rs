@@ -3,6 +3,7 @@
 //! the CM importer) against the database in `DATABASE_URL`.
 mod bench_combos;
 mod bench_email;
+mod bench_fulfilment;
 mod bench_io;
 mod bench_members;
 mod bench_requests;
@@ -13,6 +14,7 @@ use anyhow::{Context, Result};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 pub use bench_email::bench_email;
+pub use bench_fulfilment::bench_fulfilment;
 pub use bench_io::{bench_export, bench_import};
 pub use bench_members::bench_members;
 pub use bench_requests::bench_requests;

@@ -122,6 +122,11 @@ pub async fn run(
         }
     };
     done.update(db).await?;
+    if kind == SyncKind::Members && outcome.as_ref().is_ok_and(|o| o.errors.is_empty() && o.inserted + o.updated > 0) {
+        // Levels and service dates may have changed: the service years follow at once (a
+        // member's page settles its own year even before the job reaches it).
+        crate::fulfilment::work::upkeep_now(&crate::jobs::Jobs::new(db.clone())).await?;
+    }
     outcome
 }
 

@@ -310,6 +310,8 @@ pub async fn generate(
     for t in ["customer", "service_record", "contact", "published_info", "info_push_log"] {
         sync_sequence(db, t).await?;
     }
+    // Every paid member's service year, its items delivered as a service team would have.
+    crate::fulfilment::demo::open_years(db, today, Some(seed), |_| {}).await?;
     Ok(())
 }
 
@@ -384,12 +386,12 @@ fn member(rng: &mut StdRng, w: &World, id: i64, now: DateTime<Utc>, today: Naive
         ("buyer_meeting", "buyer_meeting")
     };
     let push = paid && chance(rng, 60);
+    // Drawn only to keep the generator's sequence (and so every later demo member) as it
+    // was: 履约状态 now comes from the member's service year (`fulfilment::periods`).
     let fulfil = paid.then(|| weighted(rng, &[("not_started", 25), ("in_progress", 55), ("completed", 20)]));
-    let progress = fulfil.map(|f| match f {
-        "not_started" => 0.0,
-        "completed" => 100.0,
-        _ => f64::from(rng.random_range(5..95)),
-    });
+    if fulfil == Some("in_progress") {
+        let _ = rng.random_range(5..95);
+    }
     let contact = person(rng);
     let row = CustomerRow {
         id,
@@ -421,8 +423,6 @@ fn member(rng: &mut StdRng, w: &World, id: i64, now: DateTime<Utc>, today: Naive
         member_points: is_member.then(|| rng.random_range(0..5000)),
         info_source,
         entry_method: entry,
-        fulfilment_status: fulfil,
-        fulfilment_progress: progress,
         last_service_at: None,
         cm_synced_at: is_member.then_some(now),
         created_at: registered,
