@@ -135,16 +135,9 @@ pub async fn open_years(
                     quantity,
                     done,
                 });
-                items.push(vec![
-                    Value::from(next_item_id),
-                    year_id.into(),
-                    d.id.into(),
-                    d.name.clone().into(),
-                    d.weight_bp.into(),
-                    d.item_kind.clone().into(),
-                    d.target_quantity.into(),
-                    d.linked_email_kind.clone().into(),
-                    d.sort_order.into(),
+                let mut row = vec![Value::from(next_item_id), year_id.into()];
+                row.extend(d.copied());
+                row.extend([
                     quantity.into(),
                     (if done { ItemStatus::Done } else { ItemStatus::Pending }).code().into(),
                     completed_at.into(),
@@ -152,6 +145,7 @@ pub async fn open_years(
                     Option::<String>::None.into(),
                     1i32.into(),
                 ]);
+                items.push(row);
                 next_item_id += 1;
             }
             let (pct, status) = super::progress(&states).unwrap_or((Pct::ZERO, FulfilmentStatus::NotStarted));

@@ -40,6 +40,22 @@ pub mod fulfilment_item_def {
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// What a year's item copies of its definition: `item_def_id`, `name`, `weight_bp`,
+        /// `item_kind`, `target_quantity`, `linked_email_kind`, `sort_order`.
+        pub fn copied(&self) -> [sea_orm::Value; 7] {
+            [
+                self.id.into(),
+                self.name.clone().into(),
+                self.weight_bp.into(),
+                self.item_kind.clone().into(),
+                self.target_quantity.into(),
+                self.linked_email_kind.clone().into(),
+                self.sort_order.into(),
+            ]
+        }
+    }
 }
 
 pub mod member_fulfilment {
@@ -151,4 +167,19 @@ pub mod precise_match {
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// The record as the pages show it, `provided_by` named.
+        pub fn view(self, provided_by: String) -> crate::fulfilment::track::MatchView {
+            crate::fulfilment::track::MatchView {
+                seq_no: self.seq_no,
+                title: self.title,
+                counterpart_company: self.counterpart_company.unwrap_or_default(),
+                counterpart_contact: self.counterpart_contact.unwrap_or_default(),
+                content: self.content.unwrap_or_default(),
+                provided_at: self.provided_at,
+                provided_by,
+            }
+        }
+    }
 }

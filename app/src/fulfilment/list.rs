@@ -9,7 +9,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::entity::{member_fulfilment, member_fulfilment_item};
-use super::{FulfilmentFilter, FulfilmentRow, FulfilmentSort, FulfilmentStatus, ItemStatus, Pct};
+use super::{FulfilmentFilter, FulfilmentRow, FulfilmentSort, FulfilmentStatus, ItemStatus, Pct, YearsShown};
 use crate::auth::scope::{Scope, descendants};
 use crate::auth::session::CurrentUser;
 use crate::db::{Listing, fetch_listing_keyed, people_and_orgs};
@@ -40,8 +40,13 @@ pub async fn condition(db: &impl ConnectionTrait, user: &CurrentUser, f: &Fulfil
     if let Some(p) = to {
         cond = cond.add(col(F::ProgressBp).lte(p.0 as i32));
     }
+    let today = crate::cst::today();
+    match YearsShown::parse(&f.years).unwrap_or(YearsShown::Serving) {
+        YearsShown::Serving => cond = cond.add(col(F::PeriodEnd).gte(today)),
+        YearsShown::Ended => cond = cond.add(col(F::PeriodEnd).lt(today)),
+        YearsShown::All => {}
+    }
     if let Some(n) = days {
-        let today = crate::cst::today();
         cond = cond.add(col(F::PeriodEnd).gte(today)).add(col(F::PeriodEnd).lte(today + chrono::Duration::days(n)));
     }
     if !f.pending.trim().is_empty() {

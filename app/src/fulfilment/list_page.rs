@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::api::list_fulfilment;
-use super::{FulfilmentFilter, FulfilmentRow, FulfilmentSort, FulfilmentStatus, Pct};
+use super::{FulfilmentFilter, FulfilmentRow, FulfilmentSort, FulfilmentStatus, Pct, YearsShown};
 use crate::bind_filter;
 use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
@@ -14,7 +14,7 @@ use crate::members::cascade::{REGION_LEVELS, TreeSelect};
 use crate::members::enums::{LEVELS, label};
 use crate::members::filter_fields::OrgFilter;
 use crate::ui::filters::{SelectFilter, TextFilter};
-use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable, UrlFilter};
+use crate::ui::list::{FilterButtons, FilterField, FilterForm, ListState, ListTable, UrlFilter};
 use crate::ui::{PageHeader, field_errors};
 
 const COLUMNS: &[(&str, &str)] = &[
@@ -77,7 +77,7 @@ pub fn FulfilmentListPage() -> impl IntoView {
             <TextFilter label=("未完成项目", "Item not done") id="pending" value=bind_filter!(draft, pending)
                 placeholder=("如 首页推荐", "e.g. 首页推荐")/>
             <div class="filter-item">
-                <label for="ends">{move || i18n.t("服务年度 N 天内结束", "Year ends within N days")}</label>
+                <label for="ends">{move || i18n.t("N天内到期", "Ends within N days")}</label>
                 <div>
                     <input id="ends" name="ends" type="number" min="0" inputmode="numeric"
                         value=move || draft.with(|f| f.ends_within.clone()) prop:value=move || draft.with(|f| f.ends_within.clone())
@@ -85,15 +85,44 @@ pub fn FulfilmentListPage() -> impl IntoView {
                     <crate::ui::filters::FieldError id="ends" errors=errors/>
                 </div>
             </div>
-            <SelectFilter label=("排序", "Order") id="sort" choices=FulfilmentSort::CHOICES value=bind_filter!(draft, sort) errors=errors/>
+            <Choice label=("服务状态", "Service") id="years" choices=YearsShown::CHOICES value=bind_filter!(draft, years)/>
+            <Choice label=("排序", "Order") id="sort" choices=FulfilmentSort::CHOICES value=bind_filter!(draft, sort)/>
             <FilterButtons list/>
         </FilterForm>
-        <ListTable rows columns=COLUMNS on_page=list.on_page() testid="fulfilment-list"
+        <ListTable rows columns=COLUMNS on_page=list.on_page() testid="fulfilment-list" class="member-grid"
             row=move |r| view! { <Row r=r/> }
             empty=move || view! {
                 <p>{move || i18n.t("没有符合条件的会员", "No members match")}</p>
                 <p class="muted">{move || i18n.t("免费会员没有履约项目,不在此列表中;可以放宽条件后重新查询。", "Free members owe no services and are not listed; loosen the filters and search again.")}</p>
             }/>
+    }
+}
+
+/// A choice whose first entry is the default (no 全部): the empty value stands for it.
+#[component]
+fn Choice(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    choices: &'static [(&'static str, &'static str, &'static str)],
+    value: FilterField,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = move || {
+        let v = value.value.get();
+        if v.is_empty() { choices[0].0.to_string() } else { v }
+    };
+    view! {
+        <div class="filter-item">
+            <label for=id>{move || i18n.t(label.0, label.1)}</label>
+            <select id=id name=value.name on:change=move |ev| {
+                let v = event_target_value(&ev);
+                value.set.run(if v == choices[0].0 { String::new() } else { v })
+            }>
+                {choices.iter().map(|(code, zh, en)| view! {
+                    <option value=*code selected=move || current() == *code>{move || i18n.t(zh, en)}</option>
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
 
@@ -126,7 +155,7 @@ fn Row(r: FulfilmentRow) -> impl IntoView {
             <td>{r.org_name.clone()}</td>
             <td><span class=format!("badge fstatus-{}", status.code())>{move || status.label(i18n.locale())}</span></td>
             <td><ProgressBar progress=r.progress status=status/></td>
-            <td>{format!("{} ~ {}", r.period_start.format("%Y-%m-%d"), r.period_end.format("%Y-%m-%d"))}</td>
+            <td class="nowrap">{r.period_start.format("%Y-%m-%d").to_string()}<br/>{format!("至 {}", r.period_end.format("%Y-%m-%d"))}</td>
             <td>{date(r.service_start)}</td>
             <td>{date(r.service_end)}</td>
             <td class="actions">

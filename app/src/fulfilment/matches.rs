@@ -46,7 +46,7 @@ mod server {
     use super::super::entity::{member_fulfilment, member_fulfilment_item, precise_match};
     use super::super::periods::{self, Member};
     use super::super::service::{local_now, lock_year, matches_in, stale, summary};
-    use super::super::track::{MatchInput, MatchView};
+    use super::super::track::MatchInput;
     use super::super::{EventAction, FulfilmentFilter, ItemKind, ItemStatus};
     use super::{MatchingRow, MemberMatches};
     use crate::auth::Perm;
@@ -143,14 +143,9 @@ mod server {
             target,
             records: records
                 .into_iter()
-                .map(|r| MatchView {
-                    seq_no: r.seq_no,
-                    title: r.title,
-                    counterpart_company: r.counterpart_company.unwrap_or_default(),
-                    counterpart_contact: r.counterpart_contact.unwrap_or_default(),
-                    content: r.content.unwrap_or_default(),
-                    provided_at: r.provided_at,
-                    provided_by: names.get(&r.provided_by).cloned().unwrap_or_default(),
+                .map(|r| {
+                    let by = names.get(&r.provided_by).cloned().unwrap_or_default();
+                    r.view(by)
                 })
                 .collect(),
             now: local_now(),

@@ -187,10 +187,21 @@ pub fn plus_years(d: NaiveDate, years: u32) -> NaiveDate {
     d.checked_add_months(Months::new(12 * years)).unwrap_or(d)
 }
 
+/// A service that ends less than this many days after an anniversary ends with the year
+/// before it: a contract "2024-06-25 to 2025-06-25" is one year, not a year and a day.
+pub const TAIL_DAYS: i64 = 31;
+
+/// The end of the year starting `from` for a service ending `end`: the day before the next
+/// anniversary, or 服务到期时间 when that is earlier or only a short tail after it.
+fn year_end(from: NaiveDate, end: NaiveDate) -> NaiveDate {
+    let next = plus_years(from, 1);
+    if (end - next).num_days() < TAIL_DAYS { end } else { next - chrono::Duration::days(1) }
+}
+
 /// SPEC §6.5: the service year of a member serving `start ..= end` that covers `day` — the
-/// k-th year from 服务开始时间, ending the day before the anniversary or at 服务到期时间 if
-/// earlier; after the service ended, its last year. `None` before the service starts or when
-/// the dates are reversed.
+/// k-th year from 服务开始时间, ending the day before the anniversary or at 服务到期时间 (see
+/// [`TAIL_DAYS`]); after the service ended, its last year. `None` before the service starts or
+/// when the dates are reversed.
 pub fn service_year(start: NaiveDate, end: NaiveDate, day: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
     if end < start || day < start {
         return None;
@@ -200,16 +211,19 @@ pub fn service_year(start: NaiveDate, end: NaiveDate, day: NaiveDate) -> Option<
     while plus_years(start, k + 1) <= day {
         k += 1;
     }
+    if k > 0 && (end - plus_years(start, k)).num_days() < TAIL_DAYS {
+        // The short tail belongs to the year before it.
+        k -= 1;
+    }
     let from = plus_years(start, k);
-    let to = (plus_years(start, k + 1) - chrono::Duration::days(1)).min(end);
-    Some((from, to))
+    Some((from, year_end(from, end)))
 }
 
 /// The year after one ending `prev_end`, for a member serving until `end` (a renewal): one
-/// year, or until 服务到期时间 if earlier. `None` when the service ends with `prev_end`.
+/// year, or until 服务到期时间. `None` when the service ends with `prev_end`.
 pub fn next_year(prev_end: NaiveDate, end: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
     let from = prev_end.succ_opt()?;
-    (from <= end).then(|| (from, (plus_years(from, 1) - chrono::Duration::days(1)).min(end)))
+    (from <= end).then(|| (from, year_end(from, end)))
 }
 
 /// An item of a scheme as PG-37 edits it (text as typed, so every edit stays on screen).
@@ -289,13 +303,22 @@ url_filter! {
     FulfilmentFilter;
     text {
         company = "company", login = "login", level = "level", status = "status", progress_min = "pmin",
-        progress_max = "pmax", pending = "pending", ends_within = "ends", sort = "sort",
+        progress_max = "pmax", pending = "pending", ends_within = "ends", years = "years", sort = "sort",
     }
     id { province = "prov", city = "city", district = "district", org = "org" }
 }
 
 code_enum! {
-    /// The orders of PG-35.
+    /// Which years PG-35 lists (empty: those in service).
+    pub enum YearsShown {
+        Serving = ("serving", "服务中", "In service"),
+        Ended = ("ended", "服务已到期", "Service ended"),
+        All = ("all", "全部", "All"),
+    }
+}
+
+code_enum! {
+    /// The orders of PG-35 (empty: the first).
     pub enum FulfilmentSort {
         EndSoonest = ("end", "服务年度结束早的在前", "Year ending soonest first"),
         LowestProgress = ("progress", "进度低的在前", "Lowest progress first"),
@@ -328,6 +351,9 @@ impl FulfilmentFilter {
         }
         if !self.status.is_empty() && FulfilmentStatus::parse(&self.status).is_none() {
             e.add("status", "请从列表中选择履约状态", "Choose a status from the list");
+        }
+        if !self.years.is_empty() && YearsShown::parse(&self.years).is_none() {
+            e.add("years", "请从列表中选择", "Choose from the list");
         }
         if !self.sort.is_empty() && FulfilmentSort::parse(&self.sort).is_none() {
             e.add("sort", "未知的排序方式", "Unknown order");
@@ -454,5 +480,10 @@ mod tests {
         // A renewal: the year after one that ended with the old service.
         assert_eq!(next_year(d(2027, 9, 30), d(2029, 9, 30)), Some((d(2027, 10, 1), d(2028, 9, 30))));
         assert_eq!(next_year(d(2027, 9, 30), d(2027, 9, 30)), None);
+        // A one-year contract ending on its anniversary is one year, not a year and a day.
+        let (s, e) = (d(2024, 6, 25), d(2025, 6, 25));
+        assert_eq!(service_year(s, e, d(2026, 12, 7)), Some((s, e)));
+        assert_eq!(service_year(s, e, d(2025, 6, 25)), Some((s, e)));
+        assert_eq!(service_year(s, d(2026, 7, 10), d(2025, 7, 1)), Some((d(2025, 6, 25), d(2026, 7, 10))));
     }
 }

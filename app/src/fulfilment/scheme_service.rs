@@ -316,16 +316,7 @@ async fn rebuild(
                 ItemStatus::Pending.code(),
                 ph(txn, 8),
             ),
-            [
-                d.id.into(),
-                d.name.clone().into(),
-                d.weight_bp.into(),
-                d.item_kind.clone().into(),
-                d.target_quantity.into(),
-                d.linked_email_kind.clone().into(),
-                d.sort_order.into(),
-                d.name.clone().into(),
-            ],
+            d.copied().into_iter().chain([d.name.clone().into()]),
         ))
         .await?;
     }

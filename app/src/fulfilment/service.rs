@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::entity::{fulfilment_event, member_fulfilment, member_fulfilment_item, precise_match};
 use super::periods::{self, Member};
-use super::track::{EventView, ItemAction, ItemActionKind, ItemView, MatchView, Tracking, YearSummary, YearView};
+use super::track::{EventView, ItemAction, ItemActionKind, ItemView, Tracking, YearSummary, YearView};
 use super::{ClosedReason, EventAction, FulfilmentStatus, ItemKind, ItemStatus, Pct};
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
@@ -228,14 +228,9 @@ async fn year_view(
             .collect(),
         matches: records
             .into_iter()
-            .map(|r| MatchView {
-                seq_no: r.seq_no,
-                title: r.title,
-                counterpart_company: r.counterpart_company.unwrap_or_default(),
-                counterpart_contact: r.counterpart_contact.unwrap_or_default(),
-                content: r.content.unwrap_or_default(),
-                provided_at: r.provided_at,
-                provided_by: name(Some(r.provided_by)),
+            .map(|r| {
+                let by = name(Some(r.provided_by));
+                r.view(by)
             })
             .collect(),
     })
