@@ -226,6 +226,23 @@ pub fn next_year(prev_end: NaiveDate, end: NaiveDate) -> Option<(NaiveDate, Naiv
     (from <= end).then(|| (from, year_end(from, end)))
 }
 
+/// A recomputation of the current years of `levels` on scheme `scheme` (a queued job).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recompute {
+    pub scheme: i64,
+    pub levels: Vec<String>,
+}
+
+/// What a queued job of 履约 is asked to do (`work::run_job`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum JobOrder {
+    /// Settle every member's service year on `day` (today when `None`).
+    Upkeep {
+        day: Option<NaiveDate>,
+    },
+    Recompute(Recompute),
+}
+
 /// An item of a scheme as PG-37 edits it (text as typed, so every edit stays on screen).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemInput {

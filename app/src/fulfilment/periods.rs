@@ -3,7 +3,7 @@
 //! on the year and the customer (§6.4) — recomputed in the transaction of every change.
 //!
 //! [`reconcile`] settles one member (the tracking page calls it on first access, and the
-//! upkeep for each member whose year no longer matches); [`open_missing`] opens the years of
+//! upkeep for each member whose year no longer matches); `demo::open_years` opens the years of
 //! every paid member without one in bulk (the nightly job; the demo data with item states).
 use std::collections::HashMap;
 
@@ -405,25 +405,4 @@ pub async fn without_year(db: &impl ConnectionTrait, after: i64, limit: u64) -> 
         .limit(limit)
         .all(db)
         .await?)
-}
-
-/// The nightly upkeep (and the catch-up after a CM sync): every member whose year no longer
-/// matches is settled one by one ([`reconcile`]); every paid member without a year gets one,
-/// in bulk ([`super::demo::open_years`]). Answers how many members were touched; `progress`
-/// gets the running count.
-pub async fn upkeep(db: &DatabaseConnection, today: NaiveDate, progress: impl Fn(u64)) -> AppResult<u64> {
-    let mut done = 0u64;
-    let mut after = 0;
-    loop {
-        let ids = mismatched(db, today, after, 500).await?;
-        let Some(last) = ids.last().copied() else { break };
-        after = last;
-        for id in ids {
-            reconcile_customer(db, id, today, None).await?;
-            done += 1;
-        }
-        progress(done);
-    }
-    done += super::demo::open_years(db, today, None, |n| progress(done + n)).await?;
-    Ok(done)
 }

@@ -16,8 +16,8 @@ use serde_json::json;
 use super::entity::{fulfilment_item_def, fulfilment_scheme, member_fulfilment, member_fulfilment_item};
 use super::scheme::{ValidScheme, diff};
 use super::{
-    EventAction, FulfilmentStatus, ItemInput, ItemStatus, LevelItems, Pct, SchemeInput, SchemePage, SchemeSaved,
-    SchemeView,
+    EventAction, FulfilmentStatus, ItemInput, ItemStatus, LevelItems, Pct, Recompute, SchemeInput, SchemePage,
+    SchemeSaved, SchemeView,
 };
 use crate::auth::Perm;
 use crate::auth::audit::{self, Entry};
@@ -84,13 +84,6 @@ pub async fn page(db: &impl ConnectionTrait) -> AppResult<SchemePage> {
 
 fn changed() -> AppError {
     AppError::rejected("配置已被他人修改,请刷新", "The configuration was changed by someone else; refresh")
-}
-
-/// What a recomputation job is asked to do.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Recompute {
-    pub scheme: i64,
-    pub levels: Vec<String>,
 }
 
 /// 保存: a new scheme version from the validated input; with 同时重算当前服务年度, the job that
@@ -182,7 +175,7 @@ pub async fn save(jobs: &Jobs, user: &CurrentUser, input: SchemeInput) -> AppRes
         .map(|l| l.code().to_string())
         .collect();
     let job = if recompute {
-        let order = super::work::Order::Recompute(Recompute { scheme: scheme.id, levels: levels.clone() });
+        let order = super::JobOrder::Recompute(Recompute { scheme: scheme.id, levels: levels.clone() });
         Some(jobs.enqueue(&txn, user.account.id, JobKind::Fulfilment, &order, Utc::now()).await?)
     } else {
         None

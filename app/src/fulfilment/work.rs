@@ -5,22 +5,10 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
+use super::JobOrder as Order;
 use super::entity::member_fulfilment;
-use serde::{Deserialize, Serialize};
-
-use super::scheme_service::Recompute;
 use crate::error::{AppResult, Text};
 use crate::jobs::{Job, JobKind, Jobs, Output};
-
-/// What a job of kind `Fulfilment` is asked to do.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub enum Order {
-    /// Settle every member's service year on `day` (`periods::upkeep`).
-    Upkeep {
-        day: Option<NaiveDate>,
-    },
-    Recompute(Recompute),
-}
 
 /// The hour (China time) of the nightly upkeep: before the care rules' run at 02:00, so their
 /// members' years are current.
@@ -48,6 +36,27 @@ pub async fn upkeep_now(jobs: &Jobs) -> AppResult<String> {
     jobs.enqueue(jobs.db(), 0, JobKind::Fulfilment, &Order::Upkeep { day: None }, Utc::now()).await
 }
 
+/// The nightly upkeep (and the catch-up after a CM sync): every member whose year no longer
+/// matches is settled one by one (`periods::reconcile`); every paid member without a year
+/// gets one, in bulk (`demo::open_years`). Answers how many members were touched; `progress`
+/// gets the running count.
+pub async fn upkeep(db: &DatabaseConnection, today: NaiveDate, progress: impl Fn(u64)) -> AppResult<u64> {
+    let mut done = 0u64;
+    let mut after = 0;
+    loop {
+        let ids = super::periods::mismatched(db, today, after, 500).await?;
+        let Some(last) = ids.last().copied() else { break };
+        after = last;
+        for id in ids {
+            super::periods::reconcile_customer(db, id, today, None).await?;
+            done += 1;
+        }
+        progress(done);
+    }
+    done += super::demo::open_years(db, today, None, |n| progress(done + n)).await?;
+    Ok(done)
+}
+
 /// The queue's handler of a `Fulfilment` job.
 pub async fn run_job(db: DatabaseConnection, job: Arc<Job>, payload: String) -> Result<Option<Output>, Text> {
     let order: Order =
@@ -56,7 +65,7 @@ pub async fn run_job(db: DatabaseConnection, job: Arc<Job>, payload: String) -> 
     let outcome = match order {
         Order::Upkeep { day } => {
             let day = day.unwrap_or_else(crate::cst::today);
-            super::periods::upkeep(&db, day, move |n| progress.progress(n)).await.map(|_| ())
+            upkeep(&db, day, move |n| progress.progress(n)).await.map(|_| ())
         }
         Order::Recompute(r) => super::scheme_service::run(&db, &r, job.clone()).await.map(|_| ()),
     };

@@ -43,6 +43,8 @@ pub async fn seed(url: &str, members: u64) -> Result<()> {
     })
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let inspected = app::qa::demo::records(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("  {inspected} 质检 records");
     migration::analyze(&db, None).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // The search indexes were written row by row: merge their segments as one build would.
