@@ -12,7 +12,7 @@ use super::entity::{member_fulfilment, member_fulfilment_item};
 use super::{FulfilmentFilter, FulfilmentRow, FulfilmentSort, FulfilmentStatus, ItemStatus, Pct, YearsShown};
 use crate::auth::scope::{Scope, descendants};
 use crate::auth::session::CurrentUser;
-use crate::db::{Listing, fetch_listing_keyed, people_and_orgs};
+use crate::db::{Listing, fetch_listing_keyed, more_than, people_and_orgs};
 use crate::error::AppResult;
 use crate::members::MemberFilter;
 use crate::members::entity::customer;
@@ -24,6 +24,17 @@ use member_fulfilment::Column as F;
 
 /// The conditions on the current years (`member_fulfilment`) of filter `f` for `user`.
 pub async fn condition(db: &impl ConnectionTrait, user: &CurrentUser, f: &FulfilmentFilter) -> AppResult<Condition> {
+    condition_planned(db, user, f, FEW_MEMBERS).await
+}
+
+/// [`condition`], the members matching the member filters looked up first when at most `few`
+/// (tests compare both plans).
+pub async fn condition_planned(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    f: &FulfilmentFilter,
+    few: u64,
+) -> AppResult<Condition> {
     let super::Bounds { progress_from: from, progress_to: to, ends_within: days } = f.validate()?;
     let backend = db.get_database_backend();
     let col = |c: F| Expr::col((member_fulfilment::Entity, c));
@@ -84,10 +95,32 @@ pub async fn condition(db: &impl ConnectionTrait, user: &CurrentUser, f: &Fulfil
         ..Default::default()
     };
     if by_member != MemberFilter::default() {
-        cond = cond.add(col(F::CustomerId).in_subquery(customers(backend, &by_member, &Scope::All)));
+        let matching = customers(backend, &by_member, &Scope::All);
+        cond = if more_than(db, matching.clone(), few).await? {
+            // Many members match ("贸易"): each year's member is tested as the list is walked,
+            // which finds a page after a few hundred years instead of gathering them all.
+            let mut test = matching_customers(backend, &by_member, &Scope::All, &TextMatch::Scan);
+            test.expr(Expr::val(1)).and_where(
+                Expr::col((Alias::new("c"), Alias::new("id"))).equals((member_fulfilment::Entity, F::CustomerId)),
+            );
+            cond.add(Expr::exists(test))
+        } else {
+            // Few: their ids, each year found through its member's index.
+            let rows = db.query_all(&matching).await?;
+            let ids = rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect::<Result<Vec<_>, _>>()?;
+            cond.add(col(F::CustomerId).is_in(ids))
+        };
     }
     Ok(cond)
 }
+
+/// The total is counted up to this many pages past the one shown ("超过 N 条" beyond): a
+/// filter most years fail (an item not done, a common word in 企业名称) is tested year by
+/// year while the list is walked, and fewer pages to count keep its first page fast.
+const PAGES_COUNTED: u64 = 3;
+
+/// Up to this many members matching the member filters are looked up first.
+pub const FEW_MEMBERS: u64 = 2_000;
 
 fn customers(backend: sea_orm::DbBackend, f: &MemberFilter, scope: &Scope) -> SelectStatement {
     let mut q = matching_customers(backend, f, scope, &TextMatch::Index);
@@ -113,27 +146,29 @@ pub async fn count_upto(db: &DatabaseConnection, user: &CurrentUser, f: &Fulfilm
 
 /// One page of PG-35.
 pub async fn list(db: &DatabaseConnection, user: &CurrentUser, f: &FulfilmentFilter) -> AppResult<Page<FulfilmentRow>> {
-    list_where(db, user, f, Condition::all()).await
+    list_where(db, user, f, Condition::all(), FEW_MEMBERS).await
 }
 
-/// One page of PG-35's rows that also meet `extra` (PG-42: a counted item).
+/// One page of PG-35's rows that also meet `extra` (PG-42: a counted item), planned as
+/// [`condition_planned`] says.
 pub async fn list_where(
     db: &DatabaseConnection,
     user: &CurrentUser,
     f: &FulfilmentFilter,
     extra: Condition,
+    few: u64,
 ) -> AppResult<Page<FulfilmentRow>> {
-    let cond = condition(db, user, f).await?.add(extra);
+    let cond = condition_planned(db, user, f, few).await?.add(extra);
     let rows = member_fulfilment::Entity::find().filter(cond);
     let sort = FulfilmentSort::parse(&f.sort).unwrap_or(FulfilmentSort::EndSoonest);
     let page = match sort {
         FulfilmentSort::EndSoonest => {
             let l = listing(rows, F::PeriodEnd);
-            fetch_listing_keyed::<_, NaiveDate>(db, l, f.page, f.per_page, crate::db::PAGES_COUNTED).await?
+            fetch_listing_keyed::<_, NaiveDate>(db, l, f.page, f.per_page, PAGES_COUNTED).await?
         }
         FulfilmentSort::LowestProgress => {
             let l = listing(rows, F::ProgressBp);
-            fetch_listing_keyed::<_, i32>(db, l, f.page, f.per_page, crate::db::PAGES_COUNTED).await?
+            fetch_listing_keyed::<_, i32>(db, l, f.page, f.per_page, PAGES_COUNTED).await?
         }
     };
     let ids: Vec<i64> = page.items.iter().map(|y| y.customer_id).collect();

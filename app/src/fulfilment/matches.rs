@@ -105,7 +105,14 @@ mod server {
                 Expr::col((member_fulfilment_item::Entity, member_fulfilment_item::Column::ItemKind))
                     .eq(ItemKind::Counted.code()),
             );
-        let page = super::super::list::list_where(db, &reader(user), f, Expr::exists(has).into()).await?;
+        let page = super::super::list::list_where(
+            db,
+            &reader(user),
+            f,
+            Expr::exists(has).into(),
+            super::super::list::FEW_MEMBERS,
+        )
+        .await?;
         let years: Vec<i64> = page.items.iter().map(|r| r.year_id).collect();
         let items = member_fulfilment_item::Entity::find()
             .filter(member_fulfilment_item::Column::MemberFulfilmentId.is_in(years))

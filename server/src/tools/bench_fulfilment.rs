@@ -89,7 +89,8 @@ pub async fn bench_fulfilment(url: &str, runs: usize) -> Result<()> {
     let mut list = vec![];
     for (name, filter, who) in &filters {
         let mut own = vec![];
-        for _ in 0..runs {
+        // (Twice the runs: one first read from disk is not the 95th percentile.)
+        for _ in 0..runs * 2 {
             let t = Instant::now();
             let page = app::fulfilment::list::list(&db, who, filter).await.map_err(err)?;
             own.push(t.elapsed());
@@ -108,7 +109,7 @@ pub async fn bench_fulfilment(url: &str, runs: usize) -> Result<()> {
             db.get_database_backend(),
             "SELECT i.id, i.version FROM member_fulfilment_item i JOIN member_fulfilment f ON f.id = i.member_fulfilment_id \
              WHERE f.is_current = TRUE AND f.member_level = 'gold' AND i.status = 'pending' AND i.item_kind = 'simple' \
-             AND f.org_id IN (SELECT id FROM organization WHERE code = 'CS') ORDER BY i.id LIMIT 200",
+             ORDER BY i.id LIMIT 200",
         ))
         .await?;
     let mut marks = vec![];
@@ -148,7 +149,8 @@ pub async fn bench_fulfilment(url: &str, runs: usize) -> Result<()> {
     for seed in 0..runs.min(5) as u64 {
         let input = SampleInput { percent: Some("5".into()), seed: Some(seed + 1), ..Default::default() };
         let t = Instant::now();
-        let s = app::qa::sample::sample(&db, &qa, &QaFilter::default(), &input).await.map_err(err)?;
+        let every = QaFilter { qa: "all".into(), ..Default::default() };
+        let s = app::qa::sample::sample(&db, &qa, &every, &input).await.map_err(err)?;
         samples.push(t.elapsed());
         if seed == 0 {
             println!("  5 % of {} of {completed} completed requests: {} drawn", s.population, s.drawn);
