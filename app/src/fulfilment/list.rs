@@ -130,18 +130,9 @@ fn customers(backend: sea_orm::DbBackend, f: &MemberFilter, scope: &Scope) -> Se
 
 /// How many rows `f` has for `user`, counted up to `cap`.
 pub async fn count_upto(db: &DatabaseConnection, user: &CurrentUser, f: &FulfilmentFilter, cap: u64) -> AppResult<u64> {
-    let mut q = Query::select();
-    q.column((member_fulfilment::Entity, F::Id))
-        .from(member_fulfilment::Entity)
-        .cond_where(condition(db, user, f).await?)
-        .limit(cap);
-    let mut count = Query::select();
-    count.expr(Expr::cust("COUNT(*)")).from_subquery(q, Alias::new("capped"));
-    let n = match db.query_one(&count).await? {
-        Some(row) => row.try_get_by_index::<i64>(0)?,
-        None => 0,
-    };
-    Ok(Ord::max(n, 0) as u64)
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let rows = member_fulfilment::Entity::find().filter(condition(db, user, f).await?);
+    Ok(rows.select_only().column(F::Id).limit(cap).count(db).await?)
 }
 
 /// One page of PG-35.
