@@ -73,6 +73,19 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The HTTP status this error answers with: 401, 403, 404, 422 (field errors), 409
+    /// (refused) or 500.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation(_) => 422,
+            AppError::Rejected(_) => 409,
+            AppError::Internal(_) | AppError::Transport(_) => 500,
+        }
+    }
+
     pub fn rejected(zh: &str, en: &str) -> Self {
         AppError::Rejected(Text::new(zh, en))
     }

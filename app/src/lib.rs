@@ -28,6 +28,7 @@ pub mod fulfilment;
 pub mod home;
 pub mod i18n;
 pub mod jobs;
+pub mod kb;
 pub mod layout;
 pub mod member360;
 pub mod members;

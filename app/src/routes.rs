@@ -20,14 +20,15 @@ pub enum MenuGroup {
     Intake,
     CsAdmin,
     Business,
+    Kb,
     Archive,
     Crm,
     System,
 }
 
 impl MenuGroup {
-    pub const ALL: [MenuGroup; 7] =
-        [Self::Query, Self::Intake, Self::CsAdmin, Self::Business, Self::Archive, Self::Crm, Self::System];
+    pub const ALL: [MenuGroup; 8] =
+        [Self::Query, Self::Intake, Self::CsAdmin, Self::Business, Self::Kb, Self::Archive, Self::Crm, Self::System];
 
     pub fn label(self) -> (&'static str, &'static str) {
         match self {
@@ -35,6 +36,7 @@ impl MenuGroup {
             Self::Intake => ("客服受理", "CS intake"),
             Self::CsAdmin => ("客服管理", "CS management"),
             Self::Business => ("相关业务功能", "Business departments"),
+            Self::Kb => ("知识库", "Knowledge base"),
             Self::Archive => ("档案管理", "Archives"),
             Self::Crm => ("客户跟进", "Customer follow-up"),
             Self::System => ("系统设置", "System settings"),
@@ -193,6 +195,18 @@ pages! {
         perms [BizInfo, FulfilmentMark], menu(Business, "精准匹配", "Precise matching");
     Messages "/messages" => crate::notify::page::MessagesPage,
         perms [];
+
+    KbHome "/kb" => crate::kb::browse_page::KbPage,
+        perms [Kb], menu(Kb, "知识库", "Knowledge base");
+    KbArticle "/kb/articles/:id" => crate::kb::article_page::KbArticlePage,
+        perms [Kb];
+    KbManage "/kb/manage" => crate::kb::manage_page::KbManagePage,
+        perms [KbEdit], menu(Kb, "知识库维护", "KB maintenance");
+    // (Before `/kb/manage/articles/:id`: the first matching page answers.)
+    KbArticleNew "/kb/manage/articles/new" => crate::kb::editor_page::KbArticleNewPage,
+        perms [KbEdit];
+    KbArticleEdit "/kb/manage/articles/:id" => crate::kb::editor_page::KbArticleEditPage,
+        perms [KbEdit];
 
     AccountCreate "/admin/accounts/new" => crate::admin::accounts::AccountCreatePage,
         perms [AddAdmin], menu(CsAdmin, "添加管理员", "Add account");

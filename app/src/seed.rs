@@ -123,6 +123,11 @@ pub async fn first_run(db: &sea_orm::DatabaseConnection, demo: bool) -> AppResul
     Ok(generated)
 }
 
+/// The demo knowledge base (articles over the catalogue), once.
+pub async fn demo_kb(db: &sea_orm::DatabaseConnection) -> AppResult<()> {
+    crate::kb::demo::demo(db).await
+}
+
 /// The demo members (with contacts, service records, the requests behind them, published
 /// info and push logs), once, when there are none yet.
 pub async fn demo_members(db: &sea_orm::DatabaseConnection) -> AppResult<()> {

@@ -42,6 +42,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Background jobs (exports, imports, syncs): rows of the `job` table.
     pub jobs: crate::jobs::Jobs,
+    /// The knowledge base's search index (kept current from the database).
+    pub kb: crate::kb::index::KbSearch,
 }
 
 #[track_caller]

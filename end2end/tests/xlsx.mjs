@@ -12,7 +12,7 @@ function crc32(buf) {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function zip(files) {
+export function zip(files) {
   const parts = [];
   const central = [];
   let offset = 0;

@@ -27,6 +27,7 @@ mod m20261210_000001_care_rules;
 mod m20261210_000002_email;
 mod m20261211_000001_fulfilment;
 mod m20261211_000002_qa;
+pub mod m20261212_000001_kb;
 mod reference;
 pub mod text;
 mod util;
@@ -108,6 +109,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000002_email::Migration),
             Box::new(m20261211_000001_fulfilment::Migration),
             Box::new(m20261211_000002_qa::Migration),
+            Box::new(m20261212_000001_kb::Migration),
         ]
     }
 }

@@ -193,6 +193,70 @@ pub async fn upload_email_attachment(
     }
 }
 
+/// The status an error of a file route answers with (as a server function's).
+fn failed(e: AppError) -> Response {
+    error(StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e)
+}
+
+/// An attachment for a 知识点 (raw body; the type and the 20 MB limit are checked by the
+/// feature): kept until the article is saved with it.
+pub async fn upload_kb_attachment(State(state): State<AppState>, Query(q): Query<NameQuery>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let user = match user(&state, &parts, Some(Perm::KbEdit)).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let bytes = match read_body(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match app::kb::files::upload(&state.db, &user, &q.name, bytes).await {
+        Ok(a) => Json(a).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+/// A bundle of articles (zip) to import: kept, and what it holds answered for the preview.
+pub async fn upload_kb_import(State(state): State<AppState>, Query(q): Query<NameQuery>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let user = match user(&state, &parts, Some(Perm::KbEdit)).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let bytes = match read_body(body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    match app::kb::import::preview(&state.db, &user, &q.name, bytes).await {
+        Ok(p) => Json(p).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+/// An article's attachment, for whoever may read the article, as a download.
+pub async fn kb_attachment(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    let user = match user(&state, &parts, Some(Perm::Kb)).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let file = match app::kb::service::download(&state.db, &user, id).await {
+        Ok(f) => f,
+        Err(e) => return failed(e),
+    };
+    let Ok(bytes) = tokio::fs::read(&file.path).await else { return StatusCode::GONE.into_response() };
+    let ext = file.file_name.rsplit_once('.').map(|(_, e)| e.to_string()).unwrap_or_else(|| "bin".into());
+    (
+        [
+            (header::CONTENT_TYPE, file.mime_type),
+            (header::CONTENT_DISPOSITION, attachment(&file.file_name, &ext)),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// The error report of an import: one line per problem (row, column, value, message).
 pub async fn import_errors(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
     let (parts, _) = req.into_parts();

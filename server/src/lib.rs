@@ -79,6 +79,17 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 /// The whole HTTP surface: pages, server functions under `/api`, static assets under `/pkg`.
 pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Router {
+    router_with_kb(config, db, settings).0
+}
+
+/// [`router`], and the knowledge base's search index its requests share (the benchmark times
+/// building it).
+pub fn router_with_kb(
+    config: &Config,
+    db: DatabaseConnection,
+    settings: Settings,
+) -> (Router, app::kb::index::KbSearch) {
+    let kb = app::kb::index::KbSearch::default();
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
         .site_root(config.site_root.clone())
@@ -87,13 +98,13 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
         .build();
     let state = ServerState {
         leptos_options: leptos_options.clone(),
-        app: AppState { jobs: app::jobs::Jobs::new(db.clone()), db, settings: Arc::new(settings) },
+        app: AppState { jobs: app::jobs::Jobs::new(db.clone()), db, settings: Arc::new(settings), kb: kb.clone() },
     };
     let routes = route_list();
     let app_state = state.app.clone();
     let fallback_state = state.app.clone();
     let pkg = format!("{}/pkg", config.site_root);
-    Router::new()
+    let router = Router::new()
         .leptos_routes_with_context(&state, routes, move || provide_context(app_state.clone()), {
             let opts = leptos_options.clone();
             move || shell(opts.clone())
@@ -121,6 +132,17 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
             axum::routing::post(files::upload_email_attachment)
                 .layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
         )
+        .route(
+            "/upload/kb-attachment",
+            axum::routing::post(files::upload_kb_attachment)
+                .layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/upload/kb-import",
+            axum::routing::post(files::upload_kb_import)
+                .layer(axum::extract::DefaultBodyLimit::max(files::UPLOAD_LIMIT)),
+        )
+        .route("/files/kb/{id}", axum::routing::get(files::kb_attachment))
         .route("/files/import-errors/{id}", axum::routing::get(files::import_errors))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
             move || provide_context(fallback_state.clone()),
@@ -130,5 +152,6 @@ pub fn router(config: &Config, db: DatabaseConnection, settings: Settings) -> Ro
         .layer(axum::middleware::from_fn(api_errors::api_errors))
         .layer(axum::middleware::from_fn(security::same_origin))
         .layer(security::headers())
-        .with_state(state)
+        .with_state(state);
+    (router, kb)
 }

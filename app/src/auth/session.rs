@@ -242,14 +242,7 @@ impl Ctx {
     pub fn respond<T>(&self, result: AppResult<T>) -> AppResult<T> {
         let chosen = self.response.as_ref().is_some_and(|r| r.0.read().map(|p| p.status.is_some()).unwrap_or(false));
         if let (Err(e), false) = (&result, chosen) {
-            self.set_status(match e {
-                AppError::Unauthenticated => 401,
-                AppError::Forbidden => 403,
-                AppError::NotFound => 404,
-                AppError::Validation(_) => 422,
-                AppError::Rejected(_) => 409,
-                AppError::Internal(_) | AppError::Transport(_) => 500,
-            });
+            self.set_status(e.http_status());
         }
         result
     }

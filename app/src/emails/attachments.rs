@@ -16,9 +16,10 @@ use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 
 code_enum! {
-    /// What an attachment belongs to (`attachment.owner_type`, SPEC I4); e-mail batches so far.
+    /// What an attachment belongs to (`attachment.owner_type`, SPEC I4).
     pub enum AttachmentOwner {
         EmailBatch = ("email_batch", "邮件批次", "E-mail batch"),
+        KbArticle = ("kb_article", "知识点", "Knowledge article"),
     }
 }
 
@@ -49,19 +50,36 @@ pub async fn upload(
     if !user.has(Perm::IntakeMemberEmail) {
         return Err(AppError::Forbidden);
     }
+    store(db, user, AttachmentOwner::EmailBatch, name, bytes, MAX_ATTACHMENT_BYTES).await
+}
+
+/// Keeps an uploaded file (at most `max` bytes) under the files directory as an attachment of
+/// kind `owner`, free until what it is for takes it.
+pub async fn store(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    owner: AttachmentOwner,
+    name: &str,
+    bytes: Vec<u8>,
+    max: u64,
+) -> AppResult<AttachmentView> {
     let name: String = name.trim().chars().filter(|c| !c.is_control() && !"/\\".contains(*c)).take(255).collect();
     if name.is_empty() {
         return Err(AppError::rejected("请选择文件", "Choose a file"));
     }
-    if bytes.is_empty() || bytes.len() as u64 > MAX_ATTACHMENT_BYTES {
-        return Err(AppError::rejected("附件不能为空,且不能超过 10 MB", "An attachment must be 1 byte to 10 MB"));
+    if bytes.is_empty() || bytes.len() as u64 > max {
+        let mb = max >> 20;
+        return Err(AppError::rejected(
+            &format!("附件不能为空,且不能超过 {mb} MB"),
+            &format!("An attachment must be 1 byte to {mb} MB"),
+        ));
     }
     let dir = attachments_dir();
     tokio::fs::create_dir_all(&dir).await.map_err(AppError::internal)?;
     let key = crate::auth::token::random_id(24);
     tokio::fs::write(dir.join(&key), &bytes).await.map_err(AppError::internal)?;
     let row = attachment::ActiveModel {
-        owner_type: Set(AttachmentOwner::EmailBatch.code().into()),
+        owner_type: Set(owner.code().into()),
         owner_id: Set(None),
         mime_type: Set(mime_of(&name).into()),
         size_bytes: Set(bytes.len() as i64),
@@ -76,12 +94,11 @@ pub async fn upload(
     Ok(AttachmentView { id: row.id, file_name: row.file_name, size_bytes: bytes.len() as u64 })
 }
 
-/// Attachments uploaded but never taken by a draft or batch, a day on: their files and rows
-/// removed. Answers how many.
+/// Attachments uploaded but never taken by a draft, batch or article (or let go by an
+/// article), a day on: their files and rows removed. Answers how many.
 pub async fn remove_orphans(db: &DatabaseConnection) -> AppResult<u64> {
     let before = Utc::now() - chrono::Duration::days(1);
     let old = attachment::Entity::find()
-        .filter(attachment::Column::OwnerType.eq(AttachmentOwner::EmailBatch.code()))
         .filter(attachment::Column::OwnerId.is_null())
         .filter(attachment::Column::UploadedAt.lt(before))
         .all(db)

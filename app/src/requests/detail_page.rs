@@ -43,6 +43,7 @@ fn Detail(d: RequestDetail, reload: Callback<()>) -> impl IntoView {
         <RequestCard d=d.clone()/>
         <ActionPanel actions=d.actions.clone() departments=d.departments.clone() prefill=prefill
             closed=state.is_closed() reload=reload
+            kb=crate::auth::use_session_user().has(crate::auth::Perm::Kb).then(|| d.content.clone())
             submit=submit/>
         <Feedbacks feedbacks=feedbacks/>
         <Timeline steps=steps/>
@@ -191,6 +192,10 @@ pub fn ActionPanel<A, F, Fut>(
     closed: bool,
     submit: F,
     reload: Callback<()>,
+    /// The request's text: with it the 知识库 panel sits beside the action's text, suggesting
+    /// articles for the request, and 引用 adds an article's answer to the text.
+    #[prop(optional_no_strip)]
+    kb: Option<String>,
 ) -> impl IntoView
 where
     A: PanelAction,
@@ -278,46 +283,54 @@ where
             {move || chosen.get().map(|a| {
                 let (zh, en) = a.text_label();
                 let field = a.required_text().unwrap_or("note");
+                let kb = kb.clone();
+                let beside = kb.is_some();
                 view! {
-                    <form class="form act-form" novalidate on:submit=move |ev| { ev.prevent_default(); run(a) }>
-                        {a.classifies().then(|| view! {
-                            <Field label=("诉求类型", "Type") id="request_type" required=true errors=errors>
-                                <select id="request_type" on:change=move |ev| kind.set(RequestType::parse(&event_target_value(&ev)))>
-                                    <option value="">{move || i18n.t("请选择", "Select…")}</option>
-                                    {RequestType::ALL.iter().copied().map(|t| view! {
-                                        <option value=t.code() selected=kind.get_untracked() == Some(t)>{move || t.label(i18n.locale())}</option>
-                                    }).collect_view()}
-                                </select>
-                            </Field>
-                        })}
-                        {a.routes().then(|| view! {
-                            <Field label=("处理部门", "Department") id="handling_org_id" required=true errors=errors>
-                                <select id="handling_org_id" on:change=move |ev| dept.set(event_target_value(&ev).parse().ok())>
-                                    <option value="">{move || i18n.t("请选择", "Select…")}</option>
-                                    {departments.get_value().into_iter().map(|d| view! {
-                                        <option value=d.org_id.map(|o| o.to_string()).unwrap_or_default()>{d.name.clone()}</option>
-                                    }).collect_view()}
-                                </select>
-                            </Field>
-                        })}
-                        <div class="form-row" class:has-error=move || errors.with(|e| e.get(field).is_some())>
-                            <label for="act-text">
-                                {a.required_text().is_some().then(|| view! { <span class="req" aria-hidden="true">"*"</span> })}
-                                {move || i18n.t(zh, en)}
-                            </label>
-                            <div class="form-control">
-                                <textarea id="act-text" rows="4" maxlength="4000" prop:value=move || text.get()
-                                    on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                                <div class="field-error" role="alert">{move || errors.with(|e| e.get(field).map(|t| t.get(i18n.locale()).to_string()))}</div>
+                    <div class:act-with-kb=beside>
+                        <form class="form act-form" novalidate on:submit=move |ev| { ev.prevent_default(); run(a) }>
+                            {a.classifies().then(|| view! {
+                                <Field label=("诉求类型", "Type") id="request_type" required=true errors=errors>
+                                    <select id="request_type" on:change=move |ev| kind.set(RequestType::parse(&event_target_value(&ev)))>
+                                        <option value="">{move || i18n.t("请选择", "Select…")}</option>
+                                        {RequestType::ALL.iter().copied().map(|t| view! {
+                                            <option value=t.code() selected=kind.get_untracked() == Some(t)>{move || t.label(i18n.locale())}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </Field>
+                            })}
+                            {a.routes().then(|| view! {
+                                <Field label=("处理部门", "Department") id="handling_org_id" required=true errors=errors>
+                                    <select id="handling_org_id" on:change=move |ev| dept.set(event_target_value(&ev).parse().ok())>
+                                        <option value="">{move || i18n.t("请选择", "Select…")}</option>
+                                        {departments.get_value().into_iter().map(|d| view! {
+                                            <option value=d.org_id.map(|o| o.to_string()).unwrap_or_default()>{d.name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </Field>
+                            })}
+                            <div class="form-row" class:has-error=move || errors.with(|e| e.get(field).is_some())>
+                                <label for="act-text">
+                                    {a.required_text().is_some().then(|| view! { <span class="req" aria-hidden="true">"*"</span> })}
+                                    {move || i18n.t(zh, en)}
+                                </label>
+                                <div class="form-control">
+                                    <textarea id="act-text" rows="4" maxlength="4000" prop:value=move || text.get()
+                                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                                    <div class="field-error" role="alert">{move || errors.with(|e| e.get(field).map(|t| t.get(i18n.locale()).to_string()))}</div>
+                                </div>
                             </div>
-                        </div>
-                        <div class="form-buttons">
-                            <button type="submit" class="btn btn-primary" data-testid="act-confirm" disabled=move || busy.get()>
-                                {move || { let (zh, en) = a.label(); i18n.t(zh, en) }}
-                            </button>
-                            <button type="button" class="btn" on:click=move |_| chosen.set(None)>{move || i18n.t("取消", "Cancel")}</button>
-                        </div>
-                    </form>
+                            <div class="form-buttons">
+                                <button type="submit" class="btn btn-primary" data-testid="act-confirm" disabled=move || busy.get()>
+                                    {move || { let (zh, en) = a.label(); i18n.t(zh, en) }}
+                                </button>
+                                <button type="button" class="btn" on:click=move |_| chosen.set(None)>{move || i18n.t("取消", "Cancel")}</button>
+                            </div>
+                        </form>
+                        {kb.map(|content| view! {
+                            <crate::kb::panel::KbPanel suggest_from=Signal::stored(content)
+                                on_cite=Callback::new(move |cited: String| text.update(|t| *t = crate::kb::panel::cite_into(t, &cited)))/>
+                        })}
+                    </div>
                 }
             })}
         </div>

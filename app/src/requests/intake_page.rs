@@ -9,6 +9,7 @@ use super::caller_view::{CallerInfo, CallerSearch};
 use super::{CallerHit, Channel, IntakeInput, IntakeOptions, IntakeOutcome, Priority, RequestAction, RequestType};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::kb::panel::{KbPanel, cite_into};
 use crate::members::cascade::{REGION_LEVELS, TreeSelect};
 use crate::members::enums::CustomerType;
 use crate::ui::{ErrorBanner, Field, PageHeader, field_errors, focus_later};
@@ -309,10 +310,17 @@ fn IntakeForm(options: IntakeOptions) -> impl IntoView {
                     </div>
                 </form>
             </div>
-            <aside class="intake-side card" aria-label=move || i18n.t("会员资料", "Member")>
-                <h2>{move || i18n.t("会员资料", "Member")}</h2>
-                <CallerInfo picked=picked/>
-            </aside>
+            <div class="intake-aside">
+                <aside class="intake-side card" aria-label=move || i18n.t("会员资料", "Member")>
+                    <h2>{move || i18n.t("会员资料", "Member")}</h2>
+                    <CallerInfo picked=picked/>
+                </aside>
+                // 知识库: suggestions for what the member asks, 引用 into 处理结果.
+                {crate::auth::use_session_user().has(crate::auth::Perm::Kb).then(|| view! {
+                    <KbPanel suggest_from=Signal::derive(move || form.with(|f| f.content.clone()))
+                        on_cite=Callback::new(move |text: String| form.update(|f| f.result = cite_into(&f.result, &text)))/>
+                })}
+            </div>
         </div>
     }
 }

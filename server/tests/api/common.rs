@@ -149,7 +149,8 @@ impl TestApp {
     pub async fn signed_in(&self, who: &str) -> app::auth::session::CurrentUser {
         let settings = Settings { captcha_enabled: false, ..Settings::default() };
         let jobs = app::jobs::Jobs::new(self.db.clone());
-        let state = AppState { db: self.db.clone(), settings: std::sync::Arc::new(settings), jobs };
+        let state =
+            AppState { db: self.db.clone(), settings: std::sync::Arc::new(settings), jobs, kb: Default::default() };
         let mut meta = RequestMeta { ip: "10.0.0.9".into(), user_agent: None, token: None };
         let input = app::auth::LoginInput { admin_id: who.into(), password: PW.into(), ..Default::default() };
         let (_, token) = app::auth::login::login(&state, &meta, input).await.unwrap();

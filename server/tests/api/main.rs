@@ -16,6 +16,7 @@ mod hardening;
 mod info;
 mod initial_password;
 mod jobs;
+mod kb;
 mod matrix;
 mod members;
 mod qa;
