@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 /// Debug builds render deep view types on the stack; give the workers room.
 const STACK_BYTES: usize = 16 * 1024 * 1024;
 
-const USAGE: &str = "usage: crm-server [seed --members N | bench-members [--runs N] | bench-requests [--runs N] | bench-email [--runs N] | bench-fulfilment [--runs N] | bench-export --out FILE | bench-import [--rows N] | sql STATEMENT]";
+const USAGE: &str = "usage: crm-server [seed --members N | bench-members [--runs N] | bench-requests [--runs N] | bench-email [--runs N] | bench-fulfilment [--runs N] | seed-kb --articles N | bench-kb [--runs N] | bench-export --out FILE | bench-import [--rows N] | sql STATEMENT]";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,6 +41,14 @@ fn main() -> anyhow::Result<()> {
         Some("bench-fulfilment") => {
             let runs = arg("--runs").and_then(|n| n.parse().ok()).unwrap_or(10);
             rt.block_on(server::tools::bench_fulfilment(&url()?, runs))
+        }
+        Some("seed-kb") => {
+            let n = arg("--articles").and_then(|n| n.parse().ok()).context(USAGE)?;
+            rt.block_on(server::tools::seed_kb(&url()?, n))
+        }
+        Some("bench-kb") => {
+            let runs = arg("--runs").and_then(|n| n.parse().ok()).unwrap_or(3);
+            rt.block_on(server::tools::bench_kb(&url()?, runs))
         }
         Some("bench-export") => rt.block_on(server::tools::bench_export(&url()?, &arg("--out").context(USAGE)?)),
         Some("bench-import") => {
@@ -79,6 +87,7 @@ async fn serve() -> anyhow::Result<()> {
     }
     if config.demo {
         app::seed::demo_members(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        app::seed::demo_kb(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     if !config.settings.captcha_enabled {
         tracing::warn!(

@@ -17,7 +17,7 @@ const WARM_UP: usize = 50;
 const REQUESTS: usize = 1_000;
 
 /// The benchmarks `bench` knows; anything else is a usage error.
-pub const NAMES: &[&str] = &["login", "members", "requests", "email", "fulfilment", "web"];
+pub const NAMES: &[&str] = &["login", "members", "requests", "email", "fulfilment", "kb", "web"];
 
 /// Runs the benchmark `name`. The caller checks the name against [`NAMES`].
 pub fn run(ws: &Workspace, name: &str, pg: bool) -> Result<()> {
@@ -31,6 +31,7 @@ pub fn run(ws: &Workspace, name: &str, pg: bool) -> Result<()> {
         "requests" => requests(ws),
         "email" => email(ws),
         "fulfilment" => fulfilment(ws),
+        "kb" => kb(ws),
         "web" => crate::bench_web::run(ws),
         _ => bail!("unknown bench `{name}`"),
     }
@@ -210,6 +211,68 @@ fn fulfilment(ws: &Workspace) -> Result<()> {
         get("recompute_scheme_s"),
         get("qa_sample_ms"),
         get("qa_list_p95_ms")
+    );
+    Ok(())
+}
+
+/// Articles of the knowledge-base data set.
+const KB_ARTICLES: u64 = 10_000;
+
+fn kb_dataset(ws: &Workspace, articles: u64) -> std::path::PathBuf {
+    ws.target.join("bench").join(format!("crm-kb-{articles}.db"))
+}
+
+/// `seed --kb N`: a fresh data set of N articles (release build of the server's seeder).
+pub fn seed_kb(ws: &Workspace, articles: u64) -> Result<()> {
+    server::build_server(ws, true)?;
+    let db = kb_dataset(ws, articles);
+    std::fs::create_dir_all(db.parent().context("bench dir")?)?;
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    println!("seeding {articles} articles into {}", db.display());
+    seed_kb_at(ws, &sqlite_url(&db), articles)
+}
+
+fn seed_kb_at(ws: &Workspace, url: &str, articles: u64) -> Result<()> {
+    crate::util::run(
+        std::process::Command::new(ws.server_bin(true))
+            .args(["seed-kb", "--articles", &articles.to_string()])
+            .env("DATABASE_URL", url)
+            .env("RUST_LOG", "warn"),
+    )
+}
+
+/// `bench kb`: the knowledge base at 10,000 articles through the server's routes — building
+/// the index, 关键字搜索, suggestions while typing — on SQLite (seeded first if missing) and on
+/// a throwaway PostgreSQL 15 seeded by the same generator.
+fn kb(ws: &Workspace) -> Result<()> {
+    let db = kb_dataset(ws, KB_ARTICLES);
+    if !db.exists() {
+        seed_kb(ws, KB_ARTICLES)?;
+    } else {
+        server::build_server(ws, true)?;
+    }
+    let lite = tool(ws, &sqlite_url(&db), &["bench-kb", "--runs", "3"])?;
+    println!("seeding {KB_ARTICLES} articles into PostgreSQL");
+    let cluster = crate::pg::PgCluster::start_with("-c shared_buffers=512MB")?;
+    seed_kb_at(ws, &cluster.url(), KB_ARTICLES)?;
+    let pg = tool(ws, &cluster.url(), &["bench-kb", "--runs", "3"])?;
+    drop(cluster);
+    let get = |fields: &[(String, String)], k: &str| {
+        fields.iter().find(|f| f.0 == k).map(|f| f.1.clone()).unwrap_or_else(|| "?".into())
+    };
+    // Machine-readable summary; keep this exact format.
+    println!(
+        "bench kb search_p95_ms={} suggest_p95_ms={} index_10k_s={} queries={} pg_search_p95_ms={} \
+         pg_suggest_p95_ms={} pg_index_10k_s={}",
+        get(&lite, "search_p95_ms"),
+        get(&lite, "suggest_p95_ms"),
+        get(&lite, "index_10k_s"),
+        get(&lite, "queries"),
+        get(&pg, "search_p95_ms"),
+        get(&pg, "suggest_p95_ms"),
+        get(&pg, "index_10k_s"),
     );
     Ok(())
 }

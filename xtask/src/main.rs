@@ -32,6 +32,8 @@ commands:
   seed --members N            a deterministic data set of N members (about 5N
                               service records, 2N requests with their steps) in
                               target/bench/crm-N-requests.db
+  seed --kb N                 N generated knowledge-base articles (200–3,000
+                              characters each) in target/bench/crm-kb-N.db
   bench login                 time to first byte of GET /login, release build
   bench members [--pg]        信息查询 at 1M members (seeds it first if missing):
                               query latency vs raw SQL, export 1M, import 100k;
@@ -44,6 +46,9 @@ commands:
                               loopback SMTP sink, memory, 电话回访关怀 at 1M members
   bench fulfilment            履约 at 1M members: list filters, 服务完成, a scheme
                               recomputing every 金牌 member, 5 % QA sample, QA list
+  bench kb                    知识库 at 10,000 articles: index build, 关键字搜索 p95
+                              over 240 mixed queries, suggestions while typing —
+                              on SQLite and on a throwaway PostgreSQL 15
   bench web                   64 connections for 60 s over the signed-in main pages
                               (BENCH_WEB_CONNECTIONS, BENCH_WEB_SECONDS): errors, p95
   help                        this text
@@ -62,6 +67,7 @@ enum Cmd {
     Test { only: Option<Step> },
     Bench { name: String, pg: bool },
     Seed { members: u64 },
+    SeedKb { articles: u64 },
 }
 
 /// Exit code for a bad command line (as for `unknown bench`).
@@ -102,6 +108,7 @@ fn execute(cmd: Cmd) -> anyhow::Result<ExitCode> {
             }
         }
         Cmd::Seed { members } => bench::seed(&ws, members)?,
+        Cmd::SeedKb { articles } => bench::seed_kb(&ws, articles)?,
         Cmd::Bench { name, pg } => {
             if !bench::NAMES.contains(&name.as_str()) {
                 eprintln!("unknown bench `{name}` (available: {})", bench::NAMES.join(", "));
@@ -140,12 +147,15 @@ fn parse(args: Vec<String>) -> Result<Cmd, String> {
         "bench" => {
             Cmd::Bench { name: args.next().ok_or("`bench` needs a name, e.g. `bench login`")?, pg: args.flag("--pg") }
         }
-        "seed" => Cmd::Seed {
-            members: args
-                .value("--members")?
-                .ok_or("`seed` needs `--members N`")?
-                .parse()
-                .map_err(|_| "`--members` needs a number".to_string())?,
+        "seed" => match args.value("--kb")? {
+            Some(n) => Cmd::SeedKb { articles: n.parse().map_err(|_| "`--kb` needs a number".to_string())? },
+            None => Cmd::Seed {
+                members: args
+                    .value("--members")?
+                    .ok_or("`seed` needs `--members N` or `--kb N`")?
+                    .parse()
+                    .map_err(|_| "`--members` needs a number".to_string())?,
+            },
         },
         other => return Err(format!("unknown command `{other}`")),
     };
@@ -226,6 +236,8 @@ mod tests {
         assert!(parse_str("build --fast").is_err());
         assert!(parse_str("bench").is_err());
         assert!(parse_str("seed").is_err());
+        assert_eq!(parse_str("seed --kb 10000"), Ok(Cmd::SeedKb { articles: 10_000 }));
+        assert!(parse_str("seed --kb lots").is_err());
         assert!(parse_str("seed --members many").is_err());
     }
 }

@@ -5,6 +5,7 @@ mod bench_combos;
 mod bench_email;
 mod bench_fulfilment;
 mod bench_io;
+mod bench_kb;
 mod bench_members;
 mod bench_requests;
 
@@ -16,6 +17,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 pub use bench_email::bench_email;
 pub use bench_fulfilment::bench_fulfilment;
 pub use bench_io::{bench_export, bench_import};
+pub use bench_kb::{bench_kb, seed_kb};
 pub use bench_members::bench_members;
 pub use bench_requests::bench_requests;
 
