@@ -113,6 +113,13 @@ async fn read_body(body: axum::body::Body) -> Result<Vec<u8>, Response> {
     }
 }
 
+/// The signed-in user holding `perm` and the bytes of the upload, or the refusal to answer.
+async fn upload_of(state: &AppState, req: Request, perm: Perm) -> Result<(CurrentUser, Vec<u8>), Response> {
+    let (parts, body) = req.into_parts();
+    let user = user(state, &parts, Some(perm)).await?;
+    Ok((user, read_body(body).await?))
+}
+
 #[derive(serde::Deserialize)]
 pub struct UploadQuery {
     kind: String,
@@ -178,13 +185,8 @@ pub async fn upload_email_attachment(
     Query(q): Query<NameQuery>,
     req: Request,
 ) -> Response {
-    let (parts, body) = req.into_parts();
-    let user = match user(&state, &parts, Some(Perm::IntakeMemberEmail)).await {
+    let (user, bytes) = match upload_of(&state, req, Perm::IntakeMemberEmail).await {
         Ok(u) => u,
-        Err(r) => return r,
-    };
-    let bytes = match read_body(body).await {
-        Ok(b) => b,
         Err(r) => return r,
     };
     match app::emails::attachments::upload(&state.db, &user, &q.name, bytes).await {
@@ -201,13 +203,8 @@ fn failed(e: AppError) -> Response {
 /// An attachment for a 知识点 (raw body; the type and the 20 MB limit are checked by the
 /// feature): kept until the article is saved with it.
 pub async fn upload_kb_attachment(State(state): State<AppState>, Query(q): Query<NameQuery>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let user = match user(&state, &parts, Some(Perm::KbEdit)).await {
+    let (user, bytes) = match upload_of(&state, req, Perm::KbEdit).await {
         Ok(u) => u,
-        Err(r) => return r,
-    };
-    let bytes = match read_body(body).await {
-        Ok(b) => b,
         Err(r) => return r,
     };
     match app::kb::files::upload(&state.db, &user, &q.name, bytes).await {
@@ -218,13 +215,8 @@ pub async fn upload_kb_attachment(State(state): State<AppState>, Query(q): Query
 
 /// A bundle of articles (zip) to import: kept, and what it holds answered for the preview.
 pub async fn upload_kb_import(State(state): State<AppState>, Query(q): Query<NameQuery>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let user = match user(&state, &parts, Some(Perm::KbEdit)).await {
+    let (user, bytes) = match upload_of(&state, req, Perm::KbEdit).await {
         Ok(u) => u,
-        Err(r) => return r,
-    };
-    let bytes = match read_body(body).await {
-        Ok(b) => b,
         Err(r) => return r,
     };
     match app::kb::import::preview(&state.db, &user, &q.name, bytes).await {

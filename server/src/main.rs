@@ -2,7 +2,7 @@
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use server::{Config, connect, redact, router};
+use server::{Config, connect, redact};
 use tracing_subscriber::EnvFilter;
 
 /// Debug builds render deep view types on the stack; give the workers room.
@@ -105,7 +105,13 @@ async fn serve() -> anyhow::Result<()> {
     if std::env::var(app::emails::settings::SECRET_ENV).map_or(true, |k| k.len() < 16) {
         tracing::warn!("CRM_SECRET_KEY is not set (16+ characters): an SMTP password cannot be saved or used");
     }
-    let app = router(&config, db, config.settings.clone());
+    let (app, kb) = server::router_with_kb(&config, db.clone(), config.settings.clone());
+    // The knowledge base's search index, built now rather than by the first search.
+    tokio::spawn(async move {
+        if let Err(e) = kb.refresh(&db).await {
+            tracing::warn!("知识库 index: {e:?}");
+        }
+    });
     let listener =
         tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     println!("诚商网 CRM listening on http://{}", config.addr);

@@ -103,14 +103,21 @@ pub async fn remove_orphans(db: &DatabaseConnection) -> AppResult<u64> {
         .filter(attachment::Column::UploadedAt.lt(before))
         .all(db)
         .await?;
+    let mut removed = 0;
     for a in &old {
-        let _ = tokio::fs::remove_file(attachments_dir().join(&a.storage_key)).await;
+        // Only while still nobody's (a save may take it meanwhile): the row first, then the file.
+        let gone = attachment::Entity::delete_many()
+            .filter(attachment::Column::Id.eq(a.id))
+            .filter(attachment::Column::OwnerId.is_null())
+            .exec(db)
+            .await?
+            .rows_affected;
+        if gone == 1 {
+            let _ = tokio::fs::remove_file(attachments_dir().join(&a.storage_key)).await;
+            removed += 1;
+        }
     }
-    let ids: Vec<i64> = old.iter().map(|a| a.id).collect();
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    Ok(attachment::Entity::delete_many().filter(attachment::Column::Id.is_in(ids)).exec(db).await?.rows_affected)
+    Ok(removed)
 }
 
 /// The MIME type of a file name's extension.

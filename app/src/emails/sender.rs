@@ -253,7 +253,7 @@ async fn compose(
         .map(|a| Mailbox::new((!server.from_name.is_empty()).then(|| server.from_name.clone()), a))
         .map_err(|_| Outcome::Retry("发件人地址无效,请检查系统参数".into()))?;
     let html = fill(&b.body_html, &v, true);
-    let body = MultiPart::alternative_plain_html(plain_text(&html), html);
+    let body = MultiPart::alternative_plain_html(super::templates::plain_text(&html), html);
     let body = if parts.files.is_empty() {
         body
     } else {
@@ -272,22 +272,6 @@ async fn compose(
         .date_now()
         .multipart(body)
         .map_err(|e| Outcome::Failed(format!("邮件无法生成:{e}")))
-}
-
-/// A plain-text rendering of sanitised HTML (paragraphs and breaks as lines, tags dropped).
-pub fn plain_text(html: &str) -> String {
-    let mut s = html.replace("<br>", "\n").replace("<br/>", "\n").replace("</p>", "\n\n").replace("</li>", "\n");
-    let mut out = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for ch in s.drain(..) {
-        match ch {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
 }
 
 /// Sends one message: 2xx sent, 5xx failed for good, anything else tried again.

@@ -4,7 +4,8 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 use serde_json::json;
 
@@ -17,6 +18,39 @@ use crate::auth::audit::{self, Entry};
 use crate::auth::session::CurrentUser;
 use crate::db::write_txn;
 use crate::error::{AppError, AppResult};
+
+/// A new category (not built in) last among its siblings (`last`: their highest order).
+pub async fn create(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    parent: Option<i64>,
+    title: &str,
+    last: Option<i32>,
+) -> Result<category::Model, DbErr> {
+    let now = Utc::now();
+    category::ActiveModel {
+        parent_id: Set(parent),
+        title: Set(title.to_string()),
+        heading_no: Set(None),
+        sort_order: Set(last.unwrap_or(0) + 1),
+        is_builtin: Set(false),
+        updated_by: Set(Some(user.account.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// The same title twice under one parent, as the unique index refuses it.
+fn unique_title(e: DbErr) -> AppError {
+    if crate::db::unique_violation(&e) {
+        AppError::field("title", "同一级下已有同名类别", "A category of this name exists at this level")
+    } else {
+        e.into()
+    }
+}
 
 pub async fn save_category(db: &DatabaseConnection, user: &CurrentUser, input: CategoryInput) -> AppResult<i64> {
     require_editor(user)?;
@@ -56,7 +90,7 @@ pub async fn save_category(db: &DatabaseConnection, user: &CurrentUser, input: C
                 updated_at: Set(now),
                 ..Default::default()
             };
-            am.update(&txn).await?;
+            am.update(&txn).await.map_err(unique_title)?;
             audit::record(
                 &txn,
                 user,
@@ -68,20 +102,8 @@ pub async fn save_category(db: &DatabaseConnection, user: &CurrentUser, input: C
             id
         }
         None => {
-            let order = cats.values().filter(|c| c.parent_id == parent).map(|c| c.sort_order).max().unwrap_or(0) + 1;
-            let c = category::ActiveModel {
-                parent_id: Set(parent),
-                title: Set(title.clone()),
-                heading_no: Set(None),
-                sort_order: Set(order),
-                is_builtin: Set(false),
-                updated_by: Set(Some(user.account.id)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            let last = cats.values().filter(|c| c.parent_id == parent).map(|c| c.sort_order).max();
+            let c = create(&txn, user, parent, &title, last).await.map_err(unique_title)?;
             audit::record(
                 &txn,
                 user,
@@ -93,13 +115,7 @@ pub async fn save_category(db: &DatabaseConnection, user: &CurrentUser, input: C
             c.id
         }
     };
-    txn.commit().await.map_err(|e| {
-        if crate::db::unique_violation(&e) {
-            AppError::field("title", "同一级下已有同名类别", "A category of this name exists at this level")
-        } else {
-            e.into()
-        }
-    })?;
+    txn.commit().await?;
     Ok(saved)
 }
 

@@ -4,11 +4,12 @@
 use chrono::{Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::ArticleStatus;
-use super::entity::{article, category, revision};
+use super::entity::{article, category};
 use super::text::{plain_text, text_html};
+use super::write::{NewArticle, insert, write_revision};
 use crate::auth::entity::account;
 use crate::error::{AppError, AppResult};
 
@@ -130,43 +131,17 @@ pub async fn generate(db: &DatabaseConnection, count: u64, seed: u64) -> AppResu
                 _ => ArticleStatus::Published,
             };
             let at = now - Duration::minutes(rng.random_range(0..60 * 24 * 365));
-            let a = article::ActiveModel {
-                category_id: Set(leaves[rng.random_range(0..leaves.len())]),
-                title: Set(title),
-                content_text: Set(plain_text(&html)),
-                content_html: Set(html),
-                keywords: Set(keywords),
-                applicable_levels: Set(String::new()),
-                status: Set(status.code().into()),
-                version: Set(1),
-                published_at: Set((status != ArticleStatus::Draft).then_some(at)),
-                view_count: Set(rng.random_range(0..500)),
-                index_seq: Set(seq),
-                created_by: Set(author.id),
-                created_at: Set(at),
-                updated_by: Set(author.id),
-                updated_at: Set(at),
-                deleted_at: Set(None),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            revision::ActiveModel {
-                article_id: Set(a.id),
-                version: Set(1),
-                category_id: Set(a.category_id),
-                title: Set(a.title.clone()),
-                content_html: Set(a.content_html.clone()),
-                keywords: Set(a.keywords.clone()),
-                applicable_levels: Set(String::new()),
-                status: Set(a.status.clone()),
-                edited_by: Set(author.id),
-                edited_at: Set(at),
-                change_note: Set("初始导入".into()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            let fields = NewArticle {
+                category_id: leaves[rng.random_range(0..leaves.len())],
+                title,
+                content_text: plain_text(&html),
+                content_html: html,
+                keywords,
+                levels: String::new(),
+                status,
+            };
+            let a = insert(&txn, author.id, fields, seq, at).await?;
+            write_revision(&txn, author.id, &a, "初始导入").await?;
             written += 1;
         }
         txn.commit().await?;

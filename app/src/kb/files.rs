@@ -5,6 +5,9 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::MAX_ATTACHMENT_BYTES;
+
+/// Attachments an article may keep.
+const MAX_ATTACHMENTS: usize = 50;
 use crate::auth::session::CurrentUser;
 use crate::emails::AttachmentView;
 use crate::emails::attachments::{AttachmentOwner, store};
@@ -93,7 +96,14 @@ pub async fn of_article(db: &impl ConnectionTrait, id: i64) -> AppResult<Vec<Att
 /// the others it had are let go (removed a day on). In the save's transaction.
 pub async fn keep(db: &impl ConnectionTrait, user: &CurrentUser, id: i64, ids: &[i64]) -> AppResult<()> {
     let _ = user;
-    let wanted: Vec<i64> = ids.iter().copied().take(50).collect();
+    if ids.len() > MAX_ATTACHMENTS {
+        return Err(AppError::field(
+            "attachment_ids",
+            &format!("一篇知识点最多 {MAX_ATTACHMENTS} 个附件"),
+            &format!("At most {MAX_ATTACHMENTS} attachments per article"),
+        ));
+    }
+    let wanted: Vec<i64> = ids.to_vec();
     let usable = attachment::Entity::find()
         .filter(of_kb())
         .filter(attachment::Column::Id.is_in(wanted.clone()))
@@ -111,8 +121,10 @@ pub async fn keep(db: &impl ConnectionTrait, user: &CurrentUser, id: i64, ids: &
             "An attachment is missing or belongs elsewhere; upload it again",
         ));
     }
+    // Let go: removed by the upkeep a day from now (the day counts from the release).
     attachment::Entity::update_many()
         .col_expr(attachment::Column::OwnerId, sea_orm::sea_query::Expr::val(Option::<i64>::None))
+        .col_expr(attachment::Column::UploadedAt, sea_orm::sea_query::Expr::val(chrono::Utc::now()))
         .filter(of_kb())
         .filter(attachment::Column::OwnerId.eq(id))
         .filter(attachment::Column::Id.is_not_in(wanted.clone()))

@@ -6,7 +6,7 @@
 use std::io::Read;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::json;
 
 use super::entity::category;
@@ -20,9 +20,10 @@ use crate::auth::session::CurrentUser;
 use crate::db::write_txn;
 use crate::error::{AppError, AppResult};
 
-/// Files a bundle may hold, and bytes a file may have once unzipped.
+/// Files a bundle may hold, bytes a file may have once unzipped, and all of them together.
 const MAX_FILES: usize = 2_000;
 const MAX_FILE_BYTES: u64 = 2 << 20;
+const MAX_TOTAL_BYTES: u64 = 50 << 20;
 
 fn bundles_dir() -> std::path::PathBuf {
     crate::jobs::files_dir().join("kb-import")
@@ -95,6 +96,7 @@ fn read_bundle(bytes: &[u8]) -> AppResult<Vec<Parsed>> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|_| AppError::rejected("不是有效的 zip 文件", "Not a valid zip file"))?;
     let mut out = vec![];
+    let mut total = 0u64;
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).map_err(|_| AppError::rejected("zip 文件已损坏", "The zip file is damaged"))?;
         if f.is_dir() {
@@ -134,6 +136,10 @@ fn read_bundle(bytes: &[u8]) -> AppResult<Vec<Parsed>> {
                 .take(MAX_FILE_BYTES + 1)
                 .read_to_end(&mut buf)
                 .map_err(|_| AppError::rejected("zip 文件已损坏", "The zip file is damaged"))?;
+            total += buf.len() as u64;
+            if total > MAX_TOTAL_BYTES {
+                return Err(AppError::rejected("解压后超过 50 MB,请分批导入", "Over 50 MB unzipped; import in parts"));
+            }
             if buf.len() as u64 > MAX_FILE_BYTES {
                 item.error = Some("文件超过 2 MB".into());
             } else {
@@ -179,7 +185,10 @@ pub async fn preview(
     if !name.to_ascii_lowercase().ends_with(".zip") {
         return Err(AppError::rejected("请上传 .zip 文件", "Upload a .zip file"));
     }
-    let parsed = read_bundle(&bytes)?;
+    sweep().await;
+    let (parsed, bytes) = tokio::task::spawn_blocking(move || read_bundle(&bytes).map(|p| (p, bytes)))
+        .await
+        .map_err(AppError::internal)??;
     let cats = category::Entity::find().all(db).await?;
     let items = parsed
         .into_iter()
@@ -202,15 +211,50 @@ pub async fn run(db: &DatabaseConnection, user: &CurrentUser, input: ImportRun) 
     if input.key.is_empty() || !input.key.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(AppError::NotFound);
     }
+    // Claimed by renaming it: a second 确认导入 of the same bundle finds nothing.
     let file = bundles_dir().join(&input.key);
-    let bytes = tokio::fs::read(&file)
-        .await
-        .map_err(|_| AppError::rejected("导入文件已失效,请重新上传", "The bundle is gone; upload it again"))?;
-    let parsed = read_bundle(&bytes)?;
+    let claimed = bundles_dir().join(format!("{}.importing", input.key));
+    tokio::fs::rename(&file, &claimed).await.map_err(|_| {
+        AppError::rejected("导入文件已失效或已导入,请重新上传", "The bundle is gone or imported; upload it again")
+    })?;
+    let outcome = import_claimed(db, user, &claimed, input.status).await;
+    match &outcome {
+        Ok(_) => {
+            let _ = tokio::fs::remove_file(&claimed).await;
+        }
+        // Failed: it can be tried again.
+        Err(_) => {
+            let _ = tokio::fs::rename(&claimed, &file).await;
+        }
+    }
+    outcome
+}
+
+/// Bundles previewed a day ago and never imported: removed.
+async fn sweep() {
+    let Ok(mut dir) = tokio::fs::read_dir(bundles_dir()).await else { return };
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+    while let Ok(Some(entry)) = dir.next_entry().await {
+        let old = entry.metadata().await.and_then(|m| m.modified()).is_ok_and(|t| t < day_ago);
+        if old {
+            let _ = tokio::fs::remove_file(entry.path()).await;
+        }
+    }
+}
+
+async fn import_claimed(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    claimed: &std::path::Path,
+    status: super::ArticleStatus,
+) -> AppResult<ImportOutcome> {
+    let bytes = tokio::fs::read(claimed).await.map_err(AppError::internal)?;
+    let parsed = tokio::task::spawn_blocking(move || read_bundle(&bytes)).await.map_err(AppError::internal)??;
     let now = Utc::now();
     let txn = write_txn(db).await?;
-    let mut cats = category::Entity::find().all(&txn).await?;
+    // First: the row lock that queues every 知识库 write, so the categories read are current.
     let seq = bump(&txn).await?;
+    let mut cats = category::Entity::find().all(&txn).await?;
     let (mut articles, mut created) = (0u64, 0u64);
     for p in parsed.into_iter().filter(|p| p.item.error.is_none()) {
         // The folders, created where missing.
@@ -219,20 +263,8 @@ pub async fn run(db: &DatabaseConnection, user: &CurrentUser, input: ImportRun) 
             parent = Some(match cats.iter().find(|c| c.parent_id == parent && c.title == *title) {
                 Some(c) => c.id,
                 None => {
-                    let order = cats.iter().filter(|c| c.parent_id == parent).map(|c| c.sort_order).max().unwrap_or(0);
-                    let c = category::ActiveModel {
-                        parent_id: Set(parent),
-                        title: Set(title.clone()),
-                        heading_no: Set(None),
-                        sort_order: Set(order + 1),
-                        is_builtin: Set(false),
-                        updated_by: Set(Some(user.account.id)),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await?;
+                    let last = cats.iter().filter(|c| c.parent_id == parent).map(|c| c.sort_order).max();
+                    let c = super::categories::create(&txn, user, parent, title, last).await?;
                     created += 1;
                     let id = c.id;
                     cats.push(c);
@@ -248,21 +280,20 @@ pub async fn run(db: &DatabaseConnection, user: &CurrentUser, input: ImportRun) 
             content_text: p.plain,
             keywords: String::new(),
             levels: String::new(),
-            status: input.status,
+            status,
         };
-        let a = insert(&txn, user, fields, seq, now).await?;
-        write_revision(&txn, user, &a, "批量导入").await?;
+        let a = insert(&txn, user.account.id, fields, seq, now).await?;
+        write_revision(&txn, user.account.id, &a, "批量导入").await?;
         articles += 1;
     }
     audit::record(
         &txn,
         user,
         Entry::new(Perm::KbEdit.code(), "import", "kb_article")
-            .detail(json!({"articles": articles, "categories": created, "status": input.status.code()})),
+            .detail(json!({"articles": articles, "categories": created, "status": status.code()})),
     )
     .await?;
     txn.commit().await?;
-    let _ = tokio::fs::remove_file(&file).await;
     Ok(ImportOutcome { articles, categories: created })
 }
 

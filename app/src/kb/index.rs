@@ -184,6 +184,28 @@ pub fn parse_query(q: &str) -> Vec<String> {
     terms
 }
 
+/// The titles from the heading down to category `id`, `get` giving a category's parent and
+/// title (a cycle, which the data never has, stops at 16 levels).
+pub fn category_path<'a>(id: i64, get: impl Fn(i64) -> Option<(Option<i64>, &'a str)>) -> Vec<String> {
+    let mut out = vec![];
+    let mut at = Some(id);
+    while let Some((parent, title)) = at.and_then(&get) {
+        out.push(title.to_string());
+        at = parent;
+        if out.len() > 16 {
+            break;
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// The last `n` characters of `s`.
+pub fn last_chars(s: &str, n: usize) -> String {
+    let skip = s.chars().count().saturating_sub(n);
+    s.chars().skip(skip).collect()
+}
+
 /// Which articles a search may return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visible {
@@ -286,17 +308,7 @@ impl Index {
 
     /// 标题 › 子目录 of category `id`.
     fn path(&self, id: i64) -> Vec<String> {
-        let mut out = vec![];
-        let mut at = Some(id);
-        while let Some(c) = at.and_then(|i| self.cats.get(&i)) {
-            out.push(c.title.clone());
-            at = c.parent;
-            if out.len() > 16 {
-                break;
-            }
-        }
-        out.reverse();
-        out
+        category_path(id, |i| self.cats.get(&i).map(|c| (c.parent, c.title.as_str())))
     }
 
     /// Occurrences of `term` in the titles of each category's path (categories without any
@@ -474,17 +486,14 @@ impl Index {
     /// each gram weighs by its rarity, doubled when in the title.
     fn suggest(&self, text: &str, limit: usize) -> Vec<u32> {
         let norm = search_text(text);
-        let tail: String = {
-            let chars: Vec<char> = norm.chars().collect();
-            chars[chars.len().saturating_sub(300)..].iter().collect()
-        };
-        let terms = parse_query(&tail);
-        let exact = self.search(&terms, Visible::Published);
+        let tail = last_chars(&norm, 300);
+        // As a query: what was typed last (a query is cut to its first MAX_QUERY_CHARS).
+        let exact = self.search(&parse_query(&last_chars(&tail, super::MAX_QUERY_CHARS)), Visible::Published);
         if !exact.is_empty() {
             return exact.into_iter().take(limit).collect();
         }
         let grams = gram_counts(&[&tail]);
-        let n = self.slots.len().max(1) as f64;
+        let n = self.docs.iter().filter(|d| d.is_some()).count().max(1) as f64;
         let mut score: HashMap<u32, f64> = HashMap::new();
         let mut weights: Vec<(&str, f64)> = vec![];
         for g in grams.keys() {

@@ -13,12 +13,12 @@ use super::api::{
 };
 use super::{
     ArticleFilter, ArticleRow, ArticleStatus, CategoryInput, CategoryNode, ImportOutcome, ImportPreview, ImportRun,
-    ManageOptions, StatusInput,
+    StatusInput,
 };
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::i18n::{Locale, use_i18n};
-use crate::ui::filters::{DateRange, SelectFilter, TextFilter};
+use crate::ui::filters::{DateRange, IdFilter, SelectFilter, TextFilter};
 use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable};
 use crate::ui::{ErrorBanner, PageHeader, confirm, field_errors, fmt_time, focus_later};
 
@@ -118,12 +118,12 @@ fn ArticlesTab() -> impl IntoView {
     });
     view! {
         <FilterForm list>
-            <OptionFilter label=("类别", "Category") id="cat" options pick=|o| o.categories.clone()
+            <IdFilter label=("类别", "Category") id="cat" options pick=|o| o.categories.clone()
                 value=Signal::derive(move || draft.with(|f| f.category))
                 on_change=Callback::new(move |v| draft.update(|f| f.category = v))/>
             <SelectFilter label=("状态", "Status") id="status" choices=ArticleStatus::CHOICES
                 value=bind_filter!(draft, status) errors=errors/>
-            <OptionFilter label=("更新人", "Updated by") id="editor" options pick=|o| o.editors.clone()
+            <IdFilter label=("更新人", "Updated by") id="editor" options pick=|o| o.editors.clone()
                 value=Signal::derive(move || draft.with(|f| f.editor))
                 on_change=Callback::new(move |v| draft.update(|f| f.editor = v))/>
             <DateRange label=("更新时间", "Updated") id="updated" from=bind_filter!(draft, updated_from)
@@ -146,37 +146,6 @@ fn ArticlesTab() -> impl IntoView {
                     {move || i18n.t(",也可在“导入”页签批量导入。", "; the Import tab takes a whole bundle.")}
                 </p>
             }/>
-    }
-}
-
-/// A filter whose choices come from [`ManageOptions`] (its `id` is the URL parameter too).
-#[component]
-fn OptionFilter(
-    label: (&'static str, &'static str),
-    id: &'static str,
-    options: Resource<Result<ManageOptions, AppError>>,
-    pick: fn(&ManageOptions) -> Vec<(i64, String)>,
-    #[prop(into)] value: Signal<Option<i64>>,
-    on_change: Callback<Option<i64>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="filter-item">
-            <label for=id>{move || i18n.t(label.0, label.1)}</label>
-            <Transition fallback=move || view! { <select id=id disabled=true></select> }>
-                {move || options.get().map(|o| {
-                    let choices = o.as_ref().map(pick).unwrap_or_default();
-                    view! {
-                        <select id=id name=id on:change=move |ev| on_change.run(event_target_value(&ev).parse().ok())>
-                            <option value="">{move || i18n.t("全部", "All")}</option>
-                            {choices.into_iter().map(|(k, name)| view! {
-                                <option value=k.to_string() selected=move || value.get() == Some(k)>{name}</option>
-                            }).collect_view()}
-                        </select>
-                    }
-                })}
-            </Transition>
-        </div>
     }
 }
 

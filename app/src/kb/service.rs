@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::entity::{article, category, search_log};
-use super::index::{Visible, marks, parse_query, snippet};
+use super::index::{Visible, last_chars, marks, parse_query, snippet};
 pub use super::is_editor;
 use super::{
     ArticleBrief, ArticleStatus, ArticleView, CategoryNode, KbHome, SEARCH_PAGE, SearchHit, SearchInput, SearchResult,
@@ -49,17 +49,7 @@ pub(super) async fn categories(db: &impl ConnectionTrait) -> AppResult<HashMap<i
 
 /// 标题 › 子目录 of category `id`.
 pub(super) fn path_of(cats: &HashMap<i64, category::Model>, id: i64) -> Vec<String> {
-    let mut out = vec![];
-    let mut at = Some(id);
-    while let Some(c) = at.and_then(|i| cats.get(&i)) {
-        out.push(c.title.clone());
-        at = c.parent_id;
-        if out.len() > 16 {
-            break;
-        }
-    }
-    out.reverse();
-    out
+    super::index::category_path(id, |i| cats.get(&i).map(|c| (c.parent_id, c.title.as_str())))
 }
 
 /// Category `id` and all below it.
@@ -217,7 +207,10 @@ pub async fn search(state: &AppState, user: &CurrentUser, input: SearchInput) ->
     let visible = if is_editor(user) && !input.panel { Visible::WithDrafts } else { Visible::Published };
     let found = state.kb.search(&terms, visible, page - 1, SEARCH_PAGE).await?;
     if page == 1 {
-        log_search(db, user, &input, found.total).await?;
+        // The log serves gap analysis; a search never fails for it.
+        if let Err(e) = log_search(db, user, &input, found.total).await {
+            tracing::warn!("知识库 search log not written: {e:?}");
+        }
     }
     Ok(SearchResult {
         hits: hits(db, found.found, &terms).await?,
@@ -247,14 +240,14 @@ async fn log_search(db: &impl ConnectionTrait, user: &CurrentUser, input: &Searc
 /// The 3 published articles that best answer the request text typed so far.
 pub async fn suggest(state: &AppState, user: &CurrentUser, text: &str) -> AppResult<Vec<SearchHit>> {
     let _ = user;
-    let text: String = text.chars().rev().take(400).collect::<Vec<_>>().into_iter().rev().collect();
+    let text = last_chars(text, 400);
     if text.trim().chars().count() < 2 {
         return Ok(vec![]);
     }
     state.kb.refresh(&state.db).await?;
     let found = state.kb.suggest(&text, 3).await?;
     // Highlight what of the text a result holds: its words (the whole text when it is short).
-    let mut terms = parse_query(&text);
+    let mut terms = parse_query(&last_chars(&text, super::MAX_QUERY_CHARS));
     if terms.len() == 1 && terms[0].chars().count() > 12 {
         terms.clear();
     }

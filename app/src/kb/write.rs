@@ -177,12 +177,8 @@ fn levels_code(levels: &[crate::members::enums::MemberLevel]) -> String {
 }
 
 /// Writes a revision of `a` as saved.
-pub async fn write_revision(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-    a: &article::Model,
-    note: &str,
-) -> AppResult<()> {
+/// Writes a revision of `a` as saved by account `editor`.
+pub async fn write_revision(db: &impl ConnectionTrait, editor: i64, a: &article::Model, note: &str) -> AppResult<()> {
     revision::ActiveModel {
         article_id: Set(a.id),
         version: Set(a.version),
@@ -192,7 +188,7 @@ pub async fn write_revision(
         keywords: Set(a.keywords.clone()),
         applicable_levels: Set(a.applicable_levels.clone()),
         status: Set(a.status.clone()),
-        edited_by: Set(user.account.id),
+        edited_by: Set(editor),
         edited_at: Set(a.updated_at),
         change_note: Set(note.trim().chars().take(255).collect()),
         ..Default::default()
@@ -219,10 +215,11 @@ pub struct NewArticle {
     pub status: ArticleStatus,
 }
 
-/// Inserts a new article (version 1) in the caller's transaction, whose generation is `seq`.
+/// Inserts a new article (version 1) by account `author` at `now` in the caller's transaction,
+/// whose generation is `seq`.
 pub async fn insert(
     db: &impl ConnectionTrait,
-    user: &CurrentUser,
+    author: i64,
     f: NewArticle,
     seq: i64,
     now: chrono::DateTime<Utc>,
@@ -239,9 +236,9 @@ pub async fn insert(
         published_at: Set((f.status == ArticleStatus::Published).then_some(now)),
         view_count: Set(0),
         index_seq: Set(seq),
-        created_by: Set(user.account.id),
+        created_by: Set(author),
         created_at: Set(now),
-        updated_by: Set(user.account.id),
+        updated_by: Set(author),
         updated_at: Set(now),
         deleted_at: Set(None),
         ..Default::default()
@@ -260,6 +257,8 @@ pub async fn save(db: &DatabaseConnection, user: &CurrentUser, input: ArticleInp
     let keywords = input.keyword_list().join(",");
     let now = Utc::now();
     let txn = write_txn(db).await?;
+    // First: the row lock that queues every 知识库 write (a category deleted meanwhile is seen).
+    let seq = bump(&txn).await?;
     if category::Entity::find_by_id(category_id).one(&txn).await?.is_none() {
         return Err(AppError::field(
             "category_id",
@@ -267,7 +266,6 @@ pub async fn save(db: &DatabaseConnection, user: &CurrentUser, input: ArticleInp
             "No such category; reload and choose again",
         ));
     }
-    let seq = bump(&txn).await?;
     let title = input.title.trim().to_string();
     let (saved, before) = match input.id {
         Some(id) => {
@@ -312,11 +310,11 @@ pub async fn save(db: &DatabaseConnection, user: &CurrentUser, input: ArticleInp
                 levels: levels_code(&input.levels),
                 status,
             };
-            (insert(&txn, user, fields, seq, now).await?, None)
+            (insert(&txn, user.account.id, fields, seq, now).await?, None)
         }
     };
     super::files::keep(&txn, user, saved.id, &input.attachment_ids).await?;
-    write_revision(&txn, user, &saved, &input.change_note).await?;
+    write_revision(&txn, user.account.id, &saved, &input.change_note).await?;
     let detail = match &before {
         Some(b) => json!({"changes": audit::diff(&logged(b), &logged(&saved)), "note": input.change_note.trim()}),
         None => logged(&saved),
@@ -336,11 +334,11 @@ pub async fn save(db: &DatabaseConnection, user: &CurrentUser, input: ArticleInp
 pub async fn set_status(db: &DatabaseConnection, user: &CurrentUser, input: StatusInput) -> AppResult<ArticleSaved> {
     require_editor(user)?;
     let txn = write_txn(db).await?;
+    let seq = bump(&txn).await?;
     let old = for_write(&txn, input.id, input.version).await?;
     if old.status() == input.status {
         return Err(AppError::rejected("状态未改变", "The status is unchanged"));
     }
-    let seq = bump(&txn).await?;
     let now = Utc::now();
     let am = article::ActiveModel {
         status: Set(input.status.code().into()),
@@ -361,7 +359,7 @@ pub async fn set_status(db: &DatabaseConnection, user: &CurrentUser, input: Stat
         return Err(crate::db::conflict(&txn, Some(old.updated_by)).await);
     }
     let new = article::Entity::find_by_id(old.id).one(&txn).await?.ok_or(AppError::NotFound)?;
-    write_revision(&txn, user, &new, &format!("状态改为{}", input.status.zh())).await?;
+    write_revision(&txn, user.account.id, &new, &format!("状态改为{}", input.status.zh())).await?;
     audit::record(
         &txn,
         user,
@@ -377,8 +375,8 @@ pub async fn set_status(db: &DatabaseConnection, user: &CurrentUser, input: Stat
 pub async fn delete(db: &DatabaseConnection, user: &CurrentUser, id: i64, version: i32) -> AppResult<()> {
     require_editor(user)?;
     let txn = write_txn(db).await?;
-    let old = for_write(&txn, id, version).await?;
     let seq = bump(&txn).await?;
+    let old = for_write(&txn, id, version).await?;
     let now = Utc::now();
     let am = article::ActiveModel {
         deleted_at: Set(Some(now)),
@@ -438,7 +436,8 @@ pub async fn revision_diff(
     Ok(RevisionDiff { version, previous: prev.map(|p| p.version), lines })
 }
 
-/// Restores revision `version` as the article's next version (attachments stay as they are).
+/// Restores revision `version`'s category, title, body, keywords and levels as the article's
+/// next version (its status and attachments stay as they are).
 pub async fn restore(db: &DatabaseConnection, user: &CurrentUser, input: RestoreInput) -> AppResult<ArticleSaved> {
     require_editor(user)?;
     let r = revision::Entity::find()
@@ -447,6 +446,8 @@ pub async fn restore(db: &DatabaseConnection, user: &CurrentUser, input: Restore
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    // The article keeps its status (restoring a draft's text does not unpublish it).
+    let current = article::Entity::find_by_id(input.id).filter(live()).one(db).await?.ok_or(AppError::NotFound)?;
     let attachment_ids = super::files::of_article(db, input.id).await?.into_iter().map(|a| a.id).collect();
     let cats = categories(db).await?;
     let category_id = if cats.contains_key(&r.category_id) { Some(r.category_id) } else { None };
@@ -458,7 +459,7 @@ pub async fn restore(db: &DatabaseConnection, user: &CurrentUser, input: Restore
             version: input.current,
             category_id,
             levels: r.applicable_levels.split(',').filter_map(crate::members::enums::MemberLevel::parse).collect(),
-            status: ArticleStatus::parse(&r.status),
+            status: Some(current.status()),
             change_note: format!("恢复至版本 {}", r.version),
             attachment_ids,
             title: r.title,

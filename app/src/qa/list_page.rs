@@ -6,14 +6,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{draw_qa_sample, list_qa, load_qa_options};
-use super::{QaFilter, QaOptions, QaResult, QaRow, QaSample, QaShown, QaStatus, SampleInput};
+use super::{QaFilter, QaResult, QaRow, QaSample, QaShown, QaStatus, SampleInput};
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
 use crate::members::enums::{self, CustomerType};
 use crate::requests::{AcceptingDept, Channel, HandlingDept, RequestType};
-use crate::ui::filters::{DateRange, SelectFilter, TextFilter};
+use crate::ui::filters::{DateRange, IdFilter, SelectFilter, TextFilter};
 use crate::ui::list::{FilterButtons, FilterForm, ListState, ListTable, Results, UrlFilter};
 use crate::ui::{Page, PageHeader, Pager, field_errors, fmt_opt_time, fmt_time};
 
@@ -138,37 +138,6 @@ pub fn QaListPage() -> impl IntoView {
                     }/>
             }.into_any(),
         }}
-    }
-}
-
-/// An organisation or account filter whose choices come from [`QaOptions`].
-#[component]
-pub(crate) fn IdFilter(
-    label: (&'static str, &'static str),
-    id: &'static str,
-    options: Resource<Result<QaOptions, AppError>>,
-    pick: fn(&QaOptions) -> Vec<(i64, String)>,
-    #[prop(into)] value: Signal<Option<i64>>,
-    on_change: Callback<Option<i64>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="filter-item">
-            <label for=id>{move || i18n.t(label.0, label.1)}</label>
-            <Transition fallback=move || view! { <select id=id disabled=true></select> }>
-                {move || options.get().map(|o| {
-                    let choices = o.as_ref().map(pick).unwrap_or_default();
-                    view! {
-                        <select id=id name=id on:change=move |ev| on_change.run(event_target_value(&ev).parse().ok())>
-                            <option value="">{move || i18n.t("全部", "All")}</option>
-                            {choices.into_iter().map(|(k, name)| view! {
-                                <option value=k.to_string() selected=move || value.get() == Some(k)>{name}</option>
-                            }).collect_view()}
-                        </select>
-                    }
-                })}
-            </Transition>
-        </div>
     }
 }
 

@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 
 use super::api::{load_qa_options, load_qa_report};
-use super::list_page::IdFilter;
 use super::{QaReport, QaReportFilter, QaReportRow, QaResult, QaTally};
 use crate::bind_filter;
 use crate::exports::ExportButtons;
 use crate::i18n::use_i18n;
 use crate::requests::{AcceptingDept, RequestType};
+use crate::ui::filters::IdFilter;
 use crate::ui::filters::{DateRange, SelectFilter};
 use crate::ui::list::{FilterButtons, FilterForm, ListState, Results, UrlFilter};
 use crate::ui::{PageHeader, Pager, field_errors, fmt_time};

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::ChoiceSelect;
 use super::list::FilterField;
-use crate::error::FieldErrors;
+use crate::error::{AppError, FieldErrors};
 use crate::i18n::use_i18n;
 
 #[component]
@@ -96,5 +96,40 @@ pub fn check_date_range(e: &mut crate::error::FieldErrors, field: &str, from: &s
         && a > b
     {
         e.add(field, "开始日期不能晚于结束日期", "The start date is after the end date");
+    }
+}
+
+/// A filter on an id (an organisation, an account, a category) whose choices come with the
+/// page's options: `pick` takes them out; 全部 is `None`.
+#[component]
+pub fn IdFilter<T>(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    options: Resource<Result<T, AppError>>,
+    pick: fn(&T) -> Vec<(i64, String)>,
+    #[prop(into)] value: Signal<Option<i64>>,
+    on_change: Callback<Option<i64>>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for=id>{move || i18n.t(label.0, label.1)}</label>
+            <Transition fallback=move || view! { <select id=id disabled=true></select> }>
+                {move || options.get().map(|o| {
+                    let choices = o.as_ref().map(pick).unwrap_or_default();
+                    view! {
+                        <select id=id name=id on:change=move |ev| on_change.run(event_target_value(&ev).parse().ok())>
+                            <option value="">{move || i18n.t("全部", "All")}</option>
+                            {choices.into_iter().map(|(k, name)| view! {
+                                <option value=k.to_string() selected=move || value.get() == Some(k)>{name}</option>
+                            }).collect_view()}
+                        </select>
+                    }
+                })}
+            </Transition>
+        </div>
     }
 }
