@@ -14,9 +14,12 @@
 pub mod api;
 pub mod article_page;
 pub mod browse_page;
+pub mod categories_tab;
 pub mod editor_page;
+pub mod import_tab;
 pub mod manage_page;
 pub mod panel;
+pub mod revisions_view;
 
 #[cfg(feature = "ssr")]
 pub mod categories;
@@ -27,11 +30,15 @@ pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod files;
 #[cfg(feature = "ssr")]
+pub mod highlight;
+#[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod index;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod terms;
 #[cfg(feature = "ssr")]
 pub mod text;
 #[cfg(feature = "ssr")]
@@ -429,6 +436,23 @@ pub struct ImportRun {
 pub struct ImportOutcome {
     pub articles: u64,
     pub categories: u64,
+}
+
+// The maintenance pages' messages.
+/// A message in both languages, picked when shown.
+pub type Notice = leptos::prelude::RwSignal<Option<(String, String)>>;
+
+pub fn notice_signal(notice: Notice) -> leptos::prelude::Signal<Option<String>> {
+    let i18n = crate::i18n::use_i18n();
+    use leptos::prelude::Get;
+    leptos::prelude::Signal::derive(move || notice.get().map(|(zh, en)| i18n.pick(&zh, &en)))
+}
+
+pub fn pick(locale: crate::i18n::Locale, zh: String, en: String) -> String {
+    match locale {
+        crate::i18n::Locale::Zh => zh,
+        crate::i18n::Locale::En => en,
+    }
 }
 
 #[cfg(test)]

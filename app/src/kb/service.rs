@@ -12,8 +12,10 @@ use sea_orm::{
 };
 
 use super::entity::{article, category, search_log};
-use super::index::{Visible, last_chars, marks, parse_query, snippet};
+use super::highlight::{marks, snippet};
+use super::index::Visible;
 pub use super::is_editor;
+use super::terms::{last_chars, parse_query};
 use super::{
     ArticleBrief, ArticleStatus, ArticleView, CategoryNode, KbHome, SEARCH_PAGE, SearchHit, SearchInput, SearchResult,
     SearchSource, ZeroResultRow,
@@ -49,7 +51,7 @@ pub(super) async fn categories(db: &impl ConnectionTrait) -> AppResult<HashMap<i
 
 /// 标题 › 子目录 of category `id`.
 pub(super) fn path_of(cats: &HashMap<i64, category::Model>, id: i64) -> Vec<String> {
-    super::index::category_path(id, |i| cats.get(&i).map(|c| (c.parent_id, c.title.as_str())))
+    super::terms::category_path(id, |i| cats.get(&i).map(|c| (c.parent_id, c.title.as_str())))
 }
 
 /// Category `id` and all below it.
