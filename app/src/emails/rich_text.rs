@@ -1,4 +1,6 @@
-//! The rich-text editor of e-mail bodies (compose and templates).
+//! The rich-text editor of e-mail bodies and 知识库 articles, and the plain text of its HTML
+//! (for the text part of an e-mail, search, and the same content check in the browser as on
+//! the server).
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
@@ -78,4 +80,85 @@ pub fn insert_text(text: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = text;
+}
+
+/// Tags after which the plain text starts a new line.
+const BLOCKS: [&str; 16] =
+    ["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol"];
+
+/// The plain text of (sanitised) HTML: tags gone, entities decoded, a line per block, white
+/// space within a line collapsed, no empty lines.
+pub fn plain_text(html: &str) -> String {
+    let mut raw = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        raw.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            // A lone `<` is text.
+            raw.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if BLOCKS.contains(&name.as_str()) {
+            raw.push('\n');
+        } else if name == "td" || name == "th" {
+            raw.push(' ');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    raw.push_str(rest);
+    decode_entities(&raw)
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`, `&apos;`, `&nbsp;` and numeric references decoded;
+/// anything else left as written.
+pub fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let decoded = after.find(';').filter(|end| *end <= 10).and_then(|end| {
+            let name = &after[..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" | "#39" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }

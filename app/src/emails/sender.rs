@@ -253,7 +253,7 @@ async fn compose(
         .map(|a| Mailbox::new((!server.from_name.is_empty()).then(|| server.from_name.clone()), a))
         .map_err(|_| Outcome::Retry("发件人地址无效,请检查系统参数".into()))?;
     let html = fill(&b.body_html, &v, true);
-    let body = MultiPart::alternative_plain_html(super::templates::plain_text(&html), html);
+    let body = MultiPart::alternative_plain_html(super::rich_text::plain_text(&html), html);
     let body = if parts.files.is_empty() {
         body
     } else {

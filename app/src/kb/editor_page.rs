@@ -95,24 +95,6 @@ pub fn KbArticleEditPage() -> impl IntoView {
     }
 }
 
-/// The plain text of the editor's HTML (for the client-side check that there is content).
-fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&nbsp;", " ")
-}
-
 #[component]
 fn ArticleForm(
     edit: ArticleEdit,
@@ -144,7 +126,7 @@ fn ArticleForm(
         }
         let mut input = form.get_untracked();
         input.attachment_ids = files.with_untracked(|f| f.iter().map(|a| a.id).collect());
-        if let Err(e) = input.validate(&plain_text(&input.content_html)) {
+        if let Err(e) = input.validate(&crate::emails::rich_text::plain_text(&input.content_html)) {
             error.set(Some(e));
             return;
         }

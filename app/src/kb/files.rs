@@ -94,8 +94,7 @@ pub async fn of_article(db: &impl ConnectionTrait, id: i64) -> AppResult<Vec<Att
 
 /// Article `id` keeps exactly the attachments `ids` (its own, or uploaded and not yet taken);
 /// the others it had are let go (removed a day on). In the save's transaction.
-pub async fn keep(db: &impl ConnectionTrait, user: &CurrentUser, id: i64, ids: &[i64]) -> AppResult<()> {
-    let _ = user;
+pub async fn keep(db: &impl ConnectionTrait, id: i64, ids: &[i64]) -> AppResult<()> {
     if ids.len() > MAX_ATTACHMENTS {
         return Err(AppError::field(
             "attachment_ids",

@@ -231,12 +231,15 @@ impl Index {
         }
         let prepared: Vec<Term> = terms
             .iter()
-            .map(|t| Term {
-                text: t,
-                one_gram: is_one_gram(t),
-                cats: self.category_hits(t),
-                counts: if is_one_gram(t) { self.postings.get(t.as_str()) } else { None },
-                finder: memmem::Finder::new(t.as_bytes()),
+            .map(|t| {
+                let one_gram = is_one_gram(t);
+                Term {
+                    text: t,
+                    one_gram,
+                    cats: self.category_hits(t),
+                    counts: if one_gram { self.postings.get(t.as_str()) } else { None },
+                    finder: memmem::Finder::new(t.as_bytes()),
+                }
             })
             .collect();
         // Candidates: per term, what its grams propose plus the articles of categories it

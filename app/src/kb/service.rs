@@ -163,11 +163,6 @@ pub async fn category_articles(
     Ok(p.with_items(items))
 }
 
-/// The search terms of a query, and whether it had any.
-fn terms_of(q: &str) -> Vec<String> {
-    parse_query(q)
-}
-
 /// The hits of a page with their highlights and snippets (the contents read for them only).
 async fn hits(
     db: &impl ConnectionTrait,
@@ -200,7 +195,7 @@ async fn hits(
 
 pub async fn search(state: &AppState, user: &CurrentUser, input: SearchInput) -> AppResult<SearchResult> {
     let db = &state.db;
-    let terms = terms_of(&input.q);
+    let terms = parse_query(&input.q);
     let page = crate::ui::page_number(input.page);
     if terms.is_empty() {
         return Ok(SearchResult { hits: vec![], total: 0, page, per_page: SEARCH_PAGE, empty_query: true });
@@ -240,8 +235,7 @@ async fn log_search(db: &impl ConnectionTrait, user: &CurrentUser, input: &Searc
 }
 
 /// The 3 published articles that best answer the request text typed so far.
-pub async fn suggest(state: &AppState, user: &CurrentUser, text: &str) -> AppResult<Vec<SearchHit>> {
-    let _ = user;
+pub async fn suggest(state: &AppState, text: &str) -> AppResult<Vec<SearchHit>> {
     let text = last_chars(text, 400);
     if text.trim().chars().count() < 2 {
         return Ok(vec![]);

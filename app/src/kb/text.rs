@@ -2,7 +2,8 @@
 //! search, snippets, 复制解答 and 引用) — both the rich-text kit of `emails::templates` — and
 //! Markdown or plain text made HTML (the import).
 use crate::emails::html_escape;
-pub use crate::emails::templates::{plain_text, sanitize};
+pub use crate::emails::rich_text::plain_text;
+pub use crate::emails::templates::sanitize;
 
 /// Markdown as HTML (not yet sanitised).
 pub fn markdown_html(md: &str) -> String {

@@ -313,7 +313,7 @@ pub async fn save(db: &DatabaseConnection, user: &CurrentUser, input: ArticleInp
             (insert(&txn, user.account.id, fields, seq, now).await?, None)
         }
     };
-    super::files::keep(&txn, user, saved.id, &input.attachment_ids).await?;
+    super::files::keep(&txn, saved.id, &input.attachment_ids).await?;
     write_revision(&txn, user.account.id, &saved, &input.change_note).await?;
     let detail = match &before {
         Some(b) => json!({"changes": audit::diff(&logged(b), &logged(&saved)), "note": input.change_note.trim()}),
