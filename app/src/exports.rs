@@ -38,6 +38,7 @@ mod server {
         Qa(Box<crate::qa::QaFilter>),
         QaReport(Box<crate::qa::QaReportFilter>),
         Fulfilment(Box<crate::fulfilment::FulfilmentFilter>),
+        Report(Box<crate::reports::ReportFilter>),
     }
     use crate::url::urldecode;
 
@@ -51,7 +52,15 @@ mod server {
     pub const LARGE_EXPORT_ROWS: u64 = 5_000;
 
     pub async fn start(ctx: &Ctx, kind: &str, query: &str, format: &str) -> AppResult<JobStatus> {
+        let q = params(query);
+        let report =
+            (kind == "report").then(|| <crate::reports::ReportFilter as crate::ui::list::UrlFilter>::from_query(&q));
+        let report_kind = report.as_ref().and_then(|f| f.kind());
         let (perm, title) = match kind {
+            "report" => match report_kind {
+                Some(k) => (k.perm(), k.zh()),
+                None => return Err(AppError::field("kind", "请选择报表类型", "Choose a report")),
+            },
             "member_services" => (Perm::QueryMemberService, "会员资料及服务查询"),
             "published_info" => (Perm::QueryPublishedInfo, "会员发布信息查询"),
             "push_logs" => (Perm::QueryPushLog, "信息推送邮件查询"),
@@ -64,7 +73,6 @@ mod server {
         };
         let user = ctx.require(perm).await?;
         let format = Format::parse(format)?;
-        let q = params(query);
         let what = match kind {
             "member_services" => {
                 let f = <MemberFilter as crate::ui::list::UrlFilter>::from_query(&q);
@@ -91,6 +99,18 @@ mod server {
                 let f = <crate::qa::QaFilter as crate::ui::list::UrlFilter>::from_query(&q);
                 f.validate()?;
                 What::Qa(Box::new(f))
+            }
+            "report" => {
+                let f = report.unwrap_or_default();
+                f.validate(crate::cst::today())?;
+                if format != Format::Xlsx {
+                    return Err(AppError::field(
+                        "format",
+                        "报表只能导出为 Excel",
+                        "Reports are exported as Excel workbooks",
+                    ));
+                }
+                What::Report(Box::new(f))
             }
             "qa_report" => {
                 let f = <crate::qa::QaReportFilter as crate::ui::list::UrlFilter>::from_query(&q);
@@ -121,7 +141,7 @@ mod server {
                 What::Requests(f) => crate::requests::lists::count_upto(db, &user, f, cap).await?,
                 What::Qa(f) => crate::qa::export::count_upto(db, &user, f, cap).await?,
                 // (One summary and the errors, whatever the number of inspections.)
-                What::QaReport(_) => 0,
+                What::QaReport(_) | What::Report(_) => 0,
                 What::Fulfilment(f) => crate::fulfilment::list::count_upto(db, &user, f, cap).await?,
             };
             if n > LARGE_EXPORT_ROWS {
@@ -175,6 +195,10 @@ mod server {
                     }
                     What::QaReport(f) => (
                         crate::qa::report::workbook(&db, &user, f, &path).await?,
+                        crate::ui::list::UrlFilter::to_query(f.as_ref()),
+                    ),
+                    What::Report(f) => (
+                        crate::reports::export::write(&db, &user, f, &path).await?,
                         crate::ui::list::UrlFilter::to_query(f.as_ref()),
                     ),
                     What::Fulfilment(f) => {

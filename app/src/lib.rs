@@ -34,6 +34,7 @@ pub mod member360;
 pub mod members;
 pub mod notify;
 pub mod qa;
+pub mod reports;
 pub mod requests;
 pub mod routes;
 #[cfg(feature = "ssr")]

@@ -20,6 +20,7 @@ pub enum MenuGroup {
     Intake,
     CsAdmin,
     Business,
+    Reports,
     Kb,
     Archive,
     Crm,
@@ -27,8 +28,17 @@ pub enum MenuGroup {
 }
 
 impl MenuGroup {
-    pub const ALL: [MenuGroup; 8] =
-        [Self::Query, Self::Intake, Self::CsAdmin, Self::Business, Self::Kb, Self::Archive, Self::Crm, Self::System];
+    pub const ALL: [MenuGroup; 9] = [
+        Self::Query,
+        Self::Intake,
+        Self::CsAdmin,
+        Self::Business,
+        Self::Reports,
+        Self::Kb,
+        Self::Archive,
+        Self::Crm,
+        Self::System,
+    ];
 
     pub fn label(self) -> (&'static str, &'static str) {
         match self {
@@ -36,6 +46,7 @@ impl MenuGroup {
             Self::Intake => ("客服受理", "CS intake"),
             Self::CsAdmin => ("客服管理", "CS management"),
             Self::Business => ("相关业务功能", "Business departments"),
+            Self::Reports => ("报表", "Reports"),
             Self::Kb => ("知识库", "Knowledge base"),
             Self::Archive => ("档案管理", "Archives"),
             Self::Crm => ("客户跟进", "Customer follow-up"),
@@ -195,6 +206,10 @@ pages! {
         perms [BizInfo, FulfilmentMark], menu(Business, "精准匹配", "Precise matching");
     Messages "/messages" => crate::notify::page::MessagesPage,
         perms [];
+
+    Reports "/reports" => crate::reports::page::ReportsPage,
+        perms [ReportMemberCount, ReportRequestVolume, ReportRequestType, ReportCallback, ReportPublishedInfo,
+            ReportEmailPush, ReportRepNeedByType], menu(Reports, "报表中心", "Report centre");
 
     KbHome "/kb" => crate::kb::browse_page::KbPage,
         perms [Kb], menu(Kb, "知识库", "Knowledge base");

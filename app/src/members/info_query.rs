@@ -24,7 +24,7 @@ fn p(col: &str) -> Expr {
     Expr::col((Alias::new("p"), Alias::new(col)))
 }
 
-fn base(backend: DbBackend, kind: InfoKind, f: &InfoFilter, scope: &Scope) -> SelectStatement {
+pub(crate) fn base(backend: DbBackend, kind: InfoKind, f: &InfoFilter, scope: &Scope) -> SelectStatement {
     let table = match kind {
         InfoKind::Published => "published_info",
         InfoKind::Pushes => "info_push_log",

@@ -133,3 +133,52 @@ where
         </div>
     }
 }
+
+/// Several values of one field, as chips to tick: comma-separated in the draft, one
+/// `name=value` per ticked box in a form submitted before hydration (the URL filter joins
+/// them again). `choices` are (code, 中文, English).
+#[component]
+pub fn ChecksFilter(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    #[prop(into)] choices: Signal<Vec<(String, String, String)>>,
+    value: FilterField,
+    errors: Signal<FieldErrors>,
+    /// Shown, not editable (a rep office's own organisation).
+    #[prop(optional, into)]
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let has = move |code: &str| value.value.with(|v| v.split(',').any(|x| x == code));
+    let toggle = move |code: String| {
+        let mut picked: Vec<String> =
+            value.value.get_untracked().split(',').filter(|s| !s.is_empty()).map(String::from).collect();
+        if let Some(i) = picked.iter().position(|x| *x == code) {
+            picked.remove(i);
+        } else {
+            picked.push(code);
+        }
+        value.set.run(picked.join(","));
+    };
+    view! {
+        <div class="filter-item filter-checks">
+            <span class="label" id=format!("{id}-label")>{move || i18n.t(label.0, label.1)}</span>
+            <div>
+                <div class="chips" role="group" aria-labelledby=format!("{id}-label")>
+                    {move || choices.get().into_iter().map(|(code, zh, en)| {
+                        let (c1, c2, c3) = (code.clone(), code.clone(), code.clone());
+                        view! {
+                            <label class="chip" class:on=move || has(&c1)>
+                                <input type="checkbox" name=value.name value=code.clone() disabled=disabled
+                                    checked=move || has(&c2) prop:checked=move || has(&c3)
+                                    on:change=move |_| toggle(code.clone())/>
+                                {move || if i18n.locale() == crate::i18n::Locale::Zh { zh.clone() } else { en.clone() }}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                <FieldError id=id errors=errors/>
+            </div>
+        </div>
+    }
+}

@@ -21,6 +21,7 @@ mod matrix;
 mod members;
 mod qa;
 mod rep_needs;
+mod reports;
 mod requests;
 mod requests_listing;
 mod requests_sla;

@@ -29,6 +29,8 @@ fn holders(perm: &str) -> &'static [&'static str] {
         "fulfilment_config" | "biz_info" => &["manager"],
         "kb" => &ROLES,
         "kb_edit" => &["manager", "supervisor"],
+        "reports" => &["manager", "supervisor", "qa", "gz_rep", "sh_rep"],
+        "report_all" => &["manager", "supervisor", "gz_rep", "sh_rep"],
         other => panic!("no expectation for {other}"),
     }
 }
@@ -252,6 +254,14 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
         ("kb/category/delete", json!({"id": 999_999}), &["kb_edit"]),
         ("kb/zero-results", json!({"days": 30}), &["kb_edit"]),
         ("kb/import", json!({"input": {"key": "", "status": "draft"}}), &["kb_edit"]),
+        ("reports/options", json!({}), &["reports"]),
+        ("reports/run", json!({"filter": {"kind": "request_type", "preset": "this_month"}}), &["reports"]),
+        ("reports/run", json!({"filter": {"kind": "member_count", "preset": "this_month"}}), &["report_all"]),
+        (
+            "exports/start",
+            json!({"kind": "report", "query": "kind=request_type&preset=bogus", "format": "xlsx"}),
+            &["reports"],
+        ),
         ("calendar/get", json!({"year": 2026}), &["settings"]),
         ("calendar/week", json!({"week": []}), &["settings"]),
         ("calendar/day", json!({"day": {"day": "", "kind": "holiday", "name": ""}}), &["settings"]),

@@ -52,6 +52,9 @@ pub struct RepSubmitted {
     pub request_no: String,
 }
 
+/// 诉求类型 filter value of needs HQ has not classified yet.
+pub const UNCLASSIFIED: &str = "none";
+
 url_filter! {
     /// The filters of 我的需求 (PG-28), 代表处需求处理 (PG-29) and the inbox's 代表处需求 tab.
     RepFilter;
@@ -69,6 +72,8 @@ code_enum! {
         Handling = ("handling", "处理中", "In progress"),
         Answered = ("answered", "部门已反馈", "Department replied"),
         Done = ("done", "已反馈代表处", "Answered"),
+        /// Every need but the withdrawn (the reports' drill-down lands here).
+        All = ("all", "全部", "All"),
     }
 }
 
@@ -79,6 +84,14 @@ impl QueueTab {
             Self::Handling => &[RepState::HqProcessing, RepState::DeptPending, RepState::DeptProcessing],
             Self::Answered => &[RepState::FeedbackReceived],
             Self::Done => &[RepState::Completed],
+            Self::All => &[
+                RepState::Submitted,
+                RepState::HqProcessing,
+                RepState::DeptPending,
+                RepState::DeptProcessing,
+                RepState::FeedbackReceived,
+                RepState::Completed,
+            ],
         }
     }
 }
@@ -88,7 +101,7 @@ impl RepFilter {
         let mut e = FieldErrors::default();
         type Check<'a> = (&'static str, &'a str, fn(&str) -> bool);
         let codes: [Check; 4] = [
-            ("type", &self.request_type, |v| RequestType::parse(v).is_some()),
+            ("type", &self.request_type, |v| RequestType::parse(v).is_some() || v == UNCLASSIFIED),
             ("dept", &self.handling_dept, |v| HandlingDept::parse(v).is_some()),
             ("hstatus", &self.handling_status, |v| HandlingStatus::parse(v).is_some()),
             ("state", &self.state, |v| RepState::parse(v).is_some()),

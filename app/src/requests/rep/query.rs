@@ -60,7 +60,7 @@ pub fn is_actor(user: &CurrentUser, n: &rep_office_request::Model, actor: RepAct
 }
 
 /// The filter's conditions shared by the lists.
-fn filter_condition(backend: sea_orm::DbBackend, f: &RepFilter) -> Condition {
+pub(crate) fn filter_condition(backend: sea_orm::DbBackend, f: &RepFilter) -> Condition {
     let mut cond = Condition::all();
     let no = f.no.trim().to_uppercase();
     if !no.is_empty() {
@@ -70,7 +70,11 @@ fn filter_condition(backend: sea_orm::DbBackend, f: &RepFilter) -> Condition {
     if !keyword.is_empty() {
         cond = cond.add(contains(backend, Expr::col(N::Content), keyword));
     }
-    for (col, v) in [(N::RequestType, &f.request_type), (N::HandlingDept, &f.handling_dept), (N::State, &f.state)] {
+    if f.request_type == super::UNCLASSIFIED {
+        cond = cond.add(N::RequestType.is_null());
+    }
+    let kind = if f.request_type == super::UNCLASSIFIED { &String::new() } else { &f.request_type };
+    for (col, v) in [(N::RequestType, kind), (N::HandlingDept, &f.handling_dept), (N::State, &f.state)] {
         if !v.is_empty() {
             cond = cond.add(col.eq(v.as_str()));
         }
