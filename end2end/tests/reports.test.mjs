@@ -12,20 +12,25 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-/// The text of the entries of a zip file (an xlsx) by name.
+/// The text of the entries of a zip file (an xlsx) by name, read through its central
+/// directory (the local headers of a streamed zip carry no sizes).
 function unzip(buffer) {
   const files = {};
-  let at = 0;
-  while (buffer.readUInt32LE(at) === 0x04034b50) {
-    const method = buffer.readUInt16LE(at + 8);
-    const size = buffer.readUInt32LE(at + 18);
-    const nameLen = buffer.readUInt16LE(at + 26);
-    const extraLen = buffer.readUInt16LE(at + 28);
-    const name = buffer.toString('utf8', at + 30, at + 30 + nameLen);
-    const start = at + 30 + nameLen + extraLen;
+  let end = buffer.length - 22;
+  while (end >= 0 && buffer.readUInt32LE(end) !== 0x06054b50) end -= 1;
+  const count = buffer.readUInt16LE(end + 10);
+  let at = buffer.readUInt32LE(end + 16);
+  for (let i = 0; i < count; i += 1) {
+    const method = buffer.readUInt16LE(at + 10);
+    const size = buffer.readUInt32LE(at + 20);
+    const nameLen = buffer.readUInt16LE(at + 28);
+    const skip = nameLen + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+    const name = buffer.toString('utf8', at + 46, at + 46 + nameLen);
+    const local = buffer.readUInt32LE(at + 42);
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
     const data = buffer.subarray(start, start + size);
     files[name] = (method === 8 ? inflateRawSync(data) : data).toString('utf8');
-    at = start + size;
+    at += 46 + skip;
   }
   return files;
 }

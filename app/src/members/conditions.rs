@@ -435,5 +435,32 @@ pub fn record_condition(f: &MemberFilter) -> Condition {
     cond = eq_code(cond, r("service_type"), &f.service_type);
     cond = eq_code(cond, r("service_result"), &f.service_result);
     cond = eq_code(cond, r("qa_status"), &f.qa_status);
-    eq_code(cond, r("qa_result"), &f.qa_result)
+    cond = eq_code(cond, r("qa_result"), &f.qa_result);
+    if let Some(org) = f.service_org {
+        cond = cond.add(r("organization_id").eq(org));
+    }
+    callback_condition(cond, f)
+}
+
+/// The record of a callback recorded here (`cbr=1`; not one carried over from the previous
+/// system) with the 回访内容 / 接通情况 / 满意程度 asked for: the reports' drill-down (R-3).
+fn callback_condition(cond: Condition, f: &MemberFilter) -> Condition {
+    if [&f.record_callback, &f.record_content, &f.record_reach, &f.record_rating].iter().all(|v| v.is_empty()) {
+        return cond;
+    }
+    let cb = |col: &str| Expr::col((Alias::new("cbr"), Alias::new(col)));
+    let mut inner = Condition::all().add(cb("id").equals((Alias::new("r"), Alias::new("source_id"))));
+    inner = eq_code(inner, cb("callback_content"), &f.record_content);
+    inner = eq_code(inner, cb("reach_status"), &f.record_reach);
+    inner = match f.record_rating.as_str() {
+        "" => inner,
+        "none" => inner.add(cb("satisfaction").is_null()),
+        v => inner.add(cb("satisfaction").eq(v)),
+    };
+    let calls = sea_orm::sea_query::Query::select()
+        .expr(Expr::val(1))
+        .from_as(Alias::new("callback"), Alias::new("cbr"))
+        .cond_where(inner)
+        .to_owned();
+    cond.add(r("source_kind").eq(crate::members::enums::SourceKind::Callback.code())).add(Expr::exists(calls))
 }

@@ -18,10 +18,11 @@ url_filter! {
         service_result = "result", fulfilment = "fulfil", info_source = "source", qa_status = "qa", qa_result = "qa_result",
         view = "view", sort = "sort", has_email = "has_email", avatar = "avatar", reg_source = "reg_source",
         callback_from = "cb_from", callback_to = "cb_to", idle_days = "idle", callback_content = "cb_content",
+        record_callback = "cbr", record_content = "cbr_content", record_reach = "cbr_reach", record_rating = "cbr_sat",
     }
     id {
         province = "prov", city = "city", district = "district", org = "org",
-        industry1 = "ind1", industry2 = "ind2", industry3 = "ind3",
+        industry1 = "ind1", industry2 = "ind2", industry3 = "ind3", service_org = "svc_org",
     }
 }
 
@@ -160,7 +161,9 @@ impl MemberFilter {
         [&self.service_from, &self.service_to, &self.service_mode, &self.service_dept, &self.service_type]
             .into_iter()
             .chain([&self.service_result, &self.qa_status, &self.qa_result])
+            .chain([&self.record_callback, &self.record_content, &self.record_reach, &self.record_rating])
             .any(|s| !s.trim().is_empty())
+            || self.service_org.is_some()
     }
 
     /// Checks every code and date; an error names the field.
@@ -195,6 +198,22 @@ impl MemberFilter {
             && !enums::valid(crate::callbacks::CallbackContent::CHOICES, &self.callback_content)
         {
             e.add("cb_content", "请从列表中选择", "Pick a value from the list");
+        }
+        // A callback's own 回访内容 / 接通情况 / 满意程度 (未评价: `none`), as the reports link them.
+        use crate::callbacks::{CallbackContent, Reach, Satisfaction};
+        for (field, v, ok) in [
+            ("cbr", &self.record_callback, self.record_callback == "1"),
+            ("cbr_content", &self.record_content, CallbackContent::parse(&self.record_content).is_some()),
+            ("cbr_reach", &self.record_reach, Reach::parse(&self.record_reach).is_some()),
+            (
+                "cbr_sat",
+                &self.record_rating,
+                Satisfaction::parse(&self.record_rating).is_some() || self.record_rating == "none",
+            ),
+        ] {
+            if !v.is_empty() && !ok {
+                e.add(field, "请从列表中选择", "Pick a value from the list");
+            }
         }
         if !self.idle_days.trim().is_empty() && self.idle().is_none() {
             e.add(

@@ -73,7 +73,11 @@ fn member_filter(metric: MemberMetric, from: &str, to: &str, level: Option<Membe
     m
 }
 
-async fn member_tally(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> AppResult<Vec<(Key, Levels)>> {
+async fn member_tally(
+    frame: &Frame<'_, impl ConnectionTrait>,
+    from: String,
+    to: String,
+) -> AppResult<Vec<(Key, Levels)>> {
     let metric = frame.f.metric();
     let wanted = list(&frame.f.levels);
     let levels: Vec<MemberLevel> = MemberLevel::ALL
@@ -96,7 +100,7 @@ async fn member_tally(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &
         if levels.is_empty() {
             continue;
         }
-        let mut m = member_filter(metric, from, to, like);
+        let mut m = member_filter(metric, &from, &to, like);
         m.level = levels.iter().map(|l| l.code()).collect::<Vec<_>>().join(",");
         let mut cond = customer_condition(frame.backend(), &m, &frame.user.scope);
         let orgs = frame.f.org_ids();
@@ -159,17 +163,7 @@ pub async fn member_count(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<
         cells.push(count(t.0.iter().sum(), link(&all)));
         cells
     };
-    frame
-        .assemble(
-            Rows::Orgs { by_level: false },
-            columns,
-            |per| async move {
-                let (from, to) = dates(&per);
-                member_tally(frame, &from, &to).await
-            },
-            cells,
-        )
-        .await
+    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to| member_tally(frame, from, to), cells).await
 }
 
 /// Published items per organisation: by type, by status, and the members who published.
@@ -201,11 +195,11 @@ fn in_orgs(frame: &Frame<'_, impl ConnectionTrait>, mut q: SelectStatement) -> S
 
 async fn published_tally(
     frame: &Frame<'_, impl ConnectionTrait>,
-    from: &str,
-    to: &str,
+    from: String,
+    to: String,
 ) -> AppResult<Vec<(Key, Published)>> {
     let backend = frame.backend();
-    let f = InfoFilter { from: from.into(), to: to.into(), ..Default::default() };
+    let f = InfoFilter { from, to, ..Default::default() };
     let types = list(&frame.f.info_types);
     let typed = |mut q: SelectStatement| {
         if !types.is_empty() {
@@ -289,17 +283,7 @@ pub async fn published(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Rep
         cells.extend(INFO_STATUSES.iter().enumerate().map(|(i, s)| count(t.statuses[i], link(None, Some(s.0)))));
         cells
     };
-    frame
-        .assemble(
-            Rows::Orgs { by_level: false },
-            columns,
-            |per| async move {
-                let (from, to) = dates(&per);
-                published_tally(frame, &from, &to).await
-            },
-            cells,
-        )
-        .await
+    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to| published_tally(frame, from, to), cells).await
 }
 
 /// Push e-mails per member level.
@@ -332,10 +316,14 @@ fn day_start_of(backend: DbBackend, date_col: &str, days: i64) -> String {
     }
 }
 
-async fn push_tally(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> AppResult<Vec<(Key, Pushes)>> {
+async fn push_tally(
+    frame: &Frame<'_, impl ConnectionTrait>,
+    from: String,
+    to: String,
+) -> AppResult<Vec<(Key, Pushes)>> {
     let backend = frame.backend();
     let levels = list(&frame.f.levels);
-    let f = InfoFilter { from: from.into(), to: to.into(), level: levels.join(","), ..Default::default() };
+    let f = InfoFilter { from, to, level: levels.join(","), ..Default::default() };
     let mut q = base(backend, InfoKind::Pushes, &f, &frame.user.scope);
     if let Some(s) = PushSource::parse(&frame.f.source) {
         q.and_where(p("source").eq(s.code()));
@@ -425,15 +413,5 @@ pub async fn pushes(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Report
             plain(Value::rate(t.opened, t.sent)),
         ]
     };
-    frame
-        .assemble(
-            Rows::Levels,
-            columns,
-            |per| async move {
-                let (from, to) = dates(&per);
-                push_tally(frame, &from, &to).await
-            },
-            cells,
-        )
-        .await
+    frame.assemble(Rows::Levels, columns, |from, to| push_tally(frame, from, to), cells).await
 }

@@ -19,6 +19,9 @@ use crate::ui::filters::{ChecksFilter, DateRange, SelectFilter};
 use crate::ui::list::{FilterForm, ListState, UrlFilter};
 use crate::ui::{PageHeader, field_errors};
 
+/// Any day: the client has no clock in chrono, and validity never depends on the day.
+const CHECK_DAY: chrono::NaiveDate = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a valid date");
+
 fn owned(choices: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
     choices.iter().map(|(c, z, e)| (c.to_string(), z.to_string(), e.to_string())).collect()
 }
@@ -33,9 +36,12 @@ pub fn ReportsPage() -> impl IntoView {
         move || list.filter.get(),
         |f| async move { if f.kind.is_empty() { None } else { Some(run_report(f).await) } },
     );
-    let errors = Signal::derive(move || match report.get() {
-        Some(Some(Err(e))) => field_errors(Some(&e)),
-        _ => Default::default(),
+    // The criteria are checked as the server checks them (the date only shapes the presets'
+    // ranges, never whether they are valid).
+    let errors = Signal::derive(move || {
+        list.filter.with(|f| {
+            if f.kind.is_empty() { Default::default() } else { field_errors(f.validate(CHECK_DAY).err().as_ref()) }
+        })
     });
     let kind = Signal::derive(move || draft.with(|f| f.kind()));
     let shows = move |field: Field| kind.get().is_some_and(|k| k.fields().contains(&field));
@@ -89,30 +95,35 @@ pub fn ReportsPage() -> impl IntoView {
             <div class="filter-item">
                 <label for="kind">{move || i18n.t("报表类型", "Report")}</label>
                 <div>
-                    <select id="kind" name="kind" required=true on:change=move |ev| draft.update(|f| f.kind = event_target_value(&ev))>
-                        <option value="">{move || i18n.t("请选择", "Select…")}</option>
-                        {move || kinds.get().into_iter().map(|(code, zh, en)| {
-                            let c = code.clone();
-                            view! {
-                                <option value=code selected=move || draft.with(|f| f.kind == c)>
-                                    {move || if i18n.locale() == Locale::Zh { zh.clone() } else { en.clone() }}
-                                </option>
-                            }
-                        }).collect_view()}
-                    </select>
+                    // (The options are a resource: read inside a transition, as SSR requires.)
+                    <Transition fallback=|| view! { <select id="kind" disabled=true></select> }>
+                        <select id="kind" name="kind" required=true on:change=move |ev| draft.update(|f| f.kind = event_target_value(&ev))>
+                            <option value="">{move || i18n.t("请选择", "Select…")}</option>
+                            {move || kinds.get().into_iter().map(|(code, zh, en)| {
+                                let c = code.clone();
+                                view! {
+                                    <option value=code selected=move || draft.with(|f| f.kind == c)>
+                                        {move || if i18n.locale() == Locale::Zh { zh.clone() } else { en.clone() }}
+                                    </option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </Transition>
                     <crate::ui::filters::FieldError id="kind" errors=errors/>
                 </div>
             </div>
-            <SelectFilter label=("时间", "Period") id="preset" choices=Preset::CHOICES value=bind_filter!(draft, preset) errors=errors/>
+            <OneOf label=("时间", "Period") id="preset" choices=Preset::CHOICES value=bind_filter!(draft, preset) current=Signal::derive(move || draft.with(|f| f.preset().code())) errors=errors/>
             <Show when=custom>
                 <DateRange label=("起止日期", "Dates") id="from" from=bind_filter!(draft, from) to=bind_filter!(draft, to) errors=errors/>
             </Show>
-            <SelectFilter label=("统计粒度", "Grain") id="grain" choices=Grain::CHOICES value=bind_filter!(draft, grain) errors=errors/>
+            <OneOf label=("统计粒度", "Grain") id="grain" choices=Grain::CHOICES value=bind_filter!(draft, grain) current=Signal::derive(move || draft.with(|f| f.grain().code())) errors=errors/>
             <Show when=move || shows(Field::Metric)>
-                <SelectFilter label=("统计指标", "Metric") id="metric" choices=MemberMetric::CHOICES value=bind_filter!(draft, metric) errors=errors/>
+                <OneOf label=("统计指标", "Metric") id="metric" choices=MemberMetric::CHOICES value=bind_filter!(draft, metric) current=Signal::derive(move || draft.with(|f| f.metric().code())) errors=errors/>
             </Show>
             <Show when=move || shows(Field::Orgs)>
-                <ChecksFilter label=("组织结构", "Organisation") id="orgs" choices=orgs value=bind_filter!(draft, orgs) errors=errors disabled=locked/>
+                <Transition fallback=|| ()>
+                    <ChecksFilter label=("组织结构", "Organisation") id="orgs" choices=orgs value=bind_filter!(draft, orgs) errors=errors disabled=locked/>
+                </Transition>
             </Show>
             <Show when=move || shows(Field::Levels)>
                 <ChecksFilter label=("会员级别", "Member level") id="levels" choices=levels value=bind_filter!(draft, levels) errors=errors/>
@@ -254,5 +265,32 @@ fn ReportView(r: Report) -> impl IntoView {
                 <ul class="muted report-notes">{r.notes.iter().map(|n| { let n = n.clone(); view! { <li>{move || text(&n)}</li> } }).collect_view()}</ul>
             })}
         </section>
+    }
+}
+
+/// A criterion that always has a value (时间, 统计粒度, 统计指标): no 全部, the default shown.
+#[component]
+fn OneOf(
+    label: (&'static str, &'static str),
+    id: &'static str,
+    choices: &'static [(&'static str, &'static str, &'static str)],
+    value: crate::ui::list::FilterField,
+    /// The value in force (the default when the URL has none).
+    current: Signal<&'static str>,
+    errors: Signal<crate::error::FieldErrors>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="filter-item">
+            <label for=id>{move || i18n.t(label.0, label.1)}</label>
+            <div>
+                <select id=id name=value.name on:change=move |ev| value.set.run(event_target_value(&ev))>
+                    {choices.iter().map(|(code, zh, en)| view! {
+                        <option value=*code selected=move || current.get() == *code>{move || i18n.t(zh, en)}</option>
+                    }).collect_view()}
+                </select>
+                <crate::ui::filters::FieldError id=id errors=errors/>
+            </div>
+        </div>
     }
 }

@@ -189,8 +189,12 @@ fn request_statement(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &s
 }
 
 /// One period of R-2, per accepting organisation.
-async fn request_tally(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> AppResult<Vec<(Key, Req)>> {
-    let q = request_statement(frame, from, to)?;
+async fn request_tally(
+    frame: &Frame<'_, impl ConnectionTrait>,
+    from: String,
+    to: String,
+) -> AppResult<Vec<(Key, Req)>> {
+    let q = request_statement(frame, &from, &to)?;
     let mut out = vec![];
     for row in frame.db.query_all(&q).await? {
         let org: i64 = row.try_get("", "accepting_org_id")?;
@@ -281,17 +285,7 @@ pub async fn requests(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Repo
         }
         cells
     };
-    frame
-        .assemble(
-            Rows::Orgs { by_level: false },
-            columns,
-            |p| async move {
-                let (from, to) = dates(&p);
-                request_tally(frame, &from, &to).await
-            },
-            cells,
-        )
-        .await
+    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to| request_tally(frame, from, to), cells).await
 }
 
 /// What R-6 counts per rep office.
@@ -398,25 +392,15 @@ pub async fn rep_needs(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Rep
         cells.push(plain(Value::hours(t.seconds, t.done)));
         cells
     };
-    frame
-        .assemble(
-            Rows::Orgs { by_level: false },
-            columns,
-            |p| async move {
-                let (from, to) = dates(&p);
-                need_tally(frame, &from, &to).await
-            },
-            cells,
-        )
-        .await
+    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to| need_tally(frame, from, to), cells).await
 }
 
-async fn need_tally(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> AppResult<Vec<(Key, Need)>> {
+async fn need_tally(frame: &Frame<'_, impl ConnectionTrait>, from: String, to: String) -> AppResult<Vec<(Key, Need)>> {
     use rep_office_request::Column as N;
     let f = frame.f;
     let base = RepFilter {
-        from: from.into(),
-        to: to.into(),
+        from,
+        to,
         request_type: f.request_type.clone(),
         handling_status: f.handling_status.clone(),
         ..Default::default()

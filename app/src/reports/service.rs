@@ -139,13 +139,13 @@ impl<C: ConnectionTrait> Frame<'_, C> {
         }
     }
 
-    /// Assembles the report: `tally` counts one period (rows keyed by [`Key`]), `cells` turns a
+    /// Assembles the report: `tally` counts one period, its first and last day (rows keyed by [`Key`]), `cells` turns a
     /// row's tally into its cells (with their drill-down links).
     pub async fn assemble<T, Fut>(
         &self,
         layout: Rows,
         columns: Vec<Column>,
-        tally: impl Fn(Period) -> Fut,
+        tally: impl Fn(String, String) -> Fut,
         cells: impl Fn(&T, &Drill) -> Vec<Cell>,
     ) -> AppResult<Report>
     where
@@ -212,7 +212,7 @@ impl<C: ConnectionTrait> Frame<'_, C> {
         let mut per_period: Vec<(Period, T)> = vec![];
         for period in periods.iter().cloned() {
             let mut data: HashMap<Key, T> = HashMap::new();
-            for (k, t) in tally(period.clone()).await? {
+            for (k, t) in tally(period.from.to_string(), period.to.to_string()).await? {
                 data.entry(k).or_default().add(&t);
             }
             let mut keys: Vec<Key> = fixed.clone();
@@ -247,7 +247,7 @@ impl<C: ConnectionTrait> Frame<'_, C> {
         // whole range at once.
         if grain != Grain::Total {
             grand = T::default();
-            for (_, t) in tally(whole.clone()).await? {
+            for (_, t) in tally(whole.from.to_string(), whole.to.to_string()).await? {
                 grand.add(&t);
             }
         }

@@ -8,7 +8,9 @@ use super::{NONE, Report, Value, list};
 use crate::callbacks::{CallbackContent, Reach, Satisfaction};
 use crate::error::AppResult;
 use crate::members::MemberFilter;
-use crate::members::conditions::{c, customer_condition, ts_range};
+use crate::members::conditions::{c, customer_condition, r, record_condition};
+use crate::members::enums::MemberLevel;
+use crate::ui::list::UrlFilter;
 
 fn cb(col: &str) -> Expr {
     Expr::col((Alias::new("cb"), Alias::new(col)))
@@ -34,18 +36,32 @@ impl Tally for Calls {
     }
 }
 
-/// The callbacks of the criteria over `[from, to]`, joined to their member (`c`).
+/// The member query's filter of callback records over `[from, to]` (what a cell's link opens,
+/// before its own office, level and callback values).
+fn record_filter(from: &str, to: &str, levels: String) -> MemberFilter {
+    MemberFilter {
+        service_type: crate::members::enums::SourceKind::Callback.code().into(),
+        service_from: from.into(),
+        service_to: to.into(),
+        record_callback: "1".into(),
+        level: levels,
+        ..Default::default()
+    }
+}
+
+/// The callbacks of the criteria over `[from, to]`: their service records (`r`, through the
+/// member query's record and member conditions) joined to the member (`c`) and the callback
+/// (`cb`).
 fn calls(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> SelectStatement {
     let f = frame.f;
-    let m = MemberFilter { level: list(&f.levels).join(","), ..Default::default() };
-    let mut cond = Condition::all().add(ts_range(cb("callback_at"), from, to)).add(customer_condition(
-        frame.backend(),
-        &m,
-        &frame.user.scope,
-    ));
+    let m = record_filter(from, to, list(&f.levels).join(","));
+    let mut cond = Condition::all()
+        .add(record_condition(&m))
+        .add(r("source_kind").eq(crate::members::enums::SourceKind::Callback.code()))
+        .add(customer_condition(frame.backend(), &m, &frame.user.scope));
     let orgs = f.org_ids();
     if !orgs.is_empty() {
-        cond = cond.add(cb("organization_id").is_in(orgs));
+        cond = cond.add(r("organization_id").is_in(orgs));
     }
     let ratings = list(&f.satisfaction);
     if !ratings.is_empty() {
@@ -60,18 +76,24 @@ fn calls(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> Selec
         cond = cond.add(any);
     }
     Query::select()
-        .from_as(Alias::new("callback"), Alias::new("cb"))
+        .from_as(Alias::new("service_record"), Alias::new("r"))
         .join_as(
             sea_orm::JoinType::InnerJoin,
             Alias::new("customer"),
             Alias::new("c"),
-            c("id").equals((Alias::new("cb"), Alias::new("customer_id"))),
+            c("id").equals((Alias::new("r"), Alias::new("customer_id"))),
+        )
+        .join_as(
+            sea_orm::JoinType::InnerJoin,
+            Alias::new("callback"),
+            Alias::new("cb"),
+            cb("id").equals((Alias::new("r"), Alias::new("source_id"))),
         )
         .cond_where(cond)
         .to_owned()
 }
 
-async fn call_tally(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> AppResult<Vec<(Key, Calls)>> {
+async fn call_tally(frame: &Frame<'_, impl ConnectionTrait>, from: String, to: String) -> AppResult<Vec<(Key, Calls)>> {
     let by_level = frame.f.by_level();
     let group = |q: &mut SelectStatement| {
         q.expr_as(cb("organization_id"), Alias::new("org"))
@@ -87,7 +109,7 @@ async fn call_tally(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &st
             level: if by_level { row.try_get::<Option<String>>("", "level")?.or(Some(String::new())) } else { None },
         })
     };
-    let mut q = calls(frame, from, to);
+    let mut q = calls(frame, &from, &to);
     group(&mut q);
     q.expr_as(cb("callback_content"), Alias::new("content"))
         .expr_as(cb("reach_status"), Alias::new("reach"))
@@ -116,9 +138,9 @@ async fn call_tally(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &st
         t.ratings[slot] = n;
         out.push((key(&row)?, t));
     }
-    let mut members = calls(frame, from, to);
+    let mut members = calls(frame, &from, &to);
     group(&mut members);
-    members.expr_as(Func::count_distinct(cb("customer_id")), Alias::new("n"));
+    members.expr_as(Func::count_distinct(r("customer_id")), Alias::new("n"));
     for row in frame.db.query_all(&members).await? {
         out.push((key(&row)?, Calls { members: row.try_get("", "n")?, ..Default::default() }));
     }
@@ -137,23 +159,74 @@ pub async fn callbacks(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Rep
     columns.extend(Satisfaction::ALL.iter().map(|x| col(x.zh(), x.en(), rating, false)));
     columns.push(col("未评价", "Not rated", rating, false));
     columns.push(col("满意率", "Satisfied share", None, false));
-    let cells = |t: &Calls, _: &Drill| {
-        let mut cells = vec![count(t.total, None), count(t.members, None), count(t.reached, None)];
-        cells.extend(t.contents.iter().map(|n| count(*n, None)));
-        cells.extend(t.ratings.iter().map(|n| count(*n, None)));
+    let may_list = frame.user.has(crate::auth::Perm::QueryMemberService);
+    let ratings = list(&frame.f.satisfaction);
+    let cells = |t: &Calls, d: &Drill| {
+        let (from, to) = dates(d.period);
+        let org = match (d.key.org, frame.f.org_ids().as_slice()) {
+            (Some(o), _) => Ok(Some(o)),
+            (None, []) => Ok(None),
+            (None, [one]) => Ok(Some(*one)),
+            _ => Err(()),
+        };
+        let levels = match &d.key.level {
+            Some(l) if MemberLevel::parse(l).is_some() => Ok(l.clone()),
+            // (Members without a level: no filter names them.)
+            Some(_) => Err(()),
+            None => Ok(list(&frame.f.levels).join(",")),
+        };
+        // `set`: (URL field, value) of the column; `members`: 按会员 (distinct members).
+        let link = |set: &[(&str, &str)], members: bool| -> Option<String> {
+            if !may_list {
+                return None;
+            }
+            let (Ok(org), Ok(levels)) = (org, levels.clone()) else { return None };
+            let mut m = record_filter(&from, &to, levels);
+            m.service_org = org;
+            m.record_rating = match ratings.as_slice() {
+                [] => String::new(),
+                [one] => (*one).to_string(),
+                _ => return None,
+            };
+            for (field, value) in set {
+                let slot = match *field {
+                    "content" => &mut m.record_content,
+                    "reach" => &mut m.record_reach,
+                    _ => &mut m.record_rating,
+                };
+                if !slot.is_empty() && slot != value {
+                    return None;
+                }
+                *slot = (*value).to_string();
+            }
+            if members {
+                m.view = "members".into();
+            }
+            Some(format!("/query/member-services?{}", m.to_query()))
+        };
+        let mut cells = vec![
+            count(t.total, link(&[], false)),
+            count(t.members, link(&[], true)),
+            count(t.reached, link(&[("reach", Reach::Reached.code())], false)),
+        ];
+        cells.extend(
+            CallbackContent::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, x)| count(t.contents[i], link(&[("content", x.code())], false))),
+        );
+        cells.extend(
+            Satisfaction::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, x)| count(t.ratings[i], link(&[("rating", x.code())], false))),
+        );
+        cells.push(count(t.ratings[5], link(&[("rating", NONE)], false)));
         let rated: i64 = t.ratings[..5].iter().sum();
         cells.push(plain(Value::rate(t.ratings[0] + t.ratings[1], rated)));
         cells
     };
     frame
-        .assemble(
-            Rows::Orgs { by_level: frame.f.by_level() },
-            columns,
-            |per| async move {
-                let (from, to) = dates(&per);
-                call_tally(frame, &from, &to).await
-            },
-            cells,
-        )
+        .assemble(Rows::Orgs { by_level: frame.f.by_level() }, columns, |from, to| call_tally(frame, from, to), cells)
         .await
 }

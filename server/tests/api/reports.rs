@@ -322,3 +322,87 @@ async fn hostile_criteria_are_field_errors_and_never_500() {
         assert_eq!(t.await.unwrap(), StatusCode::OK);
     }
 }
+
+/// The member query's filter of an R-3 drill-down link.
+fn member_filter(link: &str) -> Value {
+    let query = link.split_once('?').unwrap().1;
+    let mut f = serde_json::Map::new();
+    for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+        let v = app::url::urldecode(v);
+        let (key, value) = match k {
+            "svc_org" => ("service_org", json!(v.parse::<i64>().unwrap())),
+            "svc_type" => ("service_type", json!(v)),
+            "svc_from" => ("service_from", json!(v)),
+            "svc_to" => ("service_to", json!(v)),
+            "cbr" => ("record_callback", json!(v)),
+            "cbr_content" => ("record_content", json!(v)),
+            "cbr_reach" => ("record_reach", json!(v)),
+            "cbr_sat" => ("record_rating", json!(v)),
+            "level" | "view" => (k, json!(v)),
+            other => panic!("unexpected key {other} in {link}"),
+        };
+        f.insert(key.into(), value);
+    }
+    Value::Object(f)
+}
+
+#[tokio::test]
+async fn callback_report_counts_by_hand_and_its_cells_open_as_many_records() {
+    let app = with_members(40).await;
+    let d = load(&app).await;
+    let (cs, gz) = (org(&app, "CS").await, org(&app, "GZ").await);
+    let members: Vec<&customer::Model> =
+        d.customers.iter().filter(|c| c.customer_type == "member" && c.member_level.is_some()).collect();
+    let now = (Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M").to_string();
+    let call = |customer: i64, content: &str, reach: &str, rating: &str| {
+        json!({"input": {"customer_id": customer, "content": content, "reach": reach, "contact_name": "王经理",
+            "phone_called": "13800000000", "feedback": if reach == "reached" { "已沟通" } else { "" },
+            "satisfaction": rating, "callback_at": now, "next_at": "", "next_note": "", "task_id": null}})
+    };
+    let mut agent = app.login("agent").await;
+    for (m, content, reach, rating) in [
+        (members[0], "renewal_reminder", "reached", "satisfied"),
+        (members[0], "platform_training", "reached", "very_satisfied"),
+        (members[1], "renewal_reminder", "reached", "dissatisfied"),
+        (members[2], "special_survey", "not_reached", ""),
+    ] {
+        let (status, out) = agent.call("callbacks/save", call(m.id, content, reach, rating)).await;
+        assert_eq!(status, StatusCode::OK, "{out}");
+    }
+    let mut gz_rep = app.login("gz_rep").await;
+    let local = member_of(&d.customers, Some(gz.id));
+    let (status, out) =
+        gz_rep.call("callbacks/save", call(local.id, "service_guidance_care", "reached", "neutral")).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+
+    let mut manager = app.login("manager").await;
+    let r = report(&mut manager, json!({"kind": "callback", "preset": "this_year"})).await;
+    let hq = row(&r, &cs.name).expect("the agent's office");
+    let office = row(&r, &gz.name).expect("GZ");
+    assert_eq!((count(hq, column(&r, "回访总数")), count(hq, column(&r, "回访会员数"))), (4, 3));
+    assert_eq!(count(hq, column(&r, "接通数")), 3);
+    assert_eq!(count(hq, column(&r, "续费率约提醒")), 2);
+    assert_eq!((count(hq, column(&r, "满意")), count(hq, column(&r, "未评价"))), (1, 1));
+    // 满意率 = (非常满意 + 满意) / rated = 2 / 3.
+    assert_eq!(hq["cells"][column(&r, "满意率")]["value"]["Rate"], 6667);
+    assert_eq!(count(office, column(&r, "一般")), 1);
+    assert_eq!(count(total(&r), column(&r, "回访总数")), 5);
+
+    // By level, and every linked count against the member query's exact count.
+    let by_level = report(&mut manager, json!({"kind": "callback", "preset": "this_year", "by_level": "1"})).await;
+    assert_eq!(count(total(&by_level), 0), 5);
+    let mut checked = 0;
+    for x in by_level["rows"].as_array().unwrap() {
+        for cell in x["cells"].as_array().unwrap() {
+            let (Some(n), Some(link)) = (cell["value"]["Count"].as_i64(), cell["link"].as_str()) else { continue };
+            let (status, got) = manager.call("members/services/count", json!({"filter": member_filter(link)})).await;
+            assert_eq!(status, StatusCode::OK, "{link}: {got}");
+            assert_eq!(got.as_i64(), Some(n), "{link}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "{checked} links");
+    // A rep office: its own calls only.
+    let own = report(&mut gz_rep, json!({"kind": "callback", "preset": "this_year"})).await;
+    assert_eq!(count(total(&own), 0), 1);
+}
