@@ -18,6 +18,7 @@ pub mod admin;
 pub mod archive;
 pub mod auth;
 pub mod callbacks;
+pub mod churn;
 pub mod cst;
 #[cfg(feature = "ssr")]
 pub mod db;

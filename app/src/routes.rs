@@ -265,6 +265,8 @@ pages! {
     Reviews "/reviews" => crate::archive::review_page::ReviewsPage,
         perms [], menu(Archive, "审核中心", "Review centre");
 
+    Churn "/churn" => crate::churn::page::ChurnPage,
+        perms [CrmChurn], menu(Crm, "流失预警", "Churn warnings");
     Tasks "/tasks" => crate::tasks::page::TasksPage,
         perms [CrmTasks], menu(Crm, "任务提醒", "Tasks");
     TaskNew "/tasks/new" => crate::tasks::page::TaskNewPage,

@@ -41,7 +41,16 @@ pub async fn run_queued(jobs: &Jobs) -> AppResult<bool> {
     {
         return Ok(true);
     }
-    jobs.run_next(&[JobKind::Fulfilment], move |job, payload| crate::fulfilment::work::run_job(db, job, payload)).await
+    let fulfilment = db.clone();
+    if jobs
+        .run_next(&[JobKind::Fulfilment], move |job, payload| {
+            crate::fulfilment::work::run_job(fulfilment, job, payload)
+        })
+        .await?
+    {
+        return Ok(true);
+    }
+    jobs.run_next(&[JobKind::Churn], move |job, payload| crate::churn::service::run_job(db, job, payload)).await
 }
 
 /// The heartbeat (every 5 s), the recovery, the request-deadline sweep and the scheduling of
@@ -92,6 +101,9 @@ pub fn spawn(jobs: Jobs) -> tokio::task::JoinHandle<()> {
                 }
                 if let Err(e) = crate::callbacks::care_service::schedule_nightly(&jobs).await {
                     tracing::warn!("care rules schedule: {e}");
+                }
+                if let Err(e) = crate::churn::service::schedule_nightly(&jobs).await {
+                    tracing::warn!("churn schedule: {e}");
                 }
                 if let Err(e) = crate::emails::attachments::remove_orphans(jobs.db()).await {
                     tracing::warn!("e-mail attachments: {e}");

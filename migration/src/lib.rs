@@ -28,6 +28,7 @@ mod m20261210_000002_email;
 mod m20261211_000001_fulfilment;
 mod m20261211_000002_qa;
 pub mod m20261212_000001_kb;
+pub mod m20261213_000001_churn;
 mod reference;
 pub mod text;
 mod util;
@@ -110,6 +111,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_fulfilment::Migration),
             Box::new(m20261211_000002_qa::Migration),
             Box::new(m20261212_000001_kb::Migration),
+            Box::new(m20261213_000001_churn::Migration),
         ]
     }
 }

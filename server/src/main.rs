@@ -42,6 +42,10 @@ fn main() -> anyhow::Result<()> {
             let runs = arg("--runs").and_then(|n| n.parse().ok()).unwrap_or(10);
             rt.block_on(server::tools::bench_fulfilment(&url()?, runs))
         }
+        Some("bench-reports") => {
+            let runs = arg("--runs").and_then(|n| n.parse().ok()).unwrap_or(3);
+            rt.block_on(server::tools::bench_reports(&url()?, runs))
+        }
         Some("seed-kb") => {
             let n = arg("--articles").and_then(|n| n.parse().ok()).context(USAGE)?;
             rt.block_on(server::tools::seed_kb(&url()?, n))

@@ -17,7 +17,7 @@ const WARM_UP: usize = 50;
 const REQUESTS: usize = 1_000;
 
 /// The benchmarks `bench` knows; anything else is a usage error.
-pub const NAMES: &[&str] = &["login", "members", "requests", "email", "fulfilment", "kb", "web"];
+pub const NAMES: &[&str] = &["login", "members", "requests", "email", "fulfilment", "kb", "reports", "web"];
 
 /// Runs the benchmark `name`. The caller checks the name against [`NAMES`].
 pub fn run(ws: &Workspace, name: &str, pg: bool) -> Result<()> {
@@ -32,6 +32,7 @@ pub fn run(ws: &Workspace, name: &str, pg: bool) -> Result<()> {
         "email" => email(ws),
         "fulfilment" => fulfilment(ws),
         "kb" => kb(ws),
+        "reports" => reports(ws),
         "web" => crate::bench_web::run(ws),
         _ => bail!("unknown bench `{name}`"),
     }
@@ -163,6 +164,31 @@ fn requests(ws: &Workspace) -> Result<()> {
         get("save_p95_ms"),
         get("sla_sweep_100k_s"),
         get("queries_per_page")
+    );
+    Ok(())
+}
+
+/// `bench reports`: the report centre at 1M members (the data set's callbacks, needs,
+/// published items, push e-mails and service years added once), each report for this year.
+fn reports(ws: &Workspace) -> Result<()> {
+    let db = dataset(ws, SCALE);
+    if !db.exists() {
+        seed(ws, SCALE)?;
+    } else {
+        server::build_server(ws, true)?;
+    }
+    let fields = tool(ws, &sqlite_url(&db), &["bench-reports", "--runs", "3"])?;
+    let get = |k: &str| fields.iter().find(|f| f.0 == k).map(|f| f.1.clone()).unwrap_or_else(|| "?".into());
+    // Machine-readable summary; keep this exact format. The churn job is not built yet.
+    println!(
+        "bench reports r1_ms={} r2_ms={} r3_ms={} r4_ms={} r5_ms={} r6_ms={} worst_year_ms={} churn_job_s=n/a",
+        get("r1_ms"),
+        get("r2_ms"),
+        get("r3_ms"),
+        get("r4_ms"),
+        get("r5_ms"),
+        get("r6_ms"),
+        get("worst_year_ms"),
     );
     Ok(())
 }

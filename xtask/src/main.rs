@@ -49,6 +49,9 @@ commands:
   bench kb                    知识库 at 10,000 articles: index build, 关键字搜索 p95
                               over 240 mixed queries, suggestions while typing —
                               on SQLite and on a throwaway PostgreSQL 15
+  bench reports               报表 at 1M members (seeds it first if missing; adds
+                              callbacks, needs, published items, push e-mails and
+                              service years once): each report for this year
   bench web                   64 connections for 60 s over the signed-in main pages
                               (BENCH_WEB_CONNECTIONS, BENCH_WEB_SECONDS): errors, p95
   help                        this text

@@ -74,6 +74,8 @@ pub enum JobKind {
     Care,
     /// 履约: the nightly upkeep of the service years, or a scheme's recomputation.
     Fulfilment,
+    /// 流失预警: the nightly evaluation, or one started from the page.
+    Churn,
 }
 
 impl JobKind {
@@ -85,6 +87,7 @@ impl JobKind {
             JobKind::Sync => "sync",
             JobKind::Care => "care",
             JobKind::Fulfilment => "fulfilment",
+            JobKind::Churn => "churn",
         }
     }
 }

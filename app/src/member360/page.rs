@@ -99,6 +99,7 @@ fn Detail(d: MemberDetail, requests: Vec<RequestBrief>) -> impl IntoView {
                     <span class=format!("level level-{}", info.member_level)><Label list=enums::LEVELS code=info.member_level.clone()/></span>
                 })}
                 <span class="badge badge-gray"><Label list=enums::CUSTOMER_TYPES code=info.customer_type.clone()/></span>
+                <crate::members::churn_badge::ChurnBadge level=info.churn_risk.clone() company=info.company_name.clone()/>
                 {(!info.enterprise_status.is_empty()).then(|| view! {
                     <span class="badge badge-blue"><Label list=enums::ENTERPRISE_STATUSES code=info.enterprise_status.clone()/></span>
                 })}

@@ -35,7 +35,7 @@ pub fn ts_range(col: Expr, from: &str, to: &str) -> Condition {
 }
 
 /// `[from, to]` inclusive on a DATE column.
-fn date_range(col: Expr, from: &str, to: &str) -> Condition {
+pub fn date_range(col: Expr, from: &str, to: &str) -> Condition {
     let mut cond = Condition::all();
     if let Some(f) = date(from) {
         cond = cond.add(col.clone().gte(f));

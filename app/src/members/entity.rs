@@ -62,6 +62,8 @@ pub mod customer {
         pub last_callback_at: Option<DateTimeUtc>,
         pub last_callback_content: Option<String>,
         pub remarks: Option<String>,
+        /// E-48 of the member's open churn warning (流失预警), cached by the evaluation.
+        pub churn_risk_level: Option<String>,
         pub cm_synced_at: Option<DateTimeUtc>,
         pub merged_into_id: Option<i64>,
         pub name_grams: String,

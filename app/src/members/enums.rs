@@ -196,3 +196,32 @@ pub fn label(list: &[Choice], code: &str) -> (&'static str, &'static str) {
 pub fn valid(list: &[Choice], code: &str) -> bool {
     list.iter().any(|c| c.0 == code)
 }
+
+code_enum! {
+    /// E-48 风险等级 of a member's churn warning (流失预警), cached on the member.
+    pub enum RiskLevel {
+        High = ("high", "高", "High"),
+        Medium = ("medium", "中", "Medium"),
+        Low = ("low", "低", "Low"),
+    }
+}
+
+impl RiskLevel {
+    /// The level of a score (SPEC §4.8): ≥ 60 高, 30–59 中, 15–29 低, below none.
+    pub fn of(score: i32) -> Option<Self> {
+        match score {
+            s if s >= 60 => Some(Self::High),
+            s if s >= 30 => Some(Self::Medium),
+            s if s >= 15 => Some(Self::Low),
+            _ => None,
+        }
+    }
+
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::High => "badge badge-red",
+            Self::Medium => "badge badge-orange",
+            Self::Low => "badge badge-blue",
+        }
+    }
+}

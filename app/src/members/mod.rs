@@ -2,6 +2,7 @@
 //! the 360° member detail (PG-11), their export, and the data they read.
 pub mod api;
 pub mod cascade;
+pub mod churn_badge;
 pub mod enums;
 pub mod filter;
 pub mod filter_fields;
@@ -135,6 +136,9 @@ pub struct MemberInfo {
     pub fulfilment_progress: Option<crate::fulfilment::Pct>,
     pub owner_agent: String,
     pub remarks: String,
+    /// E-48 of the member's open 流失预警 ("" when none).
+    #[serde(default)]
+    pub churn_risk: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

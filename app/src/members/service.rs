@@ -225,6 +225,7 @@ pub async fn member_info(db: &impl ConnectionTrait, c: &customer::Model) -> AppR
         fulfilment_progress: c.fulfilment_progress_bp.map(|p| crate::fulfilment::Pct(i64::from(p))),
         owner_agent: name_of(c.owner_agent_id),
         remarks: c.remarks.unwrap_or_default(),
+        churn_risk: c.churn_risk_level.unwrap_or_default(),
     })
 }
 

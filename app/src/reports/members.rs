@@ -4,7 +4,7 @@
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend};
 
-use super::service::{Drill, Frame, Key, PUSH_TARGET, Rows, Tally, add_all, col, count, dates, plain};
+use super::frame::{Drill, Frame, Key, PUSH_TARGET, Rows, Tally, add_all, col, count, dates, plain};
 use super::{MemberMetric, PushSource, Report, Value, list};
 use crate::auth::Perm;
 use crate::error::AppResult;

@@ -12,7 +12,11 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod chart;
 #[cfg(feature = "ssr")]
+pub mod criteria;
+#[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod frame;
 #[cfg(feature = "ssr")]
 pub mod members;
 pub mod page;
@@ -153,6 +157,15 @@ url_filter! {
         by_level = "by_level",
     }
     id {}
+}
+
+/// A member level's label (or 非会员 / 未定级).
+pub fn level_text(code: &str) -> Text {
+    match crate::members::enums::MemberLevel::parse(code) {
+        Some(l) => Text::new(l.zh(), l.en()),
+        None if code == NON_MEMBER => Text::new("非会员", "Non-member"),
+        None => Text::new("未定级", "No level"),
+    }
 }
 
 /// The longest range a report covers, and the most periods 按月 / 按周 lay out.

@@ -4,7 +4,7 @@
 use sea_orm::sea_query::{Expr, ExprTrait, Func, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
-use super::service::{Drill, Frame, Key, Rows, Tally, add_all, col, count, dates, plain};
+use super::frame::{Drill, Frame, Key, Rows, Tally, add_all, col, count, dates, plain};
 use super::{Column, NON_MEMBER, Report, ReportKind, ResultFilter, Value, list};
 use crate::auth::Perm;
 use crate::error::AppResult;

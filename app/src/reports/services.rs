@@ -3,7 +3,7 @@
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 
-use super::service::{Drill, Frame, Key, Rows, Tally, add_all, col, count, dates, plain};
+use super::frame::{Drill, Frame, Key, Rows, Tally, add_all, col, count, dates, plain};
 use super::{NONE, Report, Value, list};
 use crate::callbacks::{CallbackContent, Reach, Satisfaction};
 use crate::error::AppResult;

@@ -171,6 +171,7 @@ pub fn MemberPanel(p: CallerPanel) -> impl IntoView {
             {p.foreign.then(|| view! {
                 <p class="alert alert-info" role="status">{move || i18n.t("该会员属于其他机构:只显示受理所需的资料,诉求将同时对两个机构可见。", "A member of another office: only what intake needs is shown; the request is visible to both offices.")}</p>
             })}
+            {(!p.foreign).then(|| view! { <crate::members::churn_badge::ChurnBadge level=info.churn_risk.clone() company=info.company_name.clone()/> })}
             <dl class="desc">
                 <dt>{move || i18n.t("企业名称", "Company")}</dt><dd>{info.company_name.clone()}</dd>
                 <dt>{move || i18n.t("登录名", "Login")}</dt><dd>{info.login_name.clone()}</dd>

@@ -7,6 +7,7 @@ mod bench_fulfilment;
 mod bench_io;
 mod bench_kb;
 mod bench_members;
+mod bench_reports;
 mod bench_requests;
 
 use std::time::{Duration, Instant};
@@ -19,6 +20,7 @@ pub use bench_fulfilment::bench_fulfilment;
 pub use bench_io::{bench_export, bench_import};
 pub use bench_kb::{bench_kb, seed_kb};
 pub use bench_members::bench_members;
+pub use bench_reports::bench_reports;
 pub use bench_requests::bench_requests;
 
 /// `seed --members N`: demo organisations and accounts, then N generated members with about

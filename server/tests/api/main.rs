@@ -7,6 +7,7 @@ mod auth;
 mod auth_races;
 mod callbacks;
 mod care;
+mod churn;
 mod common;
 mod emails;
 mod emails_restart;

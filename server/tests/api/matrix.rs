@@ -31,6 +31,8 @@ fn holders(perm: &str) -> &'static [&'static str] {
         "kb_edit" => &["manager", "supervisor"],
         "reports" => &["manager", "supervisor", "qa", "gz_rep", "sh_rep"],
         "report_all" => &["manager", "supervisor", "gz_rep", "sh_rep"],
+        "churn" => &["manager", "supervisor", "agent", "gz_rep", "sh_rep"],
+        "churn_run" => &["manager", "supervisor"],
         other => panic!("no expectation for {other}"),
     }
 }
@@ -261,6 +263,16 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
             "exports/start",
             json!({"kind": "report", "query": "kind=request_type&preset=bogus", "format": "xlsx"}),
             &["reports"],
+        ),
+        ("churn/list", json!({"filter": {}}), &["churn"]),
+        ("churn/options", json!({}), &["churn"]),
+        ("churn/handle", json!({"input": {"id": 999_999, "version": 1, "action": "follow", "note": ""}}), &["churn"]),
+        ("churn/rules", json!({}), &["settings"]),
+        ("churn/run", json!({"day": "2000-01-01"}), &["churn_run"]),
+        (
+            "churn/rules/save",
+            json!({"rules": [{"code": "EXPIRED", "name": "", "enabled": true, "threshold": 5, "score": 1, "version": 1}]}),
+            &["settings"],
         ),
         ("calendar/get", json!({"year": 2026}), &["settings"]),
         ("calendar/week", json!({"week": []}), &["settings"]),
