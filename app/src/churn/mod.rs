@@ -74,8 +74,11 @@ pub struct Reason {
     pub fact: String,
 }
 
+/// 预警状态 filter value of the open warnings (待处理 and 跟进中), the page's default.
+pub const ACTIVE: &str = "active";
+
 url_filter! {
-    /// The filters of PG-75.
+    /// The filters of PG-75 (预警状态 empty: every status).
     ChurnFilter;
     text {
         risk = "risk", status = "status", level = "level", rule = "rule", company = "company",
@@ -90,7 +93,7 @@ impl ChurnFilter {
         type Check<'a> = (&'static str, &'a str, fn(&str) -> bool);
         let codes: [Check; 4] = [
             ("risk", &self.risk, |v| RiskLevel::parse(v).is_some()),
-            ("status", &self.status, |v| WarningStatus::parse(v).is_some() || v == "all"),
+            ("status", &self.status, |v| WarningStatus::parse(v).is_some() || v == ACTIVE),
             ("level", &self.level, |v| crate::members::enums::MemberLevel::parse(v).is_some()),
             ("rule", &self.rule, |v| RuleCode::parse(v).is_some()),
         ];

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::api::{churn_handle, churn_list, churn_rules, churn_rules_save, load_churn_options, start_churn_run};
-use super::{ChurnFilter, HandleAction, HandleInput, RiskLevel, RuleCode, RuleView, WarningRow, WarningStatus};
+use super::{ACTIVE, ChurnFilter, HandleAction, HandleInput, RiskLevel, RuleCode, RuleView, WarningRow, WarningStatus};
 use crate::bind_filter;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
@@ -15,18 +15,23 @@ use crate::ui::list::{FilterButtons, FilterForm, ListState};
 use crate::ui::{ErrorBanner, PageHeader, Pager, field_errors, fmt_time};
 
 const STATUS_CHOICES: &[(&str, &str, &str)] = &[
+    ("active", "待处理和跟进中", "Open and following up"),
     ("open", "待处理", "Open"),
     ("following", "跟进中", "Following up"),
     ("retained", "已挽回", "Retained"),
     ("lost", "已流失", "Lost"),
     ("dismissed", "已忽略", "Dismissed"),
-    ("all", "全部状态", "Every status"),
 ];
 
 #[component]
 pub fn ChurnPage() -> impl IntoView {
     let i18n = use_i18n();
-    let list = ListState::<ChurnFilter>::new(|_| {});
+    // The open warnings unless another status is asked for.
+    let list = ListState::<ChurnFilter>::new(|f| {
+        if f.status.is_empty() {
+            f.status = ACTIVE.into();
+        }
+    });
     let draft = list.draft;
     let (filter, version) = (list.filter, list.version);
     let data = Resource::new(move || (filter.get(), version.get()), |(f, _)| churn_list(f));
@@ -290,7 +295,7 @@ fn Rules() -> impl IntoView {
         }
     };
     view! {
-        <form class="card churn-rules" data-testid="churn-rules" on:submit=save>
+        <form class="card churn-rules" data-testid="churn-rules" novalidate=true on:submit=save>
             <h2>{move || i18n.t("规则设置", "Rules")}</h2>
             <crate::ui::SuccessBanner message=saved/>
             <table class="data">

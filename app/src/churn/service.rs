@@ -42,8 +42,10 @@ fn base(f: &ChurnFilter, user: &CurrentUser, with_risk_status: bool) -> SelectSt
     let mut cond = Condition::all().add(scope_condition(&user.scope));
     if with_risk_status {
         match f.status.as_str() {
-            "" => cond = cond.add(w("status").is_in([WarningStatus::Open.code(), WarningStatus::Following.code()])),
-            "all" => {}
+            "" => {}
+            super::ACTIVE => {
+                cond = cond.add(w("status").is_in([WarningStatus::Open.code(), WarningStatus::Following.code()]))
+            }
             s => cond = cond.add(w("status").eq(s)),
         }
         if !f.risk.is_empty() {
@@ -79,7 +81,7 @@ fn base(f: &ChurnFilter, user: &CurrentUser, with_risk_status: bool) -> SelectSt
         .to_owned()
 }
 
-/// PG-75's list: open warnings first by score (or the status asked for), with the summary.
+/// PG-75's list: the warnings of the status asked for, highest score first, with the summary.
 pub async fn list(
     db: &impl ConnectionTrait,
     user: &CurrentUser,

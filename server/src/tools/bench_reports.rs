@@ -1,5 +1,6 @@
 //! `bench-reports`: the report centre at the scale data set, by the code the page uses — each
-//! report for the current year as the manager (汇总, and 按月 for the worst), server time.
+//! report for the current year as the manager (汇总, and 按月 for the worst), server time;
+//! then the churn evaluation over every paid member, twice (the second finds nothing to do).
 //! A data set seeded without the reports' sources gets them first, deterministically and
 //! set-based: the last year's generated callback records become callbacks, the rep offices'
 //! requests become rep-office needs, paid members get published items and push e-mails, and
@@ -178,6 +179,21 @@ pub async fn bench_reports(url: &str, runs: usize) -> Result<()> {
         summary.push(format!("{key}_month_ms={monthly:.1}"));
     }
     summary.push(format!("worst_year_ms={worst:.1}"));
+    // 流失预警: the evaluation over every paid member, then again (nothing to write).
+    for (i, key) in ["churn_job_s", "churn_rerun_s"].into_iter().enumerate() {
+        let t = Instant::now();
+        let o = app::churn::service::run(&db, app::cst::today(), "bench", None, |_| {}).await.map_err(err)?;
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "churn run {}: {secs:.1} s — examined {} raised {} updated {} closed {}",
+            i + 1,
+            o.examined,
+            o.raised,
+            o.updated,
+            o.closed
+        );
+        summary.push(format!("{key}={secs:.1}"));
+    }
     println!("summary {}", summary.join(" "));
     Ok(())
 }

@@ -80,7 +80,7 @@ async fn the_evaluation_raises_what_the_rules_give_once_and_follows_rule_edits()
 
     let done = evaluate(&app, &mut m).await;
     assert!(done["total"].as_u64().unwrap() >= paid.len() as u64 - 1, "{done}");
-    let (items, summary) = warnings(&mut m, json!({})).await;
+    let (items, summary) = warnings(&mut m, json!({"status": "active"})).await;
     assert_eq!(items.len(), 3, "{items:?}");
     // By hand: A 30 + 10 (≤ 30 days) = 40 中; B 50 中; C 25 低.
     let a_w = of(&items, a).unwrap();
@@ -117,7 +117,7 @@ async fn the_evaluation_raises_what_the_rules_give_once_and_follows_rule_edits()
     let (status, v) = m.call("churn/rules/save", json!({ "rules": edited })).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     evaluate(&app, &mut m).await;
-    let (items, _) = warnings(&mut m, json!({"status": "all"})).await;
+    let (items, _) = warnings(&mut m, json!({})).await;
     assert_eq!(of(&items, a).unwrap()["status"], "retained");
     assert_eq!(of(&items, c).unwrap()["status"], "open");
     assert_eq!(of(&items, c).unwrap()["score"], 0);
@@ -155,7 +155,7 @@ async fn handling_follows_the_state_table_and_offices_see_their_own() {
 
     // A rep office: its own members only.
     let mut gz_rep = app.login("gz_rep").await;
-    let (mine, _) = warnings(&mut gz_rep, json!({"per_page": 100})).await;
+    let (mine, _) = warnings(&mut gz_rep, json!({"per_page": 100, "status": "active"})).await;
     let in_gz = app
         .count(&format!(
             "SELECT COUNT(*) FROM churn_warning w JOIN customer c ON c.id = w.customer_id WHERE c.organization_id = {gz}"
@@ -164,7 +164,7 @@ async fn handling_follows_the_state_table_and_offices_see_their_own() {
     assert_eq!(mine.len() as i64, in_gz);
     assert!(in_gz < total);
 
-    let (items, _) = warnings(&mut m, json!({"per_page": 100})).await;
+    let (items, _) = warnings(&mut m, json!({"per_page": 100, "status": "active"})).await;
     let w = items[0].clone();
     let act = |w: &Value, action: &str, note: &str| json!({"input": {"id": w["id"], "version": w["version"], "action": action, "note": note}});
     let mut agent = app.login("agent").await;
