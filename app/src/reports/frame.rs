@@ -28,6 +28,9 @@ pub struct Key {
 
 /// What a report adds up per row; totals are sums of tallies, never of shown values.
 pub trait Tally: Default + Clone + Send {
+    /// Whether it counts distinct things a record of two rows can share (a member called by
+    /// two offices): its subtotals and totals are then counted as a whole, not added up.
+    const DISTINCT: bool = false;
     fn add(&mut self, other: &Self);
 }
 
@@ -87,13 +90,14 @@ impl<C: ConnectionTrait> Frame<'_, C> {
         }
     }
 
-    /// Assembles the report: `tally` counts one period, its first and last day (rows keyed by [`Key`]), `cells` turns a
+    /// Assembles the report: `tally` counts one period, its first and last day (rows keyed by
+    /// [`Key`]; `true`: as one row, for a distinct tally's subtotals and totals), `cells` turns a
     /// row's tally into its cells (with their drill-down links).
     pub async fn assemble<T, Fut>(
         &self,
         layout: Rows,
         columns: Vec<Column>,
-        tally: impl Fn(String, String) -> Fut,
+        tally: impl Fn(String, String, bool) -> Fut,
         cells: impl Fn(&T, &Drill) -> Vec<Cell>,
     ) -> AppResult<Report>
     where
@@ -160,7 +164,7 @@ impl<C: ConnectionTrait> Frame<'_, C> {
         let mut per_period: Vec<(Period, T)> = vec![];
         for period in periods.iter().cloned() {
             let mut data: HashMap<Key, T> = HashMap::new();
-            for (k, t) in tally(period.from.to_string(), period.to.to_string()).await? {
+            for (k, t) in tally(period.from.to_string(), period.to.to_string(), false).await? {
                 data.entry(k).or_default().add(&t);
             }
             let mut keys: Vec<Key> = fixed.clone();
@@ -181,6 +185,12 @@ impl<C: ConnectionTrait> Frame<'_, C> {
                 h.extend(heads_of(k));
                 rows.push(Row { heads: h, cells: cells(&t, &Drill { period: &period, key: k }), total: false });
             }
+            if T::DISTINCT {
+                sub = T::default();
+                for (_, t) in tally(period.from.to_string(), period.to.to_string(), true).await? {
+                    sub.add(&t);
+                }
+            }
             grand.add(&sub);
             if grain != Grain::Total {
                 let key = self.total_key(&layout);
@@ -195,7 +205,7 @@ impl<C: ConnectionTrait> Frame<'_, C> {
         // whole range at once.
         if grain != Grain::Total {
             grand = T::default();
-            for (_, t) in tally(whole.from.to_string(), whole.to.to_string()).await? {
+            for (_, t) in tally(whole.from.to_string(), whole.to.to_string(), T::DISTINCT).await? {
                 grand.add(&t);
             }
         }

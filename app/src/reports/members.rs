@@ -163,7 +163,7 @@ pub async fn member_count(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<
         cells.push(count(t.0.iter().sum(), link(&all)));
         cells
     };
-    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to| member_tally(frame, from, to), cells).await
+    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to, _| member_tally(frame, from, to), cells).await
 }
 
 /// Published items per organisation: by type, by status, and the members who published.
@@ -283,7 +283,7 @@ pub async fn published(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Rep
         cells.extend(INFO_STATUSES.iter().enumerate().map(|(i, s)| count(t.statuses[i], link(None, Some(s.0)))));
         cells
     };
-    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to| published_tally(frame, from, to), cells).await
+    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to, _| published_tally(frame, from, to), cells).await
 }
 
 /// Push e-mails per member level.
@@ -413,5 +413,5 @@ pub async fn pushes(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Report
             plain(Value::rate(t.opened, t.sent)),
         ]
     };
-    frame.assemble(Rows::Levels, columns, |from, to| push_tally(frame, from, to), cells).await
+    frame.assemble(Rows::Levels, columns, |from, to, _| push_tally(frame, from, to), cells).await
 }

@@ -285,7 +285,7 @@ pub async fn requests(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Repo
         }
         cells
     };
-    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to| request_tally(frame, from, to), cells).await
+    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to, _| request_tally(frame, from, to), cells).await
 }
 
 /// What R-6 counts per rep office.
@@ -392,7 +392,7 @@ pub async fn rep_needs(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Rep
         cells.push(plain(Value::hours(t.seconds, t.done)));
         cells
     };
-    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to| need_tally(frame, from, to), cells).await
+    frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to, _| need_tally(frame, from, to), cells).await
 }
 
 async fn need_tally(frame: &Frame<'_, impl ConnectionTrait>, from: String, to: String) -> AppResult<Vec<(Key, Need)>> {

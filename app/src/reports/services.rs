@@ -27,6 +27,7 @@ struct Calls {
 }
 
 impl Tally for Calls {
+    const DISTINCT: bool = true;
     fn add(&mut self, o: &Self) {
         self.total += o.total;
         self.members += o.members;
@@ -93,9 +94,17 @@ fn calls(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> Selec
         .to_owned()
 }
 
-async fn call_tally(frame: &Frame<'_, impl ConnectionTrait>, from: String, to: String) -> AppResult<Vec<(Key, Calls)>> {
-    let by_level = frame.f.by_level();
+async fn call_tally(
+    frame: &Frame<'_, impl ConnectionTrait>,
+    from: String,
+    to: String,
+    whole: bool,
+) -> AppResult<Vec<(Key, Calls)>> {
+    let by_level = frame.f.by_level() && !whole;
     let group = |q: &mut SelectStatement| {
+        if whole {
+            return;
+        }
         q.expr_as(cb("organization_id"), Alias::new("org"))
             .group_by_col((Alias::new("cb"), Alias::new("organization_id")));
         if by_level {
@@ -104,6 +113,9 @@ async fn call_tally(frame: &Frame<'_, impl ConnectionTrait>, from: String, to: S
         }
     };
     let key = |row: &sea_orm::QueryResult| -> AppResult<Key> {
+        if whole {
+            return Ok(Key::default());
+        }
         Ok(Key {
             org: Some(row.try_get("", "org")?),
             level: if by_level { row.try_get::<Option<String>>("", "level")?.or(Some(String::new())) } else { None },
@@ -227,6 +239,11 @@ pub async fn callbacks(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Rep
         cells
     };
     frame
-        .assemble(Rows::Orgs { by_level: frame.f.by_level() }, columns, |from, to| call_tally(frame, from, to), cells)
+        .assemble(
+            Rows::Orgs { by_level: frame.f.by_level() },
+            columns,
+            |from, to, whole| call_tally(frame, from, to, whole),
+            cells,
+        )
         .await
 }

@@ -351,8 +351,12 @@ async fn callback_report_counts_by_hand_and_its_cells_open_as_many_records() {
     let app = with_members(40).await;
     let d = load(&app).await;
     let (cs, gz) = (org(&app, "CS").await, org(&app, "GZ").await);
-    let members: Vec<&customer::Model> =
-        d.customers.iter().filter(|c| c.customer_type == "member" && c.member_level.is_some()).collect();
+    let local = member_of(&d.customers, Some(gz.id));
+    let members: Vec<&customer::Model> = d
+        .customers
+        .iter()
+        .filter(|c| c.customer_type == "member" && c.member_level.is_some() && c.id != local.id)
+        .collect();
     let now = (Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M").to_string();
     let call = |customer: i64, content: &str, reach: &str, rating: &str| {
         json!({"input": {"customer_id": customer, "content": content, "reach": reach, "contact_name": "王经理",
@@ -370,27 +374,31 @@ async fn callback_report_counts_by_hand_and_its_cells_open_as_many_records() {
         assert_eq!(status, StatusCode::OK, "{out}");
     }
     let mut gz_rep = app.login("gz_rep").await;
-    let local = member_of(&d.customers, Some(gz.id));
     let (status, out) =
         gz_rep.call("callbacks/save", call(local.id, "service_guidance_care", "reached", "neutral")).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    // The same member called by HQ too: one member, two offices.
+    let (status, out) = agent.call("callbacks/save", call(local.id, "service_activation_confirm", "reached", "")).await;
     assert_eq!(status, StatusCode::OK, "{out}");
 
     let mut manager = app.login("manager").await;
     let r = report(&mut manager, json!({"kind": "callback", "preset": "this_year"})).await;
     let hq = row(&r, &cs.name).expect("the agent's office");
     let office = row(&r, &gz.name).expect("GZ");
-    assert_eq!((count(hq, column(&r, "回访总数")), count(hq, column(&r, "回访会员数"))), (4, 3));
-    assert_eq!(count(hq, column(&r, "接通数")), 3);
+    assert_eq!((count(hq, column(&r, "回访总数")), count(hq, column(&r, "回访会员数"))), (5, 4));
+    assert_eq!(count(hq, column(&r, "接通数")), 4);
     assert_eq!(count(hq, column(&r, "续费率约提醒")), 2);
-    assert_eq!((count(hq, column(&r, "满意")), count(hq, column(&r, "未评价"))), (1, 1));
+    assert_eq!((count(hq, column(&r, "满意")), count(hq, column(&r, "未评价"))), (1, 2));
     // 满意率 = (非常满意 + 满意) / rated = 2 / 3.
     assert_eq!(hq["cells"][column(&r, "满意率")]["value"]["Rate"], 6667);
     assert_eq!(count(office, column(&r, "一般")), 1);
-    assert_eq!(count(total(&r), column(&r, "回访总数")), 5);
+    assert_eq!(count(total(&r), column(&r, "回访总数")), 6);
+    // Distinct members are counted once in the total, whichever offices called them.
+    assert_eq!(count(total(&r), column(&r, "回访会员数")), 4);
 
     // By level, and every linked count against the member query's exact count.
     let by_level = report(&mut manager, json!({"kind": "callback", "preset": "this_year", "by_level": "1"})).await;
-    assert_eq!(count(total(&by_level), 0), 5);
+    assert_eq!((count(total(&by_level), 0), count(total(&by_level), 1)), (6, 4));
     let mut checked = 0;
     for x in by_level["rows"].as_array().unwrap() {
         for cell in x["cells"].as_array().unwrap() {
@@ -405,4 +413,6 @@ async fn callback_report_counts_by_hand_and_its_cells_open_as_many_records() {
     // A rep office: its own calls only.
     let own = report(&mut gz_rep, json!({"kind": "callback", "preset": "this_year"})).await;
     assert_eq!(count(total(&own), 0), 1);
+    let monthly = report(&mut manager, json!({"kind": "callback", "preset": "this_year", "grain": "month"})).await;
+    assert_eq!((count(total(&monthly), 0), count(total(&monthly), 1)), (6, 4));
 }
