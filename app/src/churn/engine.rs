@@ -162,7 +162,7 @@ async fn score(
             .distinct()
             .expr(col("s", "customer_id"))
             .from_as(Alias::new("service_request"), Alias::new("s"))
-            .and_where(col("s", "qa_result").eq("incorrect"))
+            .and_where(col("s", "qa_result").eq(crate::members::enums::QaResult::Incorrect.code()))
             .and_where(col("s", "accepted_at").gte(since))
             .to_owned();
         for id in ids(db, &q).await?.into_iter().filter(|id| members.contains_key(id)) {
