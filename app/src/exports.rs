@@ -39,6 +39,7 @@ mod server {
         QaReport(Box<crate::qa::QaReportFilter>),
         Fulfilment(Box<crate::fulfilment::FulfilmentFilter>),
         Report(Box<crate::reports::ReportFilter>),
+        Stat(Box<crate::stats::StatFilter>),
     }
     use crate::url::urldecode;
 
@@ -56,10 +57,16 @@ mod server {
         let report =
             (kind == "report").then(|| <crate::reports::ReportFilter as crate::ui::list::UrlFilter>::from_query(&q));
         let report_kind = report.as_ref().and_then(|f| f.kind());
+        let stat = (kind == "stats").then(|| <crate::stats::StatFilter as crate::ui::list::UrlFilter>::from_query(&q));
+        let stat_area = stat.as_ref().map(|f| crate::stats::Area::parse(&f.area).unwrap_or(crate::stats::Area::Query));
         let (perm, title) = match kind {
             "report" => match report_kind {
                 Some(k) => (k.perm(), k.zh()),
                 None => return Err(AppError::field("kind", "请选择报表类型", "Choose a report")),
+            },
+            "stats" => match (stat.as_ref().and_then(|f| f.item()), stat_area) {
+                (Some(i), Some(area)) => (crate::stats::service::area_perm(area), i.zh()),
+                _ => return Err(AppError::field("item", "请选择统计项", "Choose a statistic")),
             },
             "member_services" => (Perm::QueryMemberService, "会员资料及服务查询"),
             "published_info" => (Perm::QueryPublishedInfo, "会员发布信息查询"),
@@ -112,6 +119,22 @@ mod server {
                 }
                 What::Report(Box::new(f))
             }
+            "stats" => {
+                let f = stat.unwrap_or_default();
+                f.validate(crate::cst::today())?;
+                let area = stat_area.unwrap_or(crate::stats::Area::Query);
+                if !f.item().is_some_and(|i| crate::stats::service::offered(&user, i, area)) {
+                    return Err(AppError::Forbidden);
+                }
+                if format != Format::Xlsx {
+                    return Err(AppError::field(
+                        "format",
+                        "统计只能导出为 Excel",
+                        "Statistics are exported as Excel workbooks",
+                    ));
+                }
+                What::Stat(Box::new(f))
+            }
             "qa_report" => {
                 let f = <crate::qa::QaReportFilter as crate::ui::list::UrlFilter>::from_query(&q);
                 f.validate()?;
@@ -141,7 +164,7 @@ mod server {
                 What::Requests(f) => crate::requests::lists::count_upto(db, &user, f, cap).await?,
                 What::Qa(f) => crate::qa::export::count_upto(db, &user, f, cap).await?,
                 // (One summary and the errors, whatever the number of inspections.)
-                What::QaReport(_) | What::Report(_) => 0,
+                What::QaReport(_) | What::Report(_) | What::Stat(_) => 0,
                 What::Fulfilment(f) => crate::fulfilment::list::count_upto(db, &user, f, cap).await?,
             };
             if n > LARGE_EXPORT_ROWS {
@@ -199,6 +222,10 @@ mod server {
                     ),
                     What::Report(f) => (
                         crate::reports::export::write(&db, &user, f, &path).await?,
+                        crate::ui::list::UrlFilter::to_query(f.as_ref()),
+                    ),
+                    What::Stat(f) => (
+                        crate::stats::service::write(&db, &user, f, &path).await?,
                         crate::ui::list::UrlFilter::to_query(f.as_ref()),
                     ),
                     What::Fulfilment(f) => {

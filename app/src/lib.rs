@@ -52,6 +52,7 @@ pub mod worktime;
 pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod stats;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};

@@ -24,11 +24,12 @@ pub enum MenuGroup {
     Kb,
     Archive,
     Crm,
+    Stats,
     System,
 }
 
 impl MenuGroup {
-    pub const ALL: [MenuGroup; 9] = [
+    pub const ALL: [MenuGroup; 10] = [
         Self::Query,
         Self::Intake,
         Self::CsAdmin,
@@ -37,6 +38,7 @@ impl MenuGroup {
         Self::Kb,
         Self::Archive,
         Self::Crm,
+        Self::Stats,
         Self::System,
     ];
 
@@ -50,6 +52,7 @@ impl MenuGroup {
             Self::Kb => ("知识库", "Knowledge base"),
             Self::Archive => ("档案管理", "Archives"),
             Self::Crm => ("客户跟进", "Customer follow-up"),
+            Self::Stats => ("统计分析", "Statistics & analysis"),
             Self::System => ("系统设置", "System settings"),
         }
     }
@@ -271,6 +274,11 @@ pages! {
         perms [CrmTasks], menu(Crm, "任务提醒", "Tasks");
     TaskNew "/tasks/new" => crate::tasks::page::TaskNewPage,
         perms [CrmTasks];
+
+    Stats "/stats" => crate::stats::page::StatsPage,
+        perms [StatsQuery], menu(Stats, "统计查询", "Statistics");
+    Analysis "/analysis" => crate::stats::page::AnalysisPage,
+        perms [StatsAnalysis], menu(Stats, "分析", "Analysis");
 
     Orgs "/admin/orgs" => crate::admin::orgs::OrgsPage,
         perms [SystemOrgs], menu(System, "组织机构", "Organisations");

@@ -26,7 +26,7 @@ pub fn workbook(r: &Report, path: &Path) -> AppResult<u64> {
 
     let ws = wb.add_worksheet();
     ws.set_name("报表").map_err(x)?;
-    ws.write_string_with_format(0, 0, r.kind.zh(), &title).map_err(x)?;
+    ws.write_string_with_format(0, 0, r.title.zh.as_str(), &title).map_err(x)?;
     let mut row = 1u32;
     for (label, value) in &r.criteria {
         ws.write_string(row, 0, format!("{}:{}", label.zh, value.zh)).map_err(x)?;
@@ -123,7 +123,7 @@ pub fn workbook(r: &Report, path: &Path) -> AppResult<u64> {
             }
         }
         let mut chart = Chart::new(if by_period { ChartType::Line } else { ChartType::ColumnStacked });
-        chart.title().set_name(r.kind.zh());
+        chart.title().set_name(r.title.zh.as_str());
         let last = points.len() as u32;
         for (s, _) in series.iter().enumerate() {
             let c = 1 + s as u16;

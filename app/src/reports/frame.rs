@@ -218,73 +218,12 @@ impl<C: ConnectionTrait> Frame<'_, C> {
             total: true,
         };
 
-        // Charts: the series columns by row (汇总) or by period (按月/按周), and their shares.
-        let series_cols: Vec<usize> = columns.iter().enumerate().filter(|(_, c)| c.series).map(|(i, _)| i).collect();
-        let value = |row: &Row, i: usize| row.cells.get(i).and_then(|c| c.value.number()).unwrap_or(0.0);
-        let title = |l: crate::i18n::Locale| self.kind.label(l).to_string();
-        let mut charts = vec![];
-        if !series_cols.is_empty() {
-            let series_of = |rows: &[&Row], locale: crate::i18n::Locale| -> Vec<Series> {
-                series_cols
-                    .iter()
-                    .map(|&i| Series {
-                        name: columns[i].label.get(locale).to_string(),
-                        values: rows.iter().map(|r| value(r, i)).collect(),
-                    })
-                    .collect()
-            };
-            let draw = |locale: crate::i18n::Locale| -> (String, String) {
-                let pie_slices: Vec<(String, f64)> = series_cols
-                    .iter()
-                    .map(|&i| (columns[i].label.get(locale).to_string(), value(&total_row, i)))
-                    .collect();
-                let pie_title = match locale {
-                    crate::i18n::Locale::Zh => format!("{} 构成", title(locale)),
-                    crate::i18n::Locale::En => format!("{}: shares", title(locale)),
-                };
-                let main = if grain == Grain::Total {
-                    let data: Vec<&Row> = rows.iter().filter(|r| !r.total).collect();
-                    let cats: Vec<String> = data
-                        .iter()
-                        .map(|r| r.heads.iter().map(|h| h.get(locale)).collect::<Vec<_>>().join(" "))
-                        .collect();
-                    chart::stacked_bars(&title(locale), &cats, &series_of(&data, locale))
-                } else {
-                    let subs: Vec<&Row> = rows.iter().filter(|r| r.total).collect();
-                    let cats: Vec<String> = per_period.iter().map(|(p, _)| p.label.clone()).collect();
-                    chart::lines(&title(locale), &cats, &series_of(&subs, locale))
-                };
-                (main, chart::pie(&pie_title, &pie_slices))
-            };
-            let (zh, en) = (draw(crate::i18n::Locale::Zh), draw(crate::i18n::Locale::En));
-            let names: Vec<&str> = series_cols.iter().map(|&i| columns[i].label.zh.as_str()).collect();
-            let shares: Vec<String> = series_cols
-                .iter()
-                .map(|&i| format!("{} {}", columns[i].label.zh, total_row.cells[i].value.text()))
-                .collect();
-            let shares_en: Vec<String> = series_cols
-                .iter()
-                .map(|&i| format!("{} {}", columns[i].label.en, total_row.cells[i].value.text()))
-                .collect();
-            let how = if grain == Grain::Total { "按组织机构堆叠的柱状图" } else { "按期间的折线图" };
-            let how_en = if grain == Grain::Total { "Stacked bars per row" } else { "Lines over the periods" };
-            charts.push(Chart {
-                zh: zh.0,
-                en: en.0,
-                alt: Text::new(
-                    format!("{how}:{};数据见下表", names.join("、")),
-                    format!("{how_en} of {}; the table below holds the data", series_cols.len()),
-                ),
-            });
-            charts.push(Chart {
-                zh: zh.1,
-                en: en.1,
-                alt: Text::new(format!("合计构成:{}", shares.join(",")), format!("Shares: {}", shares_en.join(", "))),
-            });
-        }
+        let title = Text::new(self.kind.zh(), self.kind.en());
+        let labels: Vec<String> = per_period.iter().map(|(p, _)| p.label.clone()).collect();
+        let charts = charts(&title, &columns, &rows, &total_row, (grain != Grain::Total).then_some(labels.as_slice()));
         rows.push(total_row);
         Ok(Report {
-            kind: self.kind,
+            title,
             from: self.from,
             to: self.to,
             criteria: super::criteria::criteria(self.f, self.kind, self.from, self.to, &org_names),
@@ -306,6 +245,92 @@ impl<C: ConnectionTrait> Frame<'_, C> {
             }
         }
     }
+}
+
+/// The charts of a table: its series columns as stacked bars by data row (or, given the
+/// periods, as lines over the periods' subtotal rows), and their shares of the total as a pie;
+/// each with a text alternative.
+pub fn charts(
+    title: &Text,
+    columns: &[Column],
+    rows: &[Row],
+    total_row: &Row,
+    periods: Option<&[String]>,
+) -> Vec<Chart> {
+    use crate::i18n::Locale;
+    let series_cols: Vec<usize> = columns.iter().enumerate().filter(|(_, c)| c.series).map(|(i, _)| i).collect();
+    if series_cols.is_empty() {
+        return vec![];
+    }
+    let value = |row: &Row, i: usize| row.cells.get(i).and_then(|c| c.value.number()).unwrap_or(0.0);
+    let series_of = |rows: &[&Row], locale: Locale| -> Vec<Series> {
+        series_cols
+            .iter()
+            .map(|&i| Series {
+                name: columns[i].label.get(locale).to_string(),
+                values: rows.iter().map(|r| value(r, i)).collect(),
+            })
+            .collect()
+    };
+    let draw = |locale: Locale| -> (String, String) {
+        let name = title.get(locale);
+        let pie_slices: Vec<(String, f64)> =
+            series_cols.iter().map(|&i| (columns[i].label.get(locale).to_string(), value(total_row, i))).collect();
+        let pie_title = match locale {
+            Locale::Zh => format!("{name} 构成"),
+            Locale::En => format!("{name}: shares"),
+        };
+        let main = match periods {
+            None => {
+                let data: Vec<&Row> = rows.iter().filter(|r| !r.total).collect();
+                let cats: Vec<String> =
+                    data.iter().map(|r| r.heads.iter().map(|h| h.get(locale)).collect::<Vec<_>>().join(" ")).collect();
+                chart::stacked_bars(name, &cats, &series_of(&data, locale))
+            }
+            Some(labels) => {
+                let subs: Vec<&Row> = rows.iter().filter(|r| r.total).collect();
+                chart::lines(name, labels, &series_of(&subs, locale))
+            }
+        };
+        (main, chart::pie(&pie_title, &pie_slices))
+    };
+    let (zh, en) = (draw(Locale::Zh), draw(Locale::En));
+    let names: Vec<&str> = series_cols.iter().map(|&i| columns[i].label.zh.as_str()).collect();
+    let share = |l: Locale| -> Vec<String> {
+        series_cols
+            .iter()
+            .map(|&i| {
+                format!(
+                    "{} {}",
+                    columns[i].label.get(l),
+                    total_row.cells.get(i).map(|c| c.value.text()).unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    let (how, how_en) = if periods.is_none() {
+        ("按行堆叠的柱状图", "Stacked bars per row")
+    } else {
+        ("按期间的折线图", "Lines over the periods")
+    };
+    vec![
+        Chart {
+            zh: zh.0,
+            en: en.0,
+            alt: Text::new(
+                format!("{how}:{};数据见下表", names.join("、")),
+                format!("{how_en} of {}; the table below holds the data", series_cols.len()),
+            ),
+        },
+        Chart {
+            zh: zh.1,
+            en: en.1,
+            alt: Text::new(
+                format!("合计构成:{}", share(Locale::Zh).join(",")),
+                format!("Shares: {}", share(Locale::En).join(", ")),
+            ),
+        },
+    ]
 }
 
 /// A count cell.

@@ -97,6 +97,7 @@ impl ReportKind {
 code_enum! {
     /// 时间 presets; 自定义 takes the two dates.
     pub enum Preset {
+        Today = ("today", "今天", "Today"),
         ThisMonth = ("this_month", "本月", "This month"),
         LastMonth = ("last_month", "上月", "Last month"),
         ThisQuarter = ("this_quarter", "本季度", "This quarter"),
@@ -257,41 +258,47 @@ impl ReportFilter {
 
     /// The dates the report covers (inclusive), from the preset or the two dates.
     pub fn range(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), Text> {
-        let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
-        let month_end = |d: NaiveDate| add_months(month_start(d), 1) - Duration::days(1);
-        Ok(match self.preset() {
-            Preset::ThisMonth => (month_start(today), month_end(today)),
-            Preset::LastMonth => {
-                let last = month_start(today) - Duration::days(1);
-                (month_start(last), last)
-            }
-            Preset::ThisQuarter => {
-                let first = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1).unwrap_or(today);
-                (first, add_months(first, 3) - Duration::days(1))
-            }
-            Preset::ThisYear => (
-                NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today),
-                NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today),
-            ),
-            Preset::Last12 => (add_months(month_start(today), -11), month_end(today)),
-            Preset::Custom => {
-                let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-                let (Some(from), Some(to)) = (parse(&self.from), parse(&self.to)) else {
-                    return Err(Text::new(
-                        "自定义时间请填写开始和结束日期(YYYY-MM-DD)",
-                        "A custom range needs a start and an end date (YYYY-MM-DD)",
-                    ));
-                };
-                if from > to {
-                    return Err(Text::new("开始日期不能晚于结束日期", "The start date is after the end date"));
-                }
-                if (to - from).num_days() > MAX_DAYS {
-                    return Err(Text::new("时间范围最长三年", "The range may span at most three years"));
-                }
-                (from, to)
-            }
-        })
+        range_of(self.preset(), &self.from, &self.to, today)
     }
+}
+
+/// The dates (inclusive) of a 时间 preset, or of the two dates of 自定义.
+pub fn range_of(preset: Preset, from: &str, to: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), Text> {
+    let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let month_end = |d: NaiveDate| add_months(month_start(d), 1) - Duration::days(1);
+    Ok(match preset {
+        Preset::Today => (today, today),
+        Preset::ThisMonth => (month_start(today), month_end(today)),
+        Preset::LastMonth => {
+            let last = month_start(today) - Duration::days(1);
+            (month_start(last), last)
+        }
+        Preset::ThisQuarter => {
+            let first = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1).unwrap_or(today);
+            (first, add_months(first, 3) - Duration::days(1))
+        }
+        Preset::ThisYear => (
+            NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today),
+            NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today),
+        ),
+        Preset::Last12 => (add_months(month_start(today), -11), month_end(today)),
+        Preset::Custom => {
+            let parse = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+            let (Some(from), Some(to)) = (parse(from), parse(to)) else {
+                return Err(Text::new(
+                    "自定义时间请填写开始和结束日期(YYYY-MM-DD)",
+                    "A custom range needs a start and an end date (YYYY-MM-DD)",
+                ));
+            };
+            if from > to {
+                return Err(Text::new("开始日期不能晚于结束日期", "The start date is after the end date"));
+            }
+            if (to - from).num_days() > MAX_DAYS {
+                return Err(Text::new("时间范围最长三年", "The range may span at most three years"));
+            }
+            (from, to)
+        }
+    })
 }
 
 /// `d` moved by `months` (the first of a month stays the first).
@@ -430,7 +437,8 @@ pub struct Chart {
 /// A generated report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    pub kind: ReportKind,
+    /// 报表类型, or a statistic's name (PG-79/80).
+    pub title: Text,
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// The criteria as the header states them (label, value).

@@ -179,10 +179,13 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
+/// A generated table with its charts, criteria and notes (the report centre's and the
+/// statistics pages').
 #[component]
-fn ReportView(r: Report) -> impl IntoView {
+pub fn ReportView(r: Report) -> impl IntoView {
     let i18n = use_i18n();
     let criteria = r.criteria.clone();
+    let (title, heading) = (r.title.clone(), r.title.clone());
     let charts = r.charts.clone();
     let heads = r.heads.clone();
     let columns = r.columns.clone();
@@ -197,8 +200,8 @@ fn ReportView(r: Report) -> impl IntoView {
     let grouped = columns.iter().any(|c| c.group.is_some());
     let text = move |t: &crate::error::Text| t.get(i18n.locale()).to_string();
     view! {
-        <section class="report" data-testid="report" aria-label=move || r.kind.label(i18n.locale())>
-            <h2 class="report-title">{move || r.kind.label(i18n.locale())}</h2>
+        <section class="report" data-testid="report" aria-label=move || title.get(i18n.locale()).to_string()>
+            <h2 class="report-title">{move || heading.get(i18n.locale()).to_string()}</h2>
             <p class="report-criteria" data-testid="report-criteria">
                 {criteria.into_iter().map(|(l, v)| view! {
                     <span><span class="muted">{move || format!("{}:", l.get(i18n.locale()))}</span>{move || v.get(i18n.locale()).to_string()}</span>
@@ -270,7 +273,7 @@ fn ReportView(r: Report) -> impl IntoView {
 
 /// A criterion that always has a value (时间, 统计粒度, 统计指标): no 全部, the default shown.
 #[component]
-fn OneOf(
+pub fn OneOf(
     label: (&'static str, &'static str),
     id: &'static str,
     choices: &'static [(&'static str, &'static str, &'static str)],

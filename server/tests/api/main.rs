@@ -27,6 +27,7 @@ mod requests;
 mod requests_listing;
 mod requests_sla;
 mod search;
+mod stats;
 mod sync;
 mod tasks;
 mod uploads;

@@ -33,6 +33,9 @@ fn holders(perm: &str) -> &'static [&'static str] {
         "report_all" => &["manager", "supervisor", "gz_rep", "sh_rep"],
         "churn" => &["manager", "supervisor", "agent", "gz_rep", "sh_rep"],
         "churn_run" => &["manager", "supervisor"],
+        "stats" => &ROLES,
+        "stats_team" => &["manager", "supervisor", "gz_rep", "sh_rep"],
+        "analysis" => &["manager", "supervisor"],
         other => panic!("no expectation for {other}"),
     }
 }
@@ -263,6 +266,15 @@ pub fn calls(target: i64) -> Vec<(&'static str, Value, &'static [&'static str])>
             "exports/start",
             json!({"kind": "report", "query": "kind=request_type&preset=bogus", "format": "xlsx"}),
             &["reports"],
+        ),
+        ("stats/options", json!({"analysis": false}), &["stats"]),
+        ("stats/options", json!({"analysis": true}), &["analysis"]),
+        ("stats/run", json!({"filter": {"item": "requests", "preset": "today"}}), &["stats_team"]),
+        ("stats/run", json!({"filter": {"item": "agent_work", "area": "workload", "preset": "today"}}), &["analysis"]),
+        (
+            "exports/start",
+            json!({"kind": "stats", "query": "item=composition&area=customers&preset=bogus", "format": "xlsx"}),
+            &["analysis"],
         ),
         ("churn/list", json!({"filter": {}}), &["churn"]),
         ("churn/options", json!({}), &["churn"]),
