@@ -31,9 +31,24 @@ pub fn day_start(d: NaiveDate) -> DateTime<Utc> {
     to_utc(d.and_time(chrono::NaiveTime::MIN))
 }
 
+/// The next `hour`:00 China time after `now`.
+pub fn next_at_hour(now: DateTime<Utc>, hour: u32) -> DateTime<Utc> {
+    let local = local(&now);
+    let at = local.date().and_hms_opt(hour, 0, 0).unwrap_or(local);
+    to_utc(if local < at { at } else { at + chrono::Duration::days(1) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_hour_is_today_before_it_and_tomorrow_from_it() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // 2026-12-06 01:59 in China → 02:00 the same day; 02:00 itself → the next day.
+        assert_eq!(next_at_hour(at("2026-12-05T17:59:00Z"), 2), at("2026-12-05T18:00:00Z"));
+        assert_eq!(next_at_hour(at("2026-12-05T18:00:00Z"), 2), at("2026-12-06T18:00:00Z"));
+    }
 
     #[test]
     fn days_start_at_midnight_in_china() {

@@ -86,6 +86,13 @@ impl CurrentUser {
     pub fn may_export_large(&self) -> bool {
         RoleCode::is_reviewer(self.role_code())
     }
+    /// Whether the user reads the team's numbers (统计查询 by agent or organisation, churn
+    /// statistics): 主管, 经理 and the rep offices (their own office), or a custom role trusted
+    /// with 分析 (SPEC PG-79).
+    pub fn sees_team_numbers(&self) -> bool {
+        matches!(self.role_code(), Some(RoleCode::CsManager | RoleCode::CsSupervisor | RoleCode::RepOfficeCs))
+            || self.has(Perm::StatsAnalysis)
+    }
     /// The built-in role, if the account has one (custom roles: `None`).
     pub fn role_code(&self) -> Option<RoleCode> {
         self.role.role_code()

@@ -35,7 +35,7 @@ use crate::tasks::{TaskRelated, TaskSource, TaskStatus};
 /// How many runs the page lists.
 const RUNS_SHOWN: u64 = 10;
 /// The hour (China time) of the nightly run.
-const NIGHTLY_HOUR: u32 = 2;
+pub const NIGHTLY_HOUR: u32 = 2;
 /// Tasks are written this many at a time.
 const BATCH: usize = 500;
 
@@ -100,7 +100,7 @@ pub async fn page(db: &DatabaseConnection) -> AppResult<CarePage> {
             message: r.message,
         })
         .collect();
-    Ok(CarePage { rules, runs, next_nightly: next_nightly(Utc::now()) })
+    Ok(CarePage { rules, runs, next_nightly: crate::cst::next_at_hour(Utc::now(), NIGHTLY_HOUR) })
 }
 
 /// 保存: a new rule, or an edit of the version the page had.
@@ -193,21 +193,11 @@ struct RunOrder {
     by: Option<i64>,
 }
 
-/// The next 02:00 China time after `now`.
-pub fn next_nightly(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
-    let local = crate::cst::local(&now);
-    let today = local.date().and_hms_opt(NIGHTLY_HOUR, 0, 0).expect("valid hour");
-    let at = if local < today { today } else { today + Duration::days(1) };
-    crate::cst::to_utc(at)
-}
-
 /// Puts the next nightly run in the queue unless it is there already (its job id is the
 /// night's date, so any number of instances asking at once queue it once).
 pub async fn schedule_nightly(jobs: &Jobs) -> AppResult<bool> {
-    let at = next_nightly(Utc::now());
-    let day = crate::cst::local(&at).date();
-    let order = RunOrder { day, how: CareStart::Nightly, by: None };
-    jobs.enqueue_once(jobs.db(), &format!("care-{}", day.format("%Y%m%d")), 0, JobKind::Care, &order, at).await
+    jobs.enqueue_nightly("care", NIGHTLY_HOUR, JobKind::Care, |day| RunOrder { day, how: CareStart::Nightly, by: None })
+        .await
 }
 
 /// 立即运行: queues a run for `day` (empty: today) at once; the page follows the job.

@@ -17,6 +17,7 @@ use super::entity::{churn_rule, churn_warning};
 use super::{Reason, RiskLevel, RuleCode, WarningStatus};
 use crate::error::AppResult;
 use crate::members::enums::MemberLevel;
+use churn_warning::Column as W;
 
 /// Writes per transaction.
 const BATCH: usize = 500;
@@ -268,7 +269,6 @@ pub async fn evaluate(db: &DatabaseConnection, today: NaiveDate, progress: impl 
     let hits = score(db, today, &members).await?;
     progress(members.len() as u64 / 2);
 
-    use churn_warning::Column as W;
     let open_states = [WarningStatus::Open.code(), WarningStatus::Following.code()];
     let open: HashMap<i64, churn_warning::Model> = churn_warning::Entity::find()
         .filter(W::Status.is_in(open_states))
@@ -367,31 +367,22 @@ pub async fn evaluate(db: &DatabaseConnection, today: NaiveDate, progress: impl 
         for w in chunk {
             match w {
                 Write::Insert(m) => inserts.push(m.clone()),
+                // Each change is versioned: one the user made meanwhile (处理) wins.
                 Write::Update(w, score, level, reasons) => {
-                    let updated = churn_warning::Entity::update_many()
-                        .col_expr(W::Score, Expr::value(*score))
-                        .col_expr(W::RiskLevel, Expr::value(level.code()))
-                        .col_expr(W::Reasons, Expr::value(reasons.clone()))
-                        .col_expr(W::LastEvaluatedAt, Expr::value(now))
-                        .col_expr(W::Version, Expr::col(W::Version).add(1))
-                        .filter(W::Id.eq(w.id))
-                        .filter(W::Version.eq(w.version))
-                        .exec(&txn)
-                        .await?;
-                    out.updated += updated.rows_affected as i64;
+                    let set = [
+                        (W::Score, Expr::value(*score)),
+                        (W::RiskLevel, Expr::value(level.code())),
+                        (W::Reasons, Expr::value(reasons.clone())),
+                    ];
+                    out.updated += versioned(&txn, w, set, now).await?;
                 }
                 Write::Close(w, status, note) => {
-                    let updated = churn_warning::Entity::update_many()
-                        .col_expr(W::Status, Expr::value(status.code()))
-                        .col_expr(W::HandledAt, Expr::value(now))
-                        .col_expr(W::ResolutionNote, Expr::value(*note))
-                        .col_expr(W::LastEvaluatedAt, Expr::value(now))
-                        .col_expr(W::Version, Expr::col(W::Version).add(1))
-                        .filter(W::Id.eq(w.id))
-                        .filter(W::Version.eq(w.version))
-                        .exec(&txn)
-                        .await?;
-                    out.closed += updated.rows_affected as i64;
+                    let set = [
+                        (W::Status, Expr::value(status.code())),
+                        (W::HandledAt, Expr::value(now)),
+                        (W::ResolutionNote, Expr::value(*note)),
+                    ];
+                    out.closed += versioned(&txn, w, set, now).await?;
                 }
             }
         }
@@ -435,4 +426,26 @@ pub async fn evaluate(db: &DatabaseConnection, today: NaiveDate, progress: impl 
     }
     progress(members.len() as u64);
     Ok(out)
+}
+
+/// Sets `set` on warning `w` if it is still at the version read, stamping the evaluation;
+/// answers how many rows changed (0: someone handled it meanwhile).
+async fn versioned(
+    txn: &impl ConnectionTrait,
+    w: &churn_warning::Model,
+    set: [(W, Expr); 3],
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
+    let mut q = churn_warning::Entity::update_many();
+    for (col, value) in set {
+        q = q.col_expr(col, value);
+    }
+    let updated = q
+        .col_expr(W::LastEvaluatedAt, Expr::value(now))
+        .col_expr(W::Version, Expr::col(W::Version).add(1))
+        .filter(W::Id.eq(w.id))
+        .filter(W::Version.eq(w.version))
+        .exec(txn)
+        .await?;
+    Ok(updated.rows_affected as i64)
 }

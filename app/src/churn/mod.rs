@@ -208,6 +208,8 @@ pub struct ChurnOptions {
     pub orgs: Vec<(i64, String)>,
     pub may_configure: bool,
     pub may_dismiss: bool,
+    /// Whether 客户流失统计 (统计查询, by month and organisation) is the user's.
+    pub may_see_stats: bool,
     pub last_run: Option<RunView>,
 }
 

@@ -107,6 +107,7 @@ pub fn ChurnPage() -> impl IntoView {
                 Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
                 Ok((page, summary)) => {
                     let may_dismiss = options.get().and_then(|o| o.ok()).is_some_and(|o| o.may_dismiss);
+                    let may_see_stats = options.get().and_then(|o| o.ok()).is_some_and(|o| o.may_see_stats);
                     view! {
                         <div class="churn-summary" data-testid="churn-summary">
                             {summary.by_risk.into_iter().map(|(l, n)| view! {
@@ -116,6 +117,14 @@ pub fn ChurnPage() -> impl IntoView {
                             {summary.by_status.into_iter().filter(|(s, _)| !s.is_open()).map(|(s, n)| view! {
                                 <div class="card stat"><div class="muted">{move || s.label(i18n.locale())}</div><strong>{n}</strong></div>
                             }).collect_view()}
+                            {may_see_stats.then(|| view! {
+                                <div class="card stat churn-stats-links">
+                                    <div class="muted">{move || i18n.t("客户流失统计", "Churn statistics")}</div>
+                                    <a class="link" href="/stats?item=churn&by=month" data-testid="churn-stats-month">{move || i18n.t("按月", "By month")}</a>
+                                    " · "
+                                    <a class="link" href="/stats?item=churn&by=org">{move || i18n.t("按组织机构", "By organisation")}</a>
+                                </div>
+                            })}
                         </div>
                         <Warnings page=page may_dismiss on_done=Callback::new(move |_| list.reload()) on_page=list.on_page()/>
                     }.into_any()

@@ -284,6 +284,7 @@ pub async fn options(db: &impl ConnectionTrait, user: &CurrentUser) -> AppResult
         orgs: orgs.into_iter().map(|o| (o.id, o.name)).collect(),
         may_configure: user.has(Perm::SystemSettings),
         may_dismiss: may_dismiss(user),
+        may_see_stats: user.has(Perm::StatsQuery) && user.sees_team_numbers(),
         last_run: last.map(|r| RunView {
             started_at: r.started_at,
             finished_at: r.finished_at,
@@ -305,18 +306,10 @@ struct RunOrder {
 }
 
 /// The next 03:00 China time after `now`.
-fn next_nightly(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
-    let local = crate::cst::local(&now);
-    let at = local.date().and_hms_opt(NIGHTLY_HOUR, 0, 0).unwrap_or(local);
-    crate::cst::to_utc(if local < at { at } else { at + Duration::days(1) })
-}
-
 /// Queues the next nightly evaluation once (its job id is the night's date).
 pub async fn schedule_nightly(jobs: &Jobs) -> AppResult<bool> {
-    let at = next_nightly(Utc::now());
-    let day = crate::cst::local(&at).date();
-    let order = RunOrder { day, how: "nightly".into(), by: None };
-    jobs.enqueue_once(jobs.db(), &format!("churn-{}", day.format("%Y%m%d")), 0, JobKind::Churn, &order, at).await
+    jobs.enqueue_nightly("churn", NIGHTLY_HOUR, JobKind::Churn, |day| RunOrder { day, how: "nightly".into(), by: None })
+        .await
 }
 
 /// 重新计算: an evaluation at once, as of `day` (empty: today; a missed night up to a week

@@ -56,6 +56,21 @@ impl Jobs {
         Ok(inserted == 1)
     }
 
+    /// Queues the next night's run of `kind` at `hour`:00 China time, once however many
+    /// instances ask (its id is `name` and the night's date); `order` makes its payload for
+    /// that date. Answers whether this call queued it.
+    pub async fn enqueue_nightly<T: serde::Serialize>(
+        &self,
+        name: &str,
+        hour: u32,
+        kind: JobKind,
+        order: impl FnOnce(chrono::NaiveDate) -> T,
+    ) -> AppResult<bool> {
+        let at = crate::cst::next_at_hour(Utc::now(), hour);
+        let day = crate::cst::local(&at).date();
+        self.enqueue_once(self.db(), &format!("{name}-{}", day.format("%Y%m%d")), 0, kind, &order(day), at).await
+    }
+
     /// Claims the queued job of one of `kinds` that is due longest, for this process: one
     /// conditional UPDATE … RETURNING, so of any number of instances (or tasks) asking at
     /// once exactly one gets each job. On PostgreSQL the candidate row is picked `FOR UPDATE

@@ -97,12 +97,12 @@ pub fn workbook(r: &Report, path: &Path) -> AppResult<u64> {
 
     // The chart over a sheet of its own data: the categories (rows or periods) × the series.
     let series: Vec<usize> = r.columns.iter().enumerate().filter(|(_, c)| c.series).map(|(i, _)| i).collect();
-    let by_period = r.rows.iter().any(|x| x.total && x.heads.first().is_some_and(|h| h.zh != "合计"));
-    let points: Vec<&super::Row> = if by_period {
-        r.rows.iter().filter(|x| x.total && x.heads.first().is_some_and(|h| h.zh != "合计")).collect()
-    } else {
-        r.rows.iter().filter(|x| !x.total).collect()
-    };
+    // (The grand total is the last row; total rows before it are the periods' subtotals.)
+    let last = r.rows.len().saturating_sub(1);
+    let subtotals: Vec<&super::Row> =
+        r.rows.iter().enumerate().filter(|(i, x)| x.total && *i != last).map(|(_, x)| x).collect();
+    let by_period = !subtotals.is_empty();
+    let points: Vec<&super::Row> = if by_period { subtotals } else { r.rows.iter().filter(|x| !x.total).collect() };
     if !series.is_empty() && !points.is_empty() {
         let data = wb.add_worksheet();
         data.set_name("图表数据").map_err(x)?;

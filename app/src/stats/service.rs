@@ -27,10 +27,7 @@ pub fn offered(user: &CurrentUser, item: StatItem, area: Area) -> bool {
     }
     let role = user.role_code();
     let is = |codes: &[RoleCode]| role.is_some_and(|r| codes.contains(&r));
-    // 主管, 经理 and the rep offices (their own office) see the team's numbers; so does a
-    // custom role trusted with 分析.
-    let team =
-        is(&[RoleCode::CsManager, RoleCode::CsSupervisor, RoleCode::RepOfficeCs]) || user.has(Perm::StatsAnalysis);
+    let team = user.sees_team_numbers();
     match item {
         StatItem::MyRequests => user.has(Perm::IntakeMemberRequest),
         StatItem::MyCallbacks => user.has(Perm::IntakeCallback),

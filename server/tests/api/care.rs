@@ -262,7 +262,7 @@ async fn the_nightly_run_is_queued_once_for_two_in_the_morning() {
     assert!(!app::callbacks::care_service::schedule_nightly(&jobs).await.unwrap());
     assert_eq!(app.count("SELECT COUNT(*) FROM job WHERE kind = 'care' AND state = 'queued'").await, 1);
     let id = app.text("SELECT id FROM job WHERE kind = 'care'").await;
-    let next = app::callbacks::care_service::next_nightly(chrono::Utc::now());
+    let next = app::cst::next_at_hour(chrono::Utc::now(), app::callbacks::care_service::NIGHTLY_HOUR);
     assert_eq!(id, format!("care-{}", app::cst::local(&next).format("%Y%m%d")));
     assert_eq!(app::cst::local(&next).format("%H:%M").to_string(), "02:00");
     // Not before its hour.
