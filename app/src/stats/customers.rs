@@ -367,7 +367,7 @@ fn requests<C: ConnectionTrait>(s: &Stat<'_, C>) -> SelectStatement {
             Condition::all()
                 .add(r("state").ne(RequestState::Voided.code()))
                 .add(s.in_range(r("accepted_at")))
-                .add(s.orgs(r("accepting_org_id"))),
+                .add(s.orgs(r("accepting_org_id"), &[r("agent_id")])),
         )
         .to_owned()
 }
@@ -491,7 +491,9 @@ pub async fn satisfaction<C: ConnectionTrait>(s: &Stat<'_, C>) -> AppResult<Repo
         .from(Alias::new("callback"))
         .expr_as(cb("satisfaction"), Alias::new("k"))
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("m0"))
-        .cond_where(Condition::all().add(s.in_range(cb("callback_at"))).add(s.orgs(cb("organization_id"))))
+        .cond_where(
+            Condition::all().add(s.in_range(cb("callback_at"))).add(s.orgs(cb("organization_id"), &[cb("agent_id")])),
+        )
         .group_by_col(Alias::new("k"))
         .to_owned();
     let data = grouped(s.db, &q, 1).await?;

@@ -37,9 +37,10 @@ impl<C: ConnectionTrait> Stat<'_, C> {
         let (from, to) = self.dates();
         ts_range(col, &from, &to)
     }
-    /// The user's scope on an organisation column, and the chosen organisation.
-    pub fn orgs(&self, org: Expr) -> Condition {
-        let mut cond = self.user.scope.condition_on(org.clone(), &[]);
+    /// The user's scope on a row's organisation and the accounts it belongs to (本人: the
+    /// agent's own rows), and the chosen organisation.
+    pub fn orgs(&self, org: Expr, owners: &[Expr]) -> Condition {
+        let mut cond = self.user.scope.condition_on(org.clone(), owners);
         if let Some(o) = self.f.org.filter(|_| self.item.takes_org()) {
             cond = cond.add(org.eq(o));
         }

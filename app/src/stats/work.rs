@@ -210,7 +210,7 @@ pub async fn departments<C: ConnectionTrait>(s: &Stat<'_, C>) -> AppResult<Repor
     let own = own_dept(s.user);
     cond = cond.add(match own {
         Some(org) => Condition::all().add(Expr::col(R::HandlingOrgId).eq(org)),
-        None => s.user.scope.condition_on(Expr::col(R::AcceptingOrgId), &[]),
+        None => s.user.scope.condition_on(Expr::col(R::AcceptingOrgId), &[Expr::col(R::AgentId)]),
     });
     let q = Query::select()
         .from(service_request::Entity)
@@ -272,7 +272,8 @@ pub async fn callbacks<C: ConnectionTrait>(s: &Stat<'_, C>, mine: bool) -> AppRe
         Some(By::Org) => cb("organization_id"),
         _ => cb("callback_content"),
     };
-    let mut cond = Condition::all().add(s.in_range(cb("callback_at"))).add(s.orgs(cb("organization_id")));
+    let mut cond =
+        Condition::all().add(s.in_range(cb("callback_at"))).add(s.orgs(cb("organization_id"), &[cb("agent_id")]));
     cond = cond.add(if mine {
         Condition::all().add(cb("agent_id").eq(s.user.account.id))
     } else {
@@ -393,7 +394,7 @@ pub async fn qa<C: ConnectionTrait>(s: &Stat<'_, C>) -> AppResult<Report> {
             Condition::all()
                 .add(q_("is_current").eq(true))
                 .add(s.in_range(q_("inspected_at")))
-                .add(s.orgs(q_("accepting_org_id")))
+                .add(s.orgs(q_("accepting_org_id"), &[q_("inspected_agent_id")]))
                 .add(s.agent(q_("inspected_agent_id"))),
         )
         .group_by_col(Alias::new("k"))

@@ -133,6 +133,20 @@ async fn request_statistics_count_by_hand_and_their_cells_open_as_many_requests(
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
     assert!(field_error(&out, "org").is_some(), "{out}");
 
+    // An agent whose role comes to read only its own records (本人) still counts its own work.
+    let now = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M").to_string();
+    let call = json!({"input": {"customer_id": members[0].id, "content": "platform_training", "reach": "reached",
+        "contact_name": "王经理", "phone_called": "13800000000", "feedback": "已沟通", "satisfaction": "satisfied",
+        "callback_at": now, "next_at": "", "next_note": "", "task_id": null}});
+    let (status, out) = agent.call("callbacks/save", call).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    app.exec("UPDATE role SET data_scope = 'own' WHERE code = 'cs_agent'").await;
+    let calls = stat(&mut agent, json!({"item": "my_callbacks", "preset": "today"})).await;
+    assert_eq!(count(row(&calls, "平台使用培训"), column(&calls, "已接通")), 1);
+    assert_eq!(count(total(&calls), column(&calls, "合计")), 1);
+    let mine = stat(&mut agent, json!({"item": "my_requests", "preset": "today"})).await;
+    assert_eq!(count(total(&mine), column(&mine, "合计")), 3);
+
     // 客服人员工作量: the same requests per agent, with the completed ones.
     let work = stat(&mut manager, json!({"item": "agent_work", "area": "workload", "preset": "today"})).await;
     let agent_name = app.text("SELECT name FROM account WHERE admin_id = 'agent'").await;
