@@ -80,6 +80,14 @@ mod server {
         };
         let user = ctx.require(perm).await?;
         let format = Format::parse(format)?;
+        // Reports, statistics and the QA report are workbooks (merged headers, a chart).
+        if matches!(kind, "report" | "stats" | "qa_report") && format != Format::Xlsx {
+            return Err(AppError::field(
+                "format",
+                &format!("{title}只能导出为 Excel"),
+                "Reports are exported as Excel workbooks",
+            ));
+        }
         let what = match kind {
             "member_services" => {
                 let f = <MemberFilter as crate::ui::list::UrlFilter>::from_query(&q);
@@ -110,13 +118,6 @@ mod server {
             "report" => {
                 let f = report.unwrap_or_default();
                 f.validate(crate::cst::today())?;
-                if format != Format::Xlsx {
-                    return Err(AppError::field(
-                        "format",
-                        "报表只能导出为 Excel",
-                        "Reports are exported as Excel workbooks",
-                    ));
-                }
                 What::Report(Box::new(f))
             }
             "stats" => {
@@ -126,25 +127,11 @@ mod server {
                 if !f.item().is_some_and(|i| crate::stats::service::offered(&user, i, area)) {
                     return Err(AppError::Forbidden);
                 }
-                if format != Format::Xlsx {
-                    return Err(AppError::field(
-                        "format",
-                        "统计只能导出为 Excel",
-                        "Statistics are exported as Excel workbooks",
-                    ));
-                }
                 What::Stat(Box::new(f))
             }
             "qa_report" => {
                 let f = <crate::qa::QaReportFilter as crate::ui::list::UrlFilter>::from_query(&q);
                 f.validate()?;
-                if format != Format::Xlsx {
-                    return Err(AppError::field(
-                        "format",
-                        "质检报告只能导出为 Excel",
-                        "The QA report is an Excel workbook",
-                    ));
-                }
                 What::QaReport(Box::new(f))
             }
             _ => {

@@ -169,13 +169,23 @@ pub fn ReportsPage() -> impl IntoView {
                         <p class="muted">{move || i18n.t("时间默认为本年;按月或按周可看到趋势。", "The period defaults to this year; by month or by week shows the trend.")}</p>
                     </div>
                 }.into_any(),
-                Some(Err(AppError::Validation(_))) => view! {
-                    <div class="empty"><p>{move || i18n.t("请修正标红的条件", "Correct the marked criteria")}</p></div>
-                }.into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
-                Some(Ok(r)) => view! { <ReportView r/> }.into_any(),
+                Some(r) => view! { <ReportOutcome r/> }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// A generated table, or why there is none: the marked criteria, or the error.
+#[component]
+pub fn ReportOutcome(r: Result<Report, AppError>) -> impl IntoView {
+    let i18n = use_i18n();
+    match r {
+        Err(AppError::Validation(_)) => view! {
+            <div class="empty"><p>{move || i18n.t("请修正标红的条件", "Correct the marked criteria")}</p></div>
+        }
+        .into_any(),
+        Err(e) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
+        Ok(r) => view! { <ReportView r/> }.into_any(),
     }
 }
 

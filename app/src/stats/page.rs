@@ -6,11 +6,10 @@ use leptos::prelude::*;
 use super::api::{load_stat_options, run_stat};
 use super::{Area, StatFilter, StatOptions};
 use crate::bind_filter;
-use crate::error::AppError;
 use crate::exports::ExportButtons;
 use crate::i18n::{Locale, use_i18n};
 use crate::reports::Preset;
-use crate::reports::page::{OneOf, ReportView};
+use crate::reports::page::{OneOf, ReportOutcome};
 use crate::ui::filters::{DateRange, IdFilter};
 use crate::ui::list::{FilterForm, ListState, UrlFilter};
 use crate::ui::{PageHeader, field_errors};
@@ -28,12 +27,15 @@ pub fn AnalysisPage() -> impl IntoView {
     view! { <StatsCentre analysis=true/> }
 }
 
-/// The area a page's filter runs in: 统计查询, or the chosen area of 分析 (客户基础数据 first).
+/// The area a page's filter runs in: 统计查询, or the chosen area of 分析 (else the item's, else
+/// 客户基础数据).
 fn area_in(analysis: bool, f: &StatFilter) -> Area {
     match (analysis, Area::parse(&f.area)) {
         (false, _) => Area::Query,
         (true, Some(a)) if a != Area::Query => a,
-        (true, _) => Area::Customers,
+        (true, _) => {
+            f.item().and_then(|i| i.areas().iter().copied().find(|a| *a != Area::Query)).unwrap_or(Area::Customers)
+        }
     }
 }
 
@@ -170,11 +172,7 @@ fn StatsCentre(analysis: bool) -> impl IntoView {
                         <p class="muted">{move || i18n.t("“今天”为实时数据;其他时间为历史数据。", "Today is live; other periods are history.")}</p>
                     </div>
                 }.into_any(),
-                Some(Err(AppError::Validation(_))) => view! {
-                    <div class="empty"><p>{move || i18n.t("请修正标红的条件", "Correct the marked criteria")}</p></div>
-                }.into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.message(i18n.locale())}</div> }.into_any(),
-                Some(Ok(r)) => view! { <ReportView r/> }.into_any(),
+                Some(r) => view! { <ReportOutcome r/> }.into_any(),
             })}
         </Transition>
     }
@@ -193,6 +191,9 @@ mod tests {
         assert_eq!(area_in(true, &StatFilter::default()), Area::Customers);
         let q = StatFilter { area: "query".into(), ..Default::default() };
         assert_eq!(area_in(true, &q), Area::Customers);
+        // A link naming only the item opens it in its area.
+        let work = StatFilter { item: "agent_work".into(), ..Default::default() };
+        assert_eq!(area_in(true, &work), Area::Workload);
     }
 
     #[test]

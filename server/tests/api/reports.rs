@@ -32,7 +32,7 @@ async fn report(c: &mut Client, filter: Value) -> Value {
 }
 
 /// The column index of a column label.
-fn column(r: &Value, zh: &str) -> usize {
+pub(crate) fn column(r: &Value, zh: &str) -> usize {
     r["columns"].as_array().unwrap().iter().position(|c| c["label"]["zh"] == zh).unwrap_or_else(|| panic!("{zh}"))
 }
 
@@ -41,11 +41,11 @@ fn row<'a>(r: &'a Value, head: &str) -> Option<&'a Value> {
     r["rows"].as_array().unwrap().iter().find(|x| x["heads"][0]["zh"] == head && x["total"] == false)
 }
 
-fn total(r: &Value) -> &Value {
+pub(crate) fn total(r: &Value) -> &Value {
     r["rows"].as_array().unwrap().last().unwrap()
 }
 
-fn count(row: &Value, i: usize) -> i64 {
+pub(crate) fn count(row: &Value, i: usize) -> i64 {
     row["cells"][i]["value"]["Count"].as_i64().unwrap_or_else(|| panic!("no count in {}", row["cells"][i]))
 }
 

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Client, TestApp, field_error};
 use crate::members::{load, with_members};
+use crate::reports::{column, count, total};
 use crate::requests::{intake, member_of};
 use app::members::entity::customer;
 use app::ui::list::UrlFilter;
@@ -23,10 +24,6 @@ async fn stat(c: &mut Client, filter: Value) -> Value {
     r
 }
 
-fn column(r: &Value, zh: &str) -> usize {
-    r["columns"].as_array().unwrap().iter().position(|c| c["label"]["zh"] == zh).unwrap_or_else(|| panic!("{zh}: {r}"))
-}
-
 fn row<'a>(r: &'a Value, head: &str) -> &'a Value {
     r["rows"]
         .as_array()
@@ -34,16 +31,6 @@ fn row<'a>(r: &'a Value, head: &str) -> &'a Value {
         .iter()
         .find(|x| x["heads"][0]["zh"] == head && x["total"] == false)
         .unwrap_or_else(|| panic!("no row {head}"))
-}
-
-fn total(r: &Value) -> &Value {
-    let last = r["rows"].as_array().unwrap().last().unwrap();
-    assert_eq!(last["total"], true);
-    last
-}
-
-fn count(row: &Value, i: usize) -> i64 {
-    row["cells"][i]["value"]["Count"].as_i64().unwrap_or_else(|| panic!("no count in {}", row["cells"][i]))
 }
 
 /// The filter `F` a drill-down link names (its URL keys mapped back to the fields).
