@@ -270,8 +270,8 @@ mod tests {
             items: vec![item("首页推荐", "100", ItemKind::Simple, "")],
         };
         let mut levels: Vec<LevelItems> = MemberLevel::ALL.iter().copied().filter(|l| l.is_paid()).map(one).collect();
-        levels.retain(|l| l.level != "gold");
-        levels.push(LevelItems { level: "gold".into(), items: gold });
+        levels.retain(|l| l.level != MemberLevel::Gold.code());
+        levels.push(LevelItems { level: MemberLevel::Gold.code().into(), items: gold });
         SchemeInput {
             base_version: 1,
             levels,

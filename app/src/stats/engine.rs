@@ -55,6 +55,11 @@ impl<C: ConnectionTrait> Stat<'_, C> {
     }
 }
 
+/// Column `col` of the table (or alias) `table`.
+pub fn t(table: &str, col: &str) -> Expr {
+    Expr::col((sea_orm::sea_query::Alias::new(table), sea_orm::sea_query::Alias::new(col)))
+}
+
 /// A number of a result row (`COUNT`, `SUM` of integers or of floats) on either database.
 pub fn num(row: &QueryResult, col: &str) -> f64 {
     if let Ok(v) = row.try_get::<Option<i64>>("", col) {

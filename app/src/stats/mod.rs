@@ -16,11 +16,15 @@ pub mod customers;
 pub mod engine;
 pub mod page;
 #[cfg(feature = "ssr")]
+pub mod quality;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod work;
+#[cfg(feature = "ssr")]
+pub mod workload;
 
 code_enum! {
     /// Where a statistic is offered: 统计查询, or one of the four areas of 分析.

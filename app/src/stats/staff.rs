@@ -6,16 +6,12 @@ use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 use super::By;
-use super::engine::{Labels, Line, Stat, count, count_if, grouped, sums, table};
+use super::engine::{Labels, Line, Stat, count, count_if, grouped, sums, t, table};
 use crate::auth::entity::{account, role};
 use crate::auth::{AccountStatus, LoginResult};
 use crate::error::{AppResult, Text};
 use crate::reports::Report;
 use crate::reports::frame::col;
-
-fn t(table: &str, col: &str) -> Expr {
-    Expr::col((Alias::new(table), Alias::new(col)))
-}
 
 /// 账号分布: accounts per organisation by role (the roles that have accounts there), with the
 /// total and those suspended.
