@@ -305,8 +305,7 @@ struct RunOrder {
     by: Option<i64>,
 }
 
-/// The next 03:00 China time after `now`.
-/// Queues the next nightly evaluation once (its job id is the night's date).
+/// Queues the next nightly evaluation (03:00 China time) once (its job id is the night's date).
 pub async fn schedule_nightly(jobs: &Jobs) -> AppResult<bool> {
     jobs.enqueue_nightly("churn", NIGHTLY_HOUR, JobKind::Churn, |day| RunOrder { day, how: "nightly".into(), by: None })
         .await
