@@ -326,3 +326,8 @@ where
     let items = pager.fetch_page(page - 1).await?;
     Ok(Page { items, total, page, per_page, counted_to: None })
 }
+
+/// `COUNT(CASE WHEN cond THEN 1 END)`: the rows where `cond` holds.
+pub fn count_if(cond: impl Into<Expr>) -> Expr {
+    Expr::from(sea_orm::sea_query::Func::count(Expr::case(cond.into(), 1i64)))
+}

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::chart::{self, Series};
@@ -29,9 +30,36 @@ pub struct Key {
 /// What a report adds up per row; totals are sums of tallies, never of shown values.
 pub trait Tally: Default + Clone + Send {
     /// Whether it counts distinct things a record of two rows can share (a member called by
-    /// two offices): its subtotals and totals are then counted as a whole, not added up.
+    /// two offices). Its subtotals and totals add up the rows (and periods) and then take
+    /// those counts from a tally of the whole (`tally(…, true)`, which need count nothing
+    /// else): see [`Tally::take_distinct`].
     const DISTINCT: bool = false;
     fn add(&mut self, other: &Self);
+    /// Takes the distinct counts of `whole`, the tally of a subtotal's or total's records as
+    /// one row.
+    fn take_distinct(&mut self, _whole: &Self) {}
+}
+
+/// Sums tallies.
+fn sum_of<T: Tally>(rows: impl IntoIterator<Item = (Key, T)>) -> T {
+    let mut sum = T::default();
+    for (_, t) in rows {
+        sum.add(&t);
+    }
+    sum
+}
+
+/// Two conditions on a member-id column that split the members in halves: a count of
+/// distinct members (or anything per member) is the sum of its halves, and the two halves of
+/// a year of records are counted at once on two connections.
+pub async fn member_halves(db: &impl ConnectionTrait, id: Expr) -> AppResult<[Condition; 2]> {
+    let q = Query::select().expr(Func::max(Expr::col(Alias::new("id")))).from(Alias::new("customer")).to_owned();
+    let max: Option<i64> = match db.query_one(&q).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => None,
+    };
+    let mid = max.unwrap_or(0) / 2 + 1;
+    Ok([Condition::all().add(id.clone().lt(mid)), Condition::all().add(id.gte(mid))])
 }
 
 /// Where a cell's records are: the period, and the row's organisation and level (`None`:
@@ -163,8 +191,18 @@ impl<C: ConnectionTrait> Frame<'_, C> {
         let mut grand = T::default();
         let mut per_period: Vec<(Period, T)> = vec![];
         for period in periods.iter().cloned() {
+            let (from, to) = (period.from.to_string(), period.to.to_string());
+            // A distinct tally's whole is counted at the same time, on another connection.
+            let (counted, whole) = if T::DISTINCT {
+                let (rows, whole) =
+                    futures_util::future::try_join(tally(from.clone(), to.clone(), false), tally(from, to, true))
+                        .await?;
+                (rows, Some(sum_of(whole)))
+            } else {
+                (tally(from, to, false).await?, None)
+            };
             let mut data: HashMap<Key, T> = HashMap::new();
-            for (k, t) in tally(period.from.to_string(), period.to.to_string(), false).await? {
+            for (k, t) in counted {
                 data.entry(k).or_default().add(&t);
             }
             let mut keys: Vec<Key> = fixed.clone();
@@ -185,11 +223,8 @@ impl<C: ConnectionTrait> Frame<'_, C> {
                 h.extend(heads_of(k));
                 rows.push(Row { heads: h, cells: cells(&t, &Drill { period: &period, key: k }), total: false });
             }
-            if T::DISTINCT {
-                sub = T::default();
-                for (_, t) in tally(period.from.to_string(), period.to.to_string(), true).await? {
-                    sub.add(&t);
-                }
+            if let Some(whole) = &whole {
+                sub.take_distinct(whole);
             }
             grand.add(&sub);
             if grain != Grain::Total {
@@ -201,12 +236,15 @@ impl<C: ConnectionTrait> Frame<'_, C> {
             per_period.push((period, sub));
         }
         let whole = Period { label: String::new(), from: self.from, to: self.to };
-        // Distinct counts (members) do not add up over periods: the grand total counts the
-        // whole range at once.
+        // Over periods, a distinct tally adds up but for its distinct counts (members), which
+        // the whole range counts at once; any other is counted over the whole range again (a
+        // stock, such as 会员总数, is the last period's, not the sum).
         if grain != Grain::Total {
-            grand = T::default();
-            for (_, t) in tally(whole.from.to_string(), whole.to.to_string(), T::DISTINCT).await? {
-                grand.add(&t);
+            let (from, to) = (whole.from.to_string(), whole.to.to_string());
+            if T::DISTINCT {
+                grand.take_distinct(&sum_of(tally(from, to, true).await?));
+            } else {
+                grand = sum_of(tally(from, to, false).await?);
             }
         }
         let key = self.total_key(&layout);

@@ -6,9 +6,10 @@ use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectS
 use super::frame::{Drill, Frame, Key, Rows, Tally, add_all, col, count, dates, plain};
 use super::{NONE, Report, Value, list};
 use crate::callbacks::{CallbackContent, Reach, Satisfaction};
-use crate::error::AppResult;
+use crate::db::count_if;
+use crate::error::{AppError, AppResult};
 use crate::members::MemberFilter;
-use crate::members::conditions::{c, customer_condition, r, record_condition};
+use crate::members::conditions::{admitted, c, customer_condition, ts_range};
 use crate::members::enums::MemberLevel;
 use crate::ui::list::UrlFilter;
 
@@ -35,6 +36,9 @@ impl Tally for Calls {
         add_all(&mut self.contents, &o.contents);
         add_all(&mut self.ratings, &o.ratings);
     }
+    fn take_distinct(&mut self, whole: &Self) {
+        self.members = whole.members;
+    }
 }
 
 /// The member query's filter of callback records over `[from, to]` (what a cell's link opens,
@@ -50,19 +54,18 @@ fn record_filter(from: &str, to: &str, levels: String) -> MemberFilter {
     }
 }
 
-/// The callbacks of the criteria over `[from, to]`: their service records (`r`, through the
-/// member query's record and member conditions) joined to the member (`c`) and the callback
-/// (`cb`).
-fn calls(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> SelectStatement {
+/// The callbacks of the criteria over `[from, to]`, read from `callback` itself (its covering
+/// indexes), joined to the member (`c`) only when rows go by level. They are the records a
+/// cell's link lists: a callback and its service record are written in one transaction with
+/// the same member, office and time, and the member query shows the same members
+/// (`admitted` is `customer_condition` by id).
+fn calls(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str, by_level: bool) -> SelectStatement {
     let f = frame.f;
-    let m = record_filter(from, to, list(&f.levels).join(","));
-    let mut cond = Condition::all()
-        .add(record_condition(&m))
-        .add(r("source_kind").eq(crate::members::enums::SourceKind::Callback.code()))
-        .add(customer_condition(frame.backend(), &m, &frame.user.scope));
+    let members = MemberFilter { level: list(&f.levels).join(","), ..Default::default() };
+    let mut cond = Condition::all().add(ts_range(cb("callback_at"), from, to));
     let orgs = f.org_ids();
     if !orgs.is_empty() {
-        cond = cond.add(r("organization_id").is_in(orgs));
+        cond = cond.add(cb("organization_id").is_in(orgs));
     }
     let ratings = list(&f.satisfaction);
     if !ratings.is_empty() {
@@ -76,24 +79,23 @@ fn calls(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str) -> Selec
         }
         cond = cond.add(any);
     }
-    Query::select()
-        .from_as(Alias::new("service_record"), Alias::new("r"))
-        .join_as(
+    let mut q = Query::select().from_as(Alias::new("callback"), Alias::new("cb")).to_owned();
+    if by_level {
+        q.join_as(
             sea_orm::JoinType::InnerJoin,
             Alias::new("customer"),
             Alias::new("c"),
-            c("id").equals((Alias::new("r"), Alias::new("customer_id"))),
-        )
-        .join_as(
-            sea_orm::JoinType::InnerJoin,
-            Alias::new("callback"),
-            Alias::new("cb"),
-            cb("id").equals((Alias::new("r"), Alias::new("source_id"))),
-        )
-        .cond_where(cond)
-        .to_owned()
+            c("id").equals((Alias::new("cb"), Alias::new("customer_id"))),
+        );
+        cond = cond.add(customer_condition(frame.backend(), &members, &frame.user.scope));
+    } else {
+        cond = cond.add(admitted(frame.backend(), cb("customer_id"), &members, &frame.user.scope));
+    }
+    q.cond_where(cond).to_owned()
 }
 
+/// One period of R-3: per office (and level) its callbacks by 回访内容, 接通 and 满意程度, and
+/// its members; as one row (`whole`), the members only (the rest adds up).
 async fn call_tally(
     frame: &Frame<'_, impl ConnectionTrait>,
     from: String,
@@ -121,41 +123,50 @@ async fn call_tally(
             level: if by_level { row.try_get::<Option<String>>("", "level")?.or(Some(String::new())) } else { None },
         })
     };
-    let mut q = calls(frame, &from, &to);
-    group(&mut q);
-    q.expr_as(cb("callback_content"), Alias::new("content"))
-        .expr_as(cb("reach_status"), Alias::new("reach"))
-        .expr_as(cb("satisfaction"), Alias::new("rating"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .group_by_col((Alias::new("cb"), Alias::new("callback_content")))
-        .group_by_col((Alias::new("cb"), Alias::new("reach_status")))
-        .group_by_col((Alias::new("cb"), Alias::new("satisfaction")));
-    let mut out = vec![];
-    for row in frame.db.query_all(&q).await? {
-        let n: i64 = row.try_get("", "n")?;
-        let mut t = Calls { total: n, ..Default::default() };
-        if let Some(i) = CallbackContent::parse(&row.try_get::<String>("", "content")?)
-            .and_then(|x| CallbackContent::ALL.iter().position(|y| *y == x))
-        {
-            t.contents[i] = n;
-        }
-        if Reach::parse(&row.try_get::<String>("", "reach")?) == Some(Reach::Reached) {
-            t.reached = n;
-        }
-        let rating = row.try_get::<Option<String>>("", "rating")?;
-        let slot = match rating.as_deref().and_then(Satisfaction::parse) {
-            Some(s) => Satisfaction::ALL.iter().position(|y| *y == s).unwrap_or(5),
-            None => 5,
-        };
-        t.ratings[slot] = n;
-        out.push((key(&row)?, t));
-    }
-    let mut members = calls(frame, &from, &to);
+    let mut members = calls(frame, &from, &to, by_level);
     group(&mut members);
-    members.expr_as(Func::count_distinct(r("customer_id")), Alias::new("n"));
-    for row in frame.db.query_all(&members).await? {
-        out.push((key(&row)?, Calls { members: row.try_get("", "n")?, ..Default::default() }));
+    members.expr_as(Func::count_distinct(cb("customer_id")), Alias::new("n"));
+    let members = async {
+        let mut out = vec![];
+        for row in frame.db.query_all(&members).await? {
+            out.push((key(&row)?, Calls { members: row.try_get("", "n")?, ..Default::default() }));
+        }
+        Ok::<_, AppError>(out)
+    };
+    if whole {
+        return members.await;
     }
+    // Each column a count over the office's callbacks, in one pass of its index.
+    let mut q = calls(frame, &from, &to, by_level);
+    group(&mut q);
+    let is = |col: &str, v: &str| count_if(cb(col).eq(v));
+    q.expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .expr_as(is("reach_status", Reach::Reached.code()), Alias::new("reached"));
+    for (i, x) in CallbackContent::ALL.iter().enumerate() {
+        q.expr_as(is("callback_content", x.code()), Alias::new(format!("content{i}")));
+    }
+    for (i, x) in Satisfaction::ALL.iter().enumerate() {
+        q.expr_as(is("satisfaction", x.code()), Alias::new(format!("rating{i}")));
+    }
+    q.expr_as(count_if(cb("satisfaction").is_null()), Alias::new("unrated"));
+    let calls = async {
+        let mut out = vec![];
+        for row in frame.db.query_all(&q).await? {
+            let mut t =
+                Calls { total: row.try_get("", "n")?, reached: row.try_get("", "reached")?, ..Default::default() };
+            for (i, slot) in t.contents.iter_mut().enumerate() {
+                *slot = row.try_get("", &format!("content{i}"))?;
+            }
+            for (i, slot) in t.ratings[..5].iter_mut().enumerate() {
+                *slot = row.try_get("", &format!("rating{i}"))?;
+            }
+            t.ratings[5] = row.try_get("", "unrated")?;
+            out.push((key(&row)?, t));
+        }
+        Ok::<_, AppError>(out)
+    };
+    let (mut out, members) = futures_util::future::try_join(calls, members).await?;
+    out.extend(members);
     Ok(out)
 }
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, SelectStatement};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, SelectStatement};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryResult};
 
 use super::{By, StatFilter, StatItem};
@@ -93,10 +93,7 @@ pub async fn grouped(db: &impl ConnectionTrait, q: &SelectStatement, n: usize) -
     Ok(out)
 }
 
-/// `COUNT(CASE WHEN cond THEN 1 END)`: the rows where `cond` holds.
-pub fn count_if(cond: impl Into<Expr>) -> Expr {
-    Expr::from(Func::count(Expr::case(cond.into(), 1i64)))
-}
+pub use crate::db::count_if;
 
 /// Row labels of a dimension: names of agents, organisations, provinces and industries, and
 /// the labels of the coded values.
