@@ -25,6 +25,20 @@ fn p(col: &str) -> Expr {
 }
 
 pub(crate) fn base(backend: DbBackend, kind: InfoKind, f: &InfoFilter, scope: &Scope) -> SelectStatement {
+    let mut q = items(backend, kind, f);
+    q.join_as(
+        JoinType::InnerJoin,
+        Alias::new("customer"),
+        Alias::new("c"),
+        c("id").equals((Alias::new("p"), Alias::new("customer_id"))),
+    )
+    .cond_where(customer_condition(backend, &f.member(), scope));
+    q
+}
+
+/// The items (`p`) of `f` by their own filters, before the member's: what a report counts per
+/// member first (over the member-led index) and then joins to each member once.
+pub(crate) fn items(backend: DbBackend, kind: InfoKind, f: &InfoFilter) -> SelectStatement {
     let table = match kind {
         InfoKind::Published => "published_info",
         InfoKind::Pushes => "info_push_log",
@@ -62,17 +76,7 @@ pub(crate) fn base(backend: DbBackend, kind: InfoKind, f: &InfoFilter, scope: &S
             }
         }
     }
-    let mut q = Query::select();
-    q.from_as(Alias::new(table), Alias::new("p"))
-        .join_as(
-            JoinType::InnerJoin,
-            Alias::new("customer"),
-            Alias::new("c"),
-            c("id").equals((Alias::new("p"), Alias::new("customer_id"))),
-        )
-        .cond_where(cond)
-        .cond_where(customer_condition(backend, &f.member(), scope));
-    q
+    Query::select().from_as(Alias::new(table), Alias::new("p")).cond_where(cond).to_owned()
 }
 
 /// The rows of a page (`page` = limit, offset) or, for exports, all of them.

@@ -1,20 +1,21 @@
-//! R-1 会员量统计表, R-4 会员发布信息统计表 and R-5 会员邮件推送统计表: counted through the
+//! R-1 会员量统计表 and R-4 会员发布信息统计表 (and R-5's counting per member, `pushes`): counted through the
 //! member query's own conditions (data scope, approved and not deleted customers) and the
 //! conditions of the 会员发布信息查询 / 信息推送邮件查询 lists their cells link to.
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbBackend};
 
-use super::frame::{Drill, Frame, Key, PUSH_TARGET, Rows, Tally, add_all, col, count, dates, plain};
-use super::{MemberMetric, PushSource, Report, Value, list};
+use super::frame::{Drill, Frame, Key, Rows, Tally, add_all, col, count, dates, member_halves};
+use super::{MemberMetric, Report, list};
 use crate::auth::Perm;
+use crate::db::count_if;
 use crate::error::AppResult;
 use crate::members::conditions::{c, customer_condition};
 use crate::members::enums::{CustomerType, INFO_STATUSES, INFO_TYPES, MemberLevel};
-use crate::members::info_query::{InfoKind, base};
+use crate::members::info_query::{InfoKind, items};
 use crate::members::{InfoFilter, MemberFilter};
 use crate::ui::list::UrlFilter;
 
-fn p(col: &str) -> Expr {
+pub(super) fn p(col: &str) -> Expr {
     Expr::col((Alias::new("p"), Alias::new(col)))
 }
 
@@ -184,13 +185,57 @@ impl Tally for Published {
     }
 }
 
-/// `q` (over `p` joined to its customer `c`) narrowed to the report's organisations.
-fn in_orgs(frame: &Frame<'_, impl ConnectionTrait>, mut q: SelectStatement) -> SelectStatement {
-    let orgs = frame.f.org_ids();
-    if !orgs.is_empty() {
-        q.and_where(c("organization_id").is_in(orgs));
-    }
-    q
+/// The items (or pushes) of `f` counted per member — `counts`: a name and its count over the
+/// member's items (`p`) — then summed per `group` of the member (`c`), with the members
+/// counted: each member read once, over the member-led index, the two halves of the members
+/// at once. Rows: `grp`, `members` and the names. `narrow` adds the report's item criteria;
+/// `orgs`, its organisations (the member's).
+pub(super) async fn per_member(
+    frame: &Frame<'_, impl ConnectionTrait>,
+    kind: InfoKind,
+    f: &InfoFilter,
+    narrow: impl Fn(&mut SelectStatement),
+    orgs: Vec<i64>,
+    group: Expr,
+    counts: &[(&str, Expr)],
+) -> AppResult<Vec<sea_orm::QueryResult>> {
+    let backend = frame.backend();
+    let pm = |col: &str| Expr::col((Alias::new("pm"), Alias::new(col)));
+    let statement = |half: Condition| {
+        let mut inner = items(backend, kind, f);
+        narrow(&mut inner);
+        inner
+            .cond_where(half)
+            .expr_as(p("customer_id"), Alias::new("customer_id"))
+            .group_by_col((Alias::new("p"), Alias::new("customer_id")));
+        for (name, count) in counts {
+            inner.expr_as(count.clone(), Alias::new(*name));
+        }
+        let mut outer = Query::select();
+        outer
+            .from_subquery(inner, Alias::new("pm"))
+            .join_as(
+                sea_orm::JoinType::InnerJoin,
+                Alias::new("customer"),
+                Alias::new("c"),
+                c("id").equals((Alias::new("pm"), Alias::new("customer_id"))),
+            )
+            .cond_where(customer_condition(backend, &f.member(), &frame.user.scope))
+            .expr_as(group.clone(), Alias::new("grp"))
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("members"))
+            .add_group_by([group.clone()]);
+        if !orgs.is_empty() {
+            outer.and_where(c("organization_id").is_in(orgs.clone()));
+        }
+        for (name, _) in counts {
+            outer.expr_as(Func::cast_as(Func::sum(pm(name)), Alias::new("BIGINT")), Alias::new(*name));
+        }
+        outer
+    };
+    let [low, high] = member_halves(frame.db, p("customer_id")).await?;
+    let (low, high) = (statement(low), statement(high));
+    let (a, b) = futures_util::future::try_join(frame.db.query_all(&low), frame.db.query_all(&high)).await?;
+    Ok(a.into_iter().chain(b).collect())
 }
 
 async fn published_tally(
@@ -198,46 +243,34 @@ async fn published_tally(
     from: String,
     to: String,
 ) -> AppResult<Vec<(Key, Published)>> {
-    let backend = frame.backend();
     let f = InfoFilter { from, to, ..Default::default() };
     let types = list(&frame.f.info_types);
-    let typed = |mut q: SelectStatement| {
+    let narrow = |q: &mut SelectStatement| {
         if !types.is_empty() {
             q.and_where(p("info_type").is_in(types.clone()));
         }
-        in_orgs(frame, q)
     };
-    let mut by_items = typed(base(backend, InfoKind::Published, &f, &frame.user.scope));
-    by_items
-        .expr_as(c("organization_id"), Alias::new("org"))
-        .expr_as(p("info_type"), Alias::new("info_type"))
-        .expr_as(p("status"), Alias::new("status"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .group_by_col((Alias::new("c"), Alias::new("organization_id")))
-        .group_by_col((Alias::new("p"), Alias::new("info_type")))
-        .group_by_col((Alias::new("p"), Alias::new("status")));
+    let mut counts = vec![("n", Expr::cust("COUNT(*)"))];
+    let names: Vec<(String, Expr)> = INFO_TYPES
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("type{i}"), count_if(p("info_type").eq(t.0))))
+        .chain(INFO_STATUSES.iter().enumerate().map(|(i, t)| (format!("status{i}"), count_if(p("status").eq(t.0)))))
+        .collect();
+    counts.extend(names.iter().map(|(n, e)| (n.as_str(), e.clone())));
     let mut out = vec![];
-    for row in frame.db.query_all(&by_items).await? {
-        let n: i64 = row.try_get("", "n")?;
-        let mut t = Published { total: n, ..Default::default() };
-        let kind: String = row.try_get("", "info_type")?;
-        let status: String = row.try_get("", "status")?;
-        if let Some(i) = INFO_TYPES.iter().position(|x| x.0 == kind) {
-            t.types[i] = n;
+    for row in
+        per_member(frame, InfoKind::Published, &f, narrow, frame.f.org_ids(), c("organization_id"), &counts).await?
+    {
+        let mut t =
+            Published { total: row.try_get("", "n")?, members: row.try_get("", "members")?, ..Default::default() };
+        for (i, slot) in t.types.iter_mut().enumerate() {
+            *slot = row.try_get("", &format!("type{i}"))?;
         }
-        if let Some(i) = INFO_STATUSES.iter().position(|x| x.0 == status) {
-            t.statuses[i] = n;
+        for (i, slot) in t.statuses.iter_mut().enumerate() {
+            *slot = row.try_get("", &format!("status{i}"))?;
         }
-        out.push((Key { org: Some(row.try_get("", "org")?), level: None }, t));
-    }
-    let mut members = typed(base(backend, InfoKind::Published, &f, &frame.user.scope));
-    members
-        .expr_as(c("organization_id"), Alias::new("org"))
-        .expr_as(Func::count_distinct(p("customer_id")), Alias::new("n"))
-        .group_by_col((Alias::new("c"), Alias::new("organization_id")));
-    for row in frame.db.query_all(&members).await? {
-        let t = Published { members: row.try_get("", "n")?, ..Default::default() };
-        out.push((Key { org: Some(row.try_get("", "org")?), level: None }, t));
+        out.push((Key { org: Some(row.try_get("", "grp")?), level: None }, t));
     }
     Ok(out)
 }
@@ -284,134 +317,4 @@ pub async fn published(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Rep
         cells
     };
     frame.assemble(Rows::Orgs { by_level: false }, columns, |from, to, _| published_tally(frame, from, to), cells).await
-}
-
-/// Push e-mails per member level.
-#[derive(Debug, Clone, Default)]
-struct Pushes {
-    sent: i64,
-    members: i64,
-    opened: i64,
-    /// Members of the level in a current service year, and those at the annual target.
-    in_service: i64,
-    reached: i64,
-}
-
-impl Tally for Pushes {
-    fn add(&mut self, o: &Self) {
-        self.sent += o.sent;
-        self.members += o.members;
-        self.opened += o.opened;
-        self.in_service += o.in_service;
-        self.reached += o.reached;
-    }
-}
-
-/// Midnight in China of a DATE column, as a bound for timestamps, on either database
-/// (`days` later).
-fn day_start_of(backend: DbBackend, date_col: &str, days: i64) -> String {
-    match backend {
-        DbBackend::Postgres => format!("(({date_col} + {days})::timestamp AT TIME ZONE 'Asia/Shanghai')"),
-        _ => format!("strftime('%Y-%m-%dT%H:%M:%S', {date_col}, '+{days} days', '-8 hours')"),
-    }
-}
-
-async fn push_tally(
-    frame: &Frame<'_, impl ConnectionTrait>,
-    from: String,
-    to: String,
-) -> AppResult<Vec<(Key, Pushes)>> {
-    let backend = frame.backend();
-    let levels = list(&frame.f.levels);
-    let f = InfoFilter { from, to, level: levels.join(","), ..Default::default() };
-    let mut q = base(backend, InfoKind::Pushes, &f, &frame.user.scope);
-    if let Some(s) = PushSource::parse(&frame.f.source) {
-        q.and_where(p("source").eq(s.code()));
-    }
-    q.expr_as(c("member_level"), Alias::new("level"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .expr_as(Func::count_distinct(p("customer_id")), Alias::new("members"))
-        .expr_as(Func::count(p("opened_at")), Alias::new("opened"))
-        .group_by_col((Alias::new("c"), Alias::new("member_level")));
-    let mut out = vec![];
-    for row in frame.db.query_all(&q).await? {
-        let level: Option<String> = row.try_get("", "level")?;
-        let t = Pushes {
-            sent: row.try_get("", "n")?,
-            members: row.try_get("", "members")?,
-            opened: row.try_get("", "opened")?,
-            ..Default::default()
-        };
-        out.push((Key { org: None, level }, t));
-    }
-    // The annual target: pushes within each member's current service year (源 as filtered).
-    let m = MemberFilter { level: levels.join(","), ..Default::default() };
-    let source =
-        PushSource::parse(&frame.f.source).map(|s| format!(" AND p.source = '{}'", s.code())).unwrap_or_default();
-    let pushed = format!(
-        "(SELECT COUNT(*) FROM info_push_log p WHERE p.customer_id = mf.customer_id AND p.sent_at >= {} AND p.sent_at < {}{source})",
-        day_start_of(backend, "mf.period_start", 0),
-        day_start_of(backend, "mf.period_end", 1),
-    );
-    let years = Query::select()
-        .from_as(Alias::new("member_fulfilment"), Alias::new("mf"))
-        .join_as(
-            sea_orm::JoinType::InnerJoin,
-            Alias::new("customer"),
-            Alias::new("c"),
-            c("id").equals((Alias::new("mf"), Alias::new("customer_id"))),
-        )
-        .expr_as(c("member_level"), Alias::new("level"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .expr_as(Expr::cust(format!("COUNT(CASE WHEN {pushed} >= {PUSH_TARGET} THEN 1 END)")), Alias::new("reached"))
-        .cond_where(
-            Condition::all()
-                .add(Expr::col((Alias::new("mf"), Alias::new("is_current"))).eq(true))
-                .add(customer_condition(backend, &m, &frame.user.scope)),
-        )
-        .group_by_col((Alias::new("c"), Alias::new("member_level")))
-        .to_owned();
-    for row in frame.db.query_all(&years).await? {
-        let level: Option<String> = row.try_get("", "level")?;
-        let t =
-            Pushes { in_service: row.try_get("", "n")?, reached: row.try_get("", "reached")?, ..Default::default() };
-        out.push((Key { org: None, level }, t));
-    }
-    Ok(out)
-}
-
-/// push e-mails per member level, and the members at the annual target.
-pub async fn pushes(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Report> {
-    let columns = vec![
-        col("推送邮件数", "E-mails pushed", None, true),
-        col("推送会员数", "Members pushed to", None, false),
-        col("人均推送数", "Per member", None, false),
-        col("已达年度目标会员数", "At the annual target", Some(("本服务年度", "Current service year")), false),
-        col("未达标会员数", "Below the target", Some(("本服务年度", "Current service year")), false),
-        col("打开数", "Opened", None, false),
-        col("打开率", "Open rate", None, false),
-    ];
-    let may_list = frame.user.has(Perm::QueryPushLog) && frame.f.source.is_empty();
-    let cells = |t: &Pushes, d: &Drill| {
-        let (from, to) = dates(d.period);
-        let levels = list(&frame.f.levels);
-        let level = match (&d.key.level, levels.len()) {
-            (Some(l), _) => Some(l.clone()),
-            (None, _) => Some(levels.join(",")),
-        };
-        let link = level.filter(|_| may_list).map(|level| {
-            let f = InfoFilter { from, to, level, ..Default::default() };
-            format!("/query/push-logs?{}", f.to_query())
-        });
-        vec![
-            count(t.sent, link),
-            count(t.members, None),
-            plain(Value::average(t.sent, t.members)),
-            count(t.reached, None),
-            count(t.in_service - t.reached, None),
-            count(t.opened, None),
-            plain(Value::rate(t.opened, t.sent)),
-        ]
-    };
-    frame.assemble(Rows::Levels, columns, |from, to, _| push_tally(frame, from, to), cells).await
 }

@@ -55,7 +55,7 @@ pub async fn run(db: &impl ConnectionTrait, user: &CurrentUser, f: &ReportFilter
         ReportKind::RequestVolume | ReportKind::RequestType => super::requests::requests(&frame).await,
         ReportKind::Callback => super::services::callbacks(&frame).await,
         ReportKind::PublishedInfo => super::members::published(&frame).await,
-        ReportKind::EmailPush => super::members::pushes(&frame).await,
+        ReportKind::EmailPush => super::pushes::pushes(&frame).await,
         ReportKind::RepNeed => super::requests::rep_needs(&frame).await,
     }
 }

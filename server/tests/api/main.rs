@@ -23,6 +23,7 @@ mod members;
 mod qa;
 mod rep_needs;
 mod reports;
+mod reports_targets;
 mod requests;
 mod requests_listing;
 mod requests_sla;
