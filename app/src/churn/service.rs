@@ -22,7 +22,7 @@ use crate::auth::session::CurrentUser;
 use crate::auth::{Perm, RoleCode};
 use crate::error::{AppError, AppResult, Text};
 use crate::jobs::{Job, JobKind, JobState, JobStatus, Jobs, Output};
-use crate::members::conditions::{c, scope_condition};
+use crate::members::conditions::{JoinCustomer, c, scope_condition};
 use crate::ui::Page;
 
 /// The hour (China time) of the nightly evaluation (after 关怀规则's at 02:00).
@@ -69,16 +69,7 @@ fn base(f: &ChurnFilter, user: &CurrentUser, with_risk_status: bool) -> SelectSt
         cond = cond.add(c("company_name").like(format!("%{}%", company.replace(['%', '_'], ""))));
     }
     cond = cond.add(crate::members::conditions::date_range(c("service_end_date"), &f.end_from, &f.end_to));
-    Query::select()
-        .from_as(Alias::new("churn_warning"), Alias::new("w"))
-        .join_as(
-            sea_orm::JoinType::InnerJoin,
-            Alias::new("customer"),
-            Alias::new("c"),
-            c("id").equals((Alias::new("w"), Alias::new("customer_id"))),
-        )
-        .cond_where(cond)
-        .to_owned()
+    Query::select().from_as(Alias::new("churn_warning"), Alias::new("w")).join_customer("w").cond_where(cond).to_owned()
 }
 
 /// PG-75's list: the warnings of the status asked for, highest score first, with the summary.

@@ -22,6 +22,22 @@ fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
+/// Joins the customer (`c`) of a statement's rows: `rows`, their alias, has `customer_id`.
+pub trait JoinCustomer {
+    fn join_customer(&mut self, rows: &str) -> &mut Self;
+}
+
+impl JoinCustomer for SelectStatement {
+    fn join_customer(&mut self, rows: &str) -> &mut Self {
+        self.join_as(
+            sea_orm::JoinType::InnerJoin,
+            Alias::new("customer"),
+            Alias::new("c"),
+            c("id").equals((Alias::new(rows), Alias::new("customer_id"))),
+        )
+    }
+}
+
 /// `[from, to]` inclusive on a timestamp column, days in Asia/Shanghai.
 pub fn ts_range(col: Expr, from: &str, to: &str) -> Condition {
     let mut cond = Condition::all();

@@ -2,10 +2,10 @@
 //! and the info-push e-mails sent to them, filtered by the member (through the member query's
 //! own conditions and data scope) and by the item.
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
-use super::conditions::{c, customer_condition, eq_code, ts_range};
+use super::conditions::{JoinCustomer, c, customer_condition, eq_code, ts_range};
 use super::query::{count, join_names};
 use super::{COUNT_CAP, InfoFilter, InfoRow, InfoSummary};
 use crate::auth::scope::Scope;
@@ -26,13 +26,7 @@ fn p(col: &str) -> Expr {
 
 pub(crate) fn base(backend: DbBackend, kind: InfoKind, f: &InfoFilter, scope: &Scope) -> SelectStatement {
     let mut q = items(backend, kind, f);
-    q.join_as(
-        JoinType::InnerJoin,
-        Alias::new("customer"),
-        Alias::new("c"),
-        c("id").equals((Alias::new("p"), Alias::new("customer_id"))),
-    )
-    .cond_where(customer_condition(backend, &f.member(), scope));
+    q.join_customer("p").cond_where(customer_condition(backend, &f.member(), scope));
     q
 }
 

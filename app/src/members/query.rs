@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, StatementB
 
 pub use super::conditions::TextMatch;
 use super::conditions::{
-    c, customer_condition_with, customer_filters, index_candidates, r, record_condition, text_condition,
+    JoinCustomer, c, customer_condition_with, customer_filters, index_candidates, r, record_condition, text_condition,
 };
 use super::{COUNT_CAP, MemberFilter, ServiceRow};
 use crate::auth::scope::Scope;
@@ -279,12 +279,7 @@ pub fn rows_statement(
             }
         }
         let mut q = Query::select();
-        q.from_subquery(records, Alias::new("r")).join_as(
-            JoinType::InnerJoin,
-            Alias::new("customer"),
-            Alias::new("c"),
-            c("id").equals((Alias::new("r"), Alias::new("customer_id"))),
-        );
+        q.from_subquery(records, Alias::new("r")).join_customer("r");
         q
     };
     for col in [

@@ -9,7 +9,7 @@ use super::{MemberMetric, Report, list};
 use crate::auth::Perm;
 use crate::db::count_if;
 use crate::error::AppResult;
-use crate::members::conditions::{c, customer_condition};
+use crate::members::conditions::{JoinCustomer, c, customer_condition};
 use crate::members::enums::{CustomerType, INFO_STATUSES, INFO_TYPES, MemberLevel};
 use crate::members::info_query::{InfoKind, items};
 use crate::members::{InfoFilter, MemberFilter};
@@ -214,12 +214,7 @@ pub(super) async fn per_member(
         let mut outer = Query::select();
         outer
             .from_subquery(inner, Alias::new("pm"))
-            .join_as(
-                sea_orm::JoinType::InnerJoin,
-                Alias::new("customer"),
-                Alias::new("c"),
-                c("id").equals((Alias::new("pm"), Alias::new("customer_id"))),
-            )
+            .join_customer("pm")
             .cond_where(customer_condition(backend, &f.member(), &frame.user.scope))
             .expr_as(group.clone(), Alias::new("grp"))
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("members"))

@@ -8,7 +8,7 @@ use super::members::{p, per_member};
 use super::{PushSource, Report, Value, list};
 use crate::auth::Perm;
 use crate::error::AppResult;
-use crate::members::conditions::{c, customer_condition};
+use crate::members::conditions::{JoinCustomer, c, customer_condition};
 use crate::members::info_query::InfoKind;
 use crate::members::{InfoFilter, MemberFilter};
 use crate::ui::list::UrlFilter;
@@ -86,12 +86,7 @@ async fn service_years(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Vec
     let years = |cond: Condition, count: Expr| {
         Query::select()
             .from_as(Alias::new("member_fulfilment"), Alias::new("mf"))
-            .join_as(
-                sea_orm::JoinType::InnerJoin,
-                Alias::new("customer"),
-                Alias::new("c"),
-                c("id").equals((Alias::new("mf"), Alias::new("customer_id"))),
-            )
+            .join_customer("mf")
             .expr_as(c("member_level"), Alias::new("level"))
             .expr_as(count, Alias::new("n"))
             .cond_where(Condition::all().add(mf("is_current").eq(true)).add(cond).add(customer_condition(

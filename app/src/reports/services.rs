@@ -9,7 +9,7 @@ use crate::callbacks::{CallbackContent, Reach, Satisfaction};
 use crate::db::count_if;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberFilter;
-use crate::members::conditions::{admitted, c, customer_condition, ts_range};
+use crate::members::conditions::{JoinCustomer, admitted, c, customer_condition, ts_range};
 use crate::members::enums::MemberLevel;
 use crate::ui::list::UrlFilter;
 
@@ -81,12 +81,7 @@ fn calls(frame: &Frame<'_, impl ConnectionTrait>, from: &str, to: &str, by_level
     }
     let mut q = Query::select().from_as(Alias::new("callback"), Alias::new("cb")).to_owned();
     if by_level {
-        q.join_as(
-            sea_orm::JoinType::InnerJoin,
-            Alias::new("customer"),
-            Alias::new("c"),
-            c("id").equals((Alias::new("cb"), Alias::new("customer_id"))),
-        );
+        q.join_customer("cb");
         cond = cond.add(customer_condition(frame.backend(), &members, &frame.user.scope));
     } else {
         cond = cond.add(admitted(frame.backend(), cb("customer_id"), &members, &frame.user.scope));
