@@ -22,7 +22,8 @@ use crate::auth::session::CurrentUser;
 use crate::auth::{Perm, RoleCode};
 use crate::error::{AppError, AppResult, Text};
 use crate::jobs::{Job, JobKind, JobState, JobStatus, Jobs, Output};
-use crate::members::conditions::{JoinCustomer, c, scope_condition};
+use crate::members::conditions::{c, scope_condition};
+use crate::members::customer_join::JoinCustomer;
 use crate::ui::Page;
 
 /// The hour (China time) of the nightly evaluation (after 关怀规则's at 02:00).

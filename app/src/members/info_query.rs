@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
-use super::conditions::{JoinCustomer, c, customer_condition, eq_code, ts_range};
+use super::conditions::{c, customer_condition, eq_code, ts_range};
+use super::customer_join::JoinCustomer;
 use super::query::{count, join_names};
 use super::{COUNT_CAP, InfoFilter, InfoRow, InfoSummary};
 use crate::auth::scope::Scope;

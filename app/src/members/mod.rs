@@ -19,6 +19,8 @@ pub mod cm_sync;
 #[cfg(feature = "ssr")]
 pub mod conditions;
 #[cfg(feature = "ssr")]
+pub mod customer_join;
+#[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod entity;

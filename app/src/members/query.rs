@@ -9,8 +9,9 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, StatementB
 
 pub use super::conditions::TextMatch;
 use super::conditions::{
-    JoinCustomer, c, customer_condition_with, customer_filters, index_candidates, r, record_condition, text_condition,
+    c, customer_condition_with, customer_filters, index_candidates, r, record_condition, text_condition,
 };
+use super::customer_join::JoinCustomer;
 use super::{COUNT_CAP, MemberFilter, ServiceRow};
 use crate::auth::scope::Scope;
 use crate::error::{AppError, AppResult};

@@ -9,7 +9,8 @@ use crate::callbacks::{CallbackContent, Reach, Satisfaction};
 use crate::db::count_if;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberFilter;
-use crate::members::conditions::{JoinCustomer, admitted, c, customer_condition, ts_range};
+use crate::members::conditions::{c, customer_condition, ts_range};
+use crate::members::customer_join::{JoinCustomer, admitted};
 use crate::members::enums::MemberLevel;
 use crate::ui::list::UrlFilter;
 

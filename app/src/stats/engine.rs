@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryResult};
 
 use super::{By, StatFilter, StatItem};
@@ -94,6 +94,18 @@ pub async fn grouped(db: &impl ConnectionTrait, q: &SelectStatement, n: usize) -
 }
 
 pub use crate::db::count_if;
+
+/// `SELECT key AS k, measures AS m0 … FROM table WHERE cond GROUP BY k`: a statistic's
+/// statement in the shape [`grouped`] reads.
+pub fn keyed(table: &str, key: Expr, measures: impl IntoIterator<Item = Expr>, cond: Condition) -> SelectStatement {
+    let mut q = Query::select();
+    q.from(Alias::new(table)).expr_as(key, Alias::new("k"));
+    for (i, m) in measures.into_iter().enumerate() {
+        q.expr_as(m, Alias::new(format!("m{i}")));
+    }
+    q.cond_where(cond).group_by_col(Alias::new("k"));
+    q
+}
 
 /// Row labels of a dimension: names of agents, organisations, provinces and industries, and
 /// the labels of the coded values.

@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectS
 
 use super::By;
 use super::customers::{base, customers};
-use super::engine::{Labels, Line, Stat, count, count_if, grouped, plain, sums, t, table};
+use super::engine::{Labels, Line, Stat, count, count_if, grouped, keyed, plain, sums, t, table};
 use crate::callbacks::Satisfaction;
 use crate::error::{AppResult, Text};
 use crate::members::MemberFilter;
@@ -148,15 +148,12 @@ pub async fn repeat<C: ConnectionTrait>(s: &Stat<'_, C>) -> AppResult<Report> {
 /// 满意度分布: callbacks of the period by 满意程度 (and 未评价), with their shares.
 pub async fn satisfaction<C: ConnectionTrait>(s: &Stat<'_, C>) -> AppResult<Report> {
     let cb = |c: &str| t("callback", c);
-    let q = Query::select()
-        .from(Alias::new("callback"))
-        .expr_as(cb("satisfaction"), Alias::new("k"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("m0"))
-        .cond_where(
-            Condition::all().add(s.in_range(cb("callback_at"))).add(s.orgs(cb("organization_id"), &[cb("agent_id")])),
-        )
-        .group_by_col(Alias::new("k"))
-        .to_owned();
+    let q = keyed(
+        "callback",
+        cb("satisfaction"),
+        [Expr::cust("COUNT(*)")],
+        Condition::all().add(s.in_range(cb("callback_at"))).add(s.orgs(cb("organization_id"), &[cb("agent_id")])),
+    );
     let data = grouped(s.db, &q, 1).await?;
     let all: f64 = data.iter().map(|(_, v)| v[0]).sum();
     let of = |code: &str| data.iter().find(|(k, _)| k == code).map(|(_, v)| v[0]).unwrap_or(0.0);

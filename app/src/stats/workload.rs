@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-use super::engine::{Line, Stat, count, count_if, grouped, plain, t, table};
+use super::engine::{Line, Stat, count, count_if, grouped, keyed, plain, t, table};
 use crate::callbacks::Reach;
 use crate::error::{AppResult, Text};
 use crate::members::enums::QaResult;
@@ -39,44 +39,32 @@ pub async fn agents<C: ConnectionTrait>(s: &Stat<'_, C>) -> AppResult<Report> {
         .group_by_col(R::AgentId)
         .to_owned();
     let cb = |c: &str| t("callback", c);
-    let calls = Query::select()
-        .from(Alias::new("callback"))
-        .expr_as(cb("agent_id"), Alias::new("k"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("m0"))
-        .expr_as(count_if(cb("reach_status").eq(Reach::Reached.code())), Alias::new("m1"))
-        .cond_where(s.in_range(cb("callback_at")))
-        .group_by_col(Alias::new("k"))
-        .to_owned();
+    let calls = keyed(
+        "callback",
+        cb("agent_id"),
+        [Expr::cust("COUNT(*)"), count_if(cb("reach_status").eq(Reach::Reached.code()))],
+        s.in_range(cb("callback_at")),
+    );
     let b = |c: &str| t("email_batch", c);
-    let mails = Query::select()
-        .from(Alias::new("email_batch"))
-        .expr_as(b("sender_id"), Alias::new("k"))
-        .expr_as(Expr::from(Func::sum(b("sent_count"))), Alias::new("m0"))
-        .cond_where(s.in_range(b("sent_at")))
-        .group_by_col(Alias::new("k"))
-        .to_owned();
+    let mails =
+        keyed("email_batch", b("sender_id"), [Expr::from(Func::sum(b("sent_count")))], s.in_range(b("sent_at")));
     let i = |c: &str| t("member_fulfilment_item", c);
-    let items = Query::select()
-        .from(Alias::new("member_fulfilment_item"))
-        .expr_as(i("completed_by"), Alias::new("k"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("m0"))
-        .cond_where(
-            Condition::all()
-                .add(i("status").eq(crate::fulfilment::ItemStatus::Done.code()))
-                .add(i("completed_by").is_not_null())
-                .add(s.in_range(i("completed_at"))),
-        )
-        .group_by_col(Alias::new("k"))
-        .to_owned();
+    let items = keyed(
+        "member_fulfilment_item",
+        i("completed_by"),
+        [Expr::cust("COUNT(*)")],
+        Condition::all()
+            .add(i("status").eq(crate::fulfilment::ItemStatus::Done.code()))
+            .add(i("completed_by").is_not_null())
+            .add(s.in_range(i("completed_at"))),
+    );
     let qr = |c: &str| t("qa_record", c);
-    let inspections = Query::select()
-        .from(Alias::new("qa_record"))
-        .expr_as(qr("inspected_agent_id"), Alias::new("k"))
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("m0"))
-        .expr_as(count_if(qr("qa_result").eq(QaResult::Incorrect.code())), Alias::new("m1"))
-        .cond_where(Condition::all().add(qr("is_current").eq(true)).add(s.in_range(qr("inspected_at"))))
-        .group_by_col(Alias::new("k"))
-        .to_owned();
+    let inspections = keyed(
+        "qa_record",
+        qr("inspected_agent_id"),
+        [Expr::cust("COUNT(*)"), count_if(qr("qa_result").eq(QaResult::Incorrect.code()))],
+        Condition::all().add(qr("is_current").eq(true)).add(s.in_range(qr("inspected_at"))),
+    );
     // agent → [accepted, completed, seconds, routed, overdue, calls, reached, mails, items, inspected, errors]
     let mut data: BTreeMap<i64, [f64; 11]> = BTreeMap::new();
     for (q, n, at) in [(req, 5, 0), (calls, 2, 5), (mails, 1, 7), (items, 1, 8), (inspections, 2, 9)] {

@@ -17,7 +17,7 @@ use crate::reports::{column, count, report, row, total};
 #[tokio::test]
 async fn the_invisible_customers_are_read_from_their_partial_index() {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
-    let predicate = app::members::conditions::invisible_predicate();
+    let predicate = app::members::customer_join::invisible_predicate();
     assert_eq!(predicate, migration::m20261214_000001_report_indexes::INVISIBLE);
     let app = with_members(3).await;
     if app.db.get_database_backend() != DbBackend::Sqlite {
