@@ -30,6 +30,7 @@ mod m20261211_000002_qa;
 pub mod m20261212_000001_kb;
 pub mod m20261213_000001_churn;
 pub mod m20261214_000001_report_indexes;
+pub mod m20261215_000001_member_index;
 mod reference;
 pub mod text;
 mod util;
@@ -114,6 +115,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_kb::Migration),
             Box::new(m20261213_000001_churn::Migration),
             Box::new(m20261214_000001_report_indexes::Migration),
+            Box::new(m20261215_000001_member_index::Migration),
         ]
     }
 }

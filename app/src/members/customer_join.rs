@@ -1,8 +1,9 @@
 //! How the rows of other tables meet their customer: joined to it (`JoinCustomer`), or — for
 //! reports counting a year of records from an index — admitted by id without reading it
 //! (`admitted`), under the member query's own filters, scope and visibility.
-use sea_orm::DbBackend;
+use migration::m20261215_000001_member_index::MEMBER_INDEX;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{DbBackend, Statement, StatementBuilder};
 
 use super::MemberFilter;
 use super::conditions::{TextMatch, c, customer_filters};
@@ -21,6 +22,30 @@ impl JoinCustomer for SelectStatement {
             Alias::new("c"),
             c("id").equals((Alias::new(rows), Alias::new("customer_id"))),
         )
+    }
+}
+
+/// The join [`JoinCustomer`] writes, as SQLite's statement text has it.
+const JOIN_SQL: &str = r#"INNER JOIN "customer" AS "c" ON"#;
+
+/// A statement joined to its customer ([`JoinCustomer`]) that reads the customer through
+/// `ix_customer_member` (office, level, visibility and owner by id) on SQLite: its planner
+/// looks a rowid up in the table itself, a wide row per member, where a report joining a year
+/// of records to their members one by one needs only those columns (a column the index lacks
+/// is still read from the row). And the rows stay the outer loop (SQLite's `CROSS JOIN`, an
+/// inner join in a fixed order), each looking its member up, in the order they come: the
+/// planner would rather scan the index and look each member's rows up. PostgreSQL plans the
+/// join itself; a statement without the join is left as it is.
+pub struct ByMemberIndex<'a>(pub &'a SelectStatement);
+
+impl StatementBuilder for ByMemberIndex<'_> {
+    fn build(&self, backend: &DbBackend) -> Statement {
+        let mut statement = backend.build(self.0);
+        if *backend == DbBackend::Sqlite {
+            let hinted = format!(r#"CROSS JOIN "customer" AS "c" INDEXED BY "{MEMBER_INDEX}" ON"#);
+            statement.sql = statement.sql.replacen(JOIN_SQL, &hinted, 1);
+        }
+        statement
     }
 }
 

@@ -49,17 +49,26 @@ fn sum_of<T: Tally>(rows: impl IntoIterator<Item = (Key, T)>) -> T {
     sum
 }
 
-/// Two conditions on a member-id column that split the members in halves: a count of
-/// distinct members (or anything per member) is the sum of its halves, and the two halves of
-/// a year of records are counted at once on two connections.
-pub async fn member_halves(db: &impl ConnectionTrait, id: Expr) -> AppResult<[Condition; 2]> {
-    let q = Query::select().expr(Func::max(Expr::col(Alias::new("id")))).from(Alias::new("customer")).to_owned();
-    let max: Option<i64> = match db.query_one(&q).await? {
-        Some(row) => row.try_get_by_index(0)?,
-        None => None,
-    };
-    let mid = max.unwrap_or(0) / 2 + 1;
-    Ok([Condition::all().add(id.clone().lt(mid)), Condition::all().add(id.gte(mid))])
+/// The members split in two halves by id: a count of distinct members (or anything per
+/// member) is the sum of its halves, and the two halves of a year of records are counted at
+/// once on two connections.
+pub struct Halves(i64);
+
+impl Halves {
+    /// Reads where the members split.
+    pub async fn of(db: &impl ConnectionTrait) -> AppResult<Self> {
+        let q = Query::select().expr(Func::max(Expr::col(Alias::new("id")))).from(Alias::new("customer")).to_owned();
+        let max: Option<i64> = match db.query_one(&q).await? {
+            Some(row) => row.try_get_by_index(0)?,
+            None => None,
+        };
+        Ok(Self(max.unwrap_or(0) / 2 + 1))
+    }
+
+    /// The two halves as conditions on a member-id column.
+    pub fn on(&self, id: Expr) -> [Condition; 2] {
+        [Condition::all().add(id.clone().lt(self.0)), Condition::all().add(id.gte(self.0))]
+    }
 }
 
 /// Where a cell's records are: the period, and the row's organisation and level (`None`:

@@ -4,13 +4,14 @@
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 
-use super::frame::{Drill, Frame, Key, Rows, Tally, add_all, col, count, dates, member_halves};
+use super::frame::{Drill, Frame, Halves, Key, Rows, Tally, add_all, col, count, dates};
+use super::pivot::LevelPivot;
 use super::{MemberMetric, Report, list};
 use crate::auth::Perm;
 use crate::db::count_if;
 use crate::error::AppResult;
 use crate::members::conditions::{c, customer_condition};
-use crate::members::customer_join::JoinCustomer;
+use crate::members::customer_join::{ByMemberIndex, JoinCustomer};
 use crate::members::enums::{CustomerType, INFO_STATUSES, INFO_TYPES, MemberLevel};
 use crate::members::info_query::{InfoKind, items};
 use crate::members::{InfoFilter, MemberFilter};
@@ -186,10 +187,16 @@ impl Tally for Published {
     }
 }
 
+/// How [`per_member`] groups the members: by their organisation, or per level.
+pub(super) enum Group {
+    Orgs,
+    Levels(LevelPivot),
+}
+
 /// The items (or pushes) of `f` counted per member — `counts`: a name and its count over the
-/// member's items (`p`) — then summed per `group` of the member (`c`), with the members
-/// counted: each member read once, over the member-led index, the two halves of the members
-/// at once. Rows: `grp`, `members` and the names. `narrow` adds the report's item criteria;
+/// member's items (`p`) — then summed per `group` of the member (`c`): per group, the members
+/// and the sums of `counts`, in that order. Each member is read once, over the member-led
+/// index, the two halves of the members at once. `narrow` adds the report's item criteria;
 /// `orgs`, its organisations (the member's).
 pub(super) async fn per_member(
     frame: &Frame<'_, impl ConnectionTrait>,
@@ -197,9 +204,9 @@ pub(super) async fn per_member(
     f: &InfoFilter,
     narrow: impl Fn(&mut SelectStatement),
     orgs: Vec<i64>,
-    group: Expr,
+    group: &Group,
     counts: &[(&str, Expr)],
-) -> AppResult<Vec<sea_orm::QueryResult>> {
+) -> AppResult<Vec<(Key, Vec<i64>)>> {
     let backend = frame.backend();
     let pm = |col: &str| Expr::col((Alias::new("pm"), Alias::new(col)));
     let statement = |half: Condition| {
@@ -213,25 +220,52 @@ pub(super) async fn per_member(
             inner.expr_as(count.clone(), Alias::new(*name));
         }
         let mut outer = Query::select();
-        outer
-            .from_subquery(inner, Alias::new("pm"))
-            .join_customer("pm")
-            .cond_where(customer_condition(backend, &f.member(), &frame.user.scope))
-            .expr_as(group.clone(), Alias::new("grp"))
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("members"))
-            .add_group_by([group.clone()]);
+        outer.from_subquery(inner, Alias::new("pm")).join_customer("pm").cond_where(customer_condition(
+            backend,
+            &f.member(),
+            &frame.user.scope,
+        ));
         if !orgs.is_empty() {
             outer.and_where(c("organization_id").is_in(orgs.clone()));
         }
-        for (name, _) in counts {
-            outer.expr_as(Func::cast_as(Func::sum(pm(name)), Alias::new("BIGINT")), Alias::new(*name));
+        match group {
+            Group::Orgs => {
+                outer
+                    .expr_as(c("organization_id"), Alias::new("grp"))
+                    .expr_as(Expr::cust("COUNT(*)"), Alias::new("members"))
+                    .group_by_col((Alias::new("c"), Alias::new("organization_id")));
+                for (name, _) in counts {
+                    outer.expr_as(Func::cast_as(Func::sum(pm(name)), Alias::new("BIGINT")), Alias::new(*name));
+                }
+            }
+            Group::Levels(levels) => {
+                levels.select(&mut outer, "members", None);
+                for (name, _) in counts {
+                    levels.select(&mut outer, name, Some(&pm(name)));
+                }
+            }
         }
         outer
     };
-    let [low, high] = member_halves(frame.db, p("customer_id")).await?;
+    let [low, high] = Halves::of(frame.db).await?.on(p("customer_id"));
     let (low, high) = (statement(low), statement(high));
-    let (a, b) = futures_util::future::try_join(frame.db.query_all(&low), frame.db.query_all(&high)).await?;
-    Ok(a.into_iter().chain(b).collect())
+    let (a, b) = futures_util::future::try_join(
+        frame.db.query_all(&ByMemberIndex(&low)),
+        frame.db.query_all(&ByMemberIndex(&high)),
+    )
+    .await?;
+    let names: Vec<&str> = std::iter::once("members").chain(counts.iter().map(|(name, _)| *name)).collect();
+    let mut out = vec![];
+    for row in a.iter().chain(&b) {
+        match group {
+            Group::Orgs => {
+                let values = names.iter().map(|name| row.try_get::<i64>("", name)).collect::<Result<Vec<_>, _>>()?;
+                out.push((Key { org: Some(row.try_get("", "grp")?), level: None }, values));
+            }
+            Group::Levels(levels) => out.extend(levels.read(row, &names)?),
+        }
+    }
+    Ok(out)
 }
 
 async fn published_tally(
@@ -255,18 +289,14 @@ async fn published_tally(
         .collect();
     counts.extend(names.iter().map(|(n, e)| (n.as_str(), e.clone())));
     let mut out = vec![];
-    for row in
-        per_member(frame, InfoKind::Published, &f, narrow, frame.f.org_ids(), c("organization_id"), &counts).await?
-    {
-        let mut t =
-            Published { total: row.try_get("", "n")?, members: row.try_get("", "members")?, ..Default::default() };
-        for (i, slot) in t.types.iter_mut().enumerate() {
-            *slot = row.try_get("", &format!("type{i}"))?;
-        }
-        for (i, slot) in t.statuses.iter_mut().enumerate() {
-            *slot = row.try_get("", &format!("status{i}"))?;
-        }
-        out.push((Key { org: Some(row.try_get("", "grp")?), level: None }, t));
+    let orgs = frame.f.org_ids();
+    for (key, v) in per_member(frame, InfoKind::Published, &f, narrow, orgs, &Group::Orgs, &counts).await? {
+        // [members, n, type…, status…]
+        let mut t = Published { members: v[0], total: v[1], ..Default::default() };
+        let (types, statuses) = v[2..].split_at(INFO_TYPES.len());
+        t.types.copy_from_slice(types);
+        t.statuses.copy_from_slice(statuses);
+        out.push((key, t));
     }
     Ok(out)
 }

@@ -21,6 +21,8 @@ pub mod frame;
 pub mod members;
 pub mod page;
 #[cfg(feature = "ssr")]
+pub mod pivot;
+#[cfg(feature = "ssr")]
 pub mod pushes;
 #[cfg(feature = "ssr")]
 pub mod requests;

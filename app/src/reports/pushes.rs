@@ -3,13 +3,14 @@
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend};
 
-use super::frame::{Drill, Frame, Key, PUSH_TARGET, Rows, Tally, col, count, dates, member_halves, plain};
-use super::members::{p, per_member};
-use super::{PushSource, Report, Value, list};
+use super::frame::{Drill, Frame, Halves, Key, PUSH_TARGET, Rows, Tally, col, count, dates, plain};
+use super::members::{Group, p, per_member};
+use super::pivot::LevelPivot;
+use super::{NON_MEMBER, PushSource, Report, Value, list};
 use crate::auth::Perm;
 use crate::error::AppResult;
-use crate::members::conditions::{c, customer_condition};
-use crate::members::customer_join::JoinCustomer;
+use crate::members::conditions::customer_condition;
+use crate::members::customer_join::{ByMemberIndex, JoinCustomer};
 use crate::members::info_query::InfoKind;
 use crate::members::{InfoFilter, MemberFilter};
 use crate::ui::list::UrlFilter;
@@ -48,7 +49,7 @@ async fn push_tally(
     frame: &Frame<'_, impl ConnectionTrait>,
     from: String,
     to: String,
-    years: &[(Key, Pushes)],
+    years: &tokio::sync::OnceCell<Vec<(Key, Pushes)>>,
 ) -> AppResult<Vec<(Key, Pushes)>> {
     let levels = list(&frame.f.levels);
     let source = PushSource::parse(&frame.f.source);
@@ -59,44 +60,46 @@ async fn push_tally(
         }
     };
     let counts = [("n", Expr::cust("COUNT(*)")), ("opened", Expr::from(Func::count(p("opened_at"))))];
-    // (The service years are the same in every period: the report counts them once.)
-    let mut out = years.to_vec();
-    let pushed = per_member(frame, InfoKind::Pushes, &f, narrow, vec![], c("member_level"), &counts).await?;
-    for row in pushed {
-        let t = Pushes {
-            sent: row.try_get("", "n")?,
-            members: row.try_get("", "members")?,
-            opened: row.try_get("", "opened")?,
-            ..Default::default()
-        };
-        out.push((Key { org: None, level: row.try_get("", "grp")? }, t));
+    let group = Group::Levels(LevelPivot::of(&levels));
+    // The service years are the same in every period: the report counts them once, beside the
+    // first period's pushes.
+    let (pushed, years) = futures_util::future::try_join(
+        per_member(frame, InfoKind::Pushes, &f, narrow, vec![], &group, &counts),
+        years.get_or_try_init(|| service_years(frame)),
+    )
+    .await?;
+    let mut out = years.clone();
+    for (key, v) in pushed {
+        // [members, n, opened]
+        out.push((key, Pushes { members: v[0], sent: v[1], opened: v[2], ..Default::default() }));
     }
     Ok(out)
 }
 
 /// R-5's annual target, a stock the report's period does not change (counted once per report):
-/// per level, the members in a current service year, and those with at least [`PUSH_TARGET`]
-/// pushes (源 as filtered) within it — looked for only among the members with that many
-/// pushes since the earliest current year began (few), not member by member.
+/// per level, the members in a current service year (the two halves of the members at once),
+/// and those with at least [`PUSH_TARGET`] pushes (源 as filtered) within it — looked for only
+/// among the members with that many pushes since the earliest current year began (few), not
+/// member by member.
 async fn service_years(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Vec<(Key, Pushes)>> {
     let backend = frame.backend();
     let m = MemberFilter { level: list(&frame.f.levels).join(","), ..Default::default() };
+    let levels = LevelPivot::of(&list(&frame.f.levels));
     let source = PushSource::parse(&frame.f.source);
     let mf = |col: &str| Expr::col((Alias::new("mf"), Alias::new(col)));
-    // Current years per level (of the members the member query shows), grouped by `c`.
-    let years = |cond: Condition, count: Expr| {
-        Query::select()
+    // Current years per level (of the members the member query shows).
+    let years = |cond: Condition| {
+        let mut q = Query::select()
             .from_as(Alias::new("member_fulfilment"), Alias::new("mf"))
             .join_customer("mf")
-            .expr_as(c("member_level"), Alias::new("level"))
-            .expr_as(count, Alias::new("n"))
             .cond_where(Condition::all().add(mf("is_current").eq(true)).add(cond).add(customer_condition(
                 backend,
                 &m,
                 &frame.user.scope,
             )))
-            .group_by_col((Alias::new("c"), Alias::new("member_level")))
-            .to_owned()
+            .to_owned();
+        levels.select(&mut q, "n", None);
+        q
     };
     let earliest = Query::select()
         .expr(Func::min(mf("period_start")))
@@ -131,26 +134,25 @@ async fn service_years(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Vec
         Condition::all()
             .add(mf("customer_id").in_subquery(candidates))
             .add(Expr::cust(format!("{pushed} >= {PUSH_TARGET}"))),
-        Expr::cust("COUNT(*)"),
     );
-    // The years in the members' order (each member read once), the two halves at once.
-    let [low, high] = member_halves(frame.db, mf("customer_id")).await?;
-    let (low, high) = (years(low, Expr::cust("COUNT(*)")), years(high, Expr::cust("COUNT(*)")));
+    let [low, high] = Halves::of(frame.db).await?.on(mf("customer_id"));
+    let (low, high) = (years(low), years(high));
     let (a, b, reached) = futures_util::future::try_join3(
-        frame.db.query_all(&low),
-        frame.db.query_all(&high),
-        frame.db.query_all(&reached),
+        frame.db.query_all(&ByMemberIndex(&low)),
+        frame.db.query_all(&ByMemberIndex(&high)),
+        frame.db.query_all(&ByMemberIndex(&reached)),
     )
     .await?;
     let mut out = vec![];
     for (row, at_target) in a.iter().chain(&b).map(|r| (r, false)).chain(reached.iter().map(|r| (r, true))) {
-        let (level, n): (Option<String>, i64) = (row.try_get("", "level")?, row.try_get("", "n")?);
-        let t = if at_target {
-            Pushes { reached: n, ..Default::default() }
-        } else {
-            Pushes { in_service: n, ..Default::default() }
-        };
-        out.push((Key { org: None, level }, t));
+        for (key, v) in levels.read(row, &["n"])? {
+            let t = if at_target {
+                Pushes { reached: v[0], ..Default::default() }
+            } else {
+                Pushes { in_service: v[0], ..Default::default() }
+            };
+            out.push((key, t));
+        }
     }
     Ok(out)
 }
@@ -170,9 +172,11 @@ pub async fn pushes(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Report
     let cells = |t: &Pushes, d: &Drill| {
         let (from, to) = dates(d.period);
         let levels = list(&frame.f.levels);
-        let level = match (&d.key.level, levels.len()) {
-            (Some(l), _) => Some(l.clone()),
-            (None, _) => Some(levels.join(",")),
+        // (The push list has no filter for the customers without a level.)
+        let level = match &d.key.level {
+            Some(l) if l == NON_MEMBER => None,
+            Some(l) => Some(l.clone()),
+            None => Some(levels.join(",")),
         };
         let link = level.filter(|_| may_list).map(|level| {
             let f = InfoFilter { from, to, level, ..Default::default() };
@@ -188,6 +192,6 @@ pub async fn pushes(frame: &Frame<'_, impl ConnectionTrait>) -> AppResult<Report
             plain(Value::rate(t.opened, t.sent)),
         ]
     };
-    let years = service_years(frame).await?;
+    let years = tokio::sync::OnceCell::new();
     frame.assemble(Rows::Levels, columns, |from, to, _| push_tally(frame, from, to, &years), cells).await
 }

@@ -10,7 +10,7 @@ use crate::db::count_if;
 use crate::error::{AppError, AppResult};
 use crate::members::MemberFilter;
 use crate::members::conditions::{c, customer_condition, ts_range};
-use crate::members::customer_join::{JoinCustomer, admitted};
+use crate::members::customer_join::{ByMemberIndex, JoinCustomer, admitted};
 use crate::members::enums::MemberLevel;
 use crate::ui::list::UrlFilter;
 
@@ -124,7 +124,7 @@ async fn call_tally(
     members.expr_as(Func::count_distinct(cb("customer_id")), Alias::new("n"));
     let members = async {
         let mut out = vec![];
-        for row in frame.db.query_all(&members).await? {
+        for row in frame.db.query_all(&ByMemberIndex(&members)).await? {
             out.push((key(&row)?, Calls { members: row.try_get("", "n")?, ..Default::default() }));
         }
         Ok::<_, AppError>(out)
@@ -147,7 +147,7 @@ async fn call_tally(
     q.expr_as(count_if(cb("satisfaction").is_null()), Alias::new("unrated"));
     let calls = async {
         let mut out = vec![];
-        for row in frame.db.query_all(&q).await? {
+        for row in frame.db.query_all(&ByMemberIndex(&q)).await? {
             let mut t =
                 Calls { total: row.try_get("", "n")?, reached: row.try_get("", "reached")?, ..Default::default() };
             for (i, slot) in t.contents.iter_mut().enumerate() {

@@ -259,7 +259,21 @@ async fn member_published_and_push_reports_count_by_hand() {
     }
     assert_eq!(count(total(&r), column(&r, "合计")), by_type.values().sum::<i64>());
 
-    // push e-mails of this year per member level.
+    // push e-mails of this year per member level; a push to a customer without a level
+    // (非会员) has a row of its own.
+    let outsider = d.customers.iter().filter(counted).find(|c| c.member_level.is_none()).expect("a non-member");
+    let now = Utc::now();
+    info_push_log::Entity::insert(info_push_log::ActiveModel {
+        source: sea_orm::ActiveValue::Set("crm".into()),
+        customer_id: sea_orm::ActiveValue::Set(outsider.id),
+        recipient_email: sea_orm::ActiveValue::Set("t@example.com".into()),
+        sent_at: sea_orm::ActiveValue::Set(now),
+        synced_at: sea_orm::ActiveValue::Set(now),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
     let pushes = info_push_log::Entity::find().all(&app.db).await.unwrap();
     let mut sent: HashMap<String, (i64, std::collections::HashSet<i64>)> = HashMap::new();
     for p in pushes.iter().filter(|p| this_year(&p.sent_at)) {
@@ -270,10 +284,11 @@ async fn member_published_and_push_reports_count_by_hand() {
     }
     let r = report(&mut manager, json!({"kind": "email_push", "preset": "this_year"})).await;
     for (level, (n, members)) in &sent {
-        let l = app::members::enums::MemberLevel::parse(level).unwrap();
-        let x = row(&r, l.zh()).unwrap();
-        assert_eq!((count(x, 0), count(x, 1)), (*n, members.len() as i64), "{}", l.zh());
+        let name = app::members::enums::MemberLevel::parse(level).map_or("非会员", |l| l.zh());
+        let x = row(&r, name).unwrap();
+        assert_eq!((count(x, 0), count(x, 1)), (*n, members.len() as i64), "{name}");
     }
+    assert!(sent.contains_key(""));
     assert_eq!(count(total(&r), 0), sent.values().map(|s| s.0).sum::<i64>());
 }
 
